@@ -1,0 +1,76 @@
+/** The real AwsOperations: loaded lazily, so --help, --version and the first frame never pay for the SDK. */
+import {GetPolicyCommand, GetPolicyVersionCommand, paginateListRoles, paginateListUsers} from '@aws-sdk/client-iam';
+import {GetCallerIdentityCommand} from '@aws-sdk/client-sts';
+import {costExplorerAction, policyAllows, type Plan} from '../core/plan.js';
+import {classifyCaller, type Identity} from '../core/principal.js';
+import type {AwsOperations} from '../engine/session.js';
+import {createClients, type ClientOptions, type Clients} from './clients.js';
+import {describeAwsError} from './problems.js';
+import {deleteRole, ensureCostExplorerPolicy, ensureManagedPolicy, ensureRole, getRole, isManagedByUs, parsePolicyDocument, type RecordWrite} from './role.js';
+import {verifyRole} from './verify.js';
+
+export interface OperationOptions extends ClientOptions {
+	verifyTimeoutMs: number;
+}
+
+/** Enough to pick from without paging through a large organisation's every principal. */
+const principalListLimit = 200;
+
+export async function whoAmI(clients: Clients): Promise<Identity> {
+	const answer = await clients.sts.send(new GetCallerIdentityCommand({}));
+	return classifyCaller(answer.Arn ?? '', answer.Account ?? '');
+}
+
+export async function createOperations(options: OperationOptions): Promise<AwsOperations & {clients: Clients}> {
+	const clients = await createClients(options);
+	const {iam} = clients;
+	return {
+		clients,
+		whoAmI: () => whoAmI(clients),
+		async checkPolicy(policyArn) {
+			const policy = await iam.send(new GetPolicyCommand({PolicyArn: policyArn}));
+			const version = await iam.send(
+				new GetPolicyVersionCommand({PolicyArn: policyArn, VersionId: policy.Policy?.DefaultVersionId}),
+			);
+			const document = parsePolicyDocument(version.PolicyVersion?.Document);
+			return {policyArn, grantsDescribeReport: policyAllows(document, costExplorerAction)};
+		},
+		async listPrincipals() {
+			const arns: string[] = [];
+			for await (const page of paginateListUsers({client: iam}, {})) {
+				arns.push(...(page.Users ?? []).flatMap(user => (user.Arn ? [user.Arn] : [])));
+				if (arns.length >= principalListLimit) break;
+			}
+			for await (const page of paginateListRoles({client: iam}, {})) {
+				// Service-linked and Identity Center roles cannot be chosen by people to switch from.
+				arns.push(...(page.Roles ?? []).flatMap(role => (role.Arn && !role.Path?.startsWith('/aws-service-role/') ? [role.Arn] : [])));
+				if (arns.length >= principalListLimit * 2) break;
+			}
+			return arns;
+		},
+		async converge(plan, {ourPolicies, createdEarlier, record}) {
+			const outcome = await ensureRole(iam, plan, createdEarlier, record);
+			if (outcome === 'foreign') return 'foreign';
+			const roleIsNew = outcome === 'created';
+			await ensureManagedPolicy(iam, plan, ourPolicies, roleIsNew, record);
+			await ensureCostExplorerPolicy(iam, plan, roleIsNew, record);
+			return 'converged';
+		},
+		verify: (plan, {assumeSkipped}) =>
+			verifyRole(clients, plan, {timeoutMs: options.verifyTimeoutMs, ...(assumeSkipped && {assumeSkipped})}),
+		describeError: (error, identity) => describeAwsError(error, {identity, profile: options.profile}),
+	};
+}
+
+export type RoleOwnership = {kind: 'missing'} | {kind: 'foreign'; arn: string} | {kind: 'ours'; arn: string};
+
+export async function roleOwnership(clients: Clients, roleName: string): Promise<RoleOwnership> {
+	const role = await getRole(clients.iam, roleName);
+	if (!role) return {kind: 'missing'};
+	const arn = role.Arn ?? roleName;
+	return isManagedByUs(role) ? {kind: 'ours', arn} : {kind: 'foreign', arn};
+}
+
+export function removeRole(clients: Clients, plan: Pick<Plan, 'roleName' | 'roleArn'>, record: RecordWrite): Promise<void> {
+	return deleteRole(clients.iam, plan.roleName, plan.roleArn, record);
+}

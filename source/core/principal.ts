@@ -1,0 +1,74 @@
+/** Who the caller is, as told by STS GetCallerIdentity. */
+
+export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov';
+
+export type PrincipalKind =
+	| 'root'
+	| 'iam-user'
+	| 'assumed-role'
+	| 'identity-center'
+	| 'federated-user'
+	| 'unknown';
+
+export interface Identity {
+	accountId: string;
+	arn: string;
+	partition: Partition;
+	kind: PrincipalKind;
+	/** User name, role name or federated name: what a person would call this principal. */
+	name: string;
+	/** For assumed roles: the role's own ARN (what to put in a trust policy), not the session ARN. */
+	roleArn?: string;
+}
+
+const partitions: readonly Partition[] = ['aws', 'aws-cn', 'aws-us-gov'];
+
+export function isPartition(value: string): value is Partition {
+	return (partitions as readonly string[]).includes(value);
+}
+
+/** Classifies an STS caller ARN such as `arn:aws:sts::123456789012:assumed-role/Admin/alice`. */
+export function classifyCaller(arn: string, accountId: string): Identity {
+	const [prefix, partitionText = 'aws', service = '', , account = accountId, ...resourceParts] = arn.split(':');
+	const partition = isPartition(partitionText) ? partitionText : 'aws';
+	const resource = resourceParts.join(':');
+	const base = {accountId: account || accountId, arn, partition};
+	if (prefix !== 'arn') return {...base, kind: 'unknown', name: arn};
+
+	if (service === 'iam' && resource === 'root') return {...base, kind: 'root', name: 'root user'};
+	if (service === 'iam' && resource.startsWith('user/')) {
+		return {...base, kind: 'iam-user', name: resource.slice(resource.lastIndexOf('/') + 1)};
+	}
+	if (service === 'sts' && resource.startsWith('assumed-role/')) {
+		const [, roleName = '', session = ''] = resource.split('/');
+		// Identity Center roles live under a fixed path that the session ARN omits.
+		const isIdentityCenter = roleName.startsWith('AWSReservedSSO_');
+		const rolePath = isIdentityCenter ? 'role/aws-reserved/sso.amazonaws.com/' : 'role/';
+		return {
+			...base,
+			kind: isIdentityCenter ? 'identity-center' : 'assumed-role',
+			name: session ? `${roleName} (session ${session})` : roleName,
+			roleArn: `arn:${partition}:iam::${account}:${rolePath}${roleName}`,
+		};
+	}
+	if (service === 'sts' && resource.startsWith('federated-user/')) {
+		return {...base, kind: 'federated-user', name: resource.slice('federated-user/'.length)};
+	}
+	return {...base, kind: 'unknown', name: resource || arn};
+}
+
+export const principalKindLabel: Record<PrincipalKind, string> = {
+	root: 'root user',
+	'iam-user': 'IAM user',
+	'assumed-role': 'assumed IAM role',
+	'identity-center': 'IAM Identity Center (SSO) user',
+	'federated-user': 'federated user',
+	unknown: 'unrecognised principal',
+};
+
+/** The ARN to name in a trust policy so that this caller may assume the role. */
+export function trustableArn(identity: Identity): string | undefined {
+	if (identity.kind === 'iam-user') return identity.arn;
+	if (identity.roleArn) return identity.roleArn;
+	return undefined;
+}

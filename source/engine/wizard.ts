@@ -1,0 +1,297 @@
+/**
+ * The step engine: pure state and transitions. The Ink screens and the headless runner both drive it;
+ * effects (AWS calls) are run by the session for the steps listed in `effectSteps`.
+ */
+import type {Identity} from '../core/principal.js';
+import type {Problem} from '../core/problem.js';
+import {defaultSettings, type AccessLevel, type RoleSettings, type Trust} from '../core/settings.js';
+
+export type QuestionStep =
+	| 'resume'
+	| 'activation'
+	| 'role-name'
+	| 'access'
+	| 'cost-explorer'
+	| 'trust'
+	| 'trust-principals'
+	| 'mfa'
+	| 'session'
+	| 'review';
+export type EffectStep = 'identity' | 'inspect-policy' | 'list-principals' | 'create' | 'verify';
+export type FinalStep = 'done' | 'stopped' | 'failed';
+export type Step = QuestionStep | EffectStep | FinalStep;
+
+export const effectSteps: readonly Step[] = ['identity', 'inspect-policy', 'list-principals', 'create', 'verify'];
+export const finalSteps: readonly Step[] = ['done', 'stopped', 'failed'];
+
+export function isEffectStep(step: Step): step is EffectStep {
+	return effectSteps.includes(step);
+}
+
+export function isFinalStep(step: Step): step is FinalStep {
+	return finalSteps.includes(step);
+}
+
+/** The sections a person sees in the header, "Step k of n". */
+export const sections = ['Identity', 'Root activation', 'Role settings', 'Review', 'Create', 'Verify'] as const;
+export type Section = (typeof sections)[number];
+
+export const sectionOf: Record<Exclude<Step, FinalStep>, Section> = {
+	identity: 'Identity',
+	resume: 'Identity',
+	activation: 'Root activation',
+	'role-name': 'Role settings',
+	access: 'Role settings',
+	'inspect-policy': 'Role settings',
+	'cost-explorer': 'Role settings',
+	trust: 'Role settings',
+	'list-principals': 'Role settings',
+	'trust-principals': 'Role settings',
+	mfa: 'Role settings',
+	session: 'Role settings',
+	review: 'Review',
+	create: 'Create',
+	verify: 'Verify',
+};
+
+export type ActivationAnswer = 'confirmed' | 'not-yet';
+
+/** An AWS write the tool made, recorded the moment it succeeded. */
+export interface Change {
+	action: string;
+	target: string;
+	at: string;
+}
+
+export interface PolicyCheck {
+	policyArn: string;
+	grantsDescribeReport: boolean;
+}
+
+export interface Verification {
+	roleArn: string;
+	managedPolicies: string[];
+	inlinePolicies: string[];
+	/** The assumed-role ARN STS answered with, or why the assume check was skipped. */
+	assumedAs?: string;
+	assumeSkipped?: string;
+	at: string;
+}
+
+/** What was saved for an account; also what resume restores. */
+export interface SavedSetup {
+	accountId: string;
+	callerArn: string;
+	/** The step to come back to: never a final one. */
+	step: Exclude<Step, FinalStep>;
+	finished: boolean;
+	activation?: ActivationAnswer;
+	activationAnsweredAt?: string;
+	settings: RoleSettings;
+	policyCheck?: PolicyCheck;
+	changes: Change[];
+	verification?: Verification;
+	removedAt?: string;
+	startedAt: string;
+	updatedAt: string;
+}
+
+export interface WizardState {
+	step: Step;
+	/** Settings given on the command line: they win over saved progress and defaults. */
+	presets: Partial<RoleSettings>;
+	settings: RoleSettings;
+	identity?: Identity;
+	saved?: SavedSetup;
+	activation?: ActivationAnswer;
+	activationAnsweredAt?: string;
+	policyCheck?: PolicyCheck;
+	principalChoices?: string[];
+	changes: Change[];
+	verification?: Verification;
+	/** A sentence shown above the current question, e.g. why the role name must change. */
+	notice?: string;
+	problem?: Problem;
+	/** Where a failure happened, so the saved progress resumes there. */
+	resumeStep: Exclude<Step, FinalStep>;
+	startedAt: string;
+}
+
+export type WizardEvent =
+	| {type: 'identity-loaded'; identity: Identity; saved?: SavedSetup}
+	| {type: 'resume-answered'; resume: boolean}
+	| {type: 'activation-answered'; answer: ActivationAnswer | 'stop'; at: string}
+	| {type: 'role-name-entered'; roleName: string}
+	| {type: 'access-chosen'; access: AccessLevel}
+	| {type: 'policy-inspected'; check: PolicyCheck}
+	| {type: 'cost-explorer-answered'; enabled: boolean}
+	| {type: 'trust-chosen'; trust: Trust['kind']}
+	| {type: 'principals-listed'; arns: string[]}
+	| {type: 'principals-chosen'; arns: string[]}
+	| {type: 'mfa-answered'; requireMfa: boolean}
+	| {type: 'session-chosen'; seconds: number}
+	| {type: 'review-answered'; create: boolean}
+	| {type: 'changed'; change: Change}
+	| {type: 'created'}
+	| {type: 'role-taken'; roleName: string}
+	| {type: 'verified'; verification: Verification}
+	| {type: 'failed'; problem: Problem};
+
+export function initialState(presets: Partial<RoleSettings>, now: string): WizardState {
+	return {
+		step: 'identity',
+		presets,
+		settings: {...defaultSettings, ...presets},
+		changes: [],
+		resumeStep: 'identity',
+		startedAt: now,
+	};
+}
+
+const stepAfterActivation: Step = 'role-name';
+
+/** Where a restored setup picks up: a finished one is walked again from the settings, to check and repair it. */
+function restore(state: WizardState, saved: SavedSetup): WizardState {
+	const settings = {...defaultSettings, ...saved.settings, ...state.presets};
+	const activation = saved.activation === 'confirmed' ? saved : undefined;
+	const common = {
+		...state,
+		settings,
+		activation: activation?.activation,
+		activationAnsweredAt: activation?.activationAnsweredAt,
+		policyCheck: saved.policyCheck && policyCheckFits(saved.policyCheck, settings.access) ? saved.policyCheck : undefined,
+		changes: saved.changes,
+	};
+	if (saved.finished) return {...common, step: activation ? stepAfterActivation : 'activation'};
+	return {...common, activation: saved.activation, activationAnsweredAt: saved.activationAnsweredAt, step: saved.step};
+}
+
+function moveTo(state: WizardState, step: Step, changes: Partial<WizardState> = {}): WizardState {
+	const next = {...state, ...changes, step, notice: changes.notice};
+	return isFinalStep(step) ? next : {...next, resumeStep: step};
+}
+
+export function transition(state: WizardState, event: WizardEvent): WizardState {
+	switch (event.type) {
+		case 'identity-loaded': {
+			const loaded = {...state, identity: event.identity, saved: event.saved};
+			if (event.saved && !event.saved.finished && !event.saved.removedAt) return moveTo(loaded, 'resume');
+			if (event.saved?.finished && !event.saved.removedAt) {
+				const restored = restore(loaded, event.saved);
+				return moveTo(restored, restored.step);
+			}
+			return moveTo(loaded, 'activation');
+		}
+		case 'resume-answered': {
+			if (!state.saved) return moveTo(state, 'activation');
+			if (event.resume) {
+				const restored = restore(state, state.saved);
+				return moveTo(restored, restored.step);
+			}
+			return moveTo({...state, saved: undefined, settings: {...defaultSettings, ...state.presets}}, 'activation');
+		}
+		case 'activation-answered': {
+			if (event.answer === 'stop') return moveTo(state, 'stopped', {resumeStep: 'activation'});
+			return moveTo(state, stepAfterActivation, {activation: event.answer, activationAnsweredAt: event.at});
+		}
+		case 'role-name-entered':
+			return moveTo(state, 'access', {settings: {...state.settings, roleName: event.roleName}});
+		case 'access-chosen': {
+			const settings = {...state.settings, access: event.access};
+			const checked = state.policyCheck && policyCheckFits(state.policyCheck, event.access);
+			return moveTo(state, checked ? 'cost-explorer' : 'inspect-policy', {
+				settings,
+				policyCheck: checked ? state.policyCheck : undefined,
+			});
+		}
+		case 'policy-inspected':
+			return moveTo(state, 'cost-explorer', {policyCheck: event.check});
+		case 'cost-explorer-answered':
+			return moveTo(state, 'trust', {settings: {...state.settings, costExplorer: event.enabled}});
+		case 'trust-chosen':
+			if (event.trust === 'account') {
+				return moveTo(state, 'mfa', {settings: {...state.settings, trust: {kind: 'account'}}});
+			}
+			return moveTo(state, 'list-principals');
+		case 'principals-listed':
+			return moveTo(state, 'trust-principals', {principalChoices: event.arns});
+		case 'principals-chosen':
+			return moveTo(state, 'mfa', {settings: {...state.settings, trust: {kind: 'principals', arns: event.arns}}});
+		case 'mfa-answered':
+			return moveTo(state, 'session', {settings: {...state.settings, requireMfa: event.requireMfa}});
+		case 'session-chosen':
+			return moveTo(state, 'review', {settings: {...state.settings, maxSessionSeconds: event.seconds}});
+		case 'review-answered':
+			return event.create ? moveTo(state, 'create') : moveTo(state, 'stopped', {resumeStep: 'review'});
+		case 'changed':
+			return {...state, changes: [...state.changes, event.change]};
+		case 'created':
+			return moveTo(state, 'verify');
+		case 'role-taken':
+			return moveTo(state, 'role-name', {
+				notice: `A role named ${event.roleName} already exists and was not created by billing-setup, so it is left untouched. Choose another name.`,
+			});
+		case 'verified':
+			return moveTo(state, 'done', {verification: event.verification});
+		case 'failed':
+			return moveTo(state, 'failed', {problem: event.problem});
+	}
+}
+
+function policyCheckFits(check: PolicyCheck, access: AccessLevel): boolean {
+	return check.policyArn.endsWith(access === 'full' ? '/job-function/Billing' : '/AWSBillingReadOnlyAccess');
+}
+
+/**
+ * The answer pressing Enter gives at a question: the current settings, which already hold
+ * flags, then saved progress, then defaults. Headless runs take exactly these answers.
+ */
+export function defaultAnswer(state: WizardState, now: string): WizardEvent {
+	const {settings} = state;
+	switch (state.step) {
+		case 'resume':
+			return {type: 'resume-answered', resume: true};
+		case 'activation':
+			// Only the user can know the root step was done, so Enter never claims it.
+			return {type: 'activation-answered', answer: state.activation ?? 'not-yet', at: now};
+		case 'role-name':
+			return {type: 'role-name-entered', roleName: settings.roleName};
+		case 'access':
+			return {type: 'access-chosen', access: settings.access};
+		case 'cost-explorer':
+			return {type: 'cost-explorer-answered', enabled: settings.costExplorer};
+		case 'trust':
+			return settings.trust.kind === 'principals'
+				? {type: 'principals-chosen', arns: settings.trust.arns}
+				: {type: 'trust-chosen', trust: 'account'};
+		case 'trust-principals':
+			return {type: 'principals-chosen', arns: settings.trust.kind === 'principals' ? settings.trust.arns : []};
+		case 'mfa':
+			return {type: 'mfa-answered', requireMfa: settings.requireMfa};
+		case 'session':
+			return {type: 'session-chosen', seconds: settings.maxSessionSeconds};
+		case 'review':
+			return {type: 'review-answered', create: true};
+		default:
+			throw new Error(`No answer is asked for at step ${state.step}`);
+	}
+}
+
+/** The progress record for this state; identity must be known. */
+export function toSaved(state: WizardState, now: string): SavedSetup | undefined {
+	if (!state.identity) return undefined;
+	const finished = state.step === 'done';
+	return {
+		accountId: state.identity.accountId,
+		callerArn: state.identity.arn,
+		step: finished ? 'verify' : state.resumeStep,
+		finished,
+		...(state.activation && {activation: state.activation, activationAnsweredAt: state.activationAnsweredAt}),
+		settings: state.settings,
+		...(state.policyCheck && {policyCheck: state.policyCheck}),
+		changes: state.changes,
+		...(state.verification && {verification: state.verification}),
+		startedAt: state.saved?.startedAt ?? state.startedAt,
+		updatedAt: now,
+	};
+}
