@@ -5,7 +5,6 @@ import {costExplorerAction, policyAllows, type Plan} from '../core/plan.js';
 import {classifyCaller, type Identity} from '../core/principal.js';
 import type {AwsOperations} from '../engine/session.js';
 import {createClients, type ClientOptions, type Clients} from './clients.js';
-import {describeAwsError} from './problems.js';
 import {deleteRole, ensureCostExplorerPolicy, ensureManagedPolicy, ensureRole, getRole, isManagedByUs, parsePolicyDocument, type RecordWrite} from './role.js';
 import {verifyRole} from './verify.js';
 
@@ -21,7 +20,9 @@ export async function whoAmI(clients: Clients): Promise<Identity> {
 	return classifyCaller(answer.Arn ?? '', answer.Account ?? '');
 }
 
-export async function createOperations(options: OperationOptions): Promise<AwsOperations & {clients: Clients}> {
+export type LoadedOperations = Omit<AwsOperations, 'describeError'> & {clients: Clients};
+
+export async function createOperations(options: OperationOptions): Promise<LoadedOperations> {
 	const clients = await createClients(options);
 	const {iam} = clients;
 	return {
@@ -58,7 +59,6 @@ export async function createOperations(options: OperationOptions): Promise<AwsOp
 		},
 		verify: (plan, {assumeSkipped}) =>
 			verifyRole(clients, plan, {timeoutMs: options.verifyTimeoutMs, ...(assumeSkipped && {assumeSkipped})}),
-		describeError: (error, identity) => describeAwsError(error, {identity, profile: options.profile}),
 	};
 }
 

@@ -1,0 +1,183 @@
+/** Command-line parsing and validation: pure, so every usage error is tested without a process. */
+import {parseArgs} from 'node:util';
+import type {Partition} from './core/principal.js';
+import type {AccessLevel, RoleSettings} from './core/settings.js';
+import {accountIdProblem, principalArnProblem, roleNameProblem, sessionSecondsProblem} from './core/validation.js';
+
+export class UsageError extends Error {}
+
+export interface CommonOptions {
+	profile?: string;
+	region?: string;
+	json: boolean;
+	yes: boolean;
+}
+
+export interface SetupOptions extends CommonOptions {
+	presets: Partial<RoleSettings>;
+	dryRun: boolean;
+	account?: string;
+	verifyTimeoutSeconds: number;
+}
+
+export type Command =
+	| {kind: 'help'}
+	| {kind: 'version'}
+	| {kind: 'setup'; options: SetupOptions}
+	| {kind: 'status'; options: CommonOptions}
+	| {kind: 'reset'; options: CommonOptions & {all: boolean; account?: string}}
+	| {kind: 'undo'; options: CommonOptions & {roleName?: string}};
+
+const optionSpec = {
+	help: {type: 'boolean', short: 'h'},
+	version: {type: 'boolean', short: 'v'},
+	profile: {type: 'string'},
+	region: {type: 'string'},
+	'role-name': {type: 'string'},
+	access: {type: 'string'},
+	'no-cost-explorer': {type: 'boolean'},
+	trust: {type: 'string'},
+	'require-mfa': {type: 'boolean'},
+	'max-session': {type: 'string'},
+	'verify-timeout': {type: 'string'},
+	yes: {type: 'boolean', short: 'y'},
+	'dry-run': {type: 'boolean'},
+	json: {type: 'boolean'},
+	account: {type: 'string'},
+	all: {type: 'boolean'},
+	'no-color': {type: 'boolean'},
+} as const;
+
+type Flag = keyof typeof optionSpec;
+
+const everywhere: Flag[] = ['help', 'version', 'profile', 'region', 'no-color'];
+const allowedFlags: Record<'setup' | 'status' | 'reset' | 'undo', Flag[]> = {
+	setup: [
+		'role-name', 'access', 'no-cost-explorer', 'trust', 'require-mfa', 'max-session', 'verify-timeout',
+		'yes', 'dry-run', 'json', 'account',
+	],
+	status: ['json'],
+	reset: ['all', 'yes', 'account'],
+	undo: ['role-name', 'yes', 'json'],
+};
+
+const commands = Object.keys(allowedFlags) as Array<keyof typeof allowedFlags>;
+
+function fail(message: string): never {
+	throw new UsageError(message);
+}
+
+function wholeSeconds(flag: string, text: string): number {
+	if (!/^\d+$/.test(text)) fail(`--${flag} takes a whole number of seconds (got “${text}”).`);
+	return Number(text);
+}
+
+/** The partition a region belongs to, for a dry run that never asks STS. */
+export function partitionOfRegion(region: string | undefined): Partition {
+	if (region?.startsWith('cn-')) return 'aws-cn';
+	if (region?.startsWith('us-gov-')) return 'aws-us-gov';
+	return 'aws';
+}
+
+function presetsFrom(values: Partial<Record<Flag, string | boolean>>): Partial<RoleSettings> {
+	const presets: Partial<RoleSettings> = {};
+	const roleName = values['role-name'];
+	if (typeof roleName === 'string') {
+		const problem = roleNameProblem(roleName);
+		if (problem) fail(`--role-name: ${problem}`);
+		presets.roleName = roleName;
+	}
+	const access = values.access;
+	if (typeof access === 'string') {
+		if (access !== 'full' && access !== 'read-only') fail(`--access must be “full” or “read-only” (got “${access}”).`);
+		presets.access = access satisfies AccessLevel;
+	}
+	if (values['no-cost-explorer']) presets.costExplorer = false;
+	const trust = values.trust;
+	if (typeof trust === 'string') {
+		if (trust === 'account') presets.trust = {kind: 'account'};
+		else {
+			const arns = trust.split(',').map(arn => arn.trim()).filter(Boolean);
+			if (arns.length === 0) fail('--trust takes “account” or a comma-separated list of IAM user or role ARNs.');
+			for (const arn of arns) {
+				const problem = principalArnProblem(arn);
+				if (problem) fail(`--trust: ${problem}`);
+			}
+			presets.trust = {kind: 'principals', arns};
+		}
+	}
+	if (values['require-mfa']) presets.requireMfa = true;
+	const maxSession = values['max-session'];
+	if (typeof maxSession === 'string') {
+		const seconds = wholeSeconds('max-session', maxSession);
+		const problem = sessionSecondsProblem(seconds);
+		if (problem) fail(`--max-session: ${problem}`);
+		presets.maxSessionSeconds = seconds;
+	}
+	return presets;
+}
+
+export function parseCommand(argv: string[]): Command {
+	let parsed;
+	try {
+		parsed = parseArgs({args: argv, options: optionSpec, allowPositionals: true, strict: true});
+	} catch (error) {
+		// Node's messages name the flag but end with advice about "--"; keep the first sentence.
+		fail((error as Error).message.split('. ')[0]!.replace(/^Unknown option/, 'Unknown flag') + '.');
+	}
+	const {values, positionals} = parsed;
+	if (values.help) return {kind: 'help'};
+	if (values.version) return {kind: 'version'};
+	if (positionals.length > 1) fail(`Unexpected argument “${positionals[1]}”. Run billing-setup --help for usage.`);
+	const name = positionals[0] ?? 'setup';
+	if (!(commands as string[]).includes(name)) {
+		fail(`Unknown command “${name}”. Commands: ${commands.join(', ')}. Run billing-setup --help for usage.`);
+	}
+	const command = name as (typeof commands)[number];
+	for (const flag of Object.keys(values) as Flag[]) {
+		if (!everywhere.includes(flag) && !allowedFlags[command].includes(flag)) {
+			fail(`--${flag} does not apply to “${command}”. Run billing-setup --help for usage.`);
+		}
+	}
+	if (values.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(values.region)) {
+		fail(`--region: “${values.region}” is not an AWS region name (e.g. us-east-1).`);
+	}
+	const account = values.account;
+	if (account !== undefined) {
+		const problem = accountIdProblem(account);
+		if (problem) fail(`--account: ${problem}`);
+	}
+	const common: CommonOptions = {
+		...(values.profile !== undefined && {profile: values.profile}),
+		...(values.region !== undefined && {region: values.region}),
+		json: values.json ?? false,
+		yes: values.yes ?? false,
+	};
+	switch (command) {
+		case 'setup': {
+			const dryRun = values['dry-run'] ?? false;
+			if (common.json && !common.yes && !dryRun) fail('--json goes with --yes or --dry-run (an interactive run prints screens, not JSON).');
+			if (account !== undefined && !dryRun) fail('--account goes with --dry-run: a real setup uses the account of your credentials.');
+			const timeout = values['verify-timeout'];
+			return {
+				kind: 'setup',
+				options: {
+					...common,
+					presets: presetsFrom(values),
+					dryRun,
+					...(account !== undefined && {account}),
+					verifyTimeoutSeconds: timeout === undefined ? 120 : wholeSeconds('verify-timeout', timeout),
+				},
+			};
+		}
+		case 'status':
+			return {kind: 'status', options: common};
+		case 'reset':
+			if (values.all && account !== undefined) fail('--all and --account cannot be used together.');
+			return {kind: 'reset', options: {...common, all: values.all ?? false, ...(account !== undefined && {account})}};
+		case 'undo': {
+			const roleName = presetsFrom(values).roleName;
+			return {kind: 'undo', options: {...common, ...(roleName !== undefined && {roleName})}};
+		}
+	}
+}

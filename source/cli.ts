@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+/** Entry: parse flags, then load only what the command needs (no Ink or SDK for --help/--version). */
+import module from 'node:module';
+import {readFileSync} from 'node:fs';
+
+// Node ≥ 22.1 caches compiled code between runs; older Node simply does without.
+module.enableCompileCache?.();
+
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+if (nodeMajor < 22) {
+	process.stderr.write(`billing-setup needs Node.js 22 or newer; this is ${process.version}. Install a current Node.js from https://nodejs.org and run it again.\n`);
+	process.exit(1);
+}
+
+const argv = process.argv.slice(2);
+// Chalk (inside Ink) does not read NO_COLOR itself; FORCE_COLOR=0 must be set before it loads.
+if (process.env.NO_COLOR || process.env.TERM === 'dumb' || argv.includes('--no-color')) process.env.FORCE_COLOR = '0';
+
+const {parseCommand, UsageError} = await import('./args.js');
+const {exitCodes, ProblemError} = await import('./core/problem.js');
+
+async function main(): Promise<number> {
+	const command = parseCommand(argv);
+	switch (command.kind) {
+		case 'help': {
+			const {helpText} = await import('./help.js');
+			process.stdout.write(helpText);
+			return exitCodes.done;
+		}
+		case 'version': {
+			// One file read; package.json sits one level above both source/ and dist/.
+			const {version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string};
+			process.stdout.write(`${version}\n`);
+			return exitCodes.done;
+		}
+		case 'setup':
+			return (await import('./commands/setup.js')).runSetup(command.options);
+		case 'status':
+			return (await import('./commands/manage.js')).runStatus(command.options);
+		case 'reset':
+			return (await import('./commands/manage.js')).runReset(command.options);
+		case 'undo':
+			return (await import('./commands/manage.js')).runUndo(command.options);
+	}
+}
+
+try {
+	process.exitCode = await main();
+} catch (error) {
+	const {NeedsTerminalError} = await import('./terminal.js');
+	if (error instanceof UsageError || error instanceof NeedsTerminalError) {
+		process.stderr.write(`billing-setup: ${error.message}\n`);
+		process.exitCode = exitCodes.usage;
+	} else if (error instanceof ProblemError) {
+		const {formatProblem} = await import('./present.js');
+		process.stderr.write(`${formatProblem(error.problem)}\n`);
+		process.exitCode = exitCodes.failed;
+	} else {
+		process.stderr.write(`billing-setup hit an unexpected error: ${(error as Error)?.stack ?? String(error)}\nPlease report it; your progress is saved.\n`);
+		process.exitCode = exitCodes.failed;
+	}
+}

@@ -1,0 +1,56 @@
+import {partitionOfRegion, type SetupOptions} from '../args.js';
+import {lazyOperations} from '../aws/lazy.js';
+import {buildPlan} from '../core/plan.js';
+import {exitCodes, ProblemError} from '../core/problem.js';
+import {defaultSettings} from '../core/settings.js';
+import {WizardSession} from '../engine/session.js';
+import {initialState} from '../engine/wizard.js';
+import {runHeadless} from '../headless.js';
+import {formatPlan} from '../present.js';
+import {openProgressStore, type FileProgressStore} from '../progress/store.js';
+import {isInteractiveTerminal, NeedsTerminalError, printJson, say} from '../terminal.js';
+
+export function recoveredNotice(store: FileProgressStore): string | undefined {
+	return store.recovered
+		? `The progress file could not be read (${store.recovered.reason}); it was kept as ${store.recovered.copy} and billing-setup starts fresh.`
+		: undefined;
+}
+
+export async function runSetup(options: SetupOptions): Promise<number> {
+	if (options.dryRun) return runDryRun(options);
+	if (!options.yes && !isInteractiveTerminal()) throw new NeedsTerminalError();
+	const store = openProgressStore();
+	const notice = recoveredNotice(store);
+	const aws = lazyOperations({...options, verifyTimeoutMs: options.verifyTimeoutSeconds * 1000});
+	const session = new WizardSession(initialState(options.presets, new Date().toISOString()), {aws, store});
+	if (options.yes) {
+		if (notice) say(notice);
+		const {exitCode, result} = await runHeadless(session, options, say);
+		if (options.json) printJson(result);
+		return exitCode;
+	}
+	const {runWizard} = await import('../ui/run.js');
+	return runWizard(session, notice);
+}
+
+/** The plan for flags, saved progress and defaults; with --account it needs no credentials at all. */
+async function runDryRun(options: SetupOptions): Promise<number> {
+	let accountId = options.account;
+	let partition = partitionOfRegion(options.region);
+	let saved;
+	if (!accountId) {
+		const aws = lazyOperations({...options, verifyTimeoutMs: 0});
+		try {
+			const identity = await aws.whoAmI();
+			({accountId, partition} = identity);
+			saved = openProgressStore().load(accountId)?.settings;
+		} catch (error) {
+			const problem = aws.describeError(error);
+			throw new ProblemError({...problem, next: `${problem.next} Or plan without credentials: billing-setup --dry-run --account ACCOUNT_ID.`});
+		}
+	}
+	const plan = buildPlan(accountId, partition, {...defaultSettings, ...saved, ...options.presets});
+	if (options.json) printJson({dryRun: true, ...plan});
+	else process.stdout.write(`Dry run: nothing is written to AWS.\n\n${formatPlan(plan)}\n`);
+	return exitCodes.done;
+}

@@ -1,0 +1,96 @@
+/** Runs the wizard without prompts: flags, then saved progress, then defaults. Same session as the Ink app. */
+import type {SetupOptions} from './args.js';
+import {accountSettingsUrl} from './core/plan.js';
+import {exitCodes} from './core/problem.js';
+import {planFor, type WizardSession} from './engine/session.js';
+import {defaultAnswer, isFinalStep, type WizardState} from './engine/wizard.js';
+import {formatFinish, formatProblem, paint, rootActivationSteps} from './present.js';
+
+export interface SetupResult {
+	ok: boolean;
+	account?: string;
+	caller?: string;
+	partition?: string;
+	role?: {name: string; arn: string; maxSessionSeconds: number};
+	policies?: {managed: string; costExplorerInline: boolean};
+	switchRoleUrl?: string;
+	profile?: string;
+	/** Writes this run made; empty when everything was already in place. */
+	created: Array<{action: string; target: string}>;
+	alreadyInPlace: boolean;
+	rootActivation: 'confirmed' | 'unconfirmed';
+	verification?: {assumedAs?: string; assumeSkipped?: string};
+	warnings: string[];
+	error?: {title: string; why: string; next: string};
+}
+
+export function resultOf(state: WizardState, warnings: string[]): SetupResult {
+	// Earlier runs' writes come back with resumed progress; this run's are the ones made since it started.
+	const created = state.changes.filter(change => change.at >= state.startedAt).map(({action, target}) => ({action, target}));
+	const base = {
+		ok: state.step === 'done',
+		created,
+		alreadyInPlace: state.step === 'done' && created.length === 0,
+		rootActivation: state.activation === 'confirmed' ? ('confirmed' as const) : ('unconfirmed' as const),
+		warnings,
+	};
+	if (!state.identity) return {...base, ...(state.problem && {error: state.problem})};
+	const plan = planFor(state);
+	return {
+		...base,
+		account: plan.accountId,
+		caller: state.identity.arn,
+		partition: plan.partition,
+		role: {name: plan.roleName, arn: plan.roleArn, maxSessionSeconds: plan.maxSessionSeconds},
+		policies: {managed: plan.managedPolicyArn, costExplorerInline: Boolean(plan.costExplorerPolicy)},
+		switchRoleUrl: plan.switchRoleUrl,
+		profile: plan.profileBlock,
+		...(state.verification && {
+			verification: {
+				...(state.verification.assumedAs && {assumedAs: state.verification.assumedAs}),
+				...(state.verification.assumeSkipped && {assumeSkipped: state.verification.assumeSkipped}),
+			},
+		}),
+		...(state.problem && {error: state.problem}),
+	};
+}
+
+export async function runHeadless(
+	session: WizardSession,
+	options: Pick<SetupOptions, 'json'>,
+	log: (line: string) => void,
+): Promise<{exitCode: number; result: SetupResult}> {
+	const warnings: string[] = [];
+	await session.start();
+	while (!isFinalStep(session.state.step)) {
+		const {state} = session;
+		if (state.step === 'role-name' && state.notice) {
+			// A foreign role of that name has no safe default: only the user may pick another name.
+			const problem = {title: state.notice, why: 'billing-setup never modifies a role it did not create.', next: 'Run again with --role-name OTHER-NAME.'};
+			log(formatProblem(problem));
+			return {exitCode: exitCodes.failed, result: {...resultOf(state, warnings), ok: false, error: problem}};
+		}
+		if (state.step === 'activation') {
+			const partition = state.identity?.partition ?? 'aws';
+			warnings.push(
+				`Root activation is unconfirmed (--yes cannot confirm it). As root, open ${accountSettingsUrl(partition)} → “IAM User and Role Access to Billing Information” → Edit → Activate IAM Access → Update.`,
+			);
+			log(`${paint('yellow', '!')} Root activation is unconfirmed: --yes cannot confirm it.\n${rootActivationSteps(partition).join('\n')}`);
+		}
+		if (state.step === 'resume' && state.saved) log(`Resuming the setup saved ${state.saved.updatedAt}.`);
+		await session.send(defaultAnswer(state, new Date().toISOString()));
+	}
+	const {state} = session;
+	const result = resultOf(state, warnings);
+	if (state.step === 'failed' && state.problem) {
+		log(formatProblem(state.problem));
+		return {exitCode: exitCodes.failed, result};
+	}
+	const plan = planFor(state);
+	log(`${paint('green', '✔')} ${result.created.length === 0 ? 'Already in place' : 'Created'}: ${plan.roleArn}`);
+	for (const change of result.created) log(`  ${change.action} ${change.target}`);
+	if (state.verification?.assumedAs) log(`${paint('green', '✔')} Verified: switched to it as ${state.verification.assumedAs}`);
+	if (state.verification?.assumeSkipped) log(`${paint('yellow', '!')} Switch check skipped: ${state.verification.assumeSkipped}`);
+	log(formatFinish(plan));
+	return {exitCode: exitCodes.done, result};
+}

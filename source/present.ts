@@ -1,0 +1,55 @@
+/** Plain-text presentation for headless runs and the non-wizard commands (the wizard draws with Ink). */
+import {styleText} from 'node:util';
+import {accountSettingsUrl, type Plan} from './core/plan.js';
+import type {Partition} from './core/principal.js';
+import type {Problem} from './core/problem.js';
+
+type Style = Parameters<typeof styleText>[0];
+
+/** styleText leaves text plain when the stream is not a TTY or NO_COLOR / FORCE_COLOR=0 is set. */
+export function paint(style: Style, text: string, stream: NodeJS.WriteStream = process.stderr): string {
+	return styleText(style, text, {stream});
+}
+
+export function formatProblem(problem: Problem): string {
+	return [`${paint('red', '✖')} ${problem.title}`, `  ${problem.why}`, `  ${paint('bold', 'Next:')} ${problem.next}`].join('\n');
+}
+
+export function rootActivationSteps(partition: Partition): string[] {
+	return [
+		'Only the root user can let IAM users and roles see billing. Signed in as root:',
+		`  1. Open ${accountSettingsUrl(partition)}`,
+		'  2. Find “IAM User and Role Access to Billing Information” and choose Edit',
+		'  3. Tick “Activate IAM Access” and choose Update',
+		'No AWS API can read or change this setting, so billing-setup cannot check it for you.',
+	];
+}
+
+export function formatPlan(plan: Plan): string {
+	const json = (value: unknown) => JSON.stringify(value, null, 2);
+	return [
+		`Role ${plan.roleArn}`,
+		`Max session: ${plan.maxSessionSeconds / 3600} h`,
+		'',
+		'Trust policy (who may switch to it):',
+		json(plan.trustPolicy),
+		'',
+		`Managed policy: ${plan.managedPolicyArn}`,
+		...(plan.costExplorerPolicy
+			? ['', 'Inline policy for Cost Explorer (ce:DescribeReport is in neither managed policy):', json(plan.costExplorerPolicy)]
+			: []),
+		'',
+		'Equivalent AWS CLI commands:',
+		...plan.cliCommands,
+	].join('\n');
+}
+
+export function formatFinish(plan: Plan): string {
+	return [
+		'Switch to the role in the console:',
+		`  ${plan.switchRoleUrl}`,
+		'',
+		'Or add this to ~/.aws/config and use --profile:',
+		...plan.profileBlock.split('\n').map(line => `  ${line}`),
+	].join('\n');
+}

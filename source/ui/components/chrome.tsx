@@ -1,0 +1,70 @@
+import {Box, Text} from 'ink';
+import type {ReactNode} from 'react';
+import type {Problem} from '../../core/problem.js';
+import {theme} from '../theme.js';
+
+/** "Step k of n · Section · account" above the current question. */
+export function Header({section, index, total, account}: {section: string; index: number; total: number; account?: string}) {
+	return (
+		<Box marginTop={1}>
+			<Text bold color={theme.accent}>
+				Step {index} of {total} · {section}
+			</Text>
+			{account && <Text color={theme.muted}> · account {account}</Text>}
+		</Box>
+	);
+}
+
+/** An answered step, collapsed to one line so the screen keeps a trail of what was decided. */
+export function Answered({children}: {children: ReactNode}) {
+	return (
+		<Text>
+			<Text color={theme.success}>✔ </Text>
+			{children}
+		</Text>
+	);
+}
+
+export function KeyHint({children}: {children: ReactNode}) {
+	return <Text color={theme.muted}>{children}</Text>;
+}
+
+export function Warning({children}: {children: ReactNode}) {
+	return (
+		<Text>
+			<Text color={theme.warning}>! </Text>
+			{children}
+		</Text>
+	);
+}
+
+/** Every failure has the same shape: what happened, why, what to do next. */
+export function ProblemBox({problem}: {problem: Problem}) {
+	return (
+		<Box flexDirection="column" borderStyle="round" borderColor={theme.error} paddingX={1}>
+			<Text bold color={theme.error}>
+				✖ {problem.title}
+			</Text>
+			<Text>{problem.why}</Text>
+			<Text>
+				<Text bold>Next: </Text>
+				{problem.next}
+			</Text>
+		</Box>
+	);
+}
+
+/** A question: its prompt, optional detail lines, the input and the keys that work. */
+export function Question({prompt, children, hint}: {prompt: string; children: ReactNode; hint: string}) {
+	return (
+		<Box flexDirection="column">
+			<Text bold>{prompt}</Text>
+			{children}
+			<KeyHint>{hint}</KeyHint>
+		</Box>
+	);
+}
+
+export const selectHint = '↑/↓ to move, Enter to choose, Ctrl+C to stop (progress is saved)';
+export const confirmHint = 'y/n, Enter for the default, Ctrl+C to stop (progress is saved)';
+export const typeHint = 'Type, then Enter; Ctrl+C to stop (progress is saved)';

@@ -1,0 +1,35 @@
+import {render} from 'ink';
+import {exitCodes} from '../core/problem.js';
+import type {WizardSession} from '../engine/session.js';
+import {App, savedMessage} from './app.js';
+
+/** Renders the wizard until it ends; the exit code follows how it ended. */
+export async function runWizard(session: WizardSession, notice?: string): Promise<number> {
+	let interrupted = false;
+	const instance = render(
+		<App
+			session={session}
+			notice={notice}
+			onInterrupt={() => {
+				interrupted = true;
+				instance.unmount();
+			}}
+		/>,
+		// The caller checked for a TTY; Ink would otherwise treat CI=true as non-interactive and draw nothing until the end.
+		{exitOnCtrlC: false, interactive: true},
+	);
+	const onSignal = () => {
+		interrupted = true;
+		instance.unmount();
+	};
+	process.once('SIGINT', onSignal);
+	process.once('SIGTERM', onSignal);
+	await instance.waitUntilExit();
+	process.off('SIGINT', onSignal);
+	process.off('SIGTERM', onSignal);
+	if (interrupted) {
+		process.stderr.write(`\nStopped. ${savedMessage}\n`);
+		return exitCodes.interrupted;
+	}
+	return session.state.step === 'failed' ? exitCodes.failed : exitCodes.done;
+}

@@ -1,0 +1,164 @@
+/** The role settings, one question each. Every question opens on the current setting, so Enter keeps it. */
+import {ConfirmInput, MultiSelect, Select, TextInput} from '@inkjs/ui';
+import {Text} from 'ink';
+import {useState} from 'react';
+import {costExplorerAction} from '../../core/plan.js';
+import {managedPolicyName, type AccessLevel, type RoleSettings} from '../../core/settings.js';
+import {principalArnProblem, roleNameProblem} from '../../core/validation.js';
+import type {PolicyCheck, WizardEvent} from '../../engine/wizard.js';
+import {confirmHint, Question, selectHint, typeHint, Warning} from '../components/chrome.js';
+import {theme} from '../theme.js';
+import {hours} from '../trail.js';
+
+type Send = (event: WizardEvent) => void;
+type Option = {label: string; value: string};
+
+/** @inkjs/ui's Select starts on its first option, so the current value goes first. */
+export function currentFirst(options: Option[], value: string): Option[] {
+	return [...options].sort((a, b) => Number(b.value === value) - Number(a.value === value));
+}
+
+function InputProblem({problem}: {problem: string | undefined}) {
+	return problem ? <Text color={theme.error}>{problem}</Text> : null;
+}
+
+export function RoleNameScreen({settings, notice, onAnswer}: {settings: RoleSettings; notice?: string; onAnswer: Send}) {
+	const [problem, setProblem] = useState<string>();
+	return (
+		<Question prompt="Role name" hint={typeHint}>
+			{notice && <Warning>{notice}</Warning>}
+			<Text color={theme.muted}>People switch to this role to see billing. Letters, digits and + = , . @ _ - (up to 64).</Text>
+			<TextInput
+				defaultValue={notice ? '' : settings.roleName}
+				placeholder={settings.roleName}
+				onChange={value => setProblem(value === '' ? undefined : roleNameProblem(value))}
+				onSubmit={value => {
+					const name = value === '' && !notice ? settings.roleName : value;
+					const reason = roleNameProblem(name);
+					setProblem(reason);
+					if (!reason) onAnswer({type: 'role-name-entered', roleName: name});
+				}}
+			/>
+			<InputProblem problem={problem} />
+		</Question>
+	);
+}
+
+export function AccessScreen({settings, onAnswer}: {settings: RoleSettings; onAnswer: Send}) {
+	const options = [
+		{label: `Full: view and manage billing (${managedPolicyName.full})`, value: 'full'},
+		{label: `Read-only: view billing only (${managedPolicyName['read-only']})`, value: 'read-only'},
+	];
+	return (
+		<Question prompt="What may the role do?" hint={selectHint}>
+			<Select options={currentFirst(options, settings.access)} onChange={value => onAnswer({type: 'access-chosen', access: value as AccessLevel})} />
+		</Question>
+	);
+}
+
+export function CostExplorerScreen({settings, check, onAnswer}: {settings: RoleSettings; check?: PolicyCheck; onAnswer: Send}) {
+	const policy = managedPolicyName[settings.access];
+	return (
+		<Question prompt="Add Cost Explorer reports (ce:Describe*, ce:Get*, ce:List*)?" hint={confirmHint}>
+			{check && !check.grantsDescribeReport ? (
+				<Text>
+					{policy} does not grant <Text bold>{costExplorerAction}</Text> (read from IAM just now): the action in the “You don’t
+					have permission” error. A small inline policy closes that gap.
+				</Text>
+			) : (
+				<Text>{policy} already grants {costExplorerAction}; the add-on is harmless but not needed.</Text>
+			)}
+			<ConfirmInput
+				defaultChoice={settings.costExplorer ? 'confirm' : 'cancel'}
+				onConfirm={() => onAnswer({type: 'cost-explorer-answered', enabled: true})}
+				onCancel={() => onAnswer({type: 'cost-explorer-answered', enabled: false})}
+			/>
+		</Question>
+	);
+}
+
+export function TrustScreen({settings, onAnswer}: {settings: RoleSettings; onAnswer: Send}) {
+	const options = [
+		{label: 'Anyone in this account whose own IAM permissions allow it (recommended)', value: 'account'},
+		{label: 'Only IAM users or roles I choose', value: 'principals'},
+	];
+	return (
+		<Question prompt="Who may switch to the role?" hint={selectHint}>
+			<Select
+				options={currentFirst(options, settings.trust.kind)}
+				onChange={value => onAnswer({type: 'trust-chosen', trust: value as 'account' | 'principals'})}
+			/>
+		</Question>
+	);
+}
+
+const typeArnsValue = '__type__';
+
+export function PrincipalsScreen({settings, choices, onAnswer}: {settings: RoleSettings; choices: string[]; onAnswer: Send}) {
+	const chosen = settings.trust.kind === 'principals' ? settings.trust.arns : [];
+	const [typing, setTyping] = useState(choices.length === 0);
+	const [problem, setProblem] = useState<string>();
+	if (typing) {
+		const submit = (text: string) => {
+			const arns = text.split(',').map(arn => arn.trim()).filter(Boolean);
+			const reason = arns.length === 0 ? 'Type at least one ARN.' : arns.map(principalArnProblem).find(Boolean);
+			setProblem(reason);
+			if (!reason) onAnswer({type: 'principals-chosen', arns});
+		};
+		return (
+			<Question prompt="IAM user or role ARNs that may switch to the role (comma-separated)" hint={typeHint}>
+				<TextInput defaultValue={chosen.join(', ')} placeholder="arn:aws:iam::123456789012:user/alice" onSubmit={submit} />
+				<InputProblem problem={problem} />
+			</Question>
+		);
+	}
+	return (
+		<Question prompt="Choose who may switch to the role" hint="↑/↓ to move, Space to tick, Enter to confirm">
+			<MultiSelect
+				options={[{label: '✎ Type ARNs instead (e.g. from another account)', value: typeArnsValue}, ...choices.map(arn => ({label: arn, value: arn}))]}
+				defaultValue={chosen}
+				visibleOptionCount={8}
+				onSubmit={values => {
+					if (values.includes(typeArnsValue) || values.length === 0) {
+						setProblem(values.length === 0 ? 'Nothing was ticked: type the ARNs instead.' : undefined);
+						setTyping(true);
+						return;
+					}
+					onAnswer({type: 'principals-chosen', arns: values});
+				}}
+			/>
+			<InputProblem problem={problem} />
+		</Question>
+	);
+}
+
+export function MfaScreen({settings, onAnswer}: {settings: RoleSettings; onAnswer: Send}) {
+	return (
+		<Question prompt="Require MFA to switch to the role?" hint={confirmHint}>
+			<Text color={theme.muted}>
+				Recommended if everyone who will switch has an MFA device; anyone without one would be locked out.
+			</Text>
+			<ConfirmInput
+				defaultChoice={settings.requireMfa ? 'confirm' : 'cancel'}
+				onConfirm={() => onAnswer({type: 'mfa-answered', requireMfa: true})}
+				onCancel={() => onAnswer({type: 'mfa-answered', requireMfa: false})}
+			/>
+		</Question>
+	);
+}
+
+const sessionHours = [1, 2, 4, 8, 12];
+
+export function SessionScreen({settings, onAnswer}: {settings: RoleSettings; onAnswer: Send}) {
+	// The current value first, so Enter keeps it.
+	const seconds = [...new Set([settings.maxSessionSeconds, ...sessionHours.map(hour => hour * 3600)])];
+	return (
+		<Question prompt="How long may one switched session last?" hint={selectHint}>
+			<Select
+				options={seconds.map(value => ({label: hours(value), value: String(value)}))}
+				visibleOptionCount={6}
+				onChange={value => onAnswer({type: 'session-chosen', seconds: Number(value)})}
+			/>
+		</Question>
+	);
+}

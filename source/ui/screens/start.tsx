@@ -1,0 +1,77 @@
+/** Identity, resume and root activation: the screens before any setting is chosen. */
+import {Select} from '@inkjs/ui';
+import {Box, Text} from 'ink';
+import {accountSettingsUrl} from '../../core/plan.js';
+import {principalKindLabel, type Identity} from '../../core/principal.js';
+import type {SavedSetup, WizardEvent} from '../../engine/wizard.js';
+import {Question, selectHint, Warning} from '../components/chrome.js';
+import {theme} from '../theme.js';
+
+export function IdentityDetails({identity}: {identity: Identity}) {
+	return (
+		<Box flexDirection="column">
+			<Text>
+				You are the <Text bold>{principalKindLabel[identity.kind]}</Text> {identity.kind === 'root' ? '' : identity.name} in
+				account <Text bold>{identity.accountId}</Text> ({identity.partition})
+			</Text>
+			<Text color={theme.muted}>{identity.arn}</Text>
+			{identity.kind === 'root' && (
+				<Box flexDirection="column" marginTop={1}>
+					<Warning>Root access keys can do anything in this account and cannot be limited: delete them once you have an IAM admin.</Warning>
+					<Warning>The root user cannot switch roles, so the role is created but the switch check is skipped. Use it from an IAM user or role.</Warning>
+				</Box>
+			)}
+		</Box>
+	);
+}
+
+export function ResumeScreen({saved, onAnswer}: {saved: SavedSetup; onAnswer: (event: WizardEvent) => void}) {
+	const written = saved.changes.length === 0 ? 'nothing written to AWS yet' : `${saved.changes.length} change(s) already made in AWS`;
+	return (
+		<Question prompt="An unfinished setup was saved for this account." hint={selectHint}>
+			<Text color={theme.muted}>
+				Role {saved.settings.roleName}, stopped at “{saved.step}” on {saved.updatedAt}; {written}.
+			</Text>
+			<Select
+				options={[
+					{label: 'Resume where it stopped', value: 'resume'},
+					{label: 'Start over (the saved answers are forgotten; nothing in AWS is removed)', value: 'restart'},
+				]}
+				onChange={value => onAnswer({type: 'resume-answered', resume: value === 'resume'})}
+			/>
+		</Question>
+	);
+}
+
+export function ActivationScreen({identity, onAnswer}: {identity: Identity; onAnswer: (event: WizardEvent) => void}) {
+	const answer = (value: string) => {
+		const at = new Date().toISOString();
+		onAnswer({type: 'activation-answered', answer: value as 'confirmed' | 'not-yet' | 'stop', at});
+	};
+	return (
+		<Box flexDirection="column">
+			<Text>
+				Even an administrator is refused Billing and Cost Explorer until the <Text bold>root user</Text> lets IAM users
+				and roles in. That switch is in the console only:
+			</Text>
+			<Box flexDirection="column" marginLeft={2} marginY={1}>
+				<Text>
+					1. Sign in as root and open <Text color={theme.accent}>{accountSettingsUrl(identity.partition)}</Text>
+				</Text>
+				<Text>2. At “IAM User and Role Access to Billing Information”, choose Edit</Text>
+				<Text>3. Tick “Activate IAM Access” and choose Update</Text>
+			</Box>
+			<Text color={theme.muted}>No AWS API can read or change this setting, so billing-setup cannot check it: only you know.</Text>
+			<Question prompt="Is IAM access to billing activated?" hint={selectHint}>
+				<Select
+					options={[
+						{label: 'Not yet, or not sure: create the role anyway (you will get a reminder)', value: 'not-yet'},
+						{label: 'Yes, it is activated', value: 'confirmed'},
+						{label: 'Stop here and resume later', value: 'stop'},
+					]}
+					onChange={answer}
+				/>
+			</Question>
+		</Box>
+	);
+}

@@ -1,0 +1,48 @@
+/** One line per answered step, derived from state alone, so a resumed run shows the same trail. */
+import {managedPolicyName} from '../core/settings.js';
+import {principalKindLabel} from '../core/principal.js';
+import type {Step, WizardState} from '../engine/wizard.js';
+
+/** The order steps are met in; a step before the current one has been answered. */
+const order: Step[] = [
+	'identity', 'resume', 'activation', 'role-name', 'access', 'inspect-policy', 'cost-explorer',
+	'trust', 'list-principals', 'trust-principals', 'mfa', 'session', 'review', 'create', 'verify', 'done',
+];
+
+export function hours(seconds: number): string {
+	const value = seconds / 3600;
+	return `${Number.isInteger(value) ? value : value.toFixed(2)} h`;
+}
+
+export function trail(state: WizardState): string[] {
+	const reached = state.step === 'failed' || state.step === 'stopped' ? state.resumeStep : state.step;
+	const position = order.indexOf(reached);
+	const before = (step: Step) => order.indexOf(step) < position;
+	const {settings, identity} = state;
+	const lines: string[] = [];
+	if (identity && before('activation')) {
+		lines.push(`Signed in as ${principalKindLabel[identity.kind]} ${identity.name} in account ${identity.accountId} (${identity.partition})`);
+	}
+	if (before('role-name') && state.activation) {
+		lines.push(
+			state.activation === 'confirmed'
+				? 'Root activation: you confirmed IAM access to billing is on'
+				: 'Root activation: not confirmed yet (a reminder follows at the end)',
+		);
+	}
+	if (before('access')) lines.push(`Role name: ${settings.roleName}`);
+	if (before('inspect-policy')) lines.push(`Access: ${settings.access} (${managedPolicyName[settings.access]})`);
+	if (before('trust')) lines.push(`Cost Explorer add-on: ${settings.costExplorer ? 'yes' : 'no'}`);
+	if (before('mfa')) {
+		lines.push(
+			settings.trust.kind === 'account'
+				? 'Who may switch: principals of this account allowed by their own IAM policies'
+				: `Who may switch: ${settings.trust.arns.join(', ')}`,
+		);
+	}
+	if (before('session')) lines.push(`MFA required: ${settings.requireMfa ? 'yes' : 'no'}`);
+	if (before('review')) lines.push(`Max session: ${hours(settings.maxSessionSeconds)}`);
+	if (before('create')) lines.push('Reviewed the policies');
+	if (before('verify')) lines.push(`Role in place (${state.changes.length === 0 ? 'nothing to write' : `${state.changes.length} write(s) recorded`})`);
+	return lines;
+}
