@@ -49,7 +49,8 @@ try {
 } catch (error) {
 	const {NeedsTerminalError} = await import('./terminal.js');
 	if (error instanceof UsageError || error instanceof NeedsTerminalError) {
-		process.stderr.write(`billing-setup: ${error.message}\n`);
+		// The terminal message already starts with the tool's name.
+		process.stderr.write(error instanceof UsageError ? `billing-setup: ${error.message}\n` : `${error.message}\n`);
 		process.exitCode = exitCodes.usage;
 	} else if (error instanceof ProblemError) {
 		const {formatProblem} = await import('./present.js');

@@ -2,7 +2,7 @@
  * Saved progress, one record per AWS account, in the user's config directory (mode 0600).
  * Holds settings, answers and what was written to AWS: never credentials.
  */
-import {renameSync} from 'node:fs';
+import {readFileSync, renameSync} from 'node:fs';
 import Conf from 'conf';
 import {ProblemError} from '../core/problem.js';
 import type {ProgressStore} from '../engine/session.js';
@@ -35,6 +35,26 @@ function looksLikeSetup(value: unknown): value is SavedSetup {
 	);
 }
 
+/** Why the file cannot be used as it is, or undefined when it can (or does not exist yet). */
+function unreadableBecause(path: string): string | undefined {
+	let text: string;
+	try {
+		text = readFileSync(path, 'utf8');
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : (error as Error).message;
+	}
+	let document: Partial<ProgressDocument>;
+	try {
+		document = JSON.parse(text) as Partial<ProgressDocument>;
+	} catch (error) {
+		return `not valid JSON: ${(error as Error).message}`;
+	}
+	if (document === null || typeof document !== 'object') return 'not a JSON object';
+	if (document.version !== undefined && document.version !== formatVersion) return `unknown format version ${document.version}`;
+	if (document.setups !== undefined && (typeof document.setups !== 'object' || document.setups === null)) return '"setups" is not an object';
+	return undefined;
+}
+
 function unwritable(path: string, error: unknown): ProblemError {
 	return new ProblemError({
 		title: 'billing-setup cannot save its progress.',
@@ -53,25 +73,22 @@ export function openProgressStore(options: {cwd?: string} = {}): FileProgressSto
 		...(options.cwd && {cwd: options.cwd}),
 	};
 	let conf: Conf<ProgressDocument>;
-	let recovered: FileProgressStore['recovered'];
 	try {
-		conf = new Conf<ProgressDocument>(settings);
+		// Lenient here only so the constructor cannot throw on content; the file is checked below, and kept.
+		conf = new Conf<ProgressDocument>({...settings, clearInvalidConfig: true});
 	} catch (error) {
 		throw unwritable(options.cwd ?? 'the config directory', error);
 	}
-	try {
-		const document: Partial<ProgressDocument> = conf.store;
-		if (document.version !== undefined && document.version !== formatVersion) throw new Error(`unknown format version ${document.version}`);
-		if (document.setups !== undefined && (typeof document.setups !== 'object' || document.setups === null)) throw new Error('"setups" is not an object');
-	} catch (error) {
-		// Keep the unreadable file for the user instead of silently discarding it (conf's clearInvalidConfig would).
+	let recovered: FileProgressStore['recovered'];
+	const problem = unreadableBecause(conf.path);
+	if (problem) {
 		const copy = `${conf.path}.corrupt-${Date.now()}`;
 		try {
 			renameSync(conf.path, copy);
 		} catch (moveError) {
 			throw unwritable(conf.path, moveError);
 		}
-		recovered = {copy, reason: (error as Error).message};
+		recovered = {copy, reason: problem};
 	}
 
 	const setups = (): Record<string, SavedSetup> => conf.get('setups') ?? {};

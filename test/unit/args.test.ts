@@ -1,0 +1,98 @@
+import {describe, expect, test} from 'vitest';
+import {parseCommand, partitionOfRegion, UsageError} from '../../source/args.js';
+
+function usageError(argv: string[]): string {
+	try {
+		parseCommand(argv);
+	} catch (error) {
+		if (error instanceof UsageError) return error.message;
+		throw error;
+	}
+	throw new Error(`${argv.join(' ')} was accepted`);
+}
+
+describe('parseCommand', () => {
+	test('no arguments is the interactive wizard with defaults', () => {
+		expect(parseCommand([])).toEqual({
+			kind: 'setup',
+			options: {json: false, yes: false, presets: {}, dryRun: false, verifyTimeoutSeconds: 120},
+		});
+	});
+
+	test('setup flags become presets', () => {
+		const command = parseCommand([
+			'setup', '--yes', '--json', '--role-name', 'Finance', '--access', 'read-only', '--no-cost-explorer',
+			'--trust', 'arn:aws:iam::123456789012:user/a, arn:aws:iam::123456789012:role/B', '--require-mfa',
+			'--max-session', '7200', '--profile', 'admin', '--region', 'eu-west-1', '--verify-timeout', '30',
+		]);
+		expect(command).toEqual({
+			kind: 'setup',
+			options: {
+				profile: 'admin',
+				region: 'eu-west-1',
+				json: true,
+				yes: true,
+				dryRun: false,
+				verifyTimeoutSeconds: 30,
+				presets: {
+					roleName: 'Finance',
+					access: 'read-only',
+					costExplorer: false,
+					trust: {kind: 'principals', arns: ['arn:aws:iam::123456789012:user/a', 'arn:aws:iam::123456789012:role/B']},
+					requireMfa: true,
+					maxSessionSeconds: 7200,
+				},
+			},
+		});
+	});
+
+	test('help and version win over everything else', () => {
+		expect(parseCommand(['undo', '--help'])).toEqual({kind: 'help'});
+		expect(parseCommand(['-v'])).toEqual({kind: 'version'});
+	});
+
+	test('the other commands', () => {
+		expect(parseCommand(['status', '--json'])).toMatchObject({kind: 'status', options: {json: true}});
+		expect(parseCommand(['reset', '--all', '-y'])).toMatchObject({kind: 'reset', options: {all: true, yes: true}});
+		expect(parseCommand(['reset', '--account', '123456789012'])).toMatchObject({kind: 'reset', options: {account: '123456789012'}});
+		expect(parseCommand(['undo', '--role-name', 'X', '--yes'])).toMatchObject({kind: 'undo', options: {roleName: 'X', yes: true}});
+		expect(parseCommand(['--dry-run', '--account', '123456789012'])).toMatchObject({kind: 'setup', options: {dryRun: true, account: '123456789012'}});
+	});
+});
+
+describe('usage errors name the flag and the rule', () => {
+	test.each([
+		[['--bogus'], /Unknown flag '--bogus'/],
+		[['frobnicate'], /Unknown command “frobnicate”/],
+		[['status', 'extra'], /Unexpected argument “extra”/],
+		[['--role-name', 'bad name'], /--role-name: “ ” is not allowed/],
+		[['--role-name', 'x'.repeat(65)], /--role-name: .*at most 64/],
+		[['--access', 'admin'], /--access must be “full” or “read-only”/],
+		[['--max-session', '60'], /--max-session: .*3600 to 43200/],
+		[['--max-session', '2h'], /--max-session takes a whole number of seconds/],
+		[['--trust', 'arn:aws:iam::*:root'], /--trust: .*not an IAM principal ARN/],
+		[['--trust', ','], /--trust takes “account” or a comma-separated list/],
+		[['--dry-run', '--account', '1234'], /--account: An AWS account ID is exactly 12 digits/],
+		[['--account', '123456789012'], /--account goes with --dry-run/],
+		[['--json'], /--json goes with --yes or --dry-run/],
+		[['--region', 'mars'], /--region: “mars” is not an AWS region/],
+		[['--role-name'], /--role-name/],
+		[['status', '--role-name', 'X'], /--role-name does not apply to “status”/],
+		[['reset', '--all', '--account', '123456789012'], /--all and --account cannot be used together/],
+		[['undo', '--role-name', 'a/b'], /--role-name: “\/” is not allowed/],
+		[['--verify-timeout', '-1'], /--verify-timeout/],
+	])('%j', (argv, message) => {
+		expect(usageError(argv)).toMatch(message);
+	});
+
+	test('each message is one line', () => {
+		expect(usageError(['--bogus'])).not.toContain('\n');
+	});
+});
+
+test('the partition follows the region for plans made without credentials', () => {
+	expect(partitionOfRegion('cn-north-1')).toBe('aws-cn');
+	expect(partitionOfRegion('us-gov-west-1')).toBe('aws-us-gov');
+	expect(partitionOfRegion('eu-west-1')).toBe('aws');
+	expect(partitionOfRegion(undefined)).toBe('aws');
+});

@@ -1,0 +1,94 @@
+import {describe, expect, test} from 'vitest';
+import {accountSettingsUrl, buildPlan, policyAllows, switchRoleUrl, trustPolicy} from '../../source/core/plan.js';
+import {defaultSettings, managedPolicyArn} from '../../source/core/settings.js';
+
+const account = '123456789012';
+
+describe('trustPolicy', () => {
+	test('by default trusts this account, which defers to each identity’s own permissions', () => {
+		expect(trustPolicy(account, 'aws', defaultSettings)).toEqual({
+			Version: '2012-10-17',
+			Statement: [{Effect: 'Allow', Principal: {AWS: 'arn:aws:iam::123456789012:root'}, Action: 'sts:AssumeRole'}],
+		});
+	});
+
+	test('chosen principals replace the account, and MFA adds the condition', () => {
+		const arns = ['arn:aws:iam::123456789012:user/alice', 'arn:aws:iam::123456789012:role/Ops'];
+		const policy = trustPolicy(account, 'aws', {...defaultSettings, trust: {kind: 'principals', arns}, requireMfa: true});
+		expect(policy.Statement[0]).toEqual({
+			Effect: 'Allow',
+			Principal: {AWS: arns},
+			Action: 'sts:AssumeRole',
+			Condition: {Bool: {'aws:MultiFactorAuthPresent': 'true'}},
+		});
+	});
+
+	test('never names a wildcard or another account unless given one', () => {
+		for (const partition of ['aws', 'aws-cn', 'aws-us-gov'] as const) {
+			const text = JSON.stringify(trustPolicy(account, partition, defaultSettings));
+			expect(text).not.toContain('*');
+			expect(text.match(/\d{12}/g)).toEqual([account]);
+		}
+	});
+});
+
+describe('links', () => {
+	test('switch-role URL per partition, with the role and a display name', () => {
+		expect(switchRoleUrl(account, 'aws', 'BillingAccess')).toBe(
+			'https://signin.aws.amazon.com/switchrole?account=123456789012&roleName=BillingAccess&displayName=BillingAccess+%40+123456789012',
+		);
+		expect(switchRoleUrl(account, 'aws-us-gov', 'B')).toMatch(/^https:\/\/signin\.amazonaws-us-gov\.com\/switchrole\?/);
+		expect(switchRoleUrl(account, 'aws-cn', 'B')).toMatch(/^https:\/\/signin\.amazonaws\.cn\/switchrole\?/);
+	});
+
+	test('account settings page per partition', () => {
+		expect(accountSettingsUrl('aws')).toBe('https://console.aws.amazon.com/billing/home#/account');
+		expect(accountSettingsUrl('aws-cn')).toContain('console.amazonaws.cn');
+	});
+});
+
+describe('buildPlan', () => {
+	test('full access with the add-on: Billing, the inline policy and three CLI commands', () => {
+		const plan = buildPlan(account, 'aws', defaultSettings);
+		expect(plan.roleArn).toBe('arn:aws:iam::123456789012:role/BillingAccess');
+		expect(plan.managedPolicyArn).toBe('arn:aws:iam::aws:policy/job-function/Billing');
+		expect(plan.costExplorerPolicy?.Statement[0]).toMatchObject({Action: ['ce:Describe*', 'ce:Get*', 'ce:List*']});
+		expect(plan.cliCommands).toHaveLength(3);
+		expect(plan.cliCommands[0]).toContain("--role-name 'BillingAccess'");
+		expect(plan.profileBlock).toContain('role_arn = arn:aws:iam::123456789012:role/BillingAccess');
+	});
+
+	test('read-only without the add-on: AWSBillingReadOnlyAccess and no inline policy', () => {
+		const plan = buildPlan(account, 'aws-cn', {...defaultSettings, access: 'read-only', costExplorer: false});
+		expect(plan.managedPolicyArn).toBe('arn:aws-cn:iam::aws:policy/AWSBillingReadOnlyAccess');
+		expect(plan.costExplorerPolicy).toBeUndefined();
+		expect(plan.cliCommands).toHaveLength(2);
+	});
+
+	test('CLI commands quote names so a shell cannot split them', () => {
+		const plan = buildPlan(account, 'aws', {...defaultSettings, roleName: "a'b"});
+		expect(plan.cliCommands[1]).toContain(`--role-name 'a'\\''b'`);
+	});
+});
+
+describe('policyAllows', () => {
+	const policy = (Action: unknown, Effect = 'Allow') => ({Version: '2012-10-17', Statement: [{Effect, Action, Resource: '*'}]});
+
+	test('matches exact actions and wildcards, case-insensitively', () => {
+		expect(policyAllows(policy('ce:DescribeReport'), 'ce:DescribeReport')).toBe(true);
+		expect(policyAllows(policy(['aws-portal:*', 'ce:Describe*']), 'ce:DescribeReport')).toBe(true);
+		expect(policyAllows(policy('CE:*'), 'ce:DescribeReport')).toBe(true);
+		expect(policyAllows(policy('*'), 'ce:DescribeReport')).toBe(true);
+	});
+
+	test('does not match other actions, Deny statements or missing documents', () => {
+		expect(policyAllows(policy(['ce:Get*', 'ce:List*']), 'ce:DescribeReport')).toBe(false);
+		expect(policyAllows(policy('ce:*', 'Deny'), 'ce:DescribeReport')).toBe(false);
+		expect(policyAllows(undefined, 'ce:DescribeReport')).toBe(false);
+		expect(policyAllows(policy('ce:Describe.'), 'ce:DescribeReport')).toBe(false);
+	});
+
+	test('managed policy ARNs', () => {
+		expect(managedPolicyArn('full', 'aws-us-gov')).toBe('arn:aws-us-gov:iam::aws:policy/job-function/Billing');
+	});
+});

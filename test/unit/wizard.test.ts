@@ -1,0 +1,194 @@
+import {describe, expect, test} from 'vitest';
+import {classifyCaller} from '../../source/core/principal.js';
+import {defaultSettings} from '../../source/core/settings.js';
+import {
+	defaultAnswer,
+	initialState,
+	toSaved,
+	transition,
+	type SavedSetup,
+	type WizardEvent,
+	type WizardState,
+} from '../../source/engine/wizard.js';
+
+const now = '2026-11-23T10:00:00.000Z';
+const identity = classifyCaller('arn:aws:iam::123456789012:user/alice', '123456789012');
+
+function run(state: WizardState, ...events: WizardEvent[]): WizardState {
+	return events.reduce(transition, state);
+}
+
+function saved(overrides: Partial<SavedSetup>): SavedSetup {
+	return {
+		accountId: '123456789012',
+		callerArn: identity.arn,
+		step: 'mfa',
+		finished: false,
+		activation: 'confirmed',
+		activationAnsweredAt: now,
+		settings: {...defaultSettings, roleName: 'SavedRole', access: 'read-only'},
+		changes: [],
+		startedAt: now,
+		updatedAt: now,
+		...overrides,
+	};
+}
+
+/** Answers every question with its default until a final or effect step. */
+function answerDefaults(state: WizardState): WizardState {
+	let current = state;
+	const effects: Record<string, WizardEvent> = {
+		'inspect-policy': {type: 'policy-inspected', check: {policyArn: 'arn:aws:iam::aws:policy/job-function/Billing', grantsDescribeReport: false}},
+		create: {type: 'created'},
+		verify: {type: 'verified', verification: {roleArn: 'r', managedPolicies: [], inlinePolicies: [], at: now}},
+	};
+	for (let guard = 0; guard < 30 && !['done', 'failed', 'stopped'].includes(current.step); guard++) {
+		const event = effects[current.step] ?? defaultAnswer(current, now);
+		current = transition(current, event);
+	}
+	return current;
+}
+
+describe('the default path', () => {
+	test('Enter at every question walks from identity to a verified role', () => {
+		const state = answerDefaults(transition(initialState({}, now), {type: 'identity-loaded', identity}));
+		expect(state.step).toBe('done');
+		expect(state.settings).toEqual(defaultSettings);
+		expect(state.activation).toBe('not-yet');
+	});
+
+	test('Enter never claims the root activation was done', () => {
+		const state = transition(initialState({}, now), {type: 'identity-loaded', identity});
+		expect(defaultAnswer(state, now)).toEqual({type: 'activation-answered', answer: 'not-yet', at: now});
+	});
+
+	test('flags preset the answers', () => {
+		const presets = {roleName: 'Finance', access: 'read-only' as const, costExplorer: false, maxSessionSeconds: 7200};
+		const state = answerDefaults(transition(initialState(presets, now), {type: 'identity-loaded', identity}));
+		expect(state.settings).toMatchObject(presets);
+	});
+
+	test('trust ARNs from flags skip listing principals', () => {
+		const arns = ['arn:aws:iam::123456789012:user/bob'];
+		let state = run(initialState({trust: {kind: 'principals', arns}}, now), {type: 'identity-loaded', identity});
+		state = run(state, defaultAnswer(state, now));
+		state = run(state, {type: 'role-name-entered', roleName: 'R'}, {type: 'access-chosen', access: 'full'});
+		state = run(state, {type: 'policy-inspected', check: {policyArn: 'arn:aws:iam::aws:policy/job-function/Billing', grantsDescribeReport: false}});
+		state = run(state, {type: 'cost-explorer-answered', enabled: true});
+		expect(state.step).toBe('trust');
+		expect(run(state, defaultAnswer(state, now)).step).toBe('mfa');
+	});
+});
+
+describe('transitions', () => {
+	const atActivation = transition(initialState({}, now), {type: 'identity-loaded', identity});
+
+	test('stopping at root activation saves that step to come back to', () => {
+		const state = run(atActivation, {type: 'activation-answered', answer: 'stop', at: now});
+		expect(state.step).toBe('stopped');
+		expect(toSaved(state, now)?.step).toBe('activation');
+	});
+
+	test('the managed policy is read again only when the access level changes', () => {
+		let state = run(atActivation, {type: 'activation-answered', answer: 'confirmed', at: now}, {type: 'role-name-entered', roleName: 'R'});
+		state = run(state, {type: 'access-chosen', access: 'full'});
+		expect(state.step).toBe('inspect-policy');
+		state = run(state, {type: 'policy-inspected', check: {policyArn: 'arn:aws:iam::aws:policy/job-function/Billing', grantsDescribeReport: false}});
+		expect(state.step).toBe('cost-explorer');
+		expect(run({...state, step: 'access'}, {type: 'access-chosen', access: 'full'}).step).toBe('cost-explorer');
+		expect(run({...state, step: 'access'}, {type: 'access-chosen', access: 'read-only'}).step).toBe('inspect-policy');
+	});
+
+	test('choosing principals lists them first, then asks', () => {
+		const state = run({...atActivation, step: 'trust'}, {type: 'trust-chosen', trust: 'principals'});
+		expect(state.step).toBe('list-principals');
+		const listed = run(state, {type: 'principals-listed', arns: ['arn:aws:iam::123456789012:user/a']});
+		expect(listed).toMatchObject({step: 'trust-principals', principalChoices: ['arn:aws:iam::123456789012:user/a']});
+	});
+
+	test('a foreign role of the same name sends the user back to the name with an explanation', () => {
+		const state = run({...atActivation, step: 'create'}, {type: 'role-taken', roleName: 'BillingAccess'});
+		expect(state.step).toBe('role-name');
+		expect(state.notice).toMatch(/BillingAccess already exists and was not created by billing-setup/);
+	});
+
+	test('declining at review stops without writing, resumable at review', () => {
+		const state = run({...atActivation, step: 'review'}, {type: 'review-answered', create: false});
+		expect(state.step).toBe('stopped');
+		expect(toSaved(state, now)?.step).toBe('review');
+	});
+
+	test('a failure keeps the step it happened at, for resume', () => {
+		const problem = {title: 't', why: 'w', next: 'n'};
+		const state = run({...atActivation, step: 'create', resumeStep: 'create'}, {type: 'failed', problem});
+		expect(state).toMatchObject({step: 'failed', problem});
+		expect(toSaved(state, now)).toMatchObject({step: 'create', finished: false});
+	});
+
+	test('each write is recorded as it happens', () => {
+		const change = {action: 'iam:CreateRole', target: 'arn:aws:iam::123456789012:role/R', at: now};
+		const state = run({...atActivation, step: 'create'}, {type: 'changed', change});
+		expect(state.step).toBe('create');
+		expect(toSaved(state, now)?.changes).toEqual([change]);
+	});
+});
+
+describe('resume', () => {
+	test('unfinished progress for this account is offered for resume', () => {
+		const state = transition(initialState({}, now), {type: 'identity-loaded', identity, saved: saved({})});
+		expect(state.step).toBe('resume');
+		expect(defaultAnswer(state, now)).toEqual({type: 'resume-answered', resume: true});
+	});
+
+	test('resuming restores answers, writes and the step; flags still win', () => {
+		const change = {action: 'iam:CreateRole', target: 'arn:aws:iam::123456789012:role/SavedRole', at: now};
+		let state = transition(initialState({maxSessionSeconds: 7200}, now), {type: 'identity-loaded', identity, saved: saved({changes: [change]})});
+		state = transition(state, {type: 'resume-answered', resume: true});
+		expect(state).toMatchObject({step: 'mfa', activation: 'confirmed', changes: [change]});
+		expect(state.settings).toMatchObject({roleName: 'SavedRole', access: 'read-only', maxSessionSeconds: 7200});
+	});
+
+	test('starting over forgets the saved answers', () => {
+		let state = transition(initialState({}, now), {type: 'identity-loaded', identity, saved: saved({})});
+		state = transition(state, {type: 'resume-answered', resume: false});
+		expect(state.step).toBe('activation');
+		expect(state.settings).toEqual(defaultSettings);
+		expect(state.changes).toEqual([]);
+	});
+
+	test('a finished setup is walked again from its settings, skipping a confirmed root step', () => {
+		const state = transition(initialState({}, now), {type: 'identity-loaded', identity, saved: saved({finished: true, step: 'verify'})});
+		expect(state.step).toBe('role-name');
+		expect(state.settings.roleName).toBe('SavedRole');
+	});
+
+	test('a finished setup whose root step was not confirmed asks it again', () => {
+		const state = transition(initialState({}, now), {
+			type: 'identity-loaded',
+			identity,
+			saved: saved({finished: true, step: 'verify', activation: 'not-yet'}),
+		});
+		expect(state.step).toBe('activation');
+	});
+
+	test('after undo, a new setup starts fresh', () => {
+		const state = transition(initialState({}, now), {type: 'identity-loaded', identity, saved: saved({removedAt: now})});
+		expect(state.step).toBe('activation');
+		expect(state.changes).toEqual([]);
+	});
+});
+
+describe('toSaved', () => {
+	test('holds no credentials, only what the setup needs', () => {
+		const state = answerDefaults(transition(initialState({}, now), {type: 'identity-loaded', identity}));
+		const record = toSaved(state, now)!;
+		expect(Object.keys(record).sort()).toEqual(
+			['accountId', 'activation', 'activationAnsweredAt', 'callerArn', 'changes', 'finished', 'policyCheck', 'settings', 'startedAt', 'step', 'updatedAt', 'verification'].sort(),
+		);
+		expect(record.finished).toBe(true);
+	});
+
+	test('nothing is saved before the account is known', () => {
+		expect(toSaved(initialState({}, now), now)).toBeUndefined();
+	});
+});
