@@ -1,0 +1,149 @@
+import {describe, expect, test, vi} from 'vitest';
+import {describeAwsError} from '../../source/aws/problems.js';
+import {buildPlan} from '../../source/core/plan.js';
+import {classifyCaller, type Identity} from '../../source/core/principal.js';
+import {ProblemError} from '../../source/core/problem.js';
+import {defaultSettings} from '../../source/core/settings.js';
+import {WizardSession, type AwsOperations, type ProgressStore} from '../../source/engine/session.js';
+import {initialState, type SavedSetup} from '../../source/engine/wizard.js';
+import {App} from '../../source/ui/app.js';
+import {keys, renderScreen} from '../support/ink.js';
+
+const alice = classifyCaller('arn:aws:iam::123456789012:user/alice', '123456789012');
+
+function memoryStore(initial: SavedSetup[] = []): ProgressStore & {saves: SavedSetup[]} {
+	const records = new Map(initial.map(setup => [setup.accountId, setup]));
+	const saves: SavedSetup[] = [];
+	return {
+		saves,
+		load: accountId => records.get(accountId),
+		save(setup) {
+			saves.push(setup);
+			records.set(setup.accountId, setup);
+		},
+	};
+}
+
+/** Answers like an empty AWS account would; the real ones are exercised against moto in test/e2e. */
+function fakeAws(identity: Identity = alice, overrides: Partial<AwsOperations> = {}): AwsOperations {
+	return {
+		whoAmI: async () => identity,
+		checkPolicy: async policyArn => ({policyArn, grantsDescribeReport: false}),
+		listPrincipals: async () => [],
+		async converge(plan, {record}) {
+			record('iam:CreateRole', plan.roleArn);
+			return 'converged';
+		},
+		verify: async (plan, {assumeSkipped}) => ({
+			roleArn: plan.roleArn, managedPolicies: [plan.managedPolicyArn], inlinePolicies: [], at: 'now',
+			...(assumeSkipped ? {assumeSkipped} : {assumedAs: `${plan.roleArn}/session`}),
+		}),
+		describeError: (error, who) => describeAwsError(error, {identity: who}),
+		...overrides,
+	};
+}
+
+async function start(aws: AwsOperations, store = memoryStore()) {
+	const session = new WizardSession(initialState({}, new Date().toISOString()), {aws, store});
+	const onInterrupt = vi.fn();
+	const screen = await renderScreen(<App session={session} onInterrupt={onInterrupt} />);
+	return {session, store, screen, onInterrupt};
+}
+
+const prompts = [
+	'Is IAM access to billing activated?',
+	'Role name',
+	'What may the role do?',
+	'Add Cost Explorer reports',
+	'Who may switch to the role?',
+	'Require MFA',
+	'How long may one switched session last?',
+	'Create it now?',
+];
+
+describe('the wizard', () => {
+	test('Enter at every screen ends with a verified role, the switch-role URL and the root reminder', async () => {
+		const {screen, store, session} = await start(fakeAws());
+		for (const prompt of prompts) {
+			await screen.waitFor(prompt);
+			await screen.press(keys.enter, () => !screen.frame().includes(prompt) || session.state.step === 'done');
+		}
+		const frame = await screen.waitFor('BillingAccess is ready.');
+		expect(frame).toContain(buildPlan('123456789012', 'aws', defaultSettings).switchRoleUrl.slice(0, 60));
+		expect(frame).toContain('Verified: switched to it as');
+		expect(frame).toContain('Billing will still refuse access until root activation is done');
+		expect(frame).toContain('✔ Role name: BillingAccess');
+		// Progress was saved after every step, and the last record is the finished setup.
+		expect(store.saves.length).toBeGreaterThanOrEqual(prompts.length + 2);
+		expect(store.saves.at(-1)).toMatchObject({finished: true, changes: [{action: 'iam:CreateRole'}]});
+	});
+
+	test('the header says where you are and in which account', async () => {
+		const {screen} = await start(fakeAws());
+		const frame = await screen.waitFor('Is IAM access');
+		expect(frame).toContain('Step 2 of 6 · Root activation · account 123456789012');
+		expect(frame).toContain('You are the IAM user alice in account 123456789012 (aws)');
+	});
+
+	test('a root caller is warned about root keys and told the switch check will be skipped', async () => {
+		const root = classifyCaller('arn:aws:iam::123456789012:root', '123456789012');
+		const {screen} = await start(fakeAws(root));
+		const frame = await screen.waitFor('Is IAM access');
+		expect(frame).toContain('Root access keys can do anything');
+		expect(frame).toContain('The root user cannot switch roles');
+	});
+
+	test('unfinished progress for this account is offered for resume first', async () => {
+		const saved: SavedSetup = {
+			accountId: '123456789012', callerArn: alice.arn, step: 'mfa', finished: false, activation: 'confirmed',
+			settings: {...defaultSettings, roleName: 'Finance'}, changes: [], startedAt: 'then', updatedAt: 'then',
+		};
+		const {screen} = await start(fakeAws(), memoryStore([saved]));
+		await screen.waitFor('An unfinished setup was saved for this account.');
+		await screen.press(keys.enter);
+		const frame = await screen.waitFor('Require MFA');
+		expect(frame).toContain('✔ Role name: Finance');
+		expect(frame).toContain('✔ Root activation: you confirmed IAM access to billing is on');
+	});
+
+	test('an expected failure is one screen: what, why, next; progress kept', async () => {
+		const denied = Object.assign(new Error('User: arn:aws:iam::123456789012:user/alice is not authorized to perform: iam:CreateRole'), {
+			name: 'AccessDenied',
+			action: 'iam:CreateRole',
+		});
+		const {screen, session} = await start(fakeAws(alice, {converge: async () => Promise.reject(denied)}));
+		for (const prompt of prompts) {
+			await screen.waitFor(prompt);
+			await screen.press(keys.enter, () => !screen.frame().includes(prompt) || session.state.step === 'failed');
+		}
+		const frame = await screen.waitFor('✖');
+		expect(frame).toContain('arn:aws:iam::123456789012:user/alice (IAM user) is not allowed to call iam:CreateRole.');
+		expect(frame).toContain('Next: Grant iam:CreateRole');
+		expect(frame).toContain('Progress saved: run billing-setup again to resume.');
+		expect(frame).not.toMatch(/^\s+at /m);
+	});
+
+	test('a failure before the account is known says nothing was saved', async () => {
+		const problem = {title: 'No AWS credentials were found.', why: 'why', next: 'Run `aws configure`'};
+		const {screen} = await start(fakeAws(alice, {whoAmI: async () => Promise.reject(new ProblemError(problem))}));
+		const frame = await screen.waitFor('No AWS credentials were found.');
+		expect(frame).toContain('Next: Run `aws configure`');
+		expect(frame).toContain('Nothing was saved');
+	});
+
+	test('Ctrl+C asks the runner to stop', async () => {
+		const {screen, onInterrupt} = await start(fakeAws());
+		await screen.waitFor('Is IAM access');
+		await screen.press(keys.ctrlC, () => onInterrupt.mock.calls.length > 0);
+		expect(onInterrupt).toHaveBeenCalledOnce();
+	});
+
+	test('while AWS works a spinner says what it waits for', async () => {
+		let release!: () => void;
+		const slow = new Promise<void>(resolve => (release = resolve));
+		const {screen} = await start(fakeAws(alice, {whoAmI: async () => (await slow, alice)}));
+		expect(await screen.waitFor('Asking AWS who you are…')).toContain('Step 1 of 6 · Identity');
+		release();
+		await screen.waitFor('Is IAM access');
+	});
+});

@@ -1,0 +1,178 @@
+import {describe, expect, test, vi} from 'vitest';
+import {buildPlan} from '../../source/core/plan.js';
+import {classifyCaller} from '../../source/core/principal.js';
+import {defaultSettings} from '../../source/core/settings.js';
+import type {SavedSetup, WizardEvent} from '../../source/engine/wizard.js';
+import {ReviewScreen} from '../../source/ui/screens/finish.js';
+import {AccessScreen, CostExplorerScreen, MfaScreen, PrincipalsScreen, RoleNameScreen, SessionScreen, TrustScreen} from '../../source/ui/screens/settings.js';
+import {ActivationScreen, ResumeScreen} from '../../source/ui/screens/start.js';
+import {keys, renderScreen} from '../support/ink.js';
+
+const identity = classifyCaller('arn:aws:iam::123456789012:user/alice', '123456789012');
+
+function answers() {
+	const events: WizardEvent[] = [];
+	const onAnswer = vi.fn((event: WizardEvent) => events.push(event));
+	return {events, onAnswer, answered: () => events.length > 0};
+}
+
+describe('root activation', () => {
+	test('shows the console steps and says honestly that nothing can check it', async () => {
+		const {onAnswer} = answers();
+		const screen = await renderScreen(<ActivationScreen identity={identity} onAnswer={onAnswer} />);
+		const frame = screen.lastFrame()!;
+		expect(frame).toContain('https://console.aws.amazon.com/billing/home#/account');
+		expect(frame).toContain('“IAM User and Role Access to Billing Information”, choose Edit');
+		expect(frame).toContain('Tick “Activate IAM Access” and choose Update');
+		expect(frame).toContain('No AWS API can read or change this setting');
+		expect(frame).not.toMatch(/checked|verified/i);
+	});
+
+	test.each([
+		[[], 'not-yet'],
+		[[keys.down], 'confirmed'],
+		[[keys.down, keys.down], 'stop'],
+	])('keys %j then Enter answer %s', async (moves, answer) => {
+		const {events, onAnswer, answered} = answers();
+		const screen = await renderScreen(<ActivationScreen identity={identity} onAnswer={onAnswer} />);
+		for (const key of moves) await screen.press(key);
+		await screen.press(keys.enter, answered);
+		expect(events[0]).toMatchObject({type: 'activation-answered', answer});
+	});
+});
+
+describe('resume offer', () => {
+	const saved: SavedSetup = {
+		accountId: '123456789012', callerArn: identity.arn, step: 'review', finished: false,
+		settings: {...defaultSettings, roleName: 'Finance'},
+		changes: [{action: 'iam:CreateRole', target: 'r', at: 'then'}], startedAt: 'then', updatedAt: '2026-11-23T10:00:00.000Z',
+	};
+
+	test('says what was saved; Enter resumes, the other choice starts over', async () => {
+		const first = answers();
+		const screen = await renderScreen(<ResumeScreen saved={saved} onAnswer={first.onAnswer} />);
+		expect(screen.lastFrame()).toContain('Role Finance, stopped at “review” on 2026-11-23T10:00:00.000Z; 1 change(s) already made in AWS');
+		await screen.press(keys.enter, first.answered);
+		expect(first.events).toEqual([{type: 'resume-answered', resume: true}]);
+
+		const second = answers();
+		const again = await renderScreen(<ResumeScreen saved={saved} onAnswer={second.onAnswer} />);
+		await again.press(keys.down);
+		await again.press(keys.enter, second.answered);
+		expect(second.events).toEqual([{type: 'resume-answered', resume: false}]);
+	});
+});
+
+describe('role name', () => {
+	test('Enter keeps the default', async () => {
+		const {events, onAnswer, answered} = answers();
+		const screen = await renderScreen(<RoleNameScreen settings={defaultSettings} onAnswer={onAnswer} />);
+		expect(screen.lastFrame()).toContain('BillingAccess');
+		await screen.press(keys.enter, answered);
+		expect(events).toEqual([{type: 'role-name-entered', roleName: 'BillingAccess'}]);
+	});
+
+	test('a bad character is explained as it is typed, and Backspace mends it', async () => {
+		const {events, onAnswer, answered} = answers();
+		const screen = await renderScreen(<RoleNameScreen settings={{...defaultSettings, roleName: 'Ops'}} onAnswer={onAnswer} />);
+		await screen.press('!');
+		await screen.waitFor('“!” is not allowed in a role name');
+		await screen.press(keys.enter, () => screen.lastFrame()!.includes('Ops!'));
+		expect(events).toEqual([]);
+		await screen.press(keys.backspace);
+		await screen.waitFor(/Ops(?!!)/);
+		expect(screen.lastFrame()).not.toContain('is not allowed');
+		await screen.press(keys.enter, answered);
+		expect(events).toEqual([{type: 'role-name-entered', roleName: 'Ops'}]);
+	});
+
+	test('after a name clash the notice shows and the name must be typed anew', async () => {
+		const {events, onAnswer, answered} = answers();
+		const notice = 'A role named BillingAccess already exists and was not created by billing-setup';
+		const screen = await renderScreen(<RoleNameScreen settings={defaultSettings} notice={notice} onAnswer={onAnswer} />);
+		expect(screen.lastFrame()).toContain(notice);
+		await screen.press(keys.enter);
+		expect(screen.lastFrame()).toContain('Type a role name.');
+		for (const character of 'Billing2') await screen.press(character);
+		await screen.press(keys.enter, answered);
+		expect(events).toEqual([{type: 'role-name-entered', roleName: 'Billing2'}]);
+	});
+});
+
+describe('choices open on the current setting', () => {
+	test('access: Enter keeps read-only when that is the setting', async () => {
+		const {events, onAnswer, answered} = answers();
+		const screen = await renderScreen(<AccessScreen settings={{...defaultSettings, access: 'read-only'}} onAnswer={onAnswer} />);
+		expect(screen.lastFrame()!.split('\n').find(line => line.includes('❯'))).toContain('AWSBillingReadOnlyAccess');
+		await screen.press(keys.enter, answered);
+		expect(events).toEqual([{type: 'access-chosen', access: 'read-only'}]);
+	});
+
+	test('Cost Explorer: says the chosen policy lacks ce:DescribeReport; Enter adds it, n does not', async () => {
+		const check = {policyArn: 'arn:aws:iam::aws:policy/job-function/Billing', grantsDescribeReport: false};
+		const yes = answers();
+		const screen = await renderScreen(<CostExplorerScreen settings={defaultSettings} check={check} onAnswer={yes.onAnswer} />);
+		expect(screen.lastFrame()).toMatch(/Billing does not grant ce:DescribeReport \(read from IAM just now\)/);
+		await screen.press(keys.enter, yes.answered);
+		expect(yes.events).toEqual([{type: 'cost-explorer-answered', enabled: true}]);
+
+		const no = answers();
+		const again = await renderScreen(<CostExplorerScreen settings={defaultSettings} check={check} onAnswer={no.onAnswer} />);
+		await again.press('n', no.answered);
+		expect(no.events).toEqual([{type: 'cost-explorer-answered', enabled: false}]);
+	});
+
+	test('trust: Enter keeps this account; MFA: Enter keeps it off; session: Down picks 2 h', async () => {
+		const trust = answers();
+		const trustScreen = await renderScreen(<TrustScreen settings={defaultSettings} onAnswer={trust.onAnswer} />);
+		await trustScreen.press(keys.enter, trust.answered);
+		expect(trust.events).toEqual([{type: 'trust-chosen', trust: 'account'}]);
+
+		const mfa = answers();
+		const mfaScreen = await renderScreen(<MfaScreen settings={defaultSettings} onAnswer={mfa.onAnswer} />);
+		expect(mfaScreen.lastFrame()).toContain('anyone without one would be locked out');
+		await mfaScreen.press(keys.enter, mfa.answered);
+		expect(mfa.events).toEqual([{type: 'mfa-answered', requireMfa: false}]);
+
+		const session = answers();
+		const sessionScreen = await renderScreen(<SessionScreen settings={defaultSettings} onAnswer={session.onAnswer} />);
+		await sessionScreen.press(keys.down);
+		await sessionScreen.press(keys.enter, session.answered);
+		expect(session.events).toEqual([{type: 'session-chosen', seconds: 7200}]);
+	});
+
+	test('principals: tick from the list, or type ARNs and have them checked', async () => {
+		const choices = ['arn:aws:iam::123456789012:user/alice', 'arn:aws:iam::123456789012:role/Ops'];
+		const picked = answers();
+		const screen = await renderScreen(<PrincipalsScreen settings={defaultSettings} choices={choices} onAnswer={picked.onAnswer} />);
+		await screen.press(keys.down);
+		await screen.press(keys.space);
+		await screen.press(keys.enter, picked.answered);
+		expect(picked.events).toEqual([{type: 'principals-chosen', arns: ['arn:aws:iam::123456789012:user/alice']}]);
+
+		const typed = answers();
+		const typing = await renderScreen(<PrincipalsScreen settings={defaultSettings} choices={[]} onAnswer={typed.onAnswer} />);
+		for (const character of 'nope') await typing.press(character);
+		expect(await typing.press(keys.enter)).toContain('“nope” is not an IAM principal ARN');
+		for (let index = 0; index < 4; index++) await typing.press(keys.backspace);
+		for (const character of 'arn:aws:iam::123456789012:role/Ops') await typing.press(character);
+		await typing.press(keys.enter, typed.answered);
+		expect(typed.events).toEqual([{type: 'principals-chosen', arns: ['arn:aws:iam::123456789012:role/Ops']}]);
+	});
+});
+
+describe('review', () => {
+	test('shows the exact policies and CLI commands before any write; Enter creates', async () => {
+		const {events, onAnswer, answered} = answers();
+		const plan = buildPlan('123456789012', 'aws', defaultSettings);
+		const screen = await renderScreen(<ReviewScreen plan={plan} onAnswer={onAnswer} />);
+		const frame = screen.lastFrame()!;
+		expect(frame).toContain('"AWS": "arn:aws:iam::123456789012:root"');
+		expect(frame).toContain('arn:aws:iam::aws:policy/job-function/Billing');
+		expect(frame).toContain('"ce:Describe*"');
+		expect(frame).toContain('aws iam attach-role-policy');
+		expect(frame).toContain('Nothing has been written to AWS yet');
+		await screen.press(keys.enter, answered);
+		expect(events).toEqual([{type: 'review-answered', create: true}]);
+	});
+});
