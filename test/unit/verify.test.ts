@@ -1,0 +1,77 @@
+import {describe, expect, test} from 'vitest';
+import type {Clients} from '../../source/aws/clients.js';
+import {verifyRole} from '../../source/aws/verify.js';
+import {buildPlan} from '../../source/core/plan.js';
+import {ProblemError} from '../../source/core/problem.js';
+import {defaultSettings} from '../../source/core/settings.js';
+
+const plan = buildPlan('123456789012', 'aws', defaultSettings);
+const denied = () => Object.assign(new Error('not authorized to perform: sts:AssumeRole'), {name: 'AccessDenied'});
+
+/** IAM answers for a correctly set-up role; STS answers from the script, one entry per AssumeRole. */
+function clients(assumeAnswers: Array<'denied' | 'ok' | Error>): Clients & {assumeCalls: number} {
+	const state = {assumeCalls: 0};
+	const iamAnswers: Record<string, unknown> = {
+		GetRoleCommand: {Role: {Arn: plan.roleArn, Tags: [{Key: 'ManagedBy', Value: 'billing-setup'}]}},
+		ListAttachedRolePoliciesCommand: {AttachedPolicies: [{PolicyArn: plan.managedPolicyArn}]},
+		ListRolePoliciesCommand: {PolicyNames: ['BillingSetupCostExplorerRead']},
+	};
+	return {
+		get assumeCalls() {
+			return state.assumeCalls;
+		},
+		iam: {send: async (command: object) => iamAnswers[command.constructor.name]},
+		sts: {
+			async send() {
+				const answer = assumeAnswers[Math.min(state.assumeCalls++, assumeAnswers.length - 1)];
+				if (answer === 'denied') throw denied();
+				if (answer instanceof Error) throw answer;
+				return {AssumedRoleUser: {Arn: 'arn:aws:sts::123456789012:assumed-role/BillingAccess/billing-setup-verify'}};
+			},
+		},
+		stsWith: () => {
+			throw new Error('unused');
+		},
+	} as unknown as Clients & {assumeCalls: number};
+}
+
+/** A clock that moves only when the code under test sleeps. */
+function fakeTime() {
+	let now = 0;
+	const waits: number[] = [];
+	return {waits, now: () => now, sleep: async (ms: number) => void (waits.push(ms), (now += ms))};
+}
+
+describe('verifyRole', () => {
+	test('retries AccessDenied with growing waits until the new role can be assumed', async () => {
+		const time = fakeTime();
+		const fake = clients(['denied', 'denied', 'denied', 'ok']);
+		const verification = await verifyRole(fake, plan, {timeoutMs: 120_000, ...time});
+		expect(verification.assumedAs).toBe('arn:aws:sts::123456789012:assumed-role/BillingAccess/billing-setup-verify');
+		expect(time.waits).toEqual([1000, 2000, 4000]);
+	});
+
+	test('gives up at the deadline and says what to grant', async () => {
+		const time = fakeTime();
+		const fake = clients(['denied']);
+		const failure = await verifyRole(fake, plan, {timeoutMs: 20_000, ...time}).catch((error: unknown) => error);
+		expect(failure).toBeInstanceOf(ProblemError);
+		expect((failure as ProblemError).problem.next).toContain(`Allow sts:AssumeRole on ${plan.roleArn}`);
+		expect(time.now()).toBeLessThanOrEqual(20_000);
+		expect(time.waits.every(wait => wait <= 8000)).toBe(true);
+	});
+
+	test('other errors are not retried', async () => {
+		const time = fakeTime();
+		const boom = Object.assign(new Error('boom'), {name: 'InternalFailure'});
+		await expect(verifyRole(clients([boom]), plan, {timeoutMs: 120_000, ...time})).rejects.toBe(boom);
+		expect(time.waits).toEqual([]);
+	});
+
+	test('skips the switch with the reason given, and never calls STS', async () => {
+		const fake = clients(['denied']);
+		const verification = await verifyRole(fake, plan, {timeoutMs: 1000, assumeSkipped: 'the root user cannot switch roles'});
+		expect(verification).toMatchObject({assumeSkipped: 'the root user cannot switch roles', managedPolicies: [plan.managedPolicyArn]});
+		expect(fake.assumeCalls).toBe(0);
+	});
+});
