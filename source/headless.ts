@@ -4,7 +4,7 @@ import {accountSettingsUrl} from './core/plan.js';
 import {exitCodes} from './core/problem.js';
 import {planFor, type WizardSession} from './engine/session.js';
 import {defaultAnswer, isFinalStep, type WizardState} from './engine/wizard.js';
-import {formatFinish, formatProblem, paint, rootActivationSteps} from './present.js';
+import {formatFinish, formatProblem, paint, rootActivationSteps, savedMessage} from './present.js';
 
 export interface SetupResult {
 	ok: boolean;
@@ -84,6 +84,7 @@ export async function runHeadless(
 	const result = resultOf(state, warnings);
 	if (state.step === 'failed' && state.problem) {
 		log(formatProblem(state.problem));
+		if (state.identity) log(savedMessage);
 		return {exitCode: exitCodes.failed, result};
 	}
 	const plan = planFor(state);

@@ -11,6 +11,8 @@ export function paint(style: Style, text: string, stream: NodeJS.WriteStream = p
 	return styleText(style, text, {stream});
 }
 
+export const savedMessage = 'Progress saved: run billing-setup again to resume.';
+
 export function formatProblem(problem: Problem): string {
 	return [`${paint('red', '✖')} ${problem.title}`, `  ${problem.why}`, `  ${paint('bold', 'Next:')} ${problem.next}`].join('\n');
 }

@@ -18,6 +18,11 @@ export interface ProblemContext {
 	profile?: string;
 }
 
+/** AWS messages often lack a final full stop; text composed after them needs one. */
+export function sentence(text: string): string {
+	return /[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
+}
+
 export function describeAwsError(error: unknown, {identity, profile}: ProblemContext): Problem {
 	if (error instanceof ProblemError) return error.problem;
 	const shape = (error ?? {}) as AwsErrorShape;
@@ -53,7 +58,7 @@ export function describeAwsError(error: unknown, {identity, profile}: ProblemCon
 	if (name === 'InvalidClientTokenId' || name === 'SignatureDoesNotMatch' || name === 'UnrecognizedClientException') {
 		return {
 			title: 'AWS did not accept these credentials.',
-			why: `${message} The access key is unknown, deleted or mistyped.`,
+			why: `${sentence(message)} The access key is unknown, deleted or mistyped.`,
 			next: 'Check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the profile in ~/.aws/credentials, then run billing-setup again.',
 		};
 	}
@@ -62,7 +67,7 @@ export function describeAwsError(error: unknown, {identity, profile}: ProblemCon
 		return {
 			title: `${who} is not allowed to call ${action}.`,
 			why: message,
-			next: `Grant ${action} to this identity (for example attach IAMFullAccess while setting up), or run billing-setup as an administrator. Progress is saved.`,
+			next: `Grant ${action} to this identity (for example attach IAMFullAccess while setting up), or run billing-setup as an administrator.`,
 		};
 	}
 	const code = shape.code ?? (shape.cause as AwsErrorShape | undefined)?.code;
@@ -70,12 +75,12 @@ export function describeAwsError(error: unknown, {identity, profile}: ProblemCon
 		return {
 			title: 'AWS could not be reached.',
 			why: `${action} failed: ${message}`,
-			next: 'Check your network connection or proxy (HTTPS_PROXY), then run billing-setup again: progress is saved.',
+			next: 'Check your network connection or proxy (HTTPS_PROXY), then run billing-setup again.',
 		};
 	}
 	return {
 		title: `AWS answered ${action} with an error.`,
 		why: name && name !== 'Error' ? `${name}: ${message}` : message,
-		next: 'Run billing-setup again to retry: progress is saved. If it persists, check the AWS Health Dashboard.',
+		next: 'Run billing-setup again to retry. If it persists, check the AWS Health Dashboard.',
 	};
 }

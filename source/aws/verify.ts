@@ -4,6 +4,7 @@ import {costExplorerPolicyName, managedByTag, type Plan} from '../core/plan.js';
 import {ProblemError} from '../core/problem.js';
 import type {Verification} from '../engine/wizard.js';
 import type {Clients} from './clients.js';
+import {sentence} from './problems.js';
 import {getRole, isManagedByUs, listAttachedPolicyArns, listInlinePolicyNames} from './role.js';
 
 export interface VerifyOptions {
@@ -65,7 +66,7 @@ async function assumeWithPatience(clients: Clients, plan: Plan, options: VerifyO
 			if (now() + wait > deadline) {
 				throw new ProblemError({
 					title: `The role was created, but you could not switch to it within ${Math.round(options.timeoutMs / 1000)} s.`,
-					why: `${(error as Error).message} Either your identity lacks sts:AssumeRole on ${plan.roleArn}, or IAM is still propagating the new role.`,
+					why: `${sentence((error as Error).message)} Either your identity lacks sts:AssumeRole on ${plan.roleArn}, or IAM is still propagating the new role.`,
 					next: `Allow sts:AssumeRole on ${plan.roleArn} for your identity (administrators have it), then run billing-setup again to re-check.`,
 				});
 			}

@@ -163,7 +163,9 @@ function restore(state: WizardState, saved: SavedSetup): WizardState {
 		changes: saved.changes,
 	};
 	if (saved.finished) return {...common, step: activation ? stepAfterActivation : 'activation'};
-	return {...common, activation: saved.activation, activationAnsweredAt: saved.activationAnsweredAt, step: saved.step};
+	// Verify only reads; after a failed check, converge again so that what is missing gets written.
+	const step = saved.step === 'verify' ? 'create' : saved.step;
+	return {...common, activation: saved.activation, activationAnsweredAt: saved.activationAnsweredAt, step};
 }
 
 function moveTo(state: WizardState, step: Step, changes: Partial<WizardState> = {}): WizardState {

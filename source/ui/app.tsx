@@ -7,10 +7,10 @@ import {Answered, Header, ProblemBox, Warning} from './components/chrome.js';
 import {ActivationScreen, IdentityDetails, ResumeScreen} from './screens/start.js';
 import {AccessScreen, CostExplorerScreen, MfaScreen, PrincipalsScreen, RoleNameScreen, SessionScreen, TrustScreen} from './screens/settings.js';
 import {DoneScreen, ReviewScreen, Working} from './screens/finish.js';
+import {savedMessage} from '../present.js';
 import {theme} from './theme.js';
 import {trail} from './trail.js';
 
-export const savedMessage = 'Progress saved: run billing-setup again to resume.';
 
 const workingLabel = {
 	identity: 'Asking AWS who you are…',

@@ -1,7 +1,8 @@
 import {render} from 'ink';
 import {exitCodes} from '../core/problem.js';
 import type {WizardSession} from '../engine/session.js';
-import {App, savedMessage} from './app.js';
+import {savedMessage} from '../present.js';
+import {App} from './app.js';
 
 /** Renders the wizard until it ends; the exit code follows how it ended. */
 export async function runWizard(session: WizardSession, notice?: string): Promise<number> {
@@ -28,7 +29,7 @@ export async function runWizard(session: WizardSession, notice?: string): Promis
 	process.off('SIGINT', onSignal);
 	process.off('SIGTERM', onSignal);
 	if (interrupted) {
-		process.stderr.write(`\nStopped. ${savedMessage}\n`);
+		process.stderr.write(`\nStopped. ${session.state.identity ? savedMessage : 'Nothing had been done yet.'}\n`);
 		return exitCodes.interrupted;
 	}
 	return session.state.step === 'failed' ? exitCodes.failed : exitCodes.done;

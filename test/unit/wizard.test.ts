@@ -148,6 +148,12 @@ describe('resume', () => {
 		expect(state.settings).toMatchObject({roleName: 'SavedRole', access: 'read-only', maxSessionSeconds: 7200});
 	});
 
+	test('a setup that failed while verifying resumes at create, which writes only what is missing', () => {
+		let state = transition(initialState({}, now), {type: 'identity-loaded', identity, saved: saved({step: 'verify'})});
+		state = transition(state, {type: 'resume-answered', resume: true});
+		expect(state.step).toBe('create');
+	});
+
 	test('starting over forgets the saved answers', () => {
 		let state = transition(initialState({}, now), {type: 'identity-loaded', identity, saved: saved({})});
 		state = transition(state, {type: 'resume-answered', resume: false});
