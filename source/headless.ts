@@ -1,5 +1,4 @@
 /** Runs the wizard without prompts: flags, then saved progress, then defaults. Same session as the Ink app. */
-import type {SetupOptions} from './args.js';
 import {accountSettingsUrl} from './core/plan.js';
 import {exitCodes} from './core/problem.js';
 import {planFor, type WizardSession} from './engine/session.js';
@@ -57,7 +56,6 @@ export function resultOf(state: WizardState, warnings: string[]): SetupResult {
 
 export async function runHeadless(
 	session: WizardSession,
-	options: Pick<SetupOptions, 'json'>,
 	log: (line: string) => void,
 ): Promise<{exitCode: number; result: SetupResult}> {
 	const warnings: string[] = [];

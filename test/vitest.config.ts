@@ -9,5 +9,8 @@ export default defineConfig({
 		testTimeout: 60_000,
 		hookTimeout: 60_000,
 		env: {FORCE_COLOR: '0'},
+		// The JSON report lets .ci/run print a plain "N passed, N failed" line.
+		reporters: ['default', 'json'],
+		outputFile: {json: '.tmp/test-results.json'},
 	},
 });

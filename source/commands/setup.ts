@@ -25,7 +25,7 @@ export async function runSetup(options: SetupOptions): Promise<number> {
 	const session = new WizardSession(initialState(options.presets, new Date().toISOString()), {aws, store});
 	if (options.yes) {
 		if (notice) say(notice);
-		const {exitCode, result} = await runHeadless(session, options, say);
+		const {exitCode, result} = await runHeadless(session, say);
 		if (options.json) printJson(result);
 		return exitCode;
 	}

@@ -71,12 +71,12 @@ export function accountSettingsUrl(partition: Partition): string {
 	return `https://${consoleHost[partition]}/billing/home#/account`;
 }
 
-export function profileBlock(roleArn: string, roleName: string, accountId: string, requireMfa: boolean): string {
+export function profileBlock(roleArn: string, roleName: string, accountId: string, partition: Partition, requireMfa: boolean): string {
 	const lines = [
 		`[profile ${roleName.toLowerCase()}-${accountId}]`,
 		`role_arn = ${roleArn}`,
 		'source_profile = default',
-		...(requireMfa ? ['mfa_serial = arn:aws:iam::ACCOUNT:mfa/YOUR-DEVICE'] : []),
+		...(requireMfa ? [`mfa_serial = arn:${partition}:iam::${accountId}:mfa/YOUR-MFA-DEVICE`] : []),
 	];
 	return lines.join('\n');
 }
@@ -110,7 +110,7 @@ export function buildPlan(accountId: string, partition: Partition, settings: Rol
 		maxSessionSeconds: settings.maxSessionSeconds,
 		cliCommands,
 		switchRoleUrl: switchRoleUrl(accountId, partition, settings.roleName),
-		profileBlock: profileBlock(roleArn, settings.roleName, accountId, settings.requireMfa),
+		profileBlock: profileBlock(roleArn, settings.roleName, accountId, partition, settings.requireMfa),
 	};
 }
 

@@ -21,7 +21,8 @@ export function trail(state: WizardState): string[] {
 	const {settings, identity} = state;
 	const lines: string[] = [];
 	if (identity && before('activation')) {
-		lines.push(`Signed in as ${principalKindLabel[identity.kind]} ${identity.name} in account ${identity.accountId} (${identity.partition})`);
+		const who = identity.kind === 'unknown' ? identity.arn : `${principalKindLabel[identity.kind]} ${identity.name}`;
+		lines.push(`Signed in as ${who} in account ${identity.accountId} (${identity.partition})`);
 	}
 	if (before('role-name') && state.activation) {
 		lines.push(
