@@ -10,8 +10,6 @@ export interface ClientOptions {
 export interface Clients {
 	sts: STSClient;
 	iam: IAMClient;
-	/** A client for credentials other than the caller's, e.g. the assumed role's. */
-	stsWith(credentials: {accessKeyId: string; secretAccessKey: string; sessionToken?: string}): STSClient;
 }
 
 /** Marks every SDK error with the IAM action that failed, so AccessDenied can name it. */
@@ -43,13 +41,5 @@ export async function createClients({profile, region}: ClientOptions): Promise<C
 	const iam = new IAMClient(config);
 	nameFailedActions(sts, 'sts');
 	nameFailedActions(iam, 'iam');
-	return {
-		sts,
-		iam,
-		stsWith(credentials) {
-			const client = new STSClient({region: resolvedRegion, credentials});
-			nameFailedActions(client, 'sts');
-			return client;
-		},
-	};
+	return {sts, iam};
 }

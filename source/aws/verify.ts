@@ -47,6 +47,8 @@ export async function verifyRole(clients: Clients, plan: Plan, options: VerifyOp
 }
 
 /**
+ * Proves the caller can switch to the role. AssumeRole's answer names the assumed-role ARN, so a
+ * further GetCallerIdentity with the new keys would add a call and prove nothing more.
  * A new role is often refused for 10–30 s after CreateRole, with the same AccessDenied a missing
  * permission gives, so AccessDenied is retried until the deadline and explained only then.
  */

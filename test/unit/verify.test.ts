@@ -29,9 +29,6 @@ function clients(assumeAnswers: Array<'denied' | 'ok' | Error>): Clients & {assu
 				return {AssumedRoleUser: {Arn: 'arn:aws:sts::123456789012:assumed-role/BillingAccess/billing-setup-verify'}};
 			},
 		},
-		stsWith: () => {
-			throw new Error('unused');
-		},
 	} as unknown as Clients & {assumeCalls: number};
 }
 
