@@ -13,6 +13,18 @@ if (nodeMajor < 22) {
 }
 
 const argv = process.argv.slice(2);
+
+function printVersion(): void {
+	// package.json sits one level above both source/ and dist/.
+	const {version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string};
+	process.stdout.write(`${version}\n`);
+}
+
+// The commonest quick question is answered before anything else loads.
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+	printVersion();
+	process.exit(0);
+}
 // Chalk (inside Ink) does not read NO_COLOR itself; FORCE_COLOR=0 must be set before it loads.
 if (process.env.NO_COLOR || process.env.TERM === 'dumb' || argv.includes('--no-color')) process.env.FORCE_COLOR = '0';
 
@@ -27,12 +39,9 @@ async function main(): Promise<number> {
 			process.stdout.write(helpText);
 			return exitCodes.done;
 		}
-		case 'version': {
-			// One file read; package.json sits one level above both source/ and dist/.
-			const {version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string};
-			process.stdout.write(`${version}\n`);
+		case 'version':
+			printVersion();
 			return exitCodes.done;
-		}
 		case 'setup':
 			return (await import('./commands/setup.js')).runSetup(command.options);
 		case 'status':

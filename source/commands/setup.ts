@@ -8,6 +8,7 @@ import {initialState} from '../engine/wizard.js';
 import {runHeadless} from '../headless.js';
 import {formatPlan} from '../present.js';
 import {openProgressStore, type FileProgressStore} from '../progress/store.js';
+import {workingLabel} from '../ui/labels.js';
 import {isInteractiveTerminal, NeedsTerminalError, printJson, say} from '../terminal.js';
 
 export function recoveredNotice(store: FileProgressStore): string | undefined {
@@ -29,6 +30,9 @@ export async function runSetup(options: SetupOptions): Promise<number> {
 		if (options.json) printJson(result);
 		return exitCode;
 	}
+	// Loading Ink takes longer than drawing a line: show the first wait now and ask STS meanwhile.
+	process.stdout.write(workingLabel.identity);
+	void session.start();
 	const {runWizard} = await import('../ui/run.js');
 	return runWizard(session, notice);
 }

@@ -62,6 +62,7 @@ export function planFor(state: WizardState): Plan {
 
 export class WizardSession {
 	private current: WizardState;
+	private started?: Promise<void>;
 	private readonly listeners = new Set<() => void>();
 
 	constructor(
@@ -82,9 +83,12 @@ export class WizardSession {
 
 	readonly getState = (): WizardState => this.current;
 
-	/** Starts at the identity step; resolves when the session waits for an answer or has ended. */
+	/**
+	 * Starts at the identity step; resolves when the session waits for an answer or has ended.
+	 * Calling it again returns the same run, so the CLI can start the STS call before the UI mounts.
+	 */
 	start(): Promise<void> {
-		return this.runEffects();
+		return (this.started ??= this.runEffects());
 	}
 
 	/** Applies an answer, then runs whatever effects follow; resolves at the next question or the end. */

@@ -10,15 +10,9 @@ import {DoneScreen, ReviewScreen, Working} from './screens/finish.js';
 import {savedMessage} from '../present.js';
 import {theme} from './theme.js';
 import {trail} from './trail.js';
+import {workingLabel} from './labels.js';
 
 
-const workingLabel = {
-	identity: 'Asking AWS who you are…',
-	'inspect-policy': 'Reading the managed policy from IAM…',
-	'list-principals': 'Listing IAM users and roles…',
-	create: 'Creating the role…',
-	verify: 'Verifying: reading the role back and switching to it…',
-} as const;
 
 function CurrentStep({state, send}: {state: WizardState; send: (event: WizardEvent) => void}) {
 	const {step, settings, identity} = state;

@@ -7,6 +7,8 @@ import {App} from './app.js';
 /** Renders the wizard until it ends; the exit code follows how it ended. */
 export async function runWizard(session: WizardSession, notice?: string): Promise<number> {
 	let interrupted = false;
+	// Erase the plain line the CLI drew while Ink loaded; Ink draws the same wait with a spinner.
+	process.stdout.write('\r\u001B[2K');
 	const instance = render(
 		<App
 			session={session}

@@ -11,7 +11,14 @@ export function IdentityDetails({identity}: {identity: Identity}) {
 	return (
 		<Box flexDirection="column">
 			<Text>
-				{identity.kind === 'unknown' ? 'You are signed in' : <>You are the <Text bold>{principalKindLabel[identity.kind]}</Text>{identity.kind === 'root' ? '' : ` ${identity.name}`}</>} in
+				{identity.kind === 'unknown' ? (
+					'You are signed in to'
+				) : (
+					<>
+						You are the <Text bold>{principalKindLabel[identity.kind]}</Text>
+						{identity.kind === 'root' ? '' : ` ${identity.name}`} in
+					</>
+				)}{' '}
 				account <Text bold>{identity.accountId}</Text> ({identity.partition})
 			</Text>
 			<Text color={theme.muted}>{identity.arn}</Text>

@@ -1,0 +1,8 @@
+/** What each AWS wait says; kept apart from the screens so the CLI can draw the first one before Ink loads. */
+export const workingLabel = {
+	identity: 'Asking AWS who you are…',
+	'inspect-policy': 'Reading the managed policy from IAM…',
+	'list-principals': 'Listing IAM users and roles…',
+	create: 'Creating the role…',
+	verify: 'Verifying: reading the role back and switching to it…',
+} as const;
