@@ -1,11 +1,10 @@
 /** The real AwsOperations: loaded lazily, so --help, --version and the first frame never pay for the SDK. */
 import {GetPolicyCommand, GetPolicyVersionCommand, paginateListRoles, paginateListUsers} from '@aws-sdk/client-iam';
-import {GetCallerIdentityCommand} from '@aws-sdk/client-sts';
 import {costExplorerAction, policyAllows, type Plan} from '../core/plan.js';
-import {classifyCaller, type Identity} from '../core/principal.js';
 import type {AwsOperations} from '../engine/session.js';
 import {createClients, type ClientOptions, type Clients} from './clients.js';
 import {deleteRole, ensureCostExplorerPolicy, ensureManagedPolicy, ensureRole, getRole, isManagedByUs, parsePolicyDocument, type RecordWrite} from './role.js';
+import {whoAmI} from './sts.js';
 import {verifyRole} from './verify.js';
 
 export interface OperationOptions extends ClientOptions {
@@ -15,11 +14,6 @@ export interface OperationOptions extends ClientOptions {
 /** Enough to pick from without paging through a large organisation's every principal. */
 const principalListLimit = 200;
 
-export async function whoAmI(clients: Clients): Promise<Identity> {
-	const answer = await clients.sts.send(new GetCallerIdentityCommand({}));
-	return classifyCaller(answer.Arn ?? '', answer.Account ?? '');
-}
-
 export type LoadedOperations = Omit<AwsOperations, 'describeError'> & {clients: Clients};
 
 export async function createOperations(options: OperationOptions): Promise<LoadedOperations> {
@@ -27,7 +21,7 @@ export async function createOperations(options: OperationOptions): Promise<Loade
 	const {iam} = clients;
 	return {
 		clients,
-		whoAmI: () => whoAmI(clients),
+		whoAmI: () => whoAmI(clients.sts),
 		async checkPolicy(policyArn) {
 			const policy = await iam.send(new GetPolicyCommand({PolicyArn: policyArn}));
 			const version = await iam.send(

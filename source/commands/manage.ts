@@ -1,7 +1,7 @@
 /** status, reset and undo: small commands around the saved progress and the role the tool created. */
 import type {CommonOptions, Command} from '../args.js';
+import type {STSClient} from '@aws-sdk/client-sts';
 import {describeAwsError} from '../aws/problems.js';
-import type {Clients} from '../aws/clients.js';
 import {exitCodes, ProblemError} from '../core/problem.js';
 import {defaultSettings} from '../core/settings.js';
 import type {Identity} from '../core/principal.js';
@@ -13,14 +13,16 @@ import {recoveredNotice} from './setup.js';
 
 type Options<K extends 'status' | 'reset' | 'undo'> = Extract<Command, {kind: K}>['options'];
 
-async function connect(options: CommonOptions): Promise<{clients: Clients; identity: Identity}> {
-	const {createClients} = await import('../aws/clients.js');
-	const {whoAmI} = await import('../aws/operations.js');
-	const clients = await createClients(options);
+/** Who the caller is; without a client given, loads only STS. */
+async function identify(options: CommonOptions, given?: STSClient): Promise<Identity> {
+	const {createStsClient, whoAmI} = await import('../aws/sts.js');
+	const sts = given ?? (await createStsClient(options)).sts;
 	try {
-		return {clients, identity: await whoAmI(clients)};
+		return await whoAmI(sts);
 	} catch (error) {
 		throw new ProblemError(describeAwsError(error, {profile: options.profile}));
+	} finally {
+		if (!given) sts.destroy();
 	}
 }
 
@@ -39,8 +41,8 @@ export async function runStatus(options: Options<'status'>): Promise<number> {
 	const store = openStore();
 	const setups = store.list();
 	// The mark is a courtesy: status still lists everything without credentials.
-	const current = await connect(options).then(
-		({identity}) => identity.accountId,
+	const current = await identify(options).then(
+		identity => identity.accountId,
 		(error: unknown) => {
 			say(`(Current account unknown: ${error instanceof ProblemError ? error.problem.title : String(error)})`);
 			return undefined;
@@ -70,7 +72,7 @@ export async function runStatus(options: Options<'status'>): Promise<number> {
 
 export async function runReset(options: Options<'reset'>): Promise<number> {
 	const store = openStore();
-	const account = options.all ? undefined : (options.account ?? (await connect(options)).identity.accountId);
+	const account = options.all ? undefined : (options.account ?? (await identify(options)).accountId);
 	const what = account ? `saved progress for account ${account}` : `saved progress for all ${store.list().length} accounts`;
 	if (!options.yes && !(await confirm(`Forget ${what}? Nothing in AWS is changed.`))) {
 		say('Nothing forgotten.');
@@ -83,7 +85,9 @@ export async function runReset(options: Options<'reset'>): Promise<number> {
 
 export async function runUndo(options: Options<'undo'>): Promise<number> {
 	const store = openStore();
-	const {clients, identity} = await connect(options);
+	const {createClients} = await import('../aws/clients.js');
+	const clients = await createClients(options);
+	const identity = await identify(options, clients.sts);
 	const saved = store.load(identity.accountId);
 	const roleName = options.roleName ?? saved?.settings.roleName ?? defaultSettings.roleName;
 	const {roleOwnership, removeRole} = await import('../aws/operations.js');

@@ -1,0 +1,42 @@
+/** STS alone: who the caller is. Kept apart from IAM so `status` and `reset` load only this client. */
+import {GetCallerIdentityCommand, STSClient} from '@aws-sdk/client-sts';
+import {classifyCaller, type Identity} from '../core/principal.js';
+
+export interface ClientOptions {
+	profile?: string;
+	region?: string;
+}
+
+/** Marks every SDK error with the IAM action that failed, so AccessDenied can name it. */
+export function nameFailedActions(client: {middlewareStack: STSClient['middlewareStack']}, service: 'sts' | 'iam'): void {
+	client.middlewareStack.add(
+		(next, context) => async args => {
+			try {
+				return await next(args);
+			} catch (error) {
+				if (error instanceof Error) {
+					Object.assign(error, {action: `${service}:${context.commandName?.replace(/Command$/, '')}`});
+				}
+				throw error;
+			}
+		},
+		{step: 'initialize', name: 'billingSetupActionName'},
+	);
+}
+
+/** An STS client on the default credential chain (env, profiles, SSO, container credentials as in CloudShell). */
+export async function createStsClient({profile, region}: ClientOptions): Promise<{sts: STSClient; region: string}> {
+	const base = profile ? {profile} : {};
+	// IAM is global, but signing needs a region; fall back only when none is configured anywhere.
+	const probe = new STSClient(base);
+	const resolvedRegion = region ?? (await probe.config.region().catch(() => 'us-east-1'));
+	probe.destroy();
+	const sts = new STSClient({...base, region: resolvedRegion});
+	nameFailedActions(sts, 'sts');
+	return {sts, region: resolvedRegion};
+}
+
+export async function whoAmI(sts: STSClient): Promise<Identity> {
+	const answer = await sts.send(new GetCallerIdentityCommand({}));
+	return classifyCaller(answer.Arn ?? '', answer.Account ?? '');
+}
