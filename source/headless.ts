@@ -90,6 +90,7 @@ export async function runHeadless(
 	for (const change of result.created) log(`  ${change.action} ${change.target}`);
 	if (state.verification?.assumedAs) log(`${paint('green', '✔')} Verified: switched to it as ${state.verification.assumedAs}`);
 	if (state.verification?.assumeSkipped) log(`${paint('yellow', '!')} Switch check skipped: ${state.verification.assumeSkipped}`);
-	log(formatFinish(plan));
+	// The root steps were printed as a warning when the run began.
+	log(formatFinish(plan, true));
 	return {exitCode: exitCodes.done, result};
 }

@@ -46,12 +46,17 @@ export function formatPlan(plan: Plan): string {
 	].join('\n');
 }
 
-export function formatFinish(plan: Plan): string {
+/** How to use the role, as plain lines a terminal never re-wraps: URLs stay clickable, blocks copyable. */
+export function formatFinish(plan: Plan, activationConfirmed: boolean): string {
+	const reminder = activationConfirmed
+		? []
+		: ['', 'Billing will still refuse access until root activation is done:', ...rootActivationSteps(plan.partition)];
 	return [
 		'Switch to the role in the console:',
 		`  ${plan.switchRoleUrl}`,
 		'',
 		'Or add this to ~/.aws/config and use --profile:',
 		...plan.profileBlock.split('\n').map(line => `  ${line}`),
+		...reminder,
 	].join('\n');
 }

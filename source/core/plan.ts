@@ -85,17 +85,36 @@ function shellQuote(text: string): string {
 	return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
+/**
+ * One argument per line with `\` continuations, and policies as multi-line quoted JSON: short lines
+ * survive a narrow terminal's wrapping and still paste into a shell as one command.
+ */
+function shellCommand(command: string, args: string[]): string {
+	return [command, ...args].join(' \\\n  ');
+}
+
 export function buildPlan(accountId: string, partition: Partition, settings: RoleSettings): Plan {
 	const roleArn = `arn:${partition}:iam::${accountId}:role/${settings.roleName}`;
 	const trust = trustPolicy(accountId, partition, settings);
 	const policyArn = managedPolicyArn(settings.access, partition);
 	const role = shellQuote(settings.roleName);
+	const document = (policy: PolicyDocument) => shellQuote(JSON.stringify(policy, null, 2));
 	const cliCommands = [
-		`aws iam create-role --role-name ${role} --description ${shellQuote(roleDescription)} --max-session-duration ${settings.maxSessionSeconds} --tags Key=${managedByTag.Key},Value=${managedByTag.Value} --assume-role-policy-document ${shellQuote(JSON.stringify(trust))}`,
-		`aws iam attach-role-policy --role-name ${role} --policy-arn ${policyArn}`,
+		shellCommand('aws iam create-role', [
+			`--role-name ${role}`,
+			`--description ${shellQuote(roleDescription)}`,
+			`--max-session-duration ${settings.maxSessionSeconds}`,
+			`--tags Key=${managedByTag.Key},Value=${managedByTag.Value}`,
+			`--assume-role-policy-document ${document(trust)}`,
+		]),
+		shellCommand('aws iam attach-role-policy', [`--role-name ${role}`, `--policy-arn ${policyArn}`]),
 		...(settings.costExplorer
 			? [
-					`aws iam put-role-policy --role-name ${role} --policy-name ${costExplorerPolicyName} --policy-document ${shellQuote(JSON.stringify(costExplorerPolicy))}`,
+					shellCommand('aws iam put-role-policy', [
+						`--role-name ${role}`,
+						`--policy-name ${costExplorerPolicyName}`,
+						`--policy-document ${document(costExplorerPolicy)}`,
+					]),
 				]
 			: []),
 	];

@@ -44,9 +44,7 @@ function CurrentStep({state, send}: {state: WizardState; send: (event: WizardEve
 		case 'review':
 			return <ReviewScreen plan={planFor(state)} onAnswer={send} />;
 		case 'done':
-			return (
-				<DoneScreen plan={planFor(state)} verification={state.verification} activationConfirmed={state.activation === 'confirmed'} />
-			);
+			return <DoneScreen plan={planFor(state)} verification={state.verification} />;
 		case 'stopped':
 			return <Text>Stopped. {savedMessage}</Text>;
 		case 'failed':

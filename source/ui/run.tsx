@@ -1,7 +1,7 @@
 import {render} from 'ink';
 import {exitCodes} from '../core/problem.js';
-import type {WizardSession} from '../engine/session.js';
-import {savedMessage} from '../present.js';
+import {planFor, type WizardSession} from '../engine/session.js';
+import {formatFinish, savedMessage} from '../present.js';
 import {App} from './app.js';
 
 /** Renders the wizard until it ends; the exit code follows how it ended. */
@@ -34,5 +34,8 @@ export async function runWizard(session: WizardSession, notice?: string): Promis
 		process.stderr.write(`\nStopped. ${session.state.identity ? savedMessage : 'Nothing had been done yet.'}\n`);
 		return exitCodes.interrupted;
 	}
-	return session.state.step === 'failed' ? exitCodes.failed : exitCodes.done;
+	const {state} = session;
+	// Printed after Ink, which hard-wraps long lines: the URL must stay clickable and the profile copyable.
+	if (state.step === 'done') process.stdout.write(`\n${formatFinish(planFor(state), state.activation === 'confirmed')}\n`);
+	return state.step === 'failed' ? exitCodes.failed : exitCodes.done;
 }

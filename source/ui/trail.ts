@@ -17,33 +17,35 @@ export function hours(seconds: number): string {
 export function trail(state: WizardState): string[] {
 	const reached = state.step === 'failed' || state.step === 'stopped' ? state.resumeStep : state.step;
 	const position = order.indexOf(reached);
-	const before = (step: Step) => order.indexOf(step) < position;
+	const answered = (step: Step) => order.indexOf(step) < position;
 	const {settings, identity} = state;
 	const lines: string[] = [];
-	if (identity && before('activation')) {
+	// The identity is shown in full on the resume and activation screens; it collapses after them.
+	if (identity && answered('activation')) {
 		const who = identity.kind === 'unknown' ? identity.arn : `${principalKindLabel[identity.kind]} ${identity.name}`;
 		lines.push(`Signed in as ${who} in account ${identity.accountId} (${identity.partition})`);
 	}
-	if (before('role-name') && state.activation) {
+	if (answered('activation') && state.activation) {
 		lines.push(
 			state.activation === 'confirmed'
 				? 'Root activation: you confirmed IAM access to billing is on'
 				: 'Root activation: not confirmed yet (a reminder follows at the end)',
 		);
 	}
-	if (before('access')) lines.push(`Role name: ${settings.roleName}`);
-	if (before('inspect-policy')) lines.push(`Access: ${settings.access} (${managedPolicyName[settings.access]})`);
-	if (before('trust')) lines.push(`Cost Explorer add-on: ${settings.costExplorer ? 'yes' : 'no'}`);
-	if (before('mfa')) {
+	if (answered('role-name')) lines.push(`Role name: ${settings.roleName}`);
+	if (answered('access')) lines.push(`Access: ${settings.access} (${managedPolicyName[settings.access]})`);
+	if (answered('cost-explorer')) lines.push(`Cost Explorer add-on: ${settings.costExplorer ? 'yes' : 'no'}`);
+	// Chosen principals are final only once listed and picked.
+	if (answered('trust-principals')) {
 		lines.push(
 			settings.trust.kind === 'account'
 				? 'Who may switch: principals of this account allowed by their own IAM policies'
 				: `Who may switch: ${settings.trust.arns.join(', ')}`,
 		);
 	}
-	if (before('session')) lines.push(`MFA required: ${settings.requireMfa ? 'yes' : 'no'}`);
-	if (before('review')) lines.push(`Max session: ${hours(settings.maxSessionSeconds)}`);
-	if (before('create')) lines.push('Reviewed the policies');
-	if (before('verify')) lines.push(`Role in place (${state.changes.length === 0 ? 'nothing to write' : `${state.changes.length} write(s) recorded`})`);
+	if (answered('mfa')) lines.push(`MFA required: ${settings.requireMfa ? 'yes' : 'no'}`);
+	if (answered('session')) lines.push(`Max session: ${hours(settings.maxSessionSeconds)}`);
+	if (answered('review')) lines.push('Reviewed the policies');
+	if (answered('create')) lines.push(`Role in place (${state.changes.length === 0 ? 'nothing to write' : `${state.changes.length} write(s) recorded`})`);
 	return lines;
 }

@@ -51,7 +51,7 @@ describe('resume offer', () => {
 	test('says what was saved; Enter resumes, the other choice starts over', async () => {
 		const first = answers();
 		const screen = await renderScreen(<ResumeScreen saved={saved} onAnswer={first.onAnswer} />);
-		expect(screen.lastFrame()).toContain('Role Finance, stopped at “review” on 2026-11-23T10:00:00.000Z; 1 change(s) already made in AWS');
+		expect(screen.lastFrame()).toContain('Role Finance, stopped at Review on 2026-11-23T10:00:00.000Z; 1 change(s) already made in AWS');
 		await screen.press(keys.enter, first.answered);
 		expect(first.events).toEqual([{type: 'resume-answered', resume: true}]);
 

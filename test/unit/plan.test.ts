@@ -1,3 +1,4 @@
+import {execFileSync} from 'node:child_process';
 import {describe, expect, test} from 'vitest';
 import {accountSettingsUrl, buildPlan, policyAllows, switchRoleUrl, trustPolicy} from '../../source/core/plan.js';
 import {defaultSettings, managedPolicyArn} from '../../source/core/settings.js';
@@ -90,5 +91,28 @@ describe('policyAllows', () => {
 
 	test('managed policy ARNs', () => {
 		expect(managedPolicyArn('full', 'aws-us-gov')).toBe('arn:aws-us-gov:iam::aws:policy/job-function/Billing');
+	});
+});
+
+describe('the AWS CLI commands', () => {
+	/** Runs a command through bash with `aws` standing for a program that prints its arguments. */
+	function argumentsBashPasses(command: string): string[] {
+		const printArgs = `aws() { node -e 'console.log(JSON.stringify(process.argv.slice(1)))' -- "$@"; }`;
+		return JSON.parse(execFileSync('bash', ['-c', `${printArgs}\n${command}`], {encoding: 'utf8'}));
+	}
+
+	test('paste into a shell as one command each, with the policies intact', () => {
+		const plan = buildPlan(account, 'aws', {...defaultSettings, roleName: "Bill'ing"});
+		const [create, attach, put] = plan.cliCommands.map(argumentsBashPasses);
+		expect(create!.slice(0, 4)).toEqual(['iam', 'create-role', '--role-name', "Bill'ing"]);
+		expect(JSON.parse(create![create!.indexOf('--assume-role-policy-document') + 1]!)).toEqual(plan.trustPolicy);
+		expect(create).toContain('Key=ManagedBy,Value=billing-setup');
+		expect(attach).toEqual(['iam', 'attach-role-policy', '--role-name', "Bill'ing", '--policy-arn', plan.managedPolicyArn]);
+		expect(JSON.parse(put![put!.indexOf('--policy-document') + 1]!)).toEqual(plan.costExplorerPolicy);
+	});
+
+	test('no line is wider than 80 columns for a default role', () => {
+		const lines = buildPlan(account, 'aws', defaultSettings).cliCommands.flatMap(command => command.split('\n'));
+		expect(Math.max(...lines.map(line => line.length))).toBeLessThanOrEqual(80);
 	});
 });

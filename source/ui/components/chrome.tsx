@@ -7,10 +7,13 @@ import {theme} from '../theme.js';
 export function Header({section, index, total, account}: {section: string; index: number; total: number; account?: string}) {
 	return (
 		<Box marginTop={1}>
-			<Text bold color={theme.accent}>
-				Step {index} of {total} · {section}
+			{/* One Text, so a narrow terminal wraps it as a line rather than splitting it into columns. */}
+			<Text>
+				<Text bold color={theme.accent}>
+					Step {index} of {total} · {section}
+				</Text>
+				{account && <Text color={theme.muted}> · account {account}</Text>}
 			</Text>
-			{account && <Text color={theme.muted}> · account {account}</Text>}
 		</Box>
 	);
 }

@@ -4,7 +4,6 @@ import {Box, Text} from 'ink';
 import {useEffect, useState} from 'react';
 import type {Plan} from '../../core/plan.js';
 import type {Verification, WizardEvent} from '../../engine/wizard.js';
-import {rootActivationSteps} from '../../present.js';
 import {confirmHint, Question, Warning} from '../components/chrome.js';
 import {theme} from '../theme.js';
 
@@ -58,7 +57,8 @@ export function Working({label}: {label: string}) {
 	return <Spinner label={seconds >= 2 ? `${label} (${seconds} s)` : label} />;
 }
 
-export function DoneScreen({plan, verification, activationConfirmed}: {plan: Plan; verification?: Verification; activationConfirmed: boolean}) {
+/** The verdict; how to use the role is printed after the wizard closes (see ui/run.tsx). */
+export function DoneScreen({plan, verification}: {plan: Plan; verification?: Verification}) {
 	return (
 		<Box flexDirection="column" marginTop={1}>
 			<Text bold color={theme.success}>
@@ -66,18 +66,6 @@ export function DoneScreen({plan, verification, activationConfirmed}: {plan: Pla
 			</Text>
 			{verification?.assumedAs && <Text>Verified: switched to it as {verification.assumedAs}</Text>}
 			{verification?.assumeSkipped && <Warning>Switch check skipped: {verification.assumeSkipped}.</Warning>}
-			<Text bold>Switch to it in the console:</Text>
-			<Text color={theme.accent}>{plan.switchRoleUrl}</Text>
-			<Text bold>Or add this profile to ~/.aws/config:</Text>
-			<Text>{plan.profileBlock}</Text>
-			{!activationConfirmed && (
-				<Box flexDirection="column" marginTop={1}>
-					<Warning>Billing will still refuse access until root activation is done:</Warning>
-					{rootActivationSteps(plan.partition).map(line => (
-						<Text key={line}>{line}</Text>
-					))}
-				</Box>
-			)}
 		</Box>
 	);
 }

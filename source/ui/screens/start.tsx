@@ -3,7 +3,7 @@ import {Select} from '@inkjs/ui';
 import {Box, Text} from 'ink';
 import {accountSettingsUrl} from '../../core/plan.js';
 import {principalKindLabel, type Identity} from '../../core/principal.js';
-import type {SavedSetup, WizardEvent} from '../../engine/wizard.js';
+import {sectionOf, type SavedSetup, type WizardEvent} from '../../engine/wizard.js';
 import {Question, selectHint, Warning} from '../components/chrome.js';
 import {theme} from '../theme.js';
 
@@ -37,7 +37,7 @@ export function ResumeScreen({saved, onAnswer}: {saved: SavedSetup; onAnswer: (e
 	return (
 		<Question prompt="An unfinished setup was saved for this account." hint={selectHint}>
 			<Text color={theme.muted}>
-				Role {saved.settings.roleName}, stopped at “{saved.step}” on {saved.updatedAt}; {written}.
+				Role {saved.settings.roleName}, stopped at {sectionOf[saved.step]} on {saved.updatedAt}; {written}.
 			</Text>
 			<Select
 				options={[

@@ -1,0 +1,309 @@
+/**
+ * The wizard in a real pseudo-terminal (tmux), against moto: what a person at a keyboard sees and gets.
+ * Needs `npm run build` (dist/cli.js), tmux and moto_server.
+ */
+import {rmSync, writeFileSync} from 'node:fs';
+import {
+	GetRoleCommand,
+	IAMClient,
+	ListAttachedRolePoliciesCommand,
+	ListRolePoliciesCommand,
+	ListRolesCommand,
+} from '@aws-sdk/client-iam';
+import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
+import {cleanEnv, cliPath, progressPath, readProgress, runCli, tempConfigHome} from '../support/cli.js';
+import {createLimitedUser, startMoto, TEST_REGION, type Moto} from '../support/moto.js';
+import {startTerminal, type Terminal, type TerminalOptions} from '../support/terminal.js';
+
+const account = '123456789012';
+const billingPolicyArn = 'arn:aws:iam::aws:policy/job-function/Billing';
+const costExplorerPolicyName = 'BillingSetupCostExplorerRead';
+const switchRoleUrl = `https://signin.aws.amazon.com/switchrole?account=${account}&roleName=BillingAccess`;
+
+/** The question screens of the default path, in order; each prompt is the first line of its question. */
+const screens = [
+	{name: 'root activation', prompt: /^Is IAM access to billing activated\?$/m},
+	{name: 'role name', prompt: /^Role name$/m},
+	{name: 'access', prompt: /^What may the role do\?$/m},
+	{name: 'Cost Explorer', prompt: /^Add Cost Explorer reports/m},
+	{name: 'trust', prompt: /^Who may switch to the role\?$/m},
+	{name: 'MFA', prompt: /^Require MFA/m},
+	{name: 'session length', prompt: /^How long may one switched session last\?$/m},
+	{name: 'review', prompt: /^Create it now\?/m},
+] as const;
+
+const resumeOffer = /^An unfinished setup was saved for this account\.$/m;
+/** A colour SGR sequence: foreground/background, basic, bright, 256 or RGB (the 39/49 resets excepted). */
+const colourSgr = /\x1b\[(?:\d+;)*(?:3[0-8]|4[0-8]|9[0-7]|10[0-7])(?:;\d+)*m/;
+
+let moto: Moto;
+let iam: IAMClient;
+let configHome: string;
+let awsEnv: Record<string, string>;
+const terminals: Terminal[] = [];
+
+beforeAll(async () => {
+	moto = await startMoto();
+	iam = new IAMClient({
+		endpoint: moto.endpoint,
+		region: TEST_REGION,
+		credentials: {accessKeyId: moto.env.AWS_ACCESS_KEY_ID!, secretAccessKey: moto.env.AWS_SECRET_ACCESS_KEY!},
+	});
+});
+
+afterAll(async () => {
+	iam?.destroy();
+	await moto?.stop();
+});
+
+beforeEach(async () => {
+	await moto.reset();
+	// Auth is off, so any key works; a real IAM user's keys make the wizard meet a person, not moto's default.
+	const admin = await createLimitedUser(moto, 'admin', ['*']);
+	awsEnv = {...moto.env, AWS_ACCESS_KEY_ID: admin.accessKeyId, AWS_SECRET_ACCESS_KEY: admin.secretAccessKey};
+	configHome = tempConfigHome();
+});
+
+afterEach(async () => {
+	await Promise.all(terminals.splice(0).map(terminal => terminal.close()));
+	rmSync(configHome, {recursive: true, force: true});
+});
+
+/** The wizard in a new terminal, on moto, with this test's config directory. */
+async function wizard(options: TerminalOptions = {}): Promise<Terminal> {
+	const terminal = await startTerminal({...options, env: {...awsEnv, XDG_CONFIG_HOME: configHome, ...options.env}});
+	terminals.push(terminal);
+	return terminal;
+}
+
+/** Waits for each screen's prompt, then takes its default with Enter. */
+async function enterThrough(terminal: Terminal, questions: ReadonlyArray<(typeof screens)[number]>): Promise<void> {
+	for (const {prompt} of questions) {
+		await terminal.waitFor(prompt);
+		await terminal.press('Enter');
+	}
+}
+
+async function expectReady(terminal: Terminal): Promise<string> {
+	const screen = await terminal.waitFor(/is ready\./, 30_000, {history: true});
+	expect(await terminal.waitForExit(30_000)).toBe(0);
+	return screen;
+}
+
+async function roleNames(): Promise<string[]> {
+	const {Roles = []} = await iam.send(new ListRolesCommand({}));
+	return Roles.map(role => role.RoleName ?? '');
+}
+
+async function expectBillingRole(roleName: string): Promise<void> {
+	const {Role} = await iam.send(new GetRoleCommand({RoleName: roleName}));
+	expect(Role?.Tags).toContainEqual({Key: 'ManagedBy', Value: 'billing-setup'});
+	const {AttachedPolicies = []} = await iam.send(new ListAttachedRolePoliciesCommand({RoleName: roleName}));
+	expect(AttachedPolicies.map(policy => policy.PolicyArn)).toEqual([billingPolicyArn]);
+	const {PolicyNames = []} = await iam.send(new ListRolePoliciesCommand({RoleName: roleName}));
+	expect(PolicyNames).toEqual([costExplorerPolicyName]);
+}
+
+describe('the wizard in a real terminal', () => {
+	it('Enter at every screen creates the role and shows how to switch to it', async () => {
+		const terminal = await wizard();
+		await enterThrough(terminal, screens);
+		const screen = await expectReady(terminal);
+		expect(screen).toContain('✔ BillingAccess is ready.');
+		expect(screen).toContain(switchRoleUrl);
+		// The whole URL and the profile are single lines the app wrote (-J undoes the terminal's own wrapping), so they copy whole.
+		const joined = (await terminal.screen({join: true})).split('\n').map(line => line.trim());
+		expect(joined).toContain(`${switchRoleUrl}&displayName=BillingAccess+%40+${account}`);
+		expect(joined).toContain(`role_arn = arn:aws:iam::${account}:role/BillingAccess`);
+		expect(joined).toContain('Billing will still refuse access until root activation is done:');
+		expect(await roleNames()).toEqual(['BillingAccess']);
+		await expectBillingRole('BillingAccess');
+	});
+
+	describe('Ctrl+C saves progress, and the next run resumes there', () => {
+		for (const [index, stopAt] of screens.entries()) {
+			it(`at the ${stopAt.name} screen`, async () => {
+				const first = await wizard();
+				await enterThrough(first, screens.slice(0, index));
+				await first.waitFor(stopAt.prompt);
+				await first.press('C-c');
+				await first.waitFor('Progress saved');
+				expect(await first.waitForExit()).toBe(130);
+				expect(await roleNames()).toEqual([]);
+
+				const second = await wizard();
+				await second.waitFor(resumeOffer);
+				await second.press('Enter');
+				// Resume comes back to the very screen that was stopped at.
+				await enterThrough(second, screens.slice(index));
+				await expectReady(second);
+				expect(await roleNames()).toEqual(['BillingAccess']);
+				const changes: Array<{action: string}> = readProgress(configHome).setups[account].changes;
+				expect(changes.filter(change => change.action === 'iam:CreateRole')).toHaveLength(1);
+			});
+		}
+	});
+
+	it('checks the role name as it is typed, and Backspace edits it', async () => {
+		const terminal = await wizard();
+		await enterThrough(terminal, screens.slice(0, 1));
+		await terminal.waitFor(/^Role name$/m);
+		// Clear the suggested name, one Backspace per character.
+		await terminal.press(Array.from('BillingAccess', () => 'BSpace'));
+		await terminal.type('bad name!');
+		const screen = await terminal.waitFor('is not allowed in a role name');
+		const lines = screen.split('\n');
+		const input = lines.findIndex(line => line.includes('bad name!'));
+		const rule = lines.findIndex(line => line.includes('“ ” is not allowed in a role name'));
+		expect(input).toBeGreaterThanOrEqual(0);
+		// The rule is shown under the input.
+		expect(rule).toBeGreaterThan(input);
+		expect(screen).toContain('letters, digits and + = , . @ _ -');
+
+		await terminal.press(Array.from(' name!', () => 'BSpace'));
+		await terminal.waitFor(screen => !screen.includes('is not allowed') && /^.*\bbad\s*$/m.test(screen));
+		await terminal.type('-name');
+		await terminal.waitFor('bad-name');
+		await terminal.press('Enter');
+		await enterThrough(terminal, screens.slice(2));
+		const done = await expectReady(terminal);
+		expect(done).toContain('✔ Role name: bad-name');
+		expect(done).toContain('✔ bad-name is ready.');
+		expect(await roleNames()).toEqual(['bad-name']);
+	});
+
+	it('wraps the root activation screen to a 40-column terminal and still completes', async () => {
+		const columns = 40;
+		const terminal = await wizard({columns});
+		await terminal.waitFor(screens[0].prompt);
+		// -J joins lines the terminal had to wrap, so a line the app wrote too wide would show up here.
+		const lines = (await terminal.screen({join: true})).split('\n').map(line => line.trimEnd());
+		expect(lines.filter(line => line.length > columns)).toEqual([]);
+		const text = lines.join(' ').replace(/\s+/g, ' ');
+		for (const sentence of [
+			'Even an administrator is refused Billing and Cost Explorer until the root user lets IAM users and roles in. That switch is in the console only:',
+			'2. At “IAM User and Role Access to Billing Information”, choose Edit',
+			'3. Tick “Activate IAM Access” and choose Update',
+			'No AWS API can read or change this setting, so billing-setup cannot check it: only you know.',
+			'Is IAM access to billing activated?',
+			'Not yet, or not sure: create the role anyway (you will get a reminder)',
+			'Stop here and resume later',
+		]) {
+			expect(text).toContain(sentence);
+		}
+		expect(lines.join('').replace(/\s+/g, '')).toContain('https://console.aws.amazon.com/billing/home#/account');
+
+		await enterThrough(terminal, screens);
+		const done = await expectReady(terminal);
+		expect(done).toContain('✔ BillingAccess is ready.');
+		expect(await roleNames()).toEqual(['BillingAccess']);
+	});
+
+	describe('colour', () => {
+		it('NO_COLOR=1 gives a screen without colour codes, from the first question to the end', async () => {
+			const terminal = await wizard({env: {NO_COLOR: '1'}});
+			await terminal.waitFor(screens[0].prompt);
+			const first = await terminal.rawScreen();
+			expect(first).toContain('Is IAM access to billing activated?');
+			expect(first).not.toMatch(colourSgr);
+			await enterThrough(terminal, screens);
+			await expectReady(terminal);
+			const all = await terminal.rawScreen({history: true});
+			expect(all).toContain('BillingAccess is ready.');
+			expect(all).not.toMatch(colourSgr);
+		});
+
+		it('--no-color gives a screen without colour codes', async () => {
+			const terminal = await wizard({args: ['--no-color']});
+			await terminal.waitFor(screens[0].prompt);
+			expect(await terminal.rawScreen()).not.toMatch(colourSgr);
+		});
+
+		it('without NO_COLOR the same screen is coloured (TERM=xterm-256color)', async () => {
+			const terminal = await wizard({env: {TERM: 'xterm-256color'}});
+			await terminal.waitFor(screens[0].prompt);
+			expect(await terminal.rawScreen()).toMatch(colourSgr);
+		});
+	});
+
+	describe('without a terminal it refuses instead of crashing', () => {
+		const refusal = 'needs an interactive terminal';
+
+		it('stdin and stdout not a TTY (stdin empty, stdout a pipe)', async () => {
+			const result = await runCli([], {env: cleanEnv({...awsEnv, XDG_CONFIG_HOME: configHome})});
+			expect(result.code).toBe(2);
+			expect(result.stderr).toContain(refusal);
+			expect(result.stderr + result.stdout).not.toContain('Raw mode is not supported');
+		});
+
+		it('stdout a TTY but stdin from /dev/null', async () => {
+			const terminal = await wizard({command: ['/bin/sh', '-c', '"$0" "$1" < /dev/null', process.execPath, cliPath]});
+			expect(await terminal.waitForExit()).toBe(2);
+			const screen = await terminal.screen();
+			expect(screen).toContain(refusal);
+			expect(screen).not.toContain('Raw mode is not supported');
+		});
+
+		it('stdin a TTY but stdout a file', async () => {
+			const output = `${configHome}/stdout.txt`;
+			const terminal = await wizard({command: ['/bin/sh', '-c', '"$0" "$1" > "$2"', process.execPath, cliPath, output]});
+			expect(await terminal.waitForExit()).toBe(2);
+			expect(await terminal.screen()).toContain(refusal);
+		});
+	});
+
+	it('ignores saved progress of another account, and status lists both', async () => {
+		// A real progress record: stop at the access question.
+		const first = await wizard();
+		await enterThrough(first, screens.slice(0, 2));
+		await first.waitFor(screens[2].prompt);
+		await first.press('C-c');
+		expect(await first.waitForExit()).toBe(130);
+		const document = readProgress(configHome);
+		const record = document.setups[account];
+		expect(record).toMatchObject({accountId: account, step: 'access', finished: false});
+
+		const otherAccount = '999999999999';
+		const other = {
+			...record,
+			accountId: otherAccount,
+			callerArn: `arn:aws:iam::${otherAccount}:user/alice`,
+			settings: {...record.settings, roleName: 'OtherAccountRole'},
+		};
+		writeFileSync(progressPath(configHome), JSON.stringify({...document, setups: {[otherAccount]: other}}, null, '\t'));
+
+		const second = await wizard();
+		const screen = await second.waitFor(screens[0].prompt);
+		expect(screen).not.toMatch(resumeOffer);
+		expect(screen).not.toContain('OtherAccountRole');
+		await enterThrough(second, screens);
+		await expectReady(second);
+		expect(await roleNames()).toEqual(['BillingAccess']);
+		expect(readProgress(configHome).setups[otherAccount]).toEqual(other);
+
+		const status = await runCli(['status'], {env: cleanEnv({...awsEnv, XDG_CONFIG_HOME: configHome})});
+		expect(status.code).toBe(0);
+		expect(status.stdout).toMatch(/^▶ 123456789012 {2}role BillingAccess {2}finished$/m);
+		expect(status.stdout).toMatch(/^ {2}999999999999 {2}role OtherAccountRole {2}stopped at access$/m);
+	});
+});
+
+describe('the terminal harness', () => {
+	it('keeps the test runner\'s CI, FORCE_COLOR and NO_COLOR out of the pane', async () => {
+		const saved = {CI: process.env.CI, FORCE_COLOR: process.env.FORCE_COLOR, NO_COLOR: process.env.NO_COLOR};
+		Object.assign(process.env, {CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1'});
+		try {
+			const terminal = await startTerminal({
+				command: ['/bin/sh', '-c', 'echo "CI=[${CI-unset}] FORCE_COLOR=[${FORCE_COLOR-unset}] NO_COLOR=[${NO_COLOR-unset}] TERM=[$TERM]"'],
+			});
+			terminals.push(terminal);
+			expect(await terminal.waitForExit()).toBe(0);
+			expect(await terminal.screen()).toContain('CI=[unset] FORCE_COLOR=[unset] NO_COLOR=[unset] TERM=[xterm-256color]');
+		} finally {
+			for (const [key, value] of Object.entries(saved)) {
+				if (value === undefined) delete process.env[key];
+				else process.env[key] = value;
+			}
+		}
+	});
+});
