@@ -1,6 +1,6 @@
 /** The built CLI against a real moto server: headless runs, dry-run, status, reset, undo, and every usage error. */
 import {CreateRoleCommand, GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand} from '@aws-sdk/client-iam';
-import {mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {cleanEnv, progressPath, readProgress, runCli, tempConfigHome} from '../support/cli.js';
@@ -116,6 +116,20 @@ describe('headless setup', () => {
 		const role = (await iam.send(new GetRoleCommand({RoleName: 'BillingAccess'}))).Role!;
 		expect(decodeURIComponent(role.AssumeRolePolicyDocument!)).toBe(document);
 		expect((await iam.send(new ListAttachedRolePoliciesCommand({RoleName: 'BillingAccess'}))).AttachedPolicies).toEqual([]);
+	});
+});
+
+describe('security', () => {
+	test('after a full run the progress file holds no credential and is readable by its owner only', async () => {
+		const secrets = {AWS_ACCESS_KEY_ID: 'AKIASECRETCHECK12345', AWS_SECRET_ACCESS_KEY: 'secret/Value+Check0123456789abcdefghijkl', AWS_SESSION_TOKEN: 'SessionTokenCheck-FwoGZXIvYXdzEJr'};
+		const home = tempConfigHome();
+		const {code} = await cli(['--yes'], home, secrets);
+		expect(code).toBe(0);
+		const text = readFileSync(progressPath(home), 'utf8');
+		expect(JSON.parse(text).setups[account].finished).toBe(true);
+		for (const value of Object.values(secrets)) expect(text).not.toContain(value);
+		expect(text).not.toMatch(/AccessKeyId|SecretAccessKey|SessionToken/i);
+		expect(statSync(progressPath(home)).mode & 0o777).toBe(0o600);
 	});
 });
 
