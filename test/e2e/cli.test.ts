@@ -4,7 +4,7 @@ import {mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {cleanEnv, progressPath, readProgress, runCli, tempConfigHome} from '../support/cli.js';
-import {createLimitedUser, startMoto, TEST_ACCESS_KEY_ID, TEST_REGION, TEST_SECRET_ACCESS_KEY, type Moto} from '../support/moto.js';
+import {adminIam, createLimitedUser, startMoto, type Moto} from '../support/moto.js';
 
 let moto: Moto;
 let iam: IAMClient;
@@ -12,7 +12,7 @@ const account = '123456789012';
 
 beforeAll(async () => {
 	moto = await startMoto();
-	iam = new IAMClient({endpoint: moto.endpoint, region: TEST_REGION, credentials: {accessKeyId: TEST_ACCESS_KEY_ID, secretAccessKey: TEST_SECRET_ACCESS_KEY}});
+	iam = await adminIam(moto);
 });
 afterAll(async () => {
 	iam?.destroy();
@@ -142,7 +142,7 @@ describe('dry run', () => {
 		expect(code).toBe(0);
 		expect(stdout).toContain('Dry run: nothing is written to AWS.');
 		expect(stdout).toContain('arn:aws:iam::210987654321:role/BillingAccess');
-		expect(stdout).toContain('aws iam attach-role-policy --role-name \'BillingAccess\' --policy-arn arn:aws:iam::aws:policy/AWSBillingReadOnlyAccess');
+		expect(stdout).toContain("aws iam attach-role-policy \\\n  --role-name 'BillingAccess' \\\n  --policy-arn arn:aws:iam::aws:policy/AWSBillingReadOnlyAccess");
 		expect(() => readFileSync(progressPath(home))).toThrow();
 	});
 

@@ -15,7 +15,7 @@ import {
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {cleanEnv, cliPath, progressPath, readProgress, runCli, tempConfigHome} from '../support/cli.js';
 import {startFaultProxy, type FaultProxy} from '../support/fault-proxy.js';
-import {startMoto, TEST_REGION, type Moto} from '../support/moto.js';
+import {adminIam, startMoto, type Moto} from '../support/moto.js';
 
 const account = '123456789012';
 const roleName = 'BillingAccess';
@@ -75,11 +75,7 @@ describe('Kill at every boundary', () => {
 	beforeAll(async () => {
 		moto = await startMoto();
 		proxy = await startFaultProxy(moto.endpoint, moto.env);
-		iam = new IAMClient({
-			endpoint: moto.endpoint,
-			region: TEST_REGION,
-			credentials: {accessKeyId: moto.env.AWS_ACCESS_KEY_ID!, secretAccessKey: moto.env.AWS_SECRET_ACCESS_KEY!},
-		});
+		iam = await adminIam(moto);
 	}, 30_000);
 
 	afterAll(async () => {

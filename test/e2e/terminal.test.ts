@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-iam';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {cleanEnv, cliPath, progressPath, readProgress, runCli, tempConfigHome} from '../support/cli.js';
-import {createLimitedUser, startMoto, TEST_REGION, type Moto} from '../support/moto.js';
+import {adminIam, createLimitedUser, startMoto, type Moto} from '../support/moto.js';
 import {startTerminal, type Terminal, type TerminalOptions} from '../support/terminal.js';
 
 const account = '123456789012';
@@ -44,11 +44,7 @@ const terminals: Terminal[] = [];
 
 beforeAll(async () => {
 	moto = await startMoto();
-	iam = new IAMClient({
-		endpoint: moto.endpoint,
-		region: TEST_REGION,
-		credentials: {accessKeyId: moto.env.AWS_ACCESS_KEY_ID!, secretAccessKey: moto.env.AWS_SECRET_ACCESS_KEY!},
-	});
+	iam = await adminIam(moto);
 });
 
 afterAll(async () => {

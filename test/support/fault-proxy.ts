@@ -2,60 +2,60 @@
 // Sits between the code under test and moto so tests can make specific API
 // actions slow, throttled, failing, dropped or paused, and see what was called.
 
-import { randomUUID } from 'node:crypto';
+import {randomUUID} from 'node:crypto';
 import {
-  Agent,
-  createServer,
-  request as httpRequest,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  type ServerResponse,
+	Agent,
+	createServer,
+	request as httpRequest,
+	type IncomingHttpHeaders,
+	type IncomingMessage,
+	type ServerResponse,
 } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type {AddressInfo} from 'node:net';
 
 export type Fault =
-  | { kind: 'delay'; ms: number }
-  | { kind: 'throttle' }
-  | { kind: 'error'; status: number; code: string; message: string }
-  | { kind: 'reset' }
-  | { kind: 'hold' };
+	| { kind: 'delay'; ms: number }
+	| { kind: 'throttle' }
+	| { kind: 'error'; status: number; code: string; message: string }
+	| { kind: 'reset' }
+	| { kind: 'hold' };
 
 export interface ProxyCall {
-  action: string;
-  at: number;
+	action: string;
+	at: number;
 }
 
 export interface FaultProxy {
-  endpoint: string;
-  port: number;
-  /** baseEnv with the IAM/STS endpoint variables pointed at this proxy. */
-  env: Record<string, string>;
-  /** Every request received, in arrival order, faulted or not. Clear with `calls.length = 0`. */
-  calls: ProxyCall[];
-  /**
-   * Applies `fault` to the next `times` requests for `action` (default: all of them).
-   * Faults added for the same action queue up: each is used up before the next applies.
-   */
-  fault(action: string, fault: Fault, times?: number): void;
-  /** Applies `fault` to every request for `action` arriving in the next `ms` milliseconds. */
-  faultFor(action: string, fault: Fault, ms: number): void;
-  clearFaults(): void;
-  /** Forwards every request currently held for `action`; returns how many there were. */
-  release(action: string): number;
-  /** Resolves once at least one request for `action` is being held. */
-  waitForHeld(action: string): Promise<void>;
-  close(): Promise<void>;
+	endpoint: string;
+	port: number;
+	/** baseEnv with the IAM/STS endpoint variables pointed at this proxy. */
+	env: Record<string, string>;
+	/** Every request received, in arrival order, faulted or not. Clear with `calls.length = 0`. */
+	calls: ProxyCall[];
+	/**
+	 * Applies `fault` to the next `times` requests for `action` (default: all of them).
+	 * Faults added for the same action queue up: each is used up before the next applies.
+	 */
+	fault(action: string, fault: Fault, times?: number): void;
+	/** Applies `fault` to every request for `action` arriving in the next `ms` milliseconds. */
+	faultFor(action: string, fault: Fault, ms: number): void;
+	clearFaults(): void;
+	/** Forwards every request currently held for `action`; returns how many there were. */
+	release(action: string): number;
+	/** Resolves once at least one request for `action` is being held. */
+	waitForHeld(action: string): Promise<void>;
+	close(): Promise<void>;
 }
 
 interface Rule {
-  fault: Fault;
-  remaining: number;
-  until: number;
+	fault: Fault;
+	remaining: number;
+	until: number;
 }
 
 interface Held {
-  forward(): void;
-  drop(): void;
+	forward(): void;
+	drop(): void;
 }
 
 // Hop-by-hop headers describe one connection, not the request; the rest
@@ -64,206 +64,206 @@ interface Held {
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection']);
 
 function withoutHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders {
-  return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name)));
+	return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name)));
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.once('end', () => resolve(Buffer.concat(chunks)));
-    req.once('error', reject);
-  });
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (chunk: Buffer) => chunks.push(chunk));
+		req.once('end', () => resolve(Buffer.concat(chunks)));
+		req.once('error', reject);
+	});
 }
 
 function actionOf(req: IncomingMessage, body: Buffer): string {
-  // JSON-protocol services (e.g. Cost Explorer) name the action in a header.
-  const target = req.headers['x-amz-target'];
-  if (typeof target === 'string') return target.slice(target.lastIndexOf('.') + 1);
-  const fromQuery = new URL(req.url ?? '/', 'http://proxy').searchParams.get('Action');
-  if (fromQuery) return fromQuery;
-  // Query protocol (IAM, STS): POST with a form-encoded body starting Action=...
-  return new URLSearchParams(body.toString('utf8')).get('Action') ?? 'unknown';
+	// JSON-protocol services (e.g. Cost Explorer) name the action in a header.
+	const target = req.headers['x-amz-target'];
+	if (typeof target === 'string') return target.slice(target.lastIndexOf('.') + 1);
+	const fromQuery = new URL(req.url ?? '/', 'http://proxy').searchParams.get('Action');
+	if (fromQuery) return fromQuery;
+	// Query protocol (IAM, STS): POST with a form-encoded body starting Action=...
+	return new URLSearchParams(body.toString('utf8')).get('Action') ?? 'unknown';
 }
 
 function escapeXml(text: string): string {
-  return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+	return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 // Same shape real IAM/STS use, so the SDK parses code and message as for AWS.
 function sendQueryError(res: ServerResponse, status: number, code: string, message: string): void {
-  const requestId = randomUUID();
-  const body =
-    `<ErrorResponse><Error><Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type>` +
-    `<Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error>` +
-    `<RequestId>${requestId}</RequestId></ErrorResponse>`;
-  res.writeHead(status, {
-    'content-type': 'text/xml',
-    'content-length': Buffer.byteLength(body),
-    'x-amzn-requestid': requestId,
-  });
-  res.end(body);
+	const requestId = randomUUID();
+	const body =
+		`<ErrorResponse><Error><Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type>` +
+		`<Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error>` +
+		`<RequestId>${requestId}</RequestId></ErrorResponse>`;
+	res.writeHead(status, {
+		'content-type': 'text/xml',
+		'content-length': Buffer.byteLength(body),
+		'x-amzn-requestid': requestId,
+	});
+	res.end(body);
 }
 
 export async function startFaultProxy(target: string, baseEnv: Record<string, string> = {}): Promise<FaultProxy> {
-  const upstream = new URL(target);
-  const agent = new Agent({ keepAlive: true });
-  const calls: ProxyCall[] = [];
-  const rules = new Map<string, Rule[]>();
-  const held = new Map<string, Held[]>();
-  const heldWaiters = new Map<string, Array<{ resolve(): void; reject(error: Error): void }>>();
-  const timers = new Set<NodeJS.Timeout>();
-  let closed = false;
+	const upstream = new URL(target);
+	const agent = new Agent({ keepAlive: true });
+	const calls: ProxyCall[] = [];
+	const rules = new Map<string, Rule[]>();
+	const held = new Map<string, Held[]>();
+	const heldWaiters = new Map<string, Array<{ resolve(): void; reject(error: Error): void }>>();
+	const timers = new Set<NodeJS.Timeout>();
+	let closed = false;
 
-  const takeFault = (action: string): Fault | undefined => {
-    const queue = rules.get(action);
-    const now = Date.now();
-    while (queue && queue.length > 0) {
-      const rule = queue[0]!;
-      if (rule.remaining > 0 && now < rule.until) {
-        rule.remaining -= 1;
-        return rule.fault;
-      }
-      queue.shift();
-    }
-    return undefined;
-  };
+	const takeFault = (action: string): Fault | undefined => {
+		const queue = rules.get(action);
+		const now = Date.now();
+		while (queue && queue.length > 0) {
+			const rule = queue[0]!;
+			if (rule.remaining > 0 && now < rule.until) {
+				rule.remaining -= 1;
+				return rule.fault;
+			}
+			queue.shift();
+		}
+		return undefined;
+	};
 
-  // Forwarding happens even if the client already gave up (timeout, abort):
-  // like real AWS, the request may still be processed after the caller left.
-  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer): void => {
-    if (closed) {
-      res.destroy();
-      return;
-    }
-    const proxied = httpRequest(
-      {
-        protocol: upstream.protocol,
-        hostname: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: withoutHopByHop(req.headers),
-        agent,
-      },
-      (answer) => {
-        if (res.destroyed) {
-          answer.resume();
-          return;
-        }
-        const headers = Object.fromEntries(
-          Object.entries(answer.headers).filter(([name]) => !HOP_BY_HOP.has(name)),
-        ) as Record<string, string | string[]>;
-        res.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
-        answer.pipe(res);
-      },
-    );
-    proxied.once('error', (error) => {
-      if (res.headersSent || res.destroyed) res.destroy();
-      else sendQueryError(res, 502, 'ProxyUpstreamError', `fault proxy could not reach ${target}: ${error.message}`);
-    });
-    proxied.end(body);
-  };
+	// Forwarding happens even if the client already gave up (timeout, abort):
+	// like real AWS, the request may still be processed after the caller left.
+	const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer): void => {
+		if (closed) {
+			res.destroy();
+			return;
+		}
+		const proxied = httpRequest(
+			{
+				protocol: upstream.protocol,
+				hostname: upstream.hostname,
+				port: upstream.port,
+				method: req.method,
+				path: req.url,
+				headers: withoutHopByHop(req.headers),
+				agent,
+			},
+			(answer) => {
+				if (res.destroyed) {
+					answer.resume();
+					return;
+				}
+				const headers = Object.fromEntries(
+					Object.entries(answer.headers).filter(([name]) => !HOP_BY_HOP.has(name)),
+				) as Record<string, string | string[]>;
+				res.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
+				answer.pipe(res);
+			},
+		);
+		proxied.once('error', (error) => {
+			if (res.headersSent || res.destroyed) res.destroy();
+			else sendQueryError(res, 502, 'ProxyUpstreamError', `fault proxy could not reach ${target}: ${error.message}`);
+		});
+		proxied.end(body);
+	};
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const body = await readBody(req);
-    const action = actionOf(req, body);
-    calls.push({ action, at: Date.now() });
-    const fault = takeFault(action);
+	const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+		const body = await readBody(req);
+		const action = actionOf(req, body);
+		calls.push({ action, at: Date.now() });
+		const fault = takeFault(action);
 
-    switch (fault?.kind) {
-      case undefined:
-        forward(req, res, body);
-        return;
-      case 'delay': {
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          forward(req, res, body);
-        }, fault.ms);
-        timers.add(timer);
-        return;
-      }
-      case 'throttle':
-        sendQueryError(res, 400, 'Throttling', 'Rate exceeded');
-        return;
-      case 'error':
-        sendQueryError(res, fault.status, fault.code, fault.message);
-        return;
-      case 'reset':
-        // No response at all: the SDK sees ECONNRESET / "socket hang up".
-        req.socket.destroy();
-        return;
-      case 'hold': {
-        const queue = held.get(action) ?? [];
-        queue.push({ forward: () => forward(req, res, body), drop: () => req.socket.destroy() });
-        held.set(action, queue);
-        for (const waiter of heldWaiters.get(action) ?? []) waiter.resolve();
-        heldWaiters.delete(action);
-        return;
-      }
-    }
-  };
+		switch (fault?.kind) {
+			case undefined:
+				forward(req, res, body);
+				return;
+			case 'delay': {
+				const timer = setTimeout(() => {
+					timers.delete(timer);
+					forward(req, res, body);
+				}, fault.ms);
+				timers.add(timer);
+				return;
+			}
+			case 'throttle':
+				sendQueryError(res, 400, 'Throttling', 'Rate exceeded');
+				return;
+			case 'error':
+				sendQueryError(res, fault.status, fault.code, fault.message);
+				return;
+			case 'reset':
+				// No response at all: the SDK sees ECONNRESET / "socket hang up".
+				req.socket.destroy();
+				return;
+			case 'hold': {
+				const queue = held.get(action) ?? [];
+				queue.push({ forward: () => forward(req, res, body), drop: () => req.socket.destroy() });
+				held.set(action, queue);
+				for (const waiter of heldWaiters.get(action) ?? []) waiter.resolve();
+				heldWaiters.delete(action);
+				return;
+			}
+		}
+	};
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => res.destroy());
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
+	const server = createServer((req, res) => {
+		handle(req, res).catch(() => res.destroy());
+	});
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => resolve());
+	});
+	const { port } = server.address() as AddressInfo;
+	const endpoint = `http://127.0.0.1:${port}`;
 
-  const addRule = (action: string, fault: Fault, remaining: number, until: number): void => {
-    const queue = rules.get(action) ?? [];
-    queue.push({ fault, remaining, until });
-    rules.set(action, queue);
-  };
+	const addRule = (action: string, fault: Fault, remaining: number, until: number): void => {
+		const queue = rules.get(action) ?? [];
+		queue.push({ fault, remaining, until });
+		rules.set(action, queue);
+	};
 
-  return {
-    endpoint,
-    port,
-    env: { ...baseEnv, AWS_ENDPOINT_URL_STS: endpoint, AWS_ENDPOINT_URL_IAM: endpoint },
-    calls,
-    fault(action, fault, times = Infinity) {
-      addRule(action, fault, times, Infinity);
-    },
-    faultFor(action, fault, ms) {
-      addRule(action, fault, Infinity, Date.now() + ms);
-    },
-    clearFaults() {
-      rules.clear();
-    },
-    release(action) {
-      const queue = held.get(action) ?? [];
-      held.delete(action);
-      for (const request of queue) request.forward();
-      return queue.length;
-    },
-    waitForHeld(action) {
-      if (closed) return Promise.reject(new Error('fault proxy is closed'));
-      if ((held.get(action)?.length ?? 0) > 0) return Promise.resolve();
-      return new Promise<void>((resolve, reject) => {
-        const waiters = heldWaiters.get(action) ?? [];
-        waiters.push({ resolve, reject });
-        heldWaiters.set(action, waiters);
-      });
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-      for (const queue of held.values()) for (const request of queue) request.drop();
-      held.clear();
-      for (const waiters of heldWaiters.values()) {
-        for (const waiter of waiters) waiter.reject(new Error('fault proxy closed while waiting for a held request'));
-      }
-      heldWaiters.clear();
-      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      agent.destroy();
-      await stopped;
-    },
-  };
+	return {
+		endpoint,
+		port,
+		env: { ...baseEnv, AWS_ENDPOINT_URL_STS: endpoint, AWS_ENDPOINT_URL_IAM: endpoint },
+		calls,
+		fault(action, fault, times = Infinity) {
+			addRule(action, fault, times, Infinity);
+		},
+		faultFor(action, fault, ms) {
+			addRule(action, fault, Infinity, Date.now() + ms);
+		},
+		clearFaults() {
+			rules.clear();
+		},
+		release(action) {
+			const queue = held.get(action) ?? [];
+			held.delete(action);
+			for (const request of queue) request.forward();
+			return queue.length;
+		},
+		waitForHeld(action) {
+			if (closed) return Promise.reject(new Error('fault proxy is closed'));
+			if ((held.get(action)?.length ?? 0) > 0) return Promise.resolve();
+			return new Promise<void>((resolve, reject) => {
+				const waiters = heldWaiters.get(action) ?? [];
+				waiters.push({ resolve, reject });
+				heldWaiters.set(action, waiters);
+			});
+		},
+		async close() {
+			if (closed) return;
+			closed = true;
+			for (const timer of timers) clearTimeout(timer);
+			timers.clear();
+			for (const queue of held.values()) for (const request of queue) request.drop();
+			held.clear();
+			for (const waiters of heldWaiters.values()) {
+				for (const waiter of waiters) waiter.reject(new Error('fault proxy closed while waiting for a held request'));
+			}
+			heldWaiters.clear();
+			const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+			server.closeAllConnections();
+			agent.destroy();
+			await stopped;
+		},
+	};
 }

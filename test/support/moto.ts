@@ -16,24 +16,24 @@
 //   to allow the caller (and the caller's own policy to allow sts:AssumeRole).
 //   Without enforcement AssumeRole succeeds for any ARN, even a missing role.
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import {spawn, type ChildProcess} from 'node:child_process';
+import {createServer} from 'node:net';
 
 export interface Moto {
-  endpoint: string;
-  port: number;
-  /** Environment for a child process (CLI) that should talk to this moto. */
-  env: Record<string, string>;
-  stop(): Promise<void>;
-  /** Wipes all moto state; also restarts the no-auth countdown if one was set. */
-  reset(): Promise<void>;
-  /** Restarts moto's no-auth countdown with a new N (Infinity disables auth). */
-  setNoAuthActionCount(count: number): Promise<void>;
+	endpoint: string;
+	port: number;
+	/** Environment for a child process (CLI) that should talk to this moto. */
+	env: Record<string, string>;
+	stop(): Promise<void>;
+	/** Wipes all moto state; also restarts the no-auth countdown if one was set. */
+	reset(): Promise<void>;
+	/** Restarts moto's no-auth countdown with a new N (Infinity disables auth). */
+	setNoAuthActionCount(count: number): Promise<void>;
 }
 
 export interface StartMotoOptions {
-  /** Number of initial requests served without IAM checks; later ones are enforced. */
-  noAuthActionCount?: number;
+	/** Number of initial requests served without IAM checks; later ones are enforced. */
+	noAuthActionCount?: number;
 }
 
 // Moto's default account (123456789012) accepts any key while auth is off;
@@ -44,15 +44,26 @@ export const TEST_REGION = 'us-east-1';
 
 /** Env that points the AWS SDK's IAM and STS clients at `endpoint` with test keys. */
 export function awsTestEnv(endpoint: string): Record<string, string> {
-  return {
-    AWS_ENDPOINT_URL_STS: endpoint,
-    AWS_ENDPOINT_URL_IAM: endpoint,
-    AWS_ACCESS_KEY_ID: TEST_ACCESS_KEY_ID,
-    AWS_SECRET_ACCESS_KEY: TEST_SECRET_ACCESS_KEY,
-    AWS_REGION: TEST_REGION,
-    // Stops the SDK probing 169.254.169.254 if env credentials are ever missing.
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
+	return {
+		AWS_ENDPOINT_URL_STS: endpoint,
+		AWS_ENDPOINT_URL_IAM: endpoint,
+		AWS_ACCESS_KEY_ID: TEST_ACCESS_KEY_ID,
+		AWS_SECRET_ACCESS_KEY: TEST_SECRET_ACCESS_KEY,
+		AWS_REGION: TEST_REGION,
+		// Stops the SDK probing 169.254.169.254 if env credentials are ever missing.
+		AWS_EC2_METADATA_DISABLED: 'true',
+	};
+}
+
+/** An IAM client with moto's admin test keys, for tests to arrange and inspect what is in moto. */
+export async function adminIam(moto: Pick<Moto, 'endpoint'>): Promise<import('@aws-sdk/client-iam').IAMClient> {
+	// Loaded lazily so startMoto itself needs nothing beyond Node built-ins.
+	const {IAMClient} = await import('@aws-sdk/client-iam');
+	return new IAMClient({
+		endpoint: moto.endpoint,
+		region: TEST_REGION,
+		credentials: {accessKeyId: TEST_ACCESS_KEY_ID, secretAccessKey: TEST_SECRET_ACCESS_KEY},
+	});
 }
 
 const NOT_INSTALLED = 'moto_server not found — install it with: pip install "moto[server]"';
@@ -62,152 +73,152 @@ const STOP_TIMEOUT_MS = 5_000;
 const STDERR_TAIL_CHARS = 16_384;
 
 async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error('could not allocate a port'))));
-    });
-  });
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			const port = typeof address === 'object' && address ? address.port : 0;
+			server.close(() => (port ? resolve(port) : reject(new Error('could not allocate a port'))));
+		});
+	});
 }
 
 function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+	return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 class MotoExitedError extends Error {
-  readonly addressInUse: boolean;
-  constructor(message: string, addressInUse: boolean) {
-    super(message);
-    this.addressInUse = addressInUse;
-  }
+	readonly addressInUse: boolean;
+	constructor(message: string, addressInUse: boolean) {
+		super(message);
+		this.addressInUse = addressInUse;
+	}
 }
 
 async function launch(port: number, noAuthActionCount: number | undefined): Promise<ChildProcess> {
-  const env: NodeJS.ProcessEnv = { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' };
-  if (noAuthActionCount !== undefined) env.INITIAL_NO_AUTH_ACTION_COUNT = String(noAuthActionCount);
+	const env: NodeJS.ProcessEnv = { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' };
+	if (noAuthActionCount !== undefined) env.INITIAL_NO_AUTH_ACTION_COUNT = String(noAuthActionCount);
 
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Own process group, so stop() can also take down anything moto forks.
-    detached: true,
-  });
+	const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+		env,
+		stdio: ['ignore', 'pipe', 'pipe'],
+		// Own process group, so stop() can also take down anything moto forks.
+		detached: true,
+	});
 
-  let stderr = '';
-  const keepTail = (chunk: Buffer): void => {
-    stderr = (stderr + chunk.toString()).slice(-STDERR_TAIL_CHARS);
-  };
-  // Both pipes must be drained, or moto blocks once a pipe buffer fills up.
-  child.stdout?.on('data', keepTail);
-  child.stderr?.on('data', keepTail);
+	let stderr = '';
+	const keepTail = (chunk: Buffer): void => {
+		stderr = (stderr + chunk.toString()).slice(-STDERR_TAIL_CHARS);
+	};
+	// Both pipes must be drained, or moto blocks once a pipe buffer fills up.
+	child.stdout?.on('data', keepTail);
+	child.stderr?.on('data', keepTail);
 
-  const exited = new Promise<never>((_, reject) => {
-    child.once('error', (error: NodeJS.ErrnoException) => {
-      reject(error.code === 'ENOENT' ? new Error(NOT_INSTALLED) : error);
-    });
-    // 'close' rather than 'exit': it waits for the pipes, so stderr is complete.
-    child.once('close', (code, signal) => {
-      // 127 is what a shell/pyenv shim returns when the command is missing.
-      if (code === 127) return reject(new Error(`${NOT_INSTALLED}\n${stderr}`));
-      reject(
-        new MotoExitedError(
-          `moto_server exited early (code ${code}, signal ${signal}):\n${stderr}`,
-          /address already in use/i.test(stderr),
-        ),
-      );
-    });
-  });
-  exited.catch(() => {}); // observed via Promise.race below
+	const exited = new Promise<never>((_, reject) => {
+		child.once('error', (error: NodeJS.ErrnoException) => {
+			reject(error.code === 'ENOENT' ? new Error(NOT_INSTALLED) : error);
+		});
+		// 'close' rather than 'exit': it waits for the pipes, so stderr is complete.
+		child.once('close', (code, signal) => {
+			// 127 is what a shell/pyenv shim returns when the command is missing.
+			if (code === 127) return reject(new Error(`${NOT_INSTALLED}\n${stderr}`));
+			reject(
+				new MotoExitedError(
+					`moto_server exited early (code ${code}, signal ${signal}):\n${stderr}`,
+					/address already in use/i.test(stderr),
+				),
+			);
+		});
+	});
+	exited.catch(() => {}); // observed via Promise.race below
 
-  const endpoint = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  const ready = (async () => {
-    for (let attempt = 1; Date.now() < deadline; attempt++) {
-      try {
-        // Any HTTP answer means werkzeug is serving; status doesn't matter.
-        await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.arrayBuffer());
-        return;
-      } catch {
-        await sleep(Math.min(50 * attempt, 250));
-      }
-      if (child.exitCode !== null || child.signalCode !== null) return;
-    }
-    throw new Error(`moto_server did not answer on ${endpoint} within ${READY_TIMEOUT_MS} ms:\n${stderr}`);
-  })();
+	const endpoint = `http://127.0.0.1:${port}`;
+	const deadline = Date.now() + READY_TIMEOUT_MS;
+	const ready = (async () => {
+		for (let attempt = 1; Date.now() < deadline; attempt++) {
+			try {
+				// Any HTTP answer means werkzeug is serving; status doesn't matter.
+				await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.arrayBuffer());
+				return;
+			} catch {
+				await sleep(Math.min(50 * attempt, 250));
+			}
+			if (child.exitCode !== null || child.signalCode !== null) return;
+		}
+		throw new Error(`moto_server did not answer on ${endpoint} within ${READY_TIMEOUT_MS} ms:\n${stderr}`);
+	})();
 
-  try {
-    await Promise.race([ready, exited]);
-  } catch (error) {
-    killGroup(child, 'SIGKILL');
-    throw error;
-  }
-  if (child.exitCode !== null || child.signalCode !== null) await exited;
-  return child;
+	try {
+		await Promise.race([ready, exited]);
+	} catch (error) {
+		killGroup(child, 'SIGKILL');
+		throw error;
+	}
+	if (child.exitCode !== null || child.signalCode !== null) await exited;
+	return child;
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // Already gone.
-  }
+	if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+	try {
+		process.kill(-child.pid, signal);
+	} catch {
+		// Already gone.
+	}
 }
 
 export async function startMoto(options: StartMotoOptions = {}): Promise<Moto> {
-  const { noAuthActionCount } = options;
+	const { noAuthActionCount } = options;
 
-  let child: ChildProcess | undefined;
-  let port = 0;
-  // The port is free when probed but could be taken before moto binds it.
-  for (let attempt = 1; !child; attempt++) {
-    port = await freePort();
-    try {
-      child = await launch(port, noAuthActionCount);
-    } catch (error) {
-      if (!(error instanceof MotoExitedError && error.addressInUse && attempt < 3)) throw error;
-    }
-  }
-  const proc = child;
+	let child: ChildProcess | undefined;
+	let port = 0;
+	// The port is free when probed but could be taken before moto binds it.
+	for (let attempt = 1; !child; attempt++) {
+		port = await freePort();
+		try {
+			child = await launch(port, noAuthActionCount);
+		} catch (error) {
+			if (!(error instanceof MotoExitedError && error.addressInUse && attempt < 3)) throw error;
+		}
+	}
+	const proc = child;
 
-  // A crashed test run must not leave moto servers behind.
-  const killOnExit = (): void => killGroup(proc, 'SIGKILL');
-  process.once('exit', killOnExit);
+	// A crashed test run must not leave moto servers behind.
+	const killOnExit = (): void => killGroup(proc, 'SIGKILL');
+	process.once('exit', killOnExit);
 
-  const endpoint = `http://127.0.0.1:${port}`;
+	const endpoint = `http://127.0.0.1:${port}`;
 
-  const post = async (path: string, body?: string): Promise<void> => {
-    const response = await fetch(`${endpoint}${path}`, { method: 'POST', body: body ?? null });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`POST ${path} failed: ${response.status} ${text}`);
-  };
+	const post = async (path: string, body?: string): Promise<void> => {
+		const response = await fetch(`${endpoint}${path}`, { method: 'POST', body: body ?? null });
+		const text = await response.text();
+		if (!response.ok) throw new Error(`POST ${path} failed: ${response.status} ${text}`);
+	};
 
-  const setNoAuthActionCount = (count: number): Promise<void> =>
-    post('/moto-api/reset-auth', Number.isFinite(count) ? String(count) : 'inf');
+	const setNoAuthActionCount = (count: number): Promise<void> =>
+		post('/moto-api/reset-auth', Number.isFinite(count) ? String(count) : 'inf');
 
-  return {
-    endpoint,
-    port,
-    env: awsTestEnv(endpoint),
-    setNoAuthActionCount,
-    async reset() {
-      await post('/moto-api/reset');
-      // reset wipes the IAM users enforcement would need, so restart the countdown too.
-      if (noAuthActionCount !== undefined) await setNoAuthActionCount(noAuthActionCount);
-    },
-    async stop() {
-      process.removeListener('exit', killOnExit);
-      if (proc.exitCode !== null || proc.signalCode !== null) return;
-      const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-      killGroup(proc, 'SIGTERM');
-      const timer = setTimeout(() => killGroup(proc, 'SIGKILL'), STOP_TIMEOUT_MS);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+	return {
+		endpoint,
+		port,
+		env: awsTestEnv(endpoint),
+		setNoAuthActionCount,
+		async reset() {
+			await post('/moto-api/reset');
+			// reset wipes the IAM users enforcement would need, so restart the countdown too.
+			if (noAuthActionCount !== undefined) await setNoAuthActionCount(noAuthActionCount);
+		},
+		async stop() {
+			process.removeListener('exit', killOnExit);
+			if (proc.exitCode !== null || proc.signalCode !== null) return;
+			const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+			killGroup(proc, 'SIGTERM');
+			const timer = setTimeout(() => killGroup(proc, 'SIGKILL'), STOP_TIMEOUT_MS);
+			await exited;
+			clearTimeout(timer);
+		},
+	};
 }
 
 /**
@@ -218,47 +229,47 @@ export async function startMoto(options: StartMotoOptions = {}): Promise<Moto> {
 export const CREATE_LIMITED_USER_CALLS = 3;
 
 export async function createLimitedUser(
-  moto: Moto,
-  name: string,
-  allowedActions: string[],
+	moto: Moto,
+	name: string,
+	allowedActions: string[],
 ): Promise<{ accessKeyId: string; secretAccessKey: string; arn: string }> {
-  // Loaded lazily so startMoto itself needs nothing beyond Node built-ins.
-  const { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } = await import(
-    '@aws-sdk/client-iam'
-  );
-  const iam = new IAMClient({
-    endpoint: moto.endpoint,
-    region: TEST_REGION,
-    credentials: { accessKeyId: TEST_ACCESS_KEY_ID, secretAccessKey: TEST_SECRET_ACCESS_KEY },
-    // A retry would spend one more request of the no-auth budget and break the count above.
-    maxAttempts: 1,
-  });
-  try {
-    const { User } = await iam.send(new CreateUserCommand({ UserName: name }));
-    await iam.send(
-      new PutUserPolicyCommand({
-        UserName: name,
-        PolicyName: `${name}-allowed`,
-        PolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          // IAM rejects an empty Action list; GetCallerIdentity is always allowed
-          // anyway, so it stands in for "nothing" and keeps the call count fixed.
-          Statement: [
-            {
-              Effect: 'Allow',
-              Action: allowedActions.length > 0 ? allowedActions : ['sts:GetCallerIdentity'],
-              Resource: '*',
-            },
-          ],
-        }),
-      }),
-    );
-    const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: name }));
-    if (!User?.Arn || !AccessKey?.AccessKeyId || !AccessKey.SecretAccessKey) {
-      throw new Error(`moto returned an incomplete user/access key for ${name}`);
-    }
-    return { accessKeyId: AccessKey.AccessKeyId, secretAccessKey: AccessKey.SecretAccessKey, arn: User.Arn };
-  } finally {
-    iam.destroy();
-  }
+	// Loaded lazily so startMoto itself needs nothing beyond Node built-ins.
+	const { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } = await import(
+		'@aws-sdk/client-iam'
+	);
+	const iam = new IAMClient({
+		endpoint: moto.endpoint,
+		region: TEST_REGION,
+		credentials: { accessKeyId: TEST_ACCESS_KEY_ID, secretAccessKey: TEST_SECRET_ACCESS_KEY },
+		// A retry would spend one more request of the no-auth budget and break the count above.
+		maxAttempts: 1,
+	});
+	try {
+		const { User } = await iam.send(new CreateUserCommand({ UserName: name }));
+		await iam.send(
+			new PutUserPolicyCommand({
+				UserName: name,
+				PolicyName: `${name}-allowed`,
+				PolicyDocument: JSON.stringify({
+					Version: '2012-10-17',
+					// IAM rejects an empty Action list; GetCallerIdentity is always allowed
+					// anyway, so it stands in for "nothing" and keeps the call count fixed.
+					Statement: [
+						{
+							Effect: 'Allow',
+							Action: allowedActions.length > 0 ? allowedActions : ['sts:GetCallerIdentity'],
+							Resource: '*',
+						},
+					],
+				}),
+			}),
+		);
+		const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: name }));
+		if (!User?.Arn || !AccessKey?.AccessKeyId || !AccessKey.SecretAccessKey) {
+			throw new Error(`moto returned an incomplete user/access key for ${name}`);
+		}
+		return { accessKeyId: AccessKey.AccessKeyId, secretAccessKey: AccessKey.SecretAccessKey, arn: User.Arn };
+	} finally {
+		iam.destroy();
+	}
 }
