@@ -217,7 +217,8 @@ async function benchFirstFrame(python, moto) {
 }
 
 async function awsCli() {
-	const found = which('aws');
+	// The target names AWS CLI v2 (Debian's awscli package); BENCH_AWS picks it when another aws comes first on PATH.
+	const found = process.env.BENCH_AWS ?? which('aws');
 	if (!found) return undefined;
 	let resolved = found;
 	// A pyenv shim is a bash script that execs pyenv; time the real entry point, not the shim.
