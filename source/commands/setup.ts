@@ -23,7 +23,8 @@ export async function runSetup(options: SetupOptions): Promise<number> {
 	const store = openProgressStore();
 	const notice = recoveredNotice(store);
 	const aws = lazyOperations({...options, verifyTimeoutMs: options.verifyTimeoutSeconds * 1000});
-	const session = new WizardSession(initialState(options.presets, new Date().toISOString()), {aws, store});
+	const profile = options.profile ?? process.env.AWS_PROFILE;
+	const session = new WizardSession(initialState(options.presets, new Date().toISOString(), profile), {aws, store});
 	if (options.yes) {
 		if (notice) say(notice);
 		const {exitCode, result} = await runHeadless(session, say);
@@ -53,7 +54,7 @@ async function runDryRun(options: SetupOptions): Promise<number> {
 			throw new ProblemError({...problem, next: `${problem.next} Or plan without credentials: billing-setup --dry-run --account ACCOUNT_ID.`});
 		}
 	}
-	const plan = buildPlan(accountId, partition, {...defaultSettings, ...saved, ...options.presets});
+	const plan = buildPlan(accountId, partition, {...defaultSettings, ...saved, ...options.presets}, options.profile ?? process.env.AWS_PROFILE);
 	if (options.json) printJson({dryRun: true, ...plan});
 	else process.stdout.write(`Dry run: nothing is written to AWS.\n\n${formatPlan(plan)}\n`);
 	return exitCodes.done;

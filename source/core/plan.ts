@@ -71,11 +71,12 @@ export function accountSettingsUrl(partition: Partition): string {
 	return `https://${consoleHost[partition]}/billing/home#/account`;
 }
 
-export function profileBlock(roleArn: string, roleName: string, accountId: string, partition: Partition, requireMfa: boolean): string {
+/** `sourceProfile` is the profile whose credentials switch to the role: the one this run used. */
+export function profileBlock(roleArn: string, roleName: string, accountId: string, partition: Partition, requireMfa: boolean, sourceProfile = 'default'): string {
 	const lines = [
 		`[profile ${roleName.toLowerCase()}-${accountId}]`,
 		`role_arn = ${roleArn}`,
-		'source_profile = default',
+		`source_profile = ${sourceProfile}`,
 		...(requireMfa ? [`mfa_serial = arn:${partition}:iam::${accountId}:mfa/YOUR-MFA-DEVICE`] : []),
 	];
 	return lines.join('\n');
@@ -93,7 +94,7 @@ function shellCommand(command: string, args: string[]): string {
 	return [command, ...args].join(' \\\n  ');
 }
 
-export function buildPlan(accountId: string, partition: Partition, settings: RoleSettings): Plan {
+export function buildPlan(accountId: string, partition: Partition, settings: RoleSettings, sourceProfile?: string): Plan {
 	const roleArn = `arn:${partition}:iam::${accountId}:role/${settings.roleName}`;
 	const trust = trustPolicy(accountId, partition, settings);
 	const policyArn = managedPolicyArn(settings.access, partition);
@@ -129,7 +130,7 @@ export function buildPlan(accountId: string, partition: Partition, settings: Rol
 		maxSessionSeconds: settings.maxSessionSeconds,
 		cliCommands,
 		switchRoleUrl: switchRoleUrl(accountId, partition, settings.roleName),
-		profileBlock: profileBlock(roleArn, settings.roleName, accountId, partition, settings.requireMfa),
+		profileBlock: profileBlock(roleArn, settings.roleName, accountId, partition, settings.requireMfa, sourceProfile),
 	};
 }
 

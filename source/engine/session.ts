@@ -57,7 +57,7 @@ export function assumeSkipReason(identity: Identity, state: WizardState): string
 
 export function planFor(state: WizardState): Plan {
 	if (!state.identity) throw new Error('The plan needs the caller identity');
-	return buildPlan(state.identity.accountId, state.identity.partition, state.settings);
+	return buildPlan(state.identity.accountId, state.identity.partition, state.settings, state.sourceProfile);
 }
 
 export class WizardSession {

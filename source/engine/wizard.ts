@@ -115,6 +115,8 @@ export interface WizardState {
 	/** Where a failure happened, so the saved progress resumes there. */
 	resumeStep: Exclude<Step, FinalStep>;
 	startedAt: string;
+	/** The AWS profile this run uses, for the printed ~/.aws/config block; not a setting, never saved. */
+	sourceProfile?: string;
 }
 
 export type WizardEvent =
@@ -137,8 +139,9 @@ export type WizardEvent =
 	| {type: 'verified'; verification: Verification}
 	| {type: 'failed'; problem: Problem};
 
-export function initialState(presets: Partial<RoleSettings>, now: string): WizardState {
+export function initialState(presets: Partial<RoleSettings>, now: string, sourceProfile?: string): WizardState {
 	return {
+		...(sourceProfile && {sourceProfile}),
 		step: 'identity',
 		presets,
 		settings: {...defaultSettings, ...presets},

@@ -105,6 +105,22 @@ describe('headless setup', () => {
 		});
 	});
 
+	test('--profile takes credentials from that profile, and the printed profile block switches from it', async () => {
+		const home = tempConfigHome();
+		const credentials = path.join(home, 'credentials');
+		writeFileSync(credentials, `[admin]\naws_access_key_id = ${moto.env.AWS_ACCESS_KEY_ID}\naws_secret_access_key = ${moto.env.AWS_SECRET_ACCESS_KEY}\n`);
+		const {code, stdout} = await cli(['--yes', '--json', '--profile', 'admin'], home, {
+			AWS_ACCESS_KEY_ID: undefined,
+			AWS_SECRET_ACCESS_KEY: undefined,
+			AWS_SHARED_CREDENTIALS_FILE: credentials,
+		});
+		expect(code).toBe(0);
+		expect(JSON.parse(stdout).profile).toContain('source_profile = admin');
+		const missing = await cli(['--yes', '--profile', 'nobody'], tempConfigHome(), {AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SHARED_CREDENTIALS_FILE: credentials});
+		expect(missing.code).toBe(1);
+		noStackTrace(missing.stderr);
+	});
+
 	test('a role of the same name that billing-setup did not create is left untouched; exit 1 names --role-name', async () => {
 		const document = JSON.stringify({Version: '2012-10-17', Statement: [{Effect: 'Allow', Principal: {Service: 'ec2.amazonaws.com'}, Action: 'sts:AssumeRole'}]});
 		await iam.send(new CreateRoleCommand({RoleName: 'BillingAccess', AssumeRolePolicyDocument: document}));

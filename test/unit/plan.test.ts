@@ -66,6 +66,14 @@ describe('buildPlan', () => {
 		expect(plan.cliCommands).toHaveLength(2);
 	});
 
+	test('the profile block switches from the profile this run used, and names the MFA device when required', () => {
+		const plan = buildPlan(account, 'aws-us-gov', {...defaultSettings, requireMfa: true}, 'admin');
+		expect(plan.profileBlock).toBe(
+			['[profile billingaccess-123456789012]', 'role_arn = arn:aws-us-gov:iam::123456789012:role/BillingAccess', 'source_profile = admin', 'mfa_serial = arn:aws-us-gov:iam::123456789012:mfa/YOUR-MFA-DEVICE'].join('\n'),
+		);
+		expect(buildPlan(account, 'aws', defaultSettings).profileBlock).toContain('source_profile = default');
+	});
+
 	test('CLI commands quote names so a shell cannot split them', () => {
 		const plan = buildPlan(account, 'aws', {...defaultSettings, roleName: "a'b"});
 		expect(plan.cliCommands[1]).toContain(`--role-name 'a'\\''b'`);
