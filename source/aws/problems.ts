@@ -39,6 +39,13 @@ export function describeAwsError(error: unknown, {identity, profile}: ProblemCon
 				next: `Run \`${loginHint}\`, then run billing-setup again.`,
 			};
 		}
+		if (profile) {
+			return {
+				title: `The AWS profile “${profile}” gave no usable credentials.`,
+				why: `${sentence(message)} The profile is missing from ~/.aws/config and ~/.aws/credentials, or has no keys, SSO or role settings.`,
+				next: `Check it with \`aws configure list --profile ${profile}\` (or run \`aws configure --profile ${profile}\`), then run billing-setup again.`,
+			};
+		}
 		return {
 			title: 'No AWS credentials were found.',
 			why: 'billing-setup uses the same credentials as the AWS CLI: environment variables, ~/.aws profiles, SSO or CloudShell.',
