@@ -357,7 +357,8 @@ describe('AccessDenied names the action and the identity', () => {
 		'iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies', 'sts:AssumeRole',
 	];
 
-	test.each(['iam:GetPolicy', 'iam:CreateRole', 'iam:AttachRolePolicy', 'iam:PutRolePolicy', 'iam:ListAttachedRolePolicies'])(
+	// Every IAM call a fresh setup makes; sts:AssumeRole is the case below.
+	test.each(['iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:CreateRole', 'iam:AttachRolePolicy', 'iam:PutRolePolicy', 'iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies'])(
 		'without %s',
 		async denied => {
 			await moto.setNoAuthActionCount(3);
