@@ -1,6 +1,6 @@
 /** Runs the wizard without prompts: flags, then saved progress, then defaults. Same session as the Ink app. */
 import {accountSettingsUrl} from './core/plan.js';
-import {exitCodes} from './core/problem.js';
+import {exitCodes, type Problem} from './core/problem.js';
 import {planFor, type WizardSession} from './engine/session.js';
 import {defaultAnswer, isFinalStep, type WizardState} from './engine/wizard.js';
 import {formatFinish, formatProblem, paint, rootActivationSteps, savedMessage} from './present.js';
@@ -54,6 +54,21 @@ export function resultOf(state: WizardState, warnings: string[]): SetupResult {
 	};
 }
 
+/** Decisions only the user may make: --yes names the flag instead of guessing. */
+function choiceWithoutDefault(state: WizardState): Problem | undefined {
+	if (state.step === 'role-name' && state.notice) {
+		return {title: state.notice, why: 'billing-setup never modifies a role it did not create.', next: 'Run again with --role-name OTHER-NAME.'};
+	}
+	if (state.step === 'trust-principals' && !state.presets.trust) {
+		return {
+			title: 'The saved setup was choosing who may switch to the role, and no one was chosen yet.',
+			why: 'Without prompts there is no safe guess for who should be trusted.',
+			next: 'Run again with --trust ARN[,ARN…] or --trust account.',
+		};
+	}
+	return undefined;
+}
+
 export async function runHeadless(
 	session: WizardSession,
 	log: (line: string) => void,
@@ -62,11 +77,10 @@ export async function runHeadless(
 	await session.start();
 	while (!isFinalStep(session.state.step)) {
 		const {state} = session;
-		if (state.step === 'role-name' && state.notice) {
-			// A foreign role of that name has no safe default: only the user may pick another name.
-			const problem = {title: state.notice, why: 'billing-setup never modifies a role it did not create.', next: 'Run again with --role-name OTHER-NAME.'};
-			log(formatProblem(problem));
-			return {exitCode: exitCodes.failed, result: {...resultOf(state, warnings), ok: false, error: problem}};
+		const choice = choiceWithoutDefault(state);
+		if (choice) {
+			log(formatProblem(choice));
+			return {exitCode: exitCodes.failed, result: {...resultOf(state, warnings), ok: false, error: choice}};
 		}
 		if (state.step === 'activation') {
 			const partition = state.identity?.partition ?? 'aws';

@@ -3,7 +3,7 @@ export const helpText = `billing-setup — give IAM users and roles access to AW
 USAGE
   billing-setup [setup] [flags]     the wizard (interactive unless --yes or --dry-run)
   billing-setup status [--json]     saved setups; the current account's is marked
-  billing-setup reset [--all]       forget saved progress (never touches AWS)
+  billing-setup reset [--all]       forget saved progress (never changes AWS)
   billing-setup undo                delete the role billing-setup created
 
 WHAT IT DOES
@@ -35,7 +35,8 @@ FLAGS
                           The root step cannot be confirmed this way: it is
                           printed as a warning and recorded as unconfirmed.
   --dry-run               print the plan (policies, AWS CLI commands); write nothing
-  --account ID            with --dry-run: plan for this account, no credentials needed
+  --account ID            with --dry-run: plan for this account, no credentials needed;
+                          with reset: forget that account without asking AWS
   --json                  with --yes, --dry-run, status or undo: one JSON document
                           on stdout, human text on stderr
   --all                   with reset: forget every account's progress

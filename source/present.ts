@@ -6,9 +6,9 @@ import type {Problem} from './core/problem.js';
 
 type Style = Parameters<typeof styleText>[0];
 
-/** styleText leaves text plain when the stream is not a TTY or NO_COLOR / FORCE_COLOR=0 is set. */
+/** Plain unless the stream is a terminal that wants colour (hasColors reads NO_COLOR and FORCE_COLOR on every Node 22). */
 export function paint(style: Style, text: string, stream: NodeJS.WriteStream = process.stderr): string {
-	return styleText(style, text, {stream});
+	return stream.isTTY && stream.hasColors?.() ? styleText(style, text, {validateStream: false}) : text;
 }
 
 export const savedMessage = 'Progress saved: run billing-setup again to resume.';

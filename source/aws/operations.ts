@@ -1,5 +1,5 @@
 /** The real AwsOperations: loaded lazily, so --help, --version and the first frame never pay for the SDK. */
-import {GetPolicyCommand, GetPolicyVersionCommand, paginateListRoles, paginateListUsers} from '@aws-sdk/client-iam';
+import {GetPolicyCommand, GetPolicyVersionCommand, paginateListRoles, paginateListUsers, type IAMClient} from '@aws-sdk/client-iam';
 import {costExplorerAction, policyAllows, type Plan} from '../core/plan.js';
 import type {AwsOperations} from '../engine/session.js';
 import {createClients, type ClientOptions, type Clients} from './clients.js';
@@ -13,6 +13,21 @@ export interface OperationOptions extends ClientOptions {
 
 /** Enough to pick from without paging through a large organisation's every principal. */
 const principalListLimit = 200;
+
+/** IAM users and people-assumable roles to pick from, capped so a large account does not page forever. */
+async function listUsersAndRoles(iam: IAMClient): Promise<string[]> {
+	const arns: string[] = [];
+	for await (const page of paginateListUsers({client: iam}, {})) {
+		arns.push(...(page.Users ?? []).flatMap(user => (user.Arn ? [user.Arn] : [])));
+		if (arns.length >= principalListLimit) break;
+	}
+	for await (const page of paginateListRoles({client: iam}, {})) {
+		// Service-linked roles are assumed by AWS services, never by people.
+		arns.push(...(page.Roles ?? []).flatMap(role => (role.Arn && !role.Path?.startsWith('/aws-service-role/') ? [role.Arn] : [])));
+		if (arns.length >= principalListLimit * 2) break;
+	}
+	return arns;
+}
 
 export type LoadedOperations = Omit<AwsOperations, 'describeError'> & {clients: Clients};
 
@@ -31,17 +46,13 @@ export async function createOperations(options: OperationOptions): Promise<Loade
 			return {policyArn, grantsDescribeReport: policyAllows(document, costExplorerAction)};
 		},
 		async listPrincipals() {
-			const arns: string[] = [];
-			for await (const page of paginateListUsers({client: iam}, {})) {
-				arns.push(...(page.Users ?? []).flatMap(user => (user.Arn ? [user.Arn] : [])));
-				if (arns.length >= principalListLimit) break;
+			try {
+				return await listUsersAndRoles(iam);
+			} catch (error) {
+				// Without iam:ListUsers or iam:ListRoles the user can still type the ARNs.
+				if ((error as {name?: string})?.name === 'AccessDenied') return [];
+				throw error;
 			}
-			for await (const page of paginateListRoles({client: iam}, {})) {
-				// Service-linked and Identity Center roles cannot be chosen by people to switch from.
-				arns.push(...(page.Roles ?? []).flatMap(role => (role.Arn && !role.Path?.startsWith('/aws-service-role/') ? [role.Arn] : [])));
-				if (arns.length >= principalListLimit * 2) break;
-			}
-			return arns;
 		},
 		async converge(plan, {ourPolicies, createdEarlier, record}) {
 			const outcome = await ensureRole(iam, plan, createdEarlier, record);

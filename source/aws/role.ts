@@ -149,7 +149,7 @@ export async function ensureManagedPolicy(
 	}
 }
 
-/** Puts the Cost Explorer inline policy when wanted, removes it when not. PutRolePolicy overwrites, so it is safe to repeat. */
+/** Puts the Cost Explorer inline policy when it is missing, removes it when not wanted. Only its name is checked. */
 export async function ensureCostExplorerPolicy(
 	iam: IAMClient,
 	plan: Plan,

@@ -41,7 +41,7 @@ export async function runSetup(options: SetupOptions): Promise<number> {
 /** The plan for flags, saved progress and defaults; with --account it needs no credentials at all. */
 async function runDryRun(options: SetupOptions): Promise<number> {
 	let accountId = options.account;
-	let partition = partitionOfRegion(options.region);
+	let partition = partitionOfRegion(options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION);
 	let saved;
 	if (!accountId) {
 		const aws = lazyOperations({...options, verifyTimeoutMs: 0});

@@ -65,10 +65,3 @@ export const principalKindLabel: Record<PrincipalKind, string> = {
 	'federated-user': 'federated user',
 	unknown: 'unrecognised principal',
 };
-
-/** The ARN to name in a trust policy so that this caller may assume the role. */
-export function trustableArn(identity: Identity): string | undefined {
-	if (identity.kind === 'iam-user') return identity.arn;
-	if (identity.roleArn) return identity.roleArn;
-	return undefined;
-}

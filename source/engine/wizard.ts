@@ -167,7 +167,9 @@ function restore(state: WizardState, saved: SavedSetup): WizardState {
 	};
 	if (saved.finished) return {...common, step: activation ? stepAfterActivation : 'activation'};
 	// Verify only reads; after a failed check, converge again so that what is missing gets written.
-	const step = saved.step === 'verify' ? 'create' : saved.step;
+	// Identity and resume are asked anew every run, so a record stopped there picks up at activation.
+	const resumeAt: Partial<Record<SavedSetup['step'], SavedSetup['step']>> = {verify: 'create', identity: 'activation', resume: 'activation'};
+	const step = resumeAt[saved.step] ?? saved.step;
 	return {...common, activation: saved.activation, activationAnsweredAt: saved.activationAnsweredAt, step};
 }
 
@@ -221,6 +223,9 @@ export function transition(state: WizardState, event: WizardEvent): WizardState 
 		case 'principals-listed':
 			return moveTo(state, 'trust-principals', {principalChoices: event.arns});
 		case 'principals-chosen':
+			if (event.arns.length === 0) {
+				return moveTo(state, 'trust-principals', {notice: 'Choose at least one IAM user or role, or go back to trusting this account.'});
+			}
 			return moveTo(state, 'mfa', {settings: {...state.settings, trust: {kind: 'principals', arns: event.arns}}});
 		case 'mfa-answered':
 			return moveTo(state, 'session', {settings: {...state.settings, requireMfa: event.requireMfa}});
@@ -270,7 +275,9 @@ export function defaultAnswer(state: WizardState, now: string): WizardEvent {
 				? {type: 'principals-chosen', arns: settings.trust.arns}
 				: {type: 'trust-chosen', trust: 'account'};
 		case 'trust-principals':
-			return {type: 'principals-chosen', arns: settings.trust.kind === 'principals' ? settings.trust.arns : []};
+			return settings.trust.kind === 'principals'
+				? {type: 'principals-chosen', arns: settings.trust.arns}
+				: {type: 'trust-chosen', trust: 'account'};
 		case 'mfa':
 			return {type: 'mfa-answered', requireMfa: settings.requireMfa};
 		case 'session':
@@ -284,7 +291,8 @@ export function defaultAnswer(state: WizardState, now: string): WizardEvent {
 
 /** The progress record for this state; identity must be known. */
 export function toSaved(state: WizardState, now: string): SavedSetup | undefined {
-	if (!state.identity) return undefined;
+	// Until the resume question is answered, the record on disk is the one being offered: keep it as it is.
+	if (!state.identity || state.step === 'resume') return undefined;
 	const finished = state.step === 'done';
 	return {
 		accountId: state.identity.accountId,

@@ -32,7 +32,9 @@ export async function runWizard(session: WizardSession, notice?: string): Promis
 	process.off('SIGTERM', onSignal);
 	if (interrupted) {
 		process.stderr.write(`\nStopped. ${session.state.identity ? savedMessage : 'Nothing had been done yet.'}\n`);
-		return exitCodes.interrupted;
+		// An AWS call may still be under way; stop it with the process. Each write is saved as it succeeds, and one
+		// that lands unrecorded is found again by the next run (EntityAlreadyExists, then our tag).
+		process.exit(exitCodes.interrupted);
 	}
 	const {state} = session;
 	// Printed after Ink, which hard-wraps long lines: the URL must stay clickable and the profile copyable.

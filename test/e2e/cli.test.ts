@@ -123,6 +123,20 @@ describe('headless setup', () => {
 		noStackTrace(missing.stderr);
 	});
 
+	test('--yes resuming a setup that was choosing principals asks for --trust instead of trusting no one', async () => {
+		const home = tempConfigHome();
+		mkdirSync(path.dirname(progressPath(home)), {recursive: true});
+		const at = '2026-11-23T10:00:00.000Z';
+		const record = {accountId: account, callerArn: `arn:aws:iam::${account}:user/moto`, step: 'trust-principals', finished: false, settings: {roleName: 'BillingAccess', access: 'full', costExplorer: true, trust: {kind: 'account'}, requireMfa: false, maxSessionSeconds: 3600}, changes: [], startedAt: at, updatedAt: at};
+		writeFileSync(progressPath(home), JSON.stringify({version: 1, setups: {[account]: record}}));
+		const {code, stderr} = await cli(['--yes'], home);
+		expect(code).toBe(1);
+		expect(stderr).toContain('Run again with --trust ARN[,ARN…] or --trust account.');
+		await expect(iam.send(new GetRoleCommand({RoleName: 'BillingAccess'}))).rejects.toMatchObject({name: expect.stringMatching(/NoSuchEntity/)});
+		const trusted = await cli(['--yes', '--json', '--trust', 'account'], home);
+		expect(trusted.code).toBe(0);
+	});
+
 	test('a role of the same name that billing-setup did not create is left untouched; exit 1 names --role-name', async () => {
 		const document = JSON.stringify({Version: '2012-10-17', Statement: [{Effect: 'Allow', Principal: {Service: 'ec2.amazonaws.com'}, Action: 'sts:AssumeRole'}]});
 		await iam.send(new CreateRoleCommand({RoleName: 'BillingAccess', AssumeRolePolicyDocument: document}));

@@ -2,7 +2,7 @@
  * The wizard in a real pseudo-terminal (tmux), against moto: what a person at a keyboard sees and gets.
  * Needs `npm run build` (dist/cli.js), tmux and moto_server.
  */
-import {rmSync, writeFileSync} from 'node:fs';
+import {readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {
 	GetRoleCommand,
 	IAMClient,
@@ -13,6 +13,7 @@ import {
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {cleanEnv, cliPath, progressPath, readProgress, runCli, tempConfigHome} from '../support/cli.js';
 import {adminIam, createLimitedUser, startMoto, type Moto} from '../support/moto.js';
+import {startFaultProxy} from '../support/fault-proxy.js';
 import {startTerminal, type Terminal, type TerminalOptions} from '../support/terminal.js';
 
 const account = '123456789012';
@@ -137,6 +138,51 @@ describe('the wizard in a real terminal', () => {
 				const changes: Array<{action: string}> = readProgress(configHome).setups[account].changes;
 				expect(changes.filter(change => change.action === 'iam:CreateRole')).toHaveLength(1);
 			});
+		}
+	});
+
+	it('Ctrl+C at the resume offer keeps the saved setup as it was', async () => {
+		const first = await wizard({args: ['--role-name', 'Finance']});
+		await enterThrough(first, screens.slice(0, 2));
+		await first.waitFor(screens[2].prompt);
+		await first.press('C-c');
+		expect(await first.waitForExit()).toBe(130);
+		const saved = readFileSync(progressPath(configHome), 'utf8');
+
+		const second = await wizard();
+		await second.waitFor(resumeOffer);
+		await second.press('C-c');
+		expect(await second.waitForExit()).toBe(130);
+		expect(readFileSync(progressPath(configHome), 'utf8')).toBe(saved);
+
+		const third = await wizard();
+		expect(await third.waitFor(resumeOffer)).toContain('Role Finance, stopped at Role settings');
+		await third.press('Enter');
+		await enterThrough(third, screens.slice(2));
+		await expectReady(third);
+		expect(await roleNames()).toEqual(['Finance']);
+	});
+
+	it('Ctrl+C while AWS is working stops at once; the next run finishes the role', async () => {
+		const proxy = await startFaultProxy(moto.endpoint, awsEnv);
+		try {
+			proxy.fault('AttachRolePolicy', {kind: 'hold'});
+			const first = await wizard({env: proxy.env});
+			await enterThrough(first, screens);
+			await proxy.waitForHeld('AttachRolePolicy');
+			await first.waitFor('Creating the role…');
+			await first.press('C-c');
+			expect(await first.waitForExit(5000)).toBe(130);
+			expect(proxy.calls.map(call => call.action)).not.toContain('PutRolePolicy');
+			proxy.clearFaults();
+
+			const second = await wizard({env: proxy.env});
+			await second.waitFor(resumeOffer);
+			await second.press('Enter');
+			await expectReady(second);
+			await expectBillingRole('BillingAccess');
+		} finally {
+			await proxy.close();
 		}
 	});
 

@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {classifyCaller, trustableArn} from '../../source/core/principal.js';
+import {classifyCaller} from '../../source/core/principal.js';
 
 describe('classifyCaller', () => {
 	test.each([
@@ -22,26 +22,15 @@ describe('classifyCaller', () => {
 		expect(identity).toMatchObject({kind, partition, name, accountId: '123456789012', arn});
 	});
 
+	test('an assumed role carries its role ARN, for checking a trust policy; Identity Center keeps its reserved path', () => {
+		expect(classifyCaller('arn:aws:sts::123456789012:assumed-role/Admin/alice', '123456789012').roleArn).toBe('arn:aws:iam::123456789012:role/Admin');
+		expect(classifyCaller('arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Admin_1/alice', '123456789012').roleArn).toBe(
+			'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_1',
+		);
+	});
+
 	test('an ARN it cannot read is unknown, not mistaken for a kind', () => {
 		expect(classifyCaller('not-an-arn', '123456789012')).toMatchObject({kind: 'unknown', partition: 'aws'});
 		expect(classifyCaller('arn:aws:sts::123456789012:user/moto', '123456789012').kind).toBe('unknown');
-	});
-});
-
-describe('trustableArn', () => {
-	test('an assumed role is trusted by its role ARN, not its session ARN', () => {
-		const identity = classifyCaller('arn:aws:sts::123456789012:assumed-role/Admin/alice', '123456789012');
-		expect(trustableArn(identity)).toBe('arn:aws:iam::123456789012:role/Admin');
-	});
-
-	test('Identity Center roles keep their reserved path', () => {
-		const identity = classifyCaller('arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Admin_1/alice', '123456789012');
-		expect(trustableArn(identity)).toBe('arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_1');
-	});
-
-	test('an IAM user is trusted by its own ARN; root and federated users have none', () => {
-		expect(trustableArn(classifyCaller('arn:aws:iam::123456789012:user/alice', '123456789012'))).toBe('arn:aws:iam::123456789012:user/alice');
-		expect(trustableArn(classifyCaller('arn:aws:iam::123456789012:root', '123456789012'))).toBeUndefined();
-		expect(trustableArn(classifyCaller('arn:aws:sts::123456789012:federated-user/carol', '123456789012'))).toBeUndefined();
 	});
 });

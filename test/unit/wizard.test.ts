@@ -154,6 +154,24 @@ describe('resume', () => {
 		expect(state.step).toBe('create');
 	});
 
+	test('the saved record is left alone until the resume question is answered', () => {
+		const state = transition(initialState({}, now), {type: 'identity-loaded', identity, saved: saved({})});
+		expect(state.step).toBe('resume');
+		expect(toSaved(state, now)).toBeUndefined();
+	});
+
+	test.each(['identity', 'resume'] as const)('a record stopped at %s resumes at activation, never looping back', step => {
+		let state = transition(initialState({}, now), {type: 'identity-loaded', identity, saved: saved({step})});
+		state = transition(state, {type: 'resume-answered', resume: true});
+		expect(state.step).toBe('activation');
+	});
+
+	test('an empty choice of principals is not an answer', () => {
+		const state = run({...transition(initialState({}, now), {type: 'identity-loaded', identity}), step: 'trust-principals'}, {type: 'principals-chosen', arns: []});
+		expect(state.step).toBe('trust-principals');
+		expect(state.notice).toMatch(/at least one/);
+	});
+
 	test('starting over forgets the saved answers', () => {
 		let state = transition(initialState({}, now), {type: 'identity-loaded', identity, saved: saved({})});
 		state = transition(state, {type: 'resume-answered', resume: false});
