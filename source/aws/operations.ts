@@ -4,6 +4,7 @@ import {costExplorerAction, policyAllows, type Plan} from '../core/plan.js';
 import type {AwsOperations} from '../engine/session.js';
 import {createClients, type ClientOptions, type Clients} from './clients.js';
 import {deleteRole, ensureCostExplorerPolicy, ensureManagedPolicy, ensureRole, getRole, isManagedByUs, parsePolicyDocument, type RecordWrite} from './role.js';
+import {isAwsError} from './problems.js';
 import {whoAmI} from './sts.js';
 import {verifyRole} from './verify.js';
 
@@ -50,7 +51,7 @@ export async function createOperations(options: OperationOptions): Promise<Loade
 				return await listUsersAndRoles(iam);
 			} catch (error) {
 				// Without iam:ListUsers or iam:ListRoles the user can still type the ARNs.
-				if ((error as {name?: string})?.name === 'AccessDenied') return [];
+				if (isAwsError(error, 'AccessDenied')) return [];
 				throw error;
 			}
 		},

@@ -18,6 +18,12 @@ export interface ProblemContext {
 	profile?: string;
 }
 
+/** Whether an SDK error has this AWS error code; the query protocol names it either way, with or without "Exception". */
+export function isAwsError(error: unknown, code: string): boolean {
+	const name = (error as {name?: unknown})?.name;
+	return name === code || name === `${code}Exception`;
+}
+
 /** AWS messages often lack a final full stop; text composed after them needs one. */
 export function sentence(text: string): string {
 	return /[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
@@ -69,7 +75,7 @@ export function describeAwsError(error: unknown, {identity, profile}: ProblemCon
 			next: 'Check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the profile in ~/.aws/credentials, then run billing-setup again.',
 		};
 	}
-	if (name === 'AccessDenied' || name === 'AccessDeniedException' || shape.$metadata?.httpStatusCode === 403) {
+	if (isAwsError(error, 'AccessDenied') || shape.$metadata?.httpStatusCode === 403) {
 		const who = identity ? `${identity.arn} (${principalKindLabel[identity.kind]})` : 'The caller';
 		return {
 			title: `${who} is not allowed to call ${action}.`,

@@ -15,13 +15,10 @@ import {
 	type Role,
 } from '@aws-sdk/client-iam';
 import {costExplorerPolicyName, managedByTag, roleDescription, type Plan, type PolicyDocument} from '../core/plan.js';
+import {isAwsError} from './problems.js';
 
 /** Called right after each successful write, so progress records it before anything else can fail. */
 export type RecordWrite = (action: string, target: string) => void;
-
-function isNoSuchEntity(error: unknown): boolean {
-	return (error as {name?: string})?.name === 'NoSuchEntity' || (error as {name?: string})?.name === 'NoSuchEntityException';
-}
 
 export function isManagedByUs(role: Role): boolean {
 	return (role.Tags ?? []).some(tag => tag.Key === managedByTag.Key && tag.Value === managedByTag.Value);
@@ -54,7 +51,7 @@ export async function getRole(iam: IAMClient, roleName: string): Promise<Role | 
 	try {
 		return (await iam.send(new GetRoleCommand({RoleName: roleName}))).Role;
 	} catch (error) {
-		if (isNoSuchEntity(error)) return undefined;
+		if (isAwsError(error, 'NoSuchEntity')) return undefined;
 		throw error;
 	}
 }
@@ -86,7 +83,7 @@ export async function ensureRole(
 			record('iam:CreateRole', plan.roleArn);
 			return 'created';
 		} catch (error) {
-			if ((error as {name?: string})?.name !== 'EntityAlreadyExists' && (error as {name?: string})?.name !== 'EntityAlreadyExistsException') throw error;
+			if (!isAwsError(error, 'EntityAlreadyExists')) throw error;
 			role = await getRole(iam, plan.roleName);
 			if (!role) throw error;
 		}

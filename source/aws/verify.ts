@@ -4,7 +4,7 @@ import {costExplorerPolicyName, managedByTag, type Plan} from '../core/plan.js';
 import {ProblemError} from '../core/problem.js';
 import type {Verification} from '../engine/wizard.js';
 import type {Clients} from './clients.js';
-import {sentence} from './problems.js';
+import {isAwsError, sentence} from './problems.js';
 import {getRole, isManagedByUs, listAttachedPolicyArns, listInlinePolicyNames} from './role.js';
 
 export interface VerifyOptions {
@@ -16,11 +16,6 @@ export interface VerifyOptions {
 }
 
 const defaultSleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms));
-
-function isAccessDenied(error: unknown): boolean {
-	const name = (error as {name?: string})?.name;
-	return name === 'AccessDenied' || name === 'AccessDeniedException';
-}
 
 function missing(plan: Plan, what: string): ProblemError {
 	return new ProblemError({
@@ -63,7 +58,7 @@ async function assumeWithPatience(clients: Clients, plan: Plan, options: VerifyO
 			);
 			return answer.AssumedRoleUser?.Arn ?? plan.roleArn;
 		} catch (error) {
-			if (!isAccessDenied(error)) throw error;
+			if (!isAwsError(error, 'AccessDenied')) throw error;
 			const wait = Math.min(1000 * 2 ** attempt, 8000);
 			if (now() + wait > deadline) {
 				throw new ProblemError({

@@ -1,5 +1,6 @@
 import {describe, expect, test} from 'vitest';
 import type {Clients} from '../../source/aws/clients.js';
+import {isAwsError} from '../../source/aws/problems.js';
 import {verifyRole} from '../../source/aws/verify.js';
 import {buildPlan} from '../../source/core/plan.js';
 import {ProblemError} from '../../source/core/problem.js';
@@ -70,5 +71,14 @@ describe('verifyRole', () => {
 		const verification = await verifyRole(fake, plan, {timeoutMs: 1000, assumeSkipped: 'the root user cannot switch roles'});
 		expect(verification).toMatchObject({assumeSkipped: 'the root user cannot switch roles', managedPolicies: [plan.managedPolicyArn]});
 		expect(fake.assumeCalls).toBe(0);
+	});
+});
+
+describe('isAwsError', () => {
+	test('matches an AWS error code with or without the Exception suffix, and nothing else', () => {
+		expect(isAwsError(Object.assign(new Error('x'), {name: 'NoSuchEntity'}), 'NoSuchEntity')).toBe(true);
+		expect(isAwsError(Object.assign(new Error('x'), {name: 'NoSuchEntityException'}), 'NoSuchEntity')).toBe(true);
+		expect(isAwsError(Object.assign(new Error('x'), {name: 'AccessDenied'}), 'NoSuchEntity')).toBe(false);
+		expect(isAwsError(undefined, 'NoSuchEntity')).toBe(false);
 	});
 });
