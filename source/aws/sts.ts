@@ -1,6 +1,8 @@
 /** STS alone: who the caller is. Kept apart from IAM so `status` and `reset` load only this client. */
 import {GetCallerIdentityCommand, STSClient} from '@aws-sdk/client-sts';
 import {classifyCaller, type Identity} from '../core/principal.js';
+import {ProblemError} from '../core/problem.js';
+import {describeAwsError} from './problems.js';
 
 export interface ClientOptions {
 	profile?: string;
@@ -39,4 +41,16 @@ export async function createStsClient({profile, region}: ClientOptions): Promise
 export async function whoAmI(sts: STSClient): Promise<Identity> {
 	const answer = await sts.send(new GetCallerIdentityCommand({}));
 	return classifyCaller(answer.Arn ?? '', answer.Account ?? '');
+}
+
+/** Who the caller is, failing as a Problem; without a client given, makes (and closes) its own STS client. */
+export async function identifyCaller(options: ClientOptions, given?: STSClient): Promise<Identity> {
+	const sts = given ?? (await createStsClient(options)).sts;
+	try {
+		return await whoAmI(sts);
+	} catch (error) {
+		throw new ProblemError(describeAwsError(error, {profile: options.profile}));
+	} finally {
+		if (!given) sts.destroy();
+	}
 }

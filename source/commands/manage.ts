@@ -13,17 +13,10 @@ import {recoveredNotice} from './setup.js';
 
 type Options<K extends 'status' | 'reset' | 'undo'> = Extract<Command, {kind: K}>['options'];
 
-/** Who the caller is; without a client given, loads only STS. */
+/** Who the caller is; loads only the STS client unless one is given. */
 async function identify(options: CommonOptions, given?: STSClient): Promise<Identity> {
-	const {createStsClient, whoAmI} = await import('../aws/sts.js');
-	const sts = given ?? (await createStsClient(options)).sts;
-	try {
-		return await whoAmI(sts);
-	} catch (error) {
-		throw new ProblemError(describeAwsError(error, {profile: options.profile}));
-	} finally {
-		if (!given) sts.destroy();
-	}
+	const {identifyCaller} = await import('../aws/sts.js');
+	return identifyCaller(options, given);
 }
 
 function openStore() {

@@ -23,8 +23,7 @@ export async function runSetup(options: SetupOptions): Promise<number> {
 	const store = openProgressStore();
 	const notice = recoveredNotice(store);
 	const aws = lazyOperations({...options, verifyTimeoutMs: options.verifyTimeoutSeconds * 1000});
-	const profile = options.profile ?? process.env.AWS_PROFILE;
-	const session = new WizardSession(initialState(options.presets, new Date().toISOString(), profile), {aws, store});
+	const session = new WizardSession(initialState(options.presets, new Date().toISOString(), sourceProfile(options)), {aws, store});
 	if (options.yes) {
 		if (notice) say(notice);
 		const {exitCode, result} = await runHeadless(session, say);
@@ -38,23 +37,26 @@ export async function runSetup(options: SetupOptions): Promise<number> {
 	return runWizard(session, notice);
 }
 
+/** The profile whose credentials this run uses, named as source_profile in the printed ~/.aws/config block. */
+function sourceProfile(options: SetupOptions): string | undefined {
+	return options.profile ?? process.env.AWS_PROFILE;
+}
+
 /** The plan for flags, saved progress and defaults; with --account it needs no credentials at all. */
 async function runDryRun(options: SetupOptions): Promise<number> {
 	let accountId = options.account;
 	let partition = partitionOfRegion(options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION);
 	let saved;
 	if (!accountId) {
-		const aws = lazyOperations({...options, verifyTimeoutMs: 0});
-		try {
-			const identity = await aws.whoAmI();
-			({accountId, partition} = identity);
-			saved = openProgressStore().load(accountId)?.settings;
-		} catch (error) {
-			const problem = aws.describeError(error);
+		const {identifyCaller} = await import('../aws/sts.js');
+		const identity = await identifyCaller(options).catch((error: unknown) => {
+			const {problem} = error as ProblemError;
 			throw new ProblemError({...problem, next: `${problem.next} Or plan without credentials: billing-setup --dry-run --account ACCOUNT_ID.`});
-		}
+		});
+		({accountId, partition} = identity);
+		saved = openProgressStore().load(accountId)?.settings;
 	}
-	const plan = buildPlan(accountId, partition, {...defaultSettings, ...saved, ...options.presets}, options.profile ?? process.env.AWS_PROFILE);
+	const plan = buildPlan(accountId, partition, {...defaultSettings, ...saved, ...options.presets}, sourceProfile(options));
 	if (options.json) printJson({dryRun: true, ...plan});
 	else process.stdout.write(`Dry run: nothing is written to AWS.\n\n${formatPlan(plan)}\n`);
 	return exitCodes.done;
