@@ -153,6 +153,16 @@ export function initialState(presets: Partial<RoleSettings>, now: string, source
 
 const stepAfterActivation: Step = 'role-name';
 
+/**
+ * Saved steps that resume elsewhere. Verify only reads, so after a failed check converge again and write
+ * what is missing; identity and resume are asked anew every run, so a record stopped there picks up at activation.
+ */
+const resumeInsteadOf: Partial<Record<SavedSetup['step'], SavedSetup['step']>> = {
+	verify: 'create',
+	identity: 'activation',
+	resume: 'activation',
+};
+
 /** Where a restored setup picks up: a finished one is walked again from the settings, to check and repair it. */
 function restore(state: WizardState, saved: SavedSetup): WizardState {
 	const settings = {...defaultSettings, ...saved.settings, ...state.presets};
@@ -166,10 +176,7 @@ function restore(state: WizardState, saved: SavedSetup): WizardState {
 		changes: saved.changes,
 	};
 	if (saved.finished) return {...common, step: activation ? stepAfterActivation : 'activation'};
-	// Verify only reads; after a failed check, converge again so that what is missing gets written.
-	// Identity and resume are asked anew every run, so a record stopped there picks up at activation.
-	const resumeAt: Partial<Record<SavedSetup['step'], SavedSetup['step']>> = {verify: 'create', identity: 'activation', resume: 'activation'};
-	const step = resumeAt[saved.step] ?? saved.step;
+	const step = resumeInsteadOf[saved.step] ?? saved.step;
 	return {...common, activation: saved.activation, activationAnsweredAt: saved.activationAnsweredAt, step};
 }
 

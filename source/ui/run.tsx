@@ -7,29 +7,23 @@ import {App} from './app.js';
 /** Renders the wizard until it ends; the exit code follows how it ended. */
 export async function runWizard(session: WizardSession, notice?: string): Promise<number> {
 	let interrupted = false;
-	// Erase the plain line the CLI drew while Ink loaded; Ink draws the same wait with a spinner.
-	process.stdout.write('\r\u001B[2K');
-	const instance = render(
-		<App
-			session={session}
-			notice={notice}
-			onInterrupt={() => {
-				interrupted = true;
-				instance.unmount();
-			}}
-		/>,
-		// The caller checked for a TTY; Ink would otherwise treat CI=true as non-interactive and draw nothing until the end.
-		{exitOnCtrlC: false, interactive: true},
-	);
-	const onSignal = () => {
+	// Ctrl+C as a key (raw mode) and as a signal end the same way.
+	const stop = () => {
 		interrupted = true;
 		instance.unmount();
 	};
-	process.once('SIGINT', onSignal);
-	process.once('SIGTERM', onSignal);
+	// Erase the plain line the CLI drew while Ink loaded; Ink draws the same wait with a spinner.
+	process.stdout.write('\r\u001B[2K');
+	const instance = render(
+		<App session={session} notice={notice} onInterrupt={stop} />,
+		// The caller checked for a TTY; Ink would otherwise treat CI=true as non-interactive and draw nothing until the end.
+		{exitOnCtrlC: false, interactive: true},
+	);
+	process.once('SIGINT', stop);
+	process.once('SIGTERM', stop);
 	await instance.waitUntilExit();
-	process.off('SIGINT', onSignal);
-	process.off('SIGTERM', onSignal);
+	process.off('SIGINT', stop);
+	process.off('SIGTERM', stop);
 	if (interrupted) {
 		process.stderr.write(`\nStopped. ${session.state.identity ? savedMessage : 'Nothing had been done yet.'}\n`);
 		// An AWS call may still be under way; stop it with the process. Each write is saved as it succeeds, and one
