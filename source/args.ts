@@ -2,7 +2,7 @@
 import {parseArgs} from 'node:util';
 import type {Partition} from './core/principal.js';
 import type {AccessLevel, RoleSettings} from './core/settings.js';
-import {accountIdProblem, principalArnProblem, roleNameProblem, sessionSecondsProblem} from './core/validation.js';
+import {accountIdProblem, policyArnProblem, principalArnProblem, roleNameProblem, rolePathProblem, sessionSecondsProblem} from './core/validation.js';
 
 export class UsageError extends Error {}
 
@@ -18,15 +18,17 @@ export interface SetupOptions extends CommonOptions {
 	dryRun: boolean;
 	account?: string;
 	verifyTimeoutSeconds: number;
+	/** Take over a billing role made by billing-setup elsewhere (another machine, a lost progress file). */
+	adopt: boolean;
 }
 
 export type Command =
 	| {kind: 'help'}
 	| {kind: 'version'}
 	| {kind: 'setup'; options: SetupOptions}
-	| {kind: 'status'; options: CommonOptions}
+	| {kind: 'status'; options: CommonOptions & {offline: boolean}}
 	| {kind: 'reset'; options: CommonOptions & {all: boolean; account?: string}}
-	| {kind: 'undo'; options: CommonOptions & {roleName?: string}};
+	| {kind: 'undo'; options: CommonOptions & {roleName?: string; force: boolean}};
 
 const optionSpec = {
 	help: {type: 'boolean', short: 'h'},
@@ -39,6 +41,11 @@ const optionSpec = {
 	trust: {type: 'string'},
 	'require-mfa': {type: 'boolean'},
 	'max-session': {type: 'string'},
+	path: {type: 'string'},
+	'permissions-boundary': {type: 'string'},
+	adopt: {type: 'boolean'},
+	force: {type: 'boolean'},
+	offline: {type: 'boolean'},
 	'verify-timeout': {type: 'string'},
 	yes: {type: 'boolean', short: 'y'},
 	'dry-run': {type: 'boolean'},
@@ -53,12 +60,12 @@ type Flag = keyof typeof optionSpec;
 const everywhere: Flag[] = ['help', 'version', 'profile', 'region', 'no-color'];
 const allowedFlags: Record<'setup' | 'status' | 'reset' | 'undo', Flag[]> = {
 	setup: [
-		'role-name', 'access', 'no-cost-explorer', 'trust', 'require-mfa', 'max-session', 'verify-timeout',
-		'yes', 'dry-run', 'json', 'account',
+		'role-name', 'access', 'no-cost-explorer', 'trust', 'require-mfa', 'max-session', 'path', 'permissions-boundary',
+		'verify-timeout', 'adopt', 'yes', 'dry-run', 'json', 'account',
 	],
-	status: ['json'],
+	status: ['json', 'offline'],
 	reset: ['all', 'yes', 'account'],
-	undo: ['role-name', 'yes', 'json'],
+	undo: ['role-name', 'force', 'yes', 'json'],
 };
 
 const commands = Object.keys(allowedFlags) as Array<keyof typeof allowedFlags>;
@@ -114,6 +121,18 @@ function presetsFrom(values: Partial<Record<Flag, string | boolean>>): Partial<R
 		if (problem) fail(`--max-session: ${problem}`);
 		presets.maxSessionSeconds = seconds;
 	}
+	const path = values.path;
+	if (typeof path === 'string') {
+		const problem = rolePathProblem(path);
+		if (problem) fail(`--path: ${problem}`);
+		presets.path = path;
+	}
+	const boundary = values['permissions-boundary'];
+	if (typeof boundary === 'string') {
+		const problem = policyArnProblem(boundary);
+		if (problem) fail(`--permissions-boundary: ${problem}`);
+		presets.permissionsBoundary = boundary;
+	}
 	return presets;
 }
 
@@ -167,17 +186,18 @@ export function parseCommand(argv: string[]): Command {
 					dryRun,
 					...(account !== undefined && {account}),
 					verifyTimeoutSeconds: timeout === undefined ? 120 : wholeSeconds('verify-timeout', timeout),
+					adopt: values.adopt ?? false,
 				},
 			};
 		}
 		case 'status':
-			return {kind: 'status', options: common};
+			return {kind: 'status', options: {...common, offline: values.offline ?? false}};
 		case 'reset':
 			if (values.all && account !== undefined) fail('--all and --account cannot be used together.');
 			return {kind: 'reset', options: {...common, all: values.all ?? false, ...(account !== undefined && {account})}};
 		case 'undo': {
 			const roleName = presetsFrom(values).roleName;
-			return {kind: 'undo', options: {...common, ...(roleName !== undefined && {roleName})}};
+			return {kind: 'undo', options: {...common, force: values.force ?? false, ...(roleName !== undefined && {roleName})}};
 		}
 	}
 }

@@ -3,7 +3,8 @@ import {accountSettingsUrl} from './core/plan.js';
 import {exitCodes, type Problem} from './core/problem.js';
 import {planFor, type WizardSession} from './engine/session.js';
 import {defaultAnswer, isFinalStep, type WizardState} from './engine/wizard.js';
-import {formatFinish, formatProblem, paint, rootActivationSteps, savedMessage} from './present.js';
+import {differenceLine, formatFinish, formatProblem, paint, rootActivationSteps, savedMessage} from './present.js';
+import {substantive} from './reconcile/role-resources.js';
 
 export interface SetupResult {
 	ok: boolean;
@@ -17,6 +18,10 @@ export interface SetupResult {
 	/** Writes this run made; empty when everything was already in place. */
 	created: Array<{action: string; target: string}>;
 	alreadyInPlace: boolean;
+	/** How the live role differed from the plan when this run read it (applied when ok). */
+	differences: Array<{kind: string; summary: string; widening: boolean; foreign: boolean}>;
+	/** Who made the role: absent, ours, elsewhere (another billing-setup record), foreign. */
+	ownership?: string;
 	rootActivation: 'confirmed' | 'unconfirmed';
 	verification?: {assumedAs?: string; assumeSkipped?: string};
 	warnings: string[];
@@ -26,9 +31,12 @@ export interface SetupResult {
 export function resultOf(state: WizardState, warnings: string[]): SetupResult {
 	// Earlier runs' writes come back with resumed progress; this run's are the ones made since it started.
 	const created = state.changes.filter(change => change.at >= state.startedAt).map(({action, target}) => ({action, target}));
+	const differences = substantive(state.inspection?.differences ?? []).map(({kind, summary, widening, foreign}) => ({kind, summary, widening, foreign}));
 	const base = {
 		ok: state.step === 'done',
 		created,
+		differences,
+		...(state.inspection && {ownership: state.inspection.ownership}),
 		alreadyInPlace: state.step === 'done' && created.length === 0,
 		rootActivation: state.activation === 'confirmed' ? ('confirmed' as const) : ('unconfirmed' as const),
 		warnings,
@@ -41,7 +49,7 @@ export function resultOf(state: WizardState, warnings: string[]): SetupResult {
 		caller: state.identity.arn,
 		partition: plan.partition,
 		role: {name: plan.roleName, arn: plan.roleArn, maxSessionSeconds: plan.maxSessionSeconds},
-		policies: {managed: plan.managedPolicyArn, costExplorerInline: Boolean(plan.costExplorerPolicy)},
+		policies: {managed: plan.managedPolicyArn, costExplorerInline: Object.keys(plan.inlinePolicies).length > 0},
 		switchRoleUrl: plan.switchRoleUrl,
 		profile: plan.profileBlock,
 		...(state.verification && {
@@ -58,6 +66,17 @@ export function resultOf(state: WizardState, warnings: string[]): SetupResult {
 function choiceWithoutDefault(state: WizardState): Problem | undefined {
 	if (state.step === 'role-name' && state.notice) {
 		return {title: state.notice, why: 'billing-setup never modifies a role it did not create.', next: 'Run again with --role-name OTHER-NAME.'};
+	}
+	if (state.step === 'trust' && state.notice) {
+		return {title: state.notice, why: 'Without prompts there is no safe guess for who should be trusted.', next: 'Run again with --trust ARN[,ARN…] or --trust account.'};
+	}
+	const differences = substantive(state.inspection?.differences ?? []);
+	if (state.step === 'review' && state.inspection?.ownership === 'elsewhere' && differences.length > 0 && !state.adopt) {
+		return {
+			title: `The role ${state.settings.roleName} was made by billing-setup elsewhere, and this run would change it.`,
+			why: `It would: ${differences.map(difference => difference.summary).join('; ')}. Someone may rely on it as it is.`,
+			next: 'Run again with --adopt to take it over and apply these changes, or with --role-name OTHER-NAME.',
+		};
 	}
 	if (state.step === 'trust-principals' && !state.presets.trust) {
 		return {
@@ -100,8 +119,8 @@ export async function runHeadless(
 		return {exitCode: exitCodes.failed, result};
 	}
 	const plan = planFor(state);
-	log(`${paint('green', '✔')} ${result.created.length === 0 ? 'Already in place' : 'Created'}: ${plan.roleArn}`);
-	for (const change of result.created) log(`  ${change.action} ${change.target}`);
+	log(`${paint('green', '✔')} ${result.created.length === 0 ? 'Already in place' : 'In place now'}: ${plan.roleArn}`);
+	for (const difference of substantive(state.inspection?.differences ?? [])) log(`  ${differenceLine(difference)}`);
 	if (state.verification?.assumedAs) log(`${paint('green', '✔')} Verified: switched to it as ${state.verification.assumedAs}`);
 	if (state.verification?.assumeSkipped) log(`${paint('yellow', '!')} Switch check skipped: ${state.verification.assumeSkipped}`);
 	// The root steps were printed as a warning when the run began.

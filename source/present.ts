@@ -3,6 +3,8 @@ import {styleText} from 'node:util';
 import {accountSettingsUrl, type Plan} from './core/plan.js';
 import type {Partition} from './core/principal.js';
 import type {Problem} from './core/problem.js';
+import type {Difference} from './reconcile/model.js';
+import {cliCommands, substantive, type RoleInspection} from './reconcile/role-resources.js';
 
 type Style = Parameters<typeof styleText>[0];
 
@@ -32,18 +34,38 @@ export function formatPlan(plan: Plan): string {
 	return [
 		`Role ${plan.roleArn}`,
 		`Max session: ${plan.maxSessionSeconds / 3600} h`,
+		...(plan.permissionsBoundary ? [`Permissions boundary: ${plan.permissionsBoundary}`] : []),
 		'',
 		'Trust policy (who may switch to it):',
 		json(plan.trustPolicy),
 		'',
 		`Managed policy: ${plan.managedPolicyArn}`,
-		...(plan.costExplorerPolicy
-			? ['', 'Inline policy for Cost Explorer (ce:DescribeReport is in neither managed policy):', json(plan.costExplorerPolicy)]
-			: []),
+		...Object.entries(plan.inlinePolicies).flatMap(([name, document]) => ['', `Inline policy ${name} (ce:DescribeReport is in neither managed policy):`, json(document)]),
 		'',
 		'Equivalent AWS CLI commands:',
-		...plan.cliCommands,
+		...cliCommands(plan),
 	].join('\n');
+}
+
+const ownershipWords: Record<RoleInspection['ownership'], string> = {
+	absent: 'does not exist yet',
+	ours: 'was created by this setup',
+	elsewhere: 'was made by billing-setup elsewhere (another machine or a lost progress file)',
+	foreign: 'exists and was not created by billing-setup',
+};
+
+/** One line a difference, marked when it removes a grant or trust the plan does not have. */
+export function differenceLine(difference: Difference): string {
+	const mark = difference.kind === 'add' ? '+' : difference.kind === 'remove' ? '-' : '~';
+	return `${mark} ${difference.summary}${difference.widening ? ' [beyond the plan]' : ''}`;
+}
+
+/** What IAM has now, compared with the plan, in words. */
+export function formatInspection(inspection: RoleInspection): string {
+	const differences = substantive(inspection.differences);
+	const head = `In IAM now: the role ${ownershipWords[inspection.ownership]}${inspection.liveArn ? ` (${inspection.liveArn})` : ''}.`;
+	if (differences.length === 0) return `${head}\nNo change: it matches the plan.`;
+	return [`${head}`, 'A run would:', ...differences.map(difference => `  ${differenceLine(difference)}`)].join('\n');
 }
 
 /** How to use the role, as plain lines a terminal never re-wraps: URLs stay clickable, blocks copyable. */

@@ -10,8 +10,10 @@ export function lazyOperations(options: OperationOptions): AwsOperations {
 		whoAmI: async () => (await load()).whoAmI(),
 		checkPolicy: async policyArn => (await load()).checkPolicy(policyArn),
 		listPrincipals: async () => (await load()).listPrincipals(),
-		converge: async (plan, converge) => (await load()).converge(plan, converge),
-		verify: async (plan, verify) => (await load()).verify(plan, verify),
+		inspect: async (plan, record, principals) => (await load()).inspect(plan, record, principals),
+		converge: async (plan, record, converge) => (await load()).converge(plan, record, converge),
+		verify: async (plan, record, verify) => (await load()).verify(plan, record, verify),
+		remove: async (plans, record, write) => (await load()).remove(plans, record, write),
 		describeError: (error, identity) => describeAwsError(error, {identity, profile: options.profile}),
 	};
 }

@@ -1,9 +1,13 @@
 /** The real AwsOperations: loaded lazily, so --help, --version and the first frame never pay for the SDK. */
 import {GetPolicyCommand, GetPolicyVersionCommand, paginateListRoles, paginateListUsers, type IAMClient} from '@aws-sdk/client-iam';
 import {costExplorerAction, policyAllows, type Plan} from '../core/plan.js';
+import {parsePolicyDocument} from '../core/policy.js';
+import {ProblemError} from '../core/problem.js';
 import type {AwsOperations} from '../engine/session.js';
+import type {IamPort} from '../reconcile/iam.js';
+import {checkUndo, convergeRole, inspectRole, undoRole, type SetupRecord, type UndoCheck} from '../reconcile/role-resources.js';
 import {createClients, type ClientOptions, type Clients} from './clients.js';
-import {deleteRole, ensureCostExplorerPolicy, ensureManagedPolicy, ensureRole, getRole, isManagedByUs, parsePolicyDocument, type RecordWrite} from './role.js';
+import {iamPort} from './iam-port.js';
 import {isAwsError} from './problems.js';
 import {whoAmI} from './sts.js';
 import {verifyRole} from './verify.js';
@@ -30,17 +34,50 @@ async function listUsersAndRoles(iam: IAMClient): Promise<string[]> {
 	return arns;
 }
 
-export type LoadedOperations = Omit<AwsOperations, 'describeError'> & {clients: Clients};
+/**
+ * What stops undo from touching a role, in words. Grants added outside billing-setup may go with --force;
+ * a role another record owns, or one EC2 instances may be using, never goes without the user acting first.
+ */
+export function undoBlockers(check: UndoCheck, force: boolean): string[] {
+	const name = check.live?.name ?? check.plan.roleName;
+	return [
+		...(check.ownership === 'elsewhere' || check.ownership === 'foreign'
+			? [`${check.live?.arn} no longer carries this setup's ${check.ownership === 'foreign' ? 'ManagedBy tag' : 'BillingSetupId tag'}`]
+			: []),
+		...(force ? [] : check.foreignGrants.map(grant => `${grant} on ${name} was added outside billing-setup`)),
+		...check.instanceProfiles.map(
+			profile => `${name} is in the instance profile ${profile}, so EC2 instances may be using it (aws iam remove-role-from-instance-profile --instance-profile-name ${profile} --role-name ${name})`,
+		),
+	];
+}
+
+/** Checks every role first, so nothing is touched unless all of them can go. */
+export async function checkRemoval(iam: IamPort, plans: Plan[], record: SetupRecord, {force}: {force: boolean}): Promise<UndoCheck[]> {
+	const checks: UndoCheck[] = [];
+	for (const plan of plans) checks.push(await checkUndo(iam, plan, record));
+	const blockers = checks.flatMap(check => undoBlockers(check, force));
+	if (blockers.length > 0) {
+		throw new ProblemError({
+			title: 'billing-setup removed nothing.',
+			why: `${blockers.join('; ')}.`,
+			next: 'Deal with those in the IAM console first; grants added outside billing-setup can also go with `billing-setup undo --force`.',
+		});
+	}
+	return checks;
+}
+
+export type LoadedOperations = Omit<AwsOperations, 'describeError'> & {clients: Clients; iam: IamPort};
 
 export async function createOperations(options: OperationOptions): Promise<LoadedOperations> {
 	const clients = await createClients(options);
-	const {iam} = clients;
+	const iam = iamPort(clients.iam);
 	return {
 		clients,
+		iam,
 		whoAmI: () => whoAmI(clients.sts),
 		async checkPolicy(policyArn) {
-			const policy = await iam.send(new GetPolicyCommand({PolicyArn: policyArn}));
-			const version = await iam.send(
+			const policy = await clients.iam.send(new GetPolicyCommand({PolicyArn: policyArn}));
+			const version = await clients.iam.send(
 				new GetPolicyVersionCommand({PolicyArn: policyArn, VersionId: policy.Policy?.DefaultVersionId}),
 			);
 			const document = parsePolicyDocument(version.PolicyVersion?.Document);
@@ -48,35 +85,25 @@ export async function createOperations(options: OperationOptions): Promise<Loade
 		},
 		async listPrincipals() {
 			try {
-				return await listUsersAndRoles(iam);
+				return await listUsersAndRoles(clients.iam);
 			} catch (error) {
 				// Without iam:ListUsers or iam:ListRoles the user can still type the ARNs.
 				if (isAwsError(error, 'AccessDenied')) return [];
 				throw error;
 			}
 		},
-		async converge(plan, {ourPolicies, createdEarlier, record}) {
-			const outcome = await ensureRole(iam, plan, createdEarlier, record);
-			if (outcome === 'foreign') return 'foreign';
-			const roleIsNew = outcome === 'created';
-			await ensureManagedPolicy(iam, plan, ourPolicies, roleIsNew, record);
-			await ensureCostExplorerPolicy(iam, plan, roleIsNew, record);
-			return 'converged';
+		async inspect(plan, record, principals) {
+			const {inspection} = await inspectRole(iam, plan, record);
+			const missingPrincipals: string[] = [];
+			// A principal the caller may not look up is left for IAM to judge at CreateRole.
+			for (const arn of principals) if ((await iam.principalExists(arn)) === false) missingPrincipals.push(arn);
+			return {inspection, missingPrincipals};
 		},
-		verify: (plan, {assumeSkipped}) =>
-			verifyRole(clients, plan, {timeoutMs: options.verifyTimeoutMs, ...(assumeSkipped && {assumeSkipped})}),
+		converge: (plan, record, converge) => convergeRole(iam, plan, record, converge),
+		verify: (plan, record, {assumeSkipped}) =>
+			verifyRole(clients, iam, plan, record, {timeoutMs: options.verifyTimeoutMs, ...(assumeSkipped && {assumeSkipped})}),
+		async remove(plans, record, write) {
+			for (const check of await checkRemoval(iam, plans, record, {force: false})) await undoRole(check, write);
+		},
 	};
-}
-
-export type RoleOwnership = {kind: 'missing'} | {kind: 'foreign'; arn: string} | {kind: 'ours'; arn: string};
-
-export async function roleOwnership(clients: Clients, roleName: string): Promise<RoleOwnership> {
-	const role = await getRole(clients.iam, roleName);
-	if (!role) return {kind: 'missing'};
-	const arn = role.Arn ?? roleName;
-	return isManagedByUs(role) ? {kind: 'ours', arn} : {kind: 'foreign', arn};
-}
-
-export function removeRole(clients: Clients, plan: Pick<Plan, 'roleName' | 'roleArn'>, record: RecordWrite): Promise<void> {
-	return deleteRole(clients.iam, plan.roleName, plan.roleArn, record);
 }

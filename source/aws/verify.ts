@@ -1,11 +1,12 @@
 /** Reads the role back and proves it can be assumed, waiting out IAM's propagation delay. */
 import {AssumeRoleCommand} from '@aws-sdk/client-sts';
-import {costExplorerPolicyName, managedByTag, type Plan} from '../core/plan.js';
+import type {Plan} from '../core/plan.js';
 import {ProblemError} from '../core/problem.js';
 import type {Verification} from '../engine/wizard.js';
+import type {IamPort} from '../reconcile/iam.js';
+import {inspectRole, substantive, type SetupRecord} from '../reconcile/role-resources.js';
 import type {Clients} from './clients.js';
 import {isAwsError, sentence} from './problems.js';
-import {getRole, isManagedByUs, listAttachedPolicyArns, listInlinePolicyNames} from './role.js';
 
 export interface VerifyOptions {
 	/** Why the assume check is skipped, when it is. */
@@ -17,26 +18,18 @@ export interface VerifyOptions {
 
 const defaultSleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms));
 
-function missing(plan: Plan, what: string): ProblemError {
-	return new ProblemError({
-		title: `The role ${plan.roleName} is missing ${what}.`,
-		why: 'It was changed outside billing-setup after it was set up, or an earlier run stopped half-way.',
-		next: 'Run billing-setup again: it adds what is missing and changes nothing else.',
-	});
-}
-
-export async function verifyRole(clients: Clients, plan: Plan, options: VerifyOptions): Promise<Verification> {
-	const {iam} = clients;
-	const role = await getRole(iam, plan.roleName);
-	if (!role) throw missing(plan, 'entirely (it does not exist)');
-	if (!isManagedByUs(role)) throw missing(plan, `its ${managedByTag.Key}=${managedByTag.Value} tag`);
-	const managedPolicies = await listAttachedPolicyArns(iam, plan.roleName);
-	if (!managedPolicies.includes(plan.managedPolicyArn)) throw missing(plan, `the policy ${plan.managedPolicyArn}`);
-	const inlinePolicies = await listInlinePolicyNames(iam, plan.roleName);
-	if (plan.costExplorerPolicy && !inlinePolicies.includes(costExplorerPolicyName)) {
-		throw missing(plan, `the inline policy ${costExplorerPolicyName}`);
+/** The role must be what the plan says, no more: a verified role never grants or trusts beyond the plan. */
+export async function verifyRole(clients: Clients, iam: IamPort, plan: Plan, record: SetupRecord, options: VerifyOptions): Promise<Verification> {
+	const {inspection} = await inspectRole(iam, plan, record);
+	const differences = substantive(inspection.differences);
+	if (differences.length > 0) {
+		throw new ProblemError({
+			title: inspection.ownership === 'absent' ? `The role ${plan.roleName} does not exist.` : `The role ${plan.roleName} does not match the plan.`,
+			why: `Still to do: ${differences.map(difference => difference.summary).join('; ')}. It was changed outside billing-setup, or an earlier run stopped half-way.`,
+			next: 'Run billing-setup again: it shows these changes and applies them when you agree.',
+		});
 	}
-	const base = {roleArn: role.Arn ?? plan.roleArn, managedPolicies, inlinePolicies, at: new Date().toISOString()};
+	const base = {roleArn: inspection.liveArn ?? plan.roleArn, at: new Date().toISOString()};
 	if (options.assumeSkipped) return {...base, assumeSkipped: options.assumeSkipped};
 	return {...base, assumedAs: await assumeWithPatience(clients, plan, options)};
 }

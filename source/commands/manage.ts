@@ -1,13 +1,15 @@
-/** status, reset and undo: small commands around the saved progress and the role the tool created. */
+/** status, reset and undo: small commands around the saved progress and the roles the tool created. */
 import type {CommonOptions, Command} from '../args.js';
 import type {STSClient} from '@aws-sdk/client-sts';
 import {describeAwsError} from '../aws/problems.js';
-import {exitCodes, ProblemError} from '../core/problem.js';
-import {defaultSettings} from '../core/settings.js';
+import {buildPlan, roleLocation, type Plan} from '../core/plan.js';
+import {exitCodes, ProblemError, type Problem} from '../core/problem.js';
 import type {Identity} from '../core/principal.js';
+import {createdRoles} from '../engine/session.js';
 import type {SavedSetup} from '../engine/wizard.js';
-import {paint} from '../present.js';
+import {formatInspection, paint} from '../present.js';
 import {openProgressStore} from '../progress/store.js';
+import type {RoleInspection} from '../reconcile/role-resources.js';
 import {confirm, printJson, say} from '../terminal.js';
 import {recoveredNotice} from './setup.js';
 
@@ -26,6 +28,19 @@ function openStore() {
 	return store;
 }
 
+async function operationsFor(options: CommonOptions) {
+	const {createOperations} = await import('../aws/operations.js');
+	return createOperations({...options, verifyTimeoutMs: 0});
+}
+
+/** The plan of one role of a record: its settings, with the name and path that role has. */
+function planOfRole(setup: SavedSetup, partition: Identity['partition'], roleArn?: string): Plan {
+	return buildPlan(setup.accountId, partition, {...setup.settings, ...(roleArn && roleLocation(roleArn))}, {setupId: setup.setupId ?? legacySetupId});
+}
+
+/** Records from before setup ids prove ownership by their CreateRole alone (see ownershipOf). */
+const legacySetupId = 'none';
+
 function lastWrite(setup: SavedSetup): string {
 	return setup.changes.length === 0 ? 'nothing yet' : setup.changes.map(change => change.action.replace('iam:', '')).join(', ');
 }
@@ -33,16 +48,29 @@ function lastWrite(setup: SavedSetup): string {
 export async function runStatus(options: Options<'status'>): Promise<number> {
 	const store = openStore();
 	const setups = store.list();
-	// The mark is a courtesy: status still lists everything without credentials.
-	const current = await identify(options).then(
-		identity => identity.accountId,
-		(error: unknown) => {
-			say(`(Current account unknown: ${error instanceof ProblemError ? error.problem.title : String(error)})`);
-			return undefined;
-		},
-	);
+	// The mark and the live check are a courtesy: status still lists everything without credentials.
+	const identity = options.offline
+		? undefined
+		: await identify(options).catch((error: unknown) => {
+				say(`(Current account unknown: ${error instanceof ProblemError ? error.problem.title : String(error)})`);
+				return undefined;
+			});
+	const current = identity?.accountId;
+	const own = setups.find(setup => setup.accountId === current && !setup.removedAt);
+	let live: RoleInspection | {error: Problem} | undefined;
+	if (identity && own) {
+		const operations = await operationsFor(options);
+		live = await operations.inspect(planOfRole(own, identity.partition), {setupId: own.setupId ?? legacySetupId, changes: own.changes}, []).then(
+			({inspection}) => inspection,
+			(error: unknown) => ({error: describeAwsError(error, {identity, profile: options.profile})}),
+		);
+	}
 	if (options.json) {
-		printJson({progressFile: store.path, currentAccount: current ?? null, setups: setups.map(setup => ({...setup, current: setup.accountId === current}))});
+		printJson({
+			progressFile: store.path,
+			currentAccount: current ?? null,
+			setups: setups.map(setup => ({...setup, current: setup.accountId === current, ...(setup === own && live && {live})})),
+		});
 		return exitCodes.done;
 	}
 	if (setups.length === 0) {
@@ -52,13 +80,19 @@ export async function runStatus(options: Options<'status'>): Promise<number> {
 	for (const setup of setups) {
 		const mark = setup.accountId === current ? paint('green', '▶', process.stdout) : ' ';
 		const state = setup.removedAt ? `role removed ${setup.removedAt}` : setup.finished ? 'finished' : `stopped at ${setup.step}`;
+		const verified = setup.verification ? `; verified ${setup.verification.at}` : '';
 		process.stdout.write(
 			[
 				`${mark} ${setup.accountId}  role ${setup.settings.roleName}  ${state}`,
-				`    written: ${lastWrite(setup)}; root activation: ${setup.activation ?? 'not answered'}; updated ${setup.updatedAt}`,
+				`    written: ${lastWrite(setup)}; root activation: ${setup.activation ?? 'not answered'}; updated ${setup.updatedAt}${verified}`,
 			].join('\n') + '\n',
 		);
+		if (setup === own && live) {
+			const text = 'error' in live ? `Could not read it from IAM: ${live.error.title}` : formatInspection(live);
+			process.stdout.write(`${text.split('\n').map(line => `    ${line}`).join('\n')}\n`);
+		}
 	}
+	if (identity && !own) process.stdout.write('(Nothing saved for the current account to check live.)\n');
 	process.stdout.write(`Progress file: ${store.path}\n`);
 	return exitCodes.done;
 }
@@ -76,61 +110,91 @@ export async function runReset(options: Options<'reset'>): Promise<number> {
 	return exitCodes.done;
 }
 
+interface UndoResult {
+	ok: boolean;
+	account?: string;
+	/** Roles this record created that undo removed (or would have). */
+	roles: string[];
+	removed: boolean;
+	/** Writes undo made. */
+	writes: Array<{action: string; target: string}>;
+	error?: Problem;
+}
+
+/**
+ * Removes exactly what the local record says billing-setup created: every role it created and has not
+ * removed (a rename leaves two), never a role it did not create, and nothing at all while any of them
+ * has grants it did not make (unless --force) or sits in an instance profile.
+ */
 export async function runUndo(options: Options<'undo'>): Promise<number> {
+	const result: UndoResult = {ok: false, roles: [], removed: false, writes: []};
+	try {
+		return await undo(options, result);
+	} catch (error) {
+		if (!(error instanceof ProblemError)) throw error;
+		// The error goes to stderr through cli.ts; scripts still get their one document.
+		if (options.json) printJson({...result, error: error.problem});
+		throw error;
+	}
+}
+
+async function undo(options: Options<'undo'>, result: UndoResult): Promise<number> {
 	const store = openStore();
-	const {createClients} = await import('../aws/clients.js');
-	const clients = await createClients(options);
-	const identity = await identify(options, clients.sts);
+	const operations = await operationsFor(options);
+	const identity = await identify(options, operations.clients.sts);
+	result.account = identity.accountId;
 	const saved = store.load(identity.accountId);
-	const roleName = options.roleName ?? saved?.settings.roleName ?? defaultSettings.roleName;
-	const {roleOwnership, removeRole} = await import('../aws/operations.js');
-	const {listAttachedPolicyArns, listInlinePolicyNames} = await import('../aws/role.js');
-	const fail = (error: unknown) => {
+	const fail = (error: unknown): never => {
 		throw new ProblemError(describeAwsError(error, {identity, profile: options.profile}));
 	};
-	const ownership = await roleOwnership(clients, roleName).catch(fail);
-	const report = (removed: boolean, roleArn?: string) => options.json && printJson({account: identity.accountId, roleName, roleArn: roleArn ?? null, removed});
-	if (ownership.kind === 'missing') {
-		say(`There is no role named ${roleName} in account ${identity.accountId}: nothing to undo.`);
-		report(false);
-		return exitCodes.done;
-	}
-	if (ownership.kind === 'foreign') {
+	const recorded = saved && !saved.removedAt ? createdRoles(saved.changes) : [];
+	const wanted = options.roleName ? recorded.filter(arn => arn.endsWith(`/${options.roleName}`)) : recorded;
+	if (options.roleName && wanted.length === 0) {
 		throw new ProblemError({
-			title: `The role ${roleName} was not created by billing-setup, so undo leaves it alone.`,
-			why: 'It has no ManagedBy=billing-setup tag; billing-setup only deletes roles it created.',
-			next: 'Delete it yourself in the IAM console if you mean to, or pass --role-name for the role billing-setup created.',
+			title: `billing-setup did not create a role named ${options.roleName} from this machine, so undo leaves it alone.`,
+			why: 'undo removes only what the local progress record says billing-setup created; roles made elsewhere or by hand are never deleted.',
+			next: `Delete it yourself in the IAM console if you mean to, or run undo where it was set up.${recorded.length > 0 ? ` This record created: ${recorded.join(', ')}.` : ''}`,
 		});
 	}
-	const managed = await listAttachedPolicyArns(clients.iam, roleName).catch(fail);
-	const inline = await listInlinePolicyNames(clients.iam, roleName).catch(fail);
-	say(`This deletes the role ${ownership.arn}:`);
-	for (const arn of managed) say(`  detach ${arn}`);
-	for (const name of inline) say(`  delete inline policy ${name}`);
-	say('  delete the role');
+	if (wanted.length === 0) {
+		say(`billing-setup has no record of creating a role in account ${identity.accountId}: nothing to undo.`);
+		if (options.json) printJson({...result, ok: true});
+		return exitCodes.done;
+	}
+	result.roles = wanted;
+	const plans = wanted.map(arn => planOfRole(saved!, identity.partition, arn));
+	const record = {setupId: saved!.setupId ?? legacySetupId, changes: saved!.changes};
+	const {checkRemoval} = await import('../aws/operations.js');
+	const checks = await checkRemoval(operations.iam, plans, record, {force: options.force}).catch((error: unknown) => fail(error));
+	for (const check of checks) {
+		if (!check.live) {
+			say(`${check.plan.roleArn} is already gone.`);
+			continue;
+		}
+		say(`This deletes the role ${check.live.arn}:`);
+		for (const arn of check.live.attached) say(`  detach ${arn}${check.foreignGrants.includes(arn) ? ' (attached outside billing-setup)' : ''}`);
+		for (const name of check.live.inline) say(`  delete inline policy ${name}`);
+		say('  delete the role');
+	}
 	if (!options.yes && !(await confirm('Delete it?'))) {
 		say('Nothing deleted.');
-		report(false, ownership.arn);
+		if (options.json) printJson({...result, ok: true});
 		return exitCodes.done;
 	}
 	const now = () => new Date().toISOString();
-	const base: SavedSetup = saved ?? {
-		accountId: identity.accountId,
-		callerArn: identity.arn,
-		step: 'identity',
-		finished: false,
-		settings: {...defaultSettings, roleName},
-		changes: [],
-		startedAt: now(),
-		updatedAt: now(),
-	};
-	let record = base;
-	await removeRole(clients, {roleName, roleArn: ownership.arn}, (action, target) => {
-		record = {...record, changes: [...record.changes, {action, target, at: now()}], updatedAt: now()};
-		store.save(record);
-	}).catch(fail);
-	store.save({...record, finished: false, step: 'identity', removedAt: now()});
-	say(`${paint('green', '✔')} Deleted ${ownership.arn}.`);
-	report(true, ownership.arn);
+	let progress: SavedSetup = saved!;
+	const {undoRole} = await import('../reconcile/role-resources.js');
+	for (const check of checks) {
+		await undoRole(check, (action, target) => {
+			result.writes.push({action, target});
+			progress = {...progress, changes: [...progress.changes, {action, target, role: check.plan.roleArn, at: now()}], updatedAt: now()};
+			store.save(progress);
+		}).catch(fail);
+	}
+	store.save({...progress, finished: false, step: 'identity', removedAt: now()});
+	for (const check of checks) if (check.live) say(`${paint('green', '✔')} Deleted ${check.live.arn}.`);
+	result.ok = true;
+	result.removed = true;
+	if (options.json) printJson(result);
 	return exitCodes.done;
 }

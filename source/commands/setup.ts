@@ -1,3 +1,4 @@
+import {randomUUID} from 'node:crypto';
 import {partitionOfRegion, type SetupOptions} from '../args.js';
 import {lazyOperations} from '../aws/lazy.js';
 import {buildPlan} from '../core/plan.js';
@@ -6,7 +7,8 @@ import {defaultSettings} from '../core/settings.js';
 import {WizardSession} from '../engine/session.js';
 import {initialState} from '../engine/wizard.js';
 import {runHeadless} from '../headless.js';
-import {formatPlan} from '../present.js';
+import {formatInspection, formatPlan} from '../present.js';
+import {cliCommands, type RoleInspection} from '../reconcile/role-resources.js';
 import {openProgressStore, type FileProgressStore} from '../progress/store.js';
 import {workingLabel} from '../ui/labels.js';
 import {isInteractiveTerminal, NeedsTerminalError, printJson, say} from '../terminal.js';
@@ -23,7 +25,9 @@ export async function runSetup(options: SetupOptions): Promise<number> {
 	const store = openProgressStore();
 	const notice = recoveredNotice(store);
 	const aws = lazyOperations({...options, verifyTimeoutMs: options.verifyTimeoutSeconds * 1000});
-	const session = new WizardSession(initialState(options.presets, new Date().toISOString(), sourceProfile(options)), {aws, store});
+	const profile = sourceProfile(options);
+	const start = {setupId: randomUUID(), adopt: options.adopt, ...(profile && {sourceProfile: profile})};
+	const session = new WizardSession(initialState(options.presets, new Date().toISOString(), start), {aws, store});
 	if (options.yes) {
 		if (notice) say(notice);
 		const {exitCode, result} = await runHeadless(session, say);
@@ -42,7 +46,10 @@ function sourceProfile(options: SetupOptions): string | undefined {
 	return options.profile ?? process.env.AWS_PROFILE;
 }
 
-/** The plan for flags, saved progress and defaults; with --account it needs no credentials at all. */
+/**
+ * The plan for flags, saved progress and defaults. With credentials it also reads the live role and
+ * shows what a run would change; with --account it needs no credentials at all.
+ */
 async function runDryRun(options: SetupOptions): Promise<number> {
 	let accountId = options.account;
 	let partition = partitionOfRegion(options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION);
@@ -54,10 +61,26 @@ async function runDryRun(options: SetupOptions): Promise<number> {
 			throw new ProblemError({...problem, next: `${problem.next} Or plan without credentials: billing-setup --dry-run --account ACCOUNT_ID.`});
 		});
 		({accountId, partition} = identity);
-		saved = openProgressStore().load(accountId)?.settings;
+		saved = openProgressStore().load(accountId);
 	}
-	const plan = buildPlan(accountId, partition, {...defaultSettings, ...saved, ...options.presets}, sourceProfile(options));
-	if (options.json) printJson({dryRun: true, ...plan});
-	else process.stdout.write(`Dry run: nothing is written to AWS.\n\n${formatPlan(plan)}\n`);
+	const profile = sourceProfile(options);
+	const plan = buildPlan(accountId, partition, {...defaultSettings, ...saved?.settings, ...options.presets}, {
+		setupId: saved?.setupId ?? randomUUID(),
+		...(profile && {sourceProfile: profile}),
+	});
+	let inspection: RoleInspection | undefined;
+	if (!options.account) {
+		const {createOperations} = await import('../aws/operations.js');
+		const {describeAwsError} = await import('../aws/problems.js');
+		const operations = await createOperations({...options, verifyTimeoutMs: 0});
+		inspection = (await operations.inspect(plan, {setupId: plan.setupId, changes: saved?.changes ?? []}, []).catch((error: unknown) => {
+			throw new ProblemError(describeAwsError(error, {profile: options.profile}));
+		})).inspection;
+	}
+	if (options.json) printJson({dryRun: true, ...plan, cliCommands: cliCommands(plan), ...(inspection && {live: inspection})});
+	else {
+		const live = inspection ? `${formatInspection(inspection)}\n\n` : '';
+		process.stdout.write(`Dry run: nothing is written to AWS.\n\n${live}${formatPlan(plan)}\n`);
+	}
 	return exitCodes.done;
 }

@@ -3,6 +3,8 @@ import type {Partition} from './principal.js';
 import {managedPolicyArn, type RoleSettings} from './settings.js';
 
 export const managedByTag = {Key: 'ManagedBy', Value: 'billing-setup'} as const;
+/** Which setup made a role: ownership is proven by this tag matching the local record, not by ManagedBy alone. */
+export const setupIdTagKey = 'BillingSetupId';
 export const costExplorerPolicyName = 'BillingSetupCostExplorerRead';
 export const roleDescription = 'Billing and Cost Management access, created by billing-setup';
 
@@ -18,12 +20,19 @@ export interface Plan {
 	accountId: string;
 	partition: Partition;
 	roleName: string;
+	/** `/` or `/team/finance/`: part of the ARN, and of the role name the console and AssumeRole need. */
+	path: string;
 	roleArn: string;
+	description: string;
+	/** The id of the local record this plan belongs to, written as the role's BillingSetupId tag. */
+	setupId: string;
+	tags: Array<{Key: string; Value: string}>;
 	trustPolicy: PolicyDocument;
 	managedPolicyArn: string;
-	costExplorerPolicy?: PolicyDocument;
+	/** Inline policies by name: the Cost Explorer add-on when chosen. */
+	inlinePolicies: Record<string, PolicyDocument>;
+	permissionsBoundary?: string;
 	maxSessionSeconds: number;
-	cliCommands: string[];
 	switchRoleUrl: string;
 	profileBlock: string;
 }
@@ -61,8 +70,25 @@ const consoleHost: Record<Partition, string> = {
 	'aws-us-gov': 'console.amazonaws-us-gov.com',
 };
 
-export function switchRoleUrl(accountId: string, partition: Partition, roleName: string): string {
-	const query = new URLSearchParams({account: accountId, roleName, displayName: `${roleName} @ ${accountId}`});
+/** The role's path and name as the console's switch-role page and AssumeRole's ARN need it: `team/finance/Name`. */
+export function pathedRoleName(path: string, roleName: string): string {
+	return `${path.slice(1)}${roleName}`;
+}
+
+export function roleArnOf(accountId: string, partition: Partition, path: string, roleName: string): string {
+	return `arn:${partition}:iam::${accountId}:role/${pathedRoleName(path, roleName)}`;
+}
+
+/** The path and name a role ARN names: `…:role/team/finance/Name` → `/team/finance/`, `Name`. */
+export function roleLocation(roleArn: string): {path: string; roleName: string} {
+	const pathAndName = /:role(\/.*)$/.exec(roleArn)?.[1] ?? '/';
+	const cut = pathAndName.lastIndexOf('/');
+	return {path: pathAndName.slice(0, cut + 1), roleName: pathAndName.slice(cut + 1)};
+}
+
+export function switchRoleUrl(accountId: string, partition: Partition, roleName: string, path = '/'): string {
+	// A role under a path is entered in the console's Role box as path/name.
+	const query = new URLSearchParams({account: accountId, roleName: pathedRoleName(path, roleName), displayName: `${roleName} @ ${accountId}`});
 	return `https://${signinHost[partition]}/switchrole?${query.toString()}`;
 }
 
@@ -82,54 +108,28 @@ export function profileBlock(roleArn: string, roleName: string, accountId: strin
 	return lines.join('\n');
 }
 
-function shellQuote(text: string): string {
-	return `'${text.replaceAll("'", `'\\''`)}'`;
-}
-
-/**
- * One argument per line with `\` continuations, and policies as multi-line quoted JSON: short lines
- * survive a narrow terminal's wrapping and still paste into a shell as one command.
- */
-function shellCommand(command: string, args: string[]): string {
-	return [command, ...args].join(' \\\n  ');
-}
-
-export function buildPlan(accountId: string, partition: Partition, settings: RoleSettings, sourceProfile?: string): Plan {
-	const roleArn = `arn:${partition}:iam::${accountId}:role/${settings.roleName}`;
-	const trust = trustPolicy(accountId, partition, settings);
-	const policyArn = managedPolicyArn(settings.access, partition);
-	const role = shellQuote(settings.roleName);
-	const document = (policy: PolicyDocument) => shellQuote(JSON.stringify(policy, null, 2));
-	const cliCommands = [
-		shellCommand('aws iam create-role', [
-			`--role-name ${role}`,
-			`--description ${shellQuote(roleDescription)}`,
-			`--max-session-duration ${settings.maxSessionSeconds}`,
-			`--tags Key=${managedByTag.Key},Value=${managedByTag.Value}`,
-			`--assume-role-policy-document ${document(trust)}`,
-		]),
-		shellCommand('aws iam attach-role-policy', [`--role-name ${role}`, `--policy-arn ${policyArn}`]),
-		...(settings.costExplorer
-			? [
-					shellCommand('aws iam put-role-policy', [
-						`--role-name ${role}`,
-						`--policy-name ${costExplorerPolicyName}`,
-						`--policy-document ${document(costExplorerPolicy)}`,
-					]),
-				]
-			: []),
-	];
+export function buildPlan(
+	accountId: string,
+	partition: Partition,
+	settings: RoleSettings,
+	{setupId, sourceProfile}: {setupId: string; sourceProfile?: string},
+): Plan {
+	const roleArn = roleArnOf(accountId, partition, settings.path, settings.roleName);
 	return {
 		accountId,
 		partition,
 		roleName: settings.roleName,
+		path: settings.path,
 		roleArn,
-		trustPolicy: trust,
-		managedPolicyArn: policyArn,
-		...(settings.costExplorer && {costExplorerPolicy}),
+		description: roleDescription,
+		setupId,
+		tags: [{...managedByTag}, {Key: setupIdTagKey, Value: setupId}],
+		trustPolicy: trustPolicy(accountId, partition, settings),
+		managedPolicyArn: managedPolicyArn(settings.access, partition),
+		inlinePolicies: settings.costExplorer ? {[costExplorerPolicyName]: costExplorerPolicy} : {},
+		...(settings.permissionsBoundary && {permissionsBoundary: settings.permissionsBoundary}),
 		maxSessionSeconds: settings.maxSessionSeconds,
-		cliCommands,
-		switchRoleUrl: switchRoleUrl(accountId, partition, settings.roleName),
+		switchRoleUrl: switchRoleUrl(accountId, partition, settings.roleName, settings.path),
 		profileBlock: profileBlock(roleArn, settings.roleName, accountId, partition, settings.requireMfa, sourceProfile),
 	};
 }

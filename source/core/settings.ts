@@ -12,6 +12,10 @@ export interface RoleSettings {
 	trust: Trust;
 	requireMfa: boolean;
 	maxSessionSeconds: number;
+	/** IAM path the role lives under, `/` or `/team/finance/`; part of its ARN. */
+	path: string;
+	/** A permissions boundary some organisations require on every new role. */
+	permissionsBoundary?: string;
 }
 
 export const defaultSettings: RoleSettings = {
@@ -21,6 +25,7 @@ export const defaultSettings: RoleSettings = {
 	trust: {kind: 'account'},
 	requireMfa: false,
 	maxSessionSeconds: 3600,
+	path: '/',
 };
 
 export const managedPolicyName: Record<AccessLevel, string> = {

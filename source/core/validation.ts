@@ -24,10 +24,30 @@ export function accountIdProblem(accountId: string): string | undefined {
 	return /^\d{12}$/.test(accountId) ? undefined : 'An AWS account ID is exactly 12 digits.';
 }
 
-const principalArnPattern = /^arn:aws(-cn|-us-gov)?:(iam|sts)::\d{12}:(root|user\/[\w+=,.@/-]+|role\/[\w+=,.@/-]+|assumed-role\/[\w+=,.@-]+\/[\w+=,.@-]+)$/;
+const name = '[\\w+=,.@-]+';
+/** A name under an optional path, with no empty segment (`user//x` is not a user). */
+const pathedName = `(${name}/)*${name}`;
+const principalArnPatterns = [
+	new RegExp(`^arn:aws(-cn|-us-gov)?:iam::\\d{12}:(root|user/${pathedName}|role/${pathedName})$`),
+	// STS names only role sessions in a trust policy; users and roles are always iam ARNs.
+	new RegExp(`^arn:aws(-cn|-us-gov)?:sts::\\d{12}:assumed-role/${name}/${name}$`),
+];
 
 export function principalArnProblem(arn: string): string | undefined {
-	return principalArnPattern.test(arn)
+	return principalArnPatterns.some(pattern => pattern.test(arn))
 		? undefined
 		: `“${arn}” is not an IAM principal ARN (e.g. arn:aws:iam::123456789012:user/alice or …:role/Admin).`;
+}
+
+export function rolePathProblem(path: string): string | undefined {
+	if (path.length > 512) return 'An IAM path is at most 512 characters.';
+	return new RegExp(`^/(${pathedName}/)?$`).test(path)
+		? undefined
+		: `“${path}” is not an IAM path: it starts and ends with / (e.g. /team/finance/), with no empty part.`;
+}
+
+const policyArnPattern = /^arn:aws(-cn|-us-gov)?:iam::(\d{12}|aws):policy\/[\w+=,.@/-]+$/;
+
+export function policyArnProblem(arn: string): string | undefined {
+	return policyArnPattern.test(arn) ? undefined : `“${arn}” is not an IAM policy ARN (e.g. arn:aws:iam::123456789012:policy/Boundary).`;
 }

@@ -2,10 +2,12 @@
  * Drives the step engine: applies events, saves progress after every one, and runs the effect
  * that an effect step needs. The Ink app and the headless runner share it; neither calls AWS itself.
  */
-import {buildPlan, type Plan} from '../core/plan.js';
+import {buildPlan, roleLocation, type Plan} from '../core/plan.js';
 import type {Identity} from '../core/principal.js';
 import type {Problem} from '../core/problem.js';
-import {billingPolicyArns, managedPolicyArn} from '../core/settings.js';
+import {managedPolicyArn, type RoleSettings} from '../core/settings.js';
+import type {ConvergeOutcome, RoleInspection, SetupRecord} from '../reconcile/role-resources.js';
+import type {Difference, RecordWrite} from '../reconcile/model.js';
 import {
 	isEffectStep,
 	toSaved,
@@ -22,11 +24,13 @@ export interface AwsOperations {
 	whoAmI(): Promise<Identity>;
 	checkPolicy(policyArn: string): Promise<PolicyCheck>;
 	listPrincipals(): Promise<string[]>;
-	converge(
-		plan: Plan,
-		options: {ourPolicies: string[]; createdEarlier: boolean; record: (action: string, target: string) => void},
-	): Promise<'converged' | 'foreign'>;
-	verify(plan: Plan, options: {assumeSkipped?: string}): Promise<Verification>;
+	/** Reads the live role and diffs it against the plan; checks that the named principals exist. */
+	inspect(plan: Plan, record: SetupRecord, principals: string[]): Promise<{inspection: RoleInspection; missingPrincipals: string[]}>;
+	converge(plan: Plan, record: SetupRecord, options: {reviewed: Difference[]; adopt: boolean; write: RecordWrite}): Promise<ConvergeOutcome>;
+	/** Reads the role back: it must match the plan exactly; then proves it can be assumed. */
+	verify(plan: Plan, record: SetupRecord, options: {assumeSkipped?: string}): Promise<Verification>;
+	/** Removes every role this record created (see commands/manage.ts undo). */
+	remove(plans: Plan[], record: SetupRecord, write: RecordWrite): Promise<void>;
 	describeError(error: unknown, identity?: Identity): Problem;
 }
 
@@ -55,9 +59,43 @@ export function assumeSkipReason(identity: Identity, state: WizardState): string
 	return undefined;
 }
 
-export function planFor(state: WizardState): Plan {
+export function planFor(state: WizardState, settings: RoleSettings = state.settings): Plan {
 	if (!state.identity) throw new Error('The plan needs the caller identity');
-	return buildPlan(state.identity.accountId, state.identity.partition, state.settings, state.sourceProfile);
+	return buildPlan(state.identity.accountId, state.identity.partition, settings, {
+		setupId: state.setupId,
+		...(state.sourceProfile && {sourceProfile: state.sourceProfile}),
+	});
+}
+
+export function recordOf(state: Pick<WizardState, 'setupId' | 'changes'>): SetupRecord {
+	return {setupId: state.setupId, changes: state.changes};
+}
+
+/** Every role this record created and has not removed: a rename leaves the first one behind. */
+export function createdRoles(changes: SetupRecord['changes']): string[] {
+	const created = changes.filter(change => change.action === 'iam:CreateRole').map(change => change.target);
+	const deleted = new Set(changes.filter(change => change.action === 'iam:DeleteRole').map(change => change.target));
+	return [...new Set(created)].filter(arn => !deleted.has(arn));
+}
+
+/** The plan of a role named by its ARN, with the record's other settings: what undo works from. */
+export function planForRoleArn(state: WizardState, roleArn: string): Plan {
+	return planFor(state, {...state.settings, ...roleLocation(roleArn)});
+}
+
+/** IAM users and roles of this account that the trust names, which IAM can say exist or not. */
+function principalsToCheck(state: WizardState): string[] {
+	const {trust} = state.settings;
+	if (trust.kind !== 'principals' || !state.identity) return [];
+	return trust.arns.filter(arn => new RegExp(`^arn:[\\w-]+:iam::${state.identity!.accountId}:(user|role)/`).test(arn));
+}
+
+/** IAM names the principal it rejects in MalformedPolicyDocument: "Invalid principal in policy: …". */
+function trustRejection(error: unknown): string | undefined {
+	const {name, message} = (error ?? {}) as {name?: string; message?: string};
+	if (name !== 'MalformedPolicyDocument' && name !== 'MalformedPolicyDocumentException') return undefined;
+	if (!/principal/i.test(message ?? '')) return undefined;
+	return /[.!?]$/.test(message ?? '') ? message : `${message}.`;
 }
 
 export class WizardSession {
@@ -101,6 +139,11 @@ export class WizardSession {
 		return (this.deps.now?.() ?? new Date()).toISOString();
 	}
 
+	/** Records each write into progress the moment it succeeds. */
+	private writer(role?: string): RecordWrite {
+		return (action, target) => this.apply({type: 'changed', change: {action, target, ...(role && {role}), at: this.now()}});
+	}
+
 	private apply(event: WizardEvent): void {
 		this.current = transition(this.current, event);
 		const saved = toSaved(this.current, this.now());
@@ -139,19 +182,36 @@ export class WizardSession {
 			}
 			case 'list-principals':
 				return {type: 'principals-listed', arns: await aws.listPrincipals()};
+			case 'check-live':
+			case 'inspect-role': {
+				const {inspection, missingPrincipals} = await aws.inspect(planFor(state), recordOf(state), principalsToCheck(state));
+				return {type: 'role-inspected', inspection, missingPrincipals};
+			}
 			case 'create': {
 				const plan = planFor(state);
-				const outcome = await aws.converge(plan, {
-					ourPolicies: billingPolicyArns(plan.partition),
-					createdEarlier: state.changes.some(change => change.action === 'iam:CreateRole' && change.target === plan.roleArn),
-					record: (action, target) => this.apply({type: 'changed', change: {action, target, at: this.now()}}),
-				});
-				return outcome === 'foreign' ? {type: 'role-taken', roleName: plan.roleName} : {type: 'created'};
+				try {
+					const outcome = await aws.converge(plan, recordOf(state), {
+						reviewed: state.inspection?.differences ?? [],
+						// The user confirmed the review, or --yes passed the adoption check (headless.ts).
+						adopt: true,
+						write: this.writer(plan.roleArn),
+					});
+					return outcome.kind === 'converged' ? {type: 'created'} : {type: 'live-changed', inspection: outcome.inspection};
+				} catch (error) {
+					const reason = trustRejection(error);
+					if (reason) return {type: 'trust-rejected', reason};
+					throw error;
+				}
 			}
 			case 'verify': {
 				const identity = state.identity!;
-				const verification = await aws.verify(planFor(state), {assumeSkipped: assumeSkipReason(identity, state)});
+				const verification = await aws.verify(planFor(state), recordOf(state), {assumeSkipped: assumeSkipReason(identity, state)});
 				return {type: 'verified', verification};
+			}
+			case 'remove': {
+				const plans = createdRoles(state.changes).map(arn => planForRoleArn(state, arn));
+				await aws.remove(plans, recordOf(state), this.writer());
+				return {type: 'removed'};
 			}
 			default:
 				throw new Error(`${state.step} is not an effect step`);

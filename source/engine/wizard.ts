@@ -5,6 +5,7 @@
 import type {Identity} from '../core/principal.js';
 import type {Problem} from '../core/problem.js';
 import {defaultSettings, type AccessLevel, type RoleSettings, type Trust} from '../core/settings.js';
+import {substantive, type RoleInspection} from '../reconcile/role-resources.js';
 
 export type QuestionStep =
 	| 'resume'
@@ -16,13 +17,14 @@ export type QuestionStep =
 	| 'trust-principals'
 	| 'mfa'
 	| 'session'
+	| 'finished'
 	| 'review';
-export type EffectStep = 'identity' | 'inspect-policy' | 'list-principals' | 'create' | 'verify';
-export type FinalStep = 'done' | 'stopped' | 'failed';
+export type EffectStep = 'identity' | 'inspect-policy' | 'list-principals' | 'check-live' | 'inspect-role' | 'create' | 'verify' | 'remove';
+export type FinalStep = 'done' | 'removed' | 'stopped' | 'failed';
 export type Step = QuestionStep | EffectStep | FinalStep;
 
-export const effectSteps: readonly Step[] = ['identity', 'inspect-policy', 'list-principals', 'create', 'verify'];
-export const finalSteps: readonly Step[] = ['done', 'stopped', 'failed'];
+export const effectSteps: readonly Step[] = ['identity', 'inspect-policy', 'list-principals', 'check-live', 'inspect-role', 'create', 'verify', 'remove'];
+export const finalSteps: readonly Step[] = ['done', 'removed', 'stopped', 'failed'];
 
 export function isEffectStep(step: Step): step is EffectStep {
 	return effectSteps.includes(step);
@@ -49,8 +51,12 @@ export const sectionOf: Record<Exclude<Step, FinalStep>, Section> = {
 	'trust-principals': 'Role settings',
 	mfa: 'Role settings',
 	session: 'Role settings',
+	'check-live': 'Review',
+	finished: 'Review',
+	'inspect-role': 'Review',
 	review: 'Review',
 	create: 'Create',
+	remove: 'Create',
 	verify: 'Verify',
 };
 
@@ -60,8 +66,13 @@ export type ActivationAnswer = 'confirmed' | 'not-yet';
 export interface Change {
 	action: string;
 	target: string;
+	/** The role it was made on; absent in records from before it was kept. */
+	role?: string;
 	at: string;
 }
+
+/** What a re-run on a finished setup may do. */
+export type FinishedChoice = 'hand-off' | 'change' | 'repair' | 'remove';
 
 export interface PolicyCheck {
 	policyArn: string;
@@ -70,8 +81,6 @@ export interface PolicyCheck {
 
 export interface Verification {
 	roleArn: string;
-	managedPolicies: string[];
-	inlinePolicies: string[];
 	/** The assumed-role ARN STS answered with, or why the assume check was skipped. */
 	assumedAs?: string;
 	assumeSkipped?: string;
@@ -80,6 +89,8 @@ export interface Verification {
 
 /** What was saved for an account; also what resume restores. */
 export interface SavedSetup {
+	/** Written as the role's BillingSetupId tag: a role with another id was made by another record. Absent in records from before it was kept. */
+	setupId?: string;
 	accountId: string;
 	callerArn: string;
 	/** The step to come back to: never a final one. */
@@ -109,6 +120,11 @@ export interface WizardState {
 	principalChoices?: string[];
 	changes: Change[];
 	verification?: Verification;
+	setupId: string;
+	/** The live role compared with the plan, read before the review and the finished-setup menu. */
+	inspection?: RoleInspection;
+	/** --adopt: headless runs may take over a billing role made by billing-setup elsewhere. */
+	adopt: boolean;
 	/** A sentence shown above the current question, e.g. why the role name must change. */
 	notice?: string;
 	problem?: Problem;
@@ -132,20 +148,32 @@ export type WizardEvent =
 	| {type: 'principals-chosen'; arns: string[]}
 	| {type: 'mfa-answered'; requireMfa: boolean}
 	| {type: 'session-chosen'; seconds: number}
+	| {type: 'role-inspected'; inspection: RoleInspection; missingPrincipals: string[]}
+	| {type: 'finished-chosen'; choice: FinishedChoice}
 	| {type: 'review-answered'; create: boolean}
 	| {type: 'changed'; change: Change}
 	| {type: 'created'}
-	| {type: 'role-taken'; roleName: string}
+	| {type: 'live-changed'; inspection: RoleInspection}
+	| {type: 'trust-rejected'; reason: string}
 	| {type: 'verified'; verification: Verification}
+	| {type: 'removed'}
 	| {type: 'failed'; problem: Problem};
 
-export function initialState(presets: Partial<RoleSettings>, now: string, sourceProfile?: string): WizardState {
+export interface StartOptions {
+	setupId: string;
+	sourceProfile?: string;
+	adopt?: boolean;
+}
+
+export function initialState(presets: Partial<RoleSettings>, now: string, {setupId, sourceProfile, adopt = false}: StartOptions): WizardState {
 	return {
 		...(sourceProfile && {sourceProfile}),
 		step: 'identity',
 		presets,
 		settings: {...defaultSettings, ...presets},
 		changes: [],
+		setupId,
+		adopt,
 		resumeStep: 'identity',
 		startedAt: now,
 	};
@@ -154,16 +182,20 @@ export function initialState(presets: Partial<RoleSettings>, now: string, source
 const stepAfterActivation: Step = 'role-name';
 
 /**
- * Saved steps that resume elsewhere. Verify only reads, so after a failed check converge again and write
- * what is missing; identity and resume are asked anew every run, so a record stopped there picks up at activation.
+ * Saved steps that resume elsewhere. Nothing is written without a fresh read of IAM shown in a review, so
+ * every step from the review on resumes at that read; identity and resume are asked anew every run.
  */
 const resumeInsteadOf: Partial<Record<SavedSetup['step'], SavedSetup['step']>> = {
-	verify: 'create',
+	review: 'inspect-role',
+	create: 'inspect-role',
+	verify: 'inspect-role',
+	finished: 'check-live',
+	remove: 'check-live',
 	identity: 'activation',
 	resume: 'activation',
 };
 
-/** Where a restored setup picks up: a finished one is walked again from the settings, to check and repair it. */
+/** Where a restored setup picks up: a finished one opens on a live check of its role. */
 function restore(state: WizardState, saved: SavedSetup): WizardState {
 	const settings = {...defaultSettings, ...saved.settings, ...state.presets};
 	const activation = saved.activation === 'confirmed' ? saved : undefined;
@@ -174,8 +206,11 @@ function restore(state: WizardState, saved: SavedSetup): WizardState {
 		activationAnsweredAt: activation?.activationAnsweredAt,
 		policyCheck: saved.policyCheck && policyCheckFits(saved.policyCheck, settings.access) ? saved.policyCheck : undefined,
 		changes: saved.changes,
+		// Records from before setup ids keep the one this run drew.
+		setupId: saved.setupId ?? state.setupId,
+		verification: saved.verification,
 	};
-	if (saved.finished) return {...common, step: activation ? stepAfterActivation : 'activation'};
+	if (saved.finished) return {...common, step: 'check-live'};
 	const step = resumeInsteadOf[saved.step] ?? saved.step;
 	return {...common, activation: saved.activation, activationAnsweredAt: saved.activationAnsweredAt, step};
 }
@@ -237,22 +272,60 @@ export function transition(state: WizardState, event: WizardEvent): WizardState 
 		case 'mfa-answered':
 			return moveTo(state, 'session', {settings: {...state.settings, requireMfa: event.requireMfa}});
 		case 'session-chosen':
-			return moveTo(state, 'review', {settings: {...state.settings, maxSessionSeconds: event.seconds}});
+			return moveTo(state, 'inspect-role', {settings: {...state.settings, maxSessionSeconds: event.seconds}});
+		case 'role-inspected':
+			return afterInspection(state, event.inspection, event.missingPrincipals);
+		case 'finished-chosen':
+			return moveTo(state, finishedNext[event.choice]);
 		case 'review-answered':
 			return event.create ? moveTo(state, 'create') : moveTo(state, 'stopped', {resumeStep: 'review'});
 		case 'changed':
 			return {...state, changes: [...state.changes, event.change]};
 		case 'created':
 			return moveTo(state, 'verify');
-		case 'role-taken':
-			return moveTo(state, 'role-name', {
-				notice: `A role named ${event.roleName} already exists and was not created by billing-setup, so it is left untouched. Choose another name.`,
-			});
+		case 'live-changed':
+			return afterInspection(
+				{...state, step: 'inspect-role'},
+				event.inspection,
+				[],
+				'The role changed in IAM since it was read: review what would change now.',
+			);
+		case 'trust-rejected':
+			return moveTo(state, 'trust', {notice: `IAM rejected who may switch: ${event.reason} Choose again.`});
 		case 'verified':
 			return moveTo(state, 'done', {verification: event.verification});
+		case 'removed':
+			return moveTo(state, 'removed');
 		case 'failed':
 			return moveTo(state, 'failed', {problem: event.problem});
 	}
+}
+
+const finishedNext: Record<FinishedChoice, Step> = {'hand-off': 'done', change: 'role-name', repair: 'review', remove: 'remove'};
+
+/** Where a read of the live role leads: the review, the finished-setup menu, or back to a question that must change. */
+function afterInspection(state: WizardState, inspection: RoleInspection, missingPrincipals: string[], notice?: string): WizardState {
+	const name = state.settings.roleName;
+	if (state.step === 'check-live') return moveTo(state, 'finished', {inspection});
+	if (inspection.ownership === 'foreign') {
+		return moveTo(state, 'role-name', {
+			inspection,
+			notice: `A role named ${name} already exists and was not created by billing-setup, so it is left untouched. Choose another name.`,
+		});
+	}
+	if (inspection.ownership === 'elsewhere' && !inspection.billingShaped) {
+		const beyond = inspection.differences.filter(difference => difference.widening).map(difference => difference.summary);
+		return moveTo(state, 'role-name', {
+			inspection,
+			notice: `A role named ${name} is tagged ManagedBy=billing-setup but was not set up from here, and it is not only a billing role (${beyond.join('; ')}). It is left untouched. Choose another name.`,
+		});
+	}
+	const blocked = inspection.differences.find(difference => difference.blocked);
+	if (blocked) return moveTo(state, 'role-name', {inspection, notice: `The role ${name} exists, and billing-setup cannot ${blocked.summary}. ${blocked.blocked}`});
+	if (missingPrincipals.length > 0) {
+		return moveTo(state, 'trust', {inspection, notice: `IAM has no ${missingPrincipals.join(', ')}: choose who may switch again.`});
+	}
+	return moveTo(state, 'review', {inspection, notice});
 }
 
 function policyCheckFits(check: PolicyCheck, access: AccessLevel): boolean {
@@ -289,6 +362,8 @@ export function defaultAnswer(state: WizardState, now: string): WizardEvent {
 			return {type: 'mfa-answered', requireMfa: settings.requireMfa};
 		case 'session':
 			return {type: 'session-chosen', seconds: settings.maxSessionSeconds};
+		case 'finished':
+			return {type: 'finished-chosen', choice: state.inspection && substantive(state.inspection.differences).length > 0 ? 'repair' : 'hand-off'};
 		case 'review':
 			return {type: 'review-answered', create: true};
 		default:
@@ -301,16 +376,19 @@ export function toSaved(state: WizardState, now: string): SavedSetup | undefined
 	// Until the resume question is answered, the record on disk is the one being offered: keep it as it is.
 	if (!state.identity || state.step === 'resume') return undefined;
 	const finished = state.step === 'done';
+	const removed = state.step === 'removed';
 	return {
+		setupId: state.setupId,
 		accountId: state.identity.accountId,
 		callerArn: state.identity.arn,
-		step: finished ? 'verify' : state.resumeStep,
+		step: finished ? 'verify' : removed ? 'identity' : state.resumeStep,
 		finished,
 		...(state.activation && {activation: state.activation, activationAnsweredAt: state.activationAnsweredAt}),
 		settings: state.settings,
 		...(state.policyCheck && {policyCheck: state.policyCheck}),
 		changes: state.changes,
-		...(state.verification && {verification: state.verification}),
+		...(state.verification && !removed && {verification: state.verification}),
+		...(removed && {removedAt: now}),
 		startedAt: state.saved?.startedAt ?? state.startedAt,
 		updatedAt: now,
 	};

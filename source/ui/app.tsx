@@ -6,7 +6,7 @@ import {isFinalStep, sectionOf, sections, type WizardEvent, type WizardState} fr
 import {Answered, Header, ProblemBox, Warning} from './components/chrome.js';
 import {ActivationScreen, IdentityDetails, ResumeScreen} from './screens/start.js';
 import {AccessScreen, CostExplorerScreen, MfaScreen, PrincipalsScreen, RoleNameScreen, SessionScreen, TrustScreen} from './screens/settings.js';
-import {DoneScreen, ReviewScreen, Working} from './screens/finish.js';
+import {DoneScreen, FinishedScreen, ReviewScreen, Working} from './screens/finish.js';
 import {savedMessage} from '../present.js';
 import {theme} from './theme.js';
 import {trail} from './trail.js';
@@ -20,9 +20,15 @@ function CurrentStep({state, send}: {state: WizardState; send: (event: WizardEve
 		case 'identity':
 		case 'inspect-policy':
 		case 'list-principals':
+		case 'check-live':
+		case 'inspect-role':
 		case 'create':
 		case 'verify':
-			return <Working label={workingLabel[step]} />;
+		case 'remove':
+			// Keyed by step: each wait counts its own seconds.
+			return <Working key={step} label={workingLabel[step]} />;
+		case 'finished':
+			return state.inspection ? <FinishedScreen inspection={state.inspection} onAnswer={send} /> : null;
 		case 'resume':
 			return state.saved ? <ResumeScreen saved={state.saved} onAnswer={send} /> : null;
 		case 'activation':
@@ -42,9 +48,11 @@ function CurrentStep({state, send}: {state: WizardState; send: (event: WizardEve
 		case 'session':
 			return <SessionScreen settings={settings} onAnswer={send} />;
 		case 'review':
-			return <ReviewScreen plan={planFor(state)} onAnswer={send} />;
+			return <ReviewScreen plan={planFor(state)} inspection={state.inspection} onAnswer={send} />;
 		case 'done':
 			return <DoneScreen plan={planFor(state)} verification={state.verification} />;
+		case 'removed':
+			return <Text color={theme.success}>✔ Removed what this setup created.</Text>;
 		case 'stopped':
 			return <Text>Stopped. {savedMessage}</Text>;
 		case 'failed':

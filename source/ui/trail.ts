@@ -6,7 +6,8 @@ import type {Step, WizardState} from '../engine/wizard.js';
 /** The order steps are met in; a step before the current one has been answered. */
 const order: Step[] = [
 	'identity', 'resume', 'activation', 'role-name', 'access', 'inspect-policy', 'cost-explorer',
-	'trust', 'list-principals', 'trust-principals', 'mfa', 'session', 'review', 'create', 'verify', 'done',
+	'trust', 'list-principals', 'trust-principals', 'mfa', 'session', 'check-live', 'finished', 'inspect-role', 'review',
+	'create', 'verify', 'remove', 'done', 'removed',
 ];
 
 export function hours(seconds: number): string {
@@ -45,7 +46,7 @@ export function trail(state: WizardState): string[] {
 	}
 	if (answered('mfa')) lines.push(`MFA required: ${settings.requireMfa ? 'yes' : 'no'}`);
 	if (answered('session')) lines.push(`Max session: ${hours(settings.maxSessionSeconds)}`);
-	if (answered('review')) lines.push('Reviewed the policies');
+	if (answered('review')) lines.push('Reviewed the changes');
 	if (answered('create')) lines.push(`Role in place (${state.changes.length === 0 ? 'nothing to write' : `${state.changes.length} write(s) recorded`})`);
 	return lines;
 }

@@ -1,5 +1,5 @@
 /** The built CLI against a real moto server: headless runs, dry-run, status, reset, undo, and every usage error. */
-import {CreateRoleCommand, GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand} from '@aws-sdk/client-iam';
+import {CreateRoleCommand, CreateUserCommand, GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand} from '@aws-sdk/client-iam';
 import {mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
@@ -93,6 +93,7 @@ describe('headless setup', () => {
 
 	test('trusted principals and MFA go into the trust policy; the switch check is skipped with a reason', async () => {
 		const arn = `arn:aws:iam::${account}:user/alice`;
+		await iam.send(new CreateUserCommand({UserName: 'alice'}));
 		const {code, stdout} = await cli(['--yes', '--json', '--trust', arn, '--require-mfa']);
 		expect(code).toBe(0);
 		expect(JSON.parse(stdout).verification.assumeSkipped).toMatch(/requires MFA/);
@@ -258,7 +259,8 @@ describe('status, reset and undo', () => {
 		const {code, stderr, stdout} = await cli(['undo', '--yes', '--json'], home);
 		expect(code).toBe(0);
 		expect(stderr).toContain('detach arn:aws:iam::aws:policy/job-function/Billing');
-		expect(JSON.parse(stdout)).toEqual({account, roleName: 'Mine', roleArn: `arn:aws:iam::${account}:role/Mine`, removed: true});
+		expect(JSON.parse(stdout)).toMatchObject({ok: true, account, roles: [`arn:aws:iam::${account}:role/Mine`], removed: true});
+		expect(JSON.parse(stdout).writes.map((write: {action: string}) => write.action)).toEqual(['iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:DeleteRole']);
 		await expect(iam.send(new GetRoleCommand({RoleName: 'Mine'}))).rejects.toMatchObject({name: expect.stringMatching(/NoSuchEntity/)});
 		expect((await iam.send(new GetRoleCommand({RoleName: 'Other'}))).Role).toBeDefined();
 		const record = readProgress(home).setups[account];
@@ -269,11 +271,12 @@ describe('status, reset and undo', () => {
 		expect(again.stderr).toContain('nothing to undo');
 	});
 
-	test('undo refuses a role without our tag, exit 1', async () => {
+	test('undo refuses a role this record did not create, exit 1, JSON too', async () => {
 		await iam.send(new CreateRoleCommand({RoleName: 'Foreign', AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[]}'}));
-		const {code, stderr} = await cli(['undo', '--yes', '--role-name', 'Foreign']);
+		const {code, stderr, stdout} = await cli(['undo', '--yes', '--json', '--role-name', 'Foreign']);
 		expect(code).toBe(1);
-		expect(stderr).toContain('was not created by billing-setup, so undo leaves it alone');
+		expect(stderr).toContain('billing-setup did not create a role named Foreign from this machine, so undo leaves it alone');
+		expect(JSON.parse(stdout)).toMatchObject({ok: false, removed: false, error: {title: expect.stringContaining('did not create a role named Foreign')}});
 		expect((await iam.send(new GetRoleCommand({RoleName: 'Foreign'}))).Role).toBeDefined();
 		noStackTrace(stderr);
 	});
@@ -368,11 +371,11 @@ describe('usage and environment errors', () => {
 describe('AccessDenied names the action and the identity', () => {
 	const everything = [
 		'iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:CreateRole', 'iam:TagRole', 'iam:AttachRolePolicy', 'iam:PutRolePolicy',
-		'iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies', 'sts:AssumeRole',
+		'iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies', 'iam:GetRolePolicy', 'sts:AssumeRole',
 	];
 
 	// Every IAM call a fresh setup makes; sts:AssumeRole is the case below.
-	test.each(['iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:CreateRole', 'iam:AttachRolePolicy', 'iam:PutRolePolicy', 'iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies'])(
+	test.each(['iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:CreateRole', 'iam:AttachRolePolicy', 'iam:PutRolePolicy', 'iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies', 'iam:GetRolePolicy'])(
 		'without %s',
 		async denied => {
 			await moto.setNoAuthActionCount(3);

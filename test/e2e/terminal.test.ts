@@ -170,7 +170,7 @@ describe('the wizard in a real terminal', () => {
 			const first = await wizard({env: proxy.env});
 			await enterThrough(first, screens);
 			await proxy.waitForHeld('AttachRolePolicy');
-			await first.waitFor('Creating the role…');
+			await first.waitFor('Writing the changes to IAM…');
 			await first.press('C-c');
 			expect(await first.waitForExit(5000)).toBe(130);
 			expect(proxy.calls.map(call => call.action)).not.toContain('PutRolePolicy');
@@ -178,6 +178,9 @@ describe('the wizard in a real terminal', () => {
 
 			const second = await wizard({env: proxy.env});
 			await second.waitFor(resumeOffer);
+			await second.press('Enter');
+			// Resumed work is read from IAM again and reviewed before anything more is written.
+			await second.waitFor('Make these changes now?');
 			await second.press('Enter');
 			await expectReady(second);
 			await expectBillingRole('BillingAccess');

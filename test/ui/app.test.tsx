@@ -6,7 +6,9 @@ import {defaultSettings} from '../../source/core/settings.js';
 import {WizardSession, type AwsOperations, type ProgressStore} from '../../source/engine/session.js';
 import {initialState, type SavedSetup} from '../../source/engine/wizard.js';
 import {App} from '../../source/ui/app.js';
+import {convergeRole, inspectRole} from '../../source/reconcile/role-resources.js';
 import {keys, renderScreen} from '../support/ink.js';
+import {memoryIam} from '../support/memory-iam.js';
 
 const alice = classifyCaller('arn:aws:iam::123456789012:user/alice', '123456789012');
 
@@ -23,27 +25,31 @@ function memoryStore(initial: SavedSetup[] = []): ProgressStore & {saves: SavedS
 	};
 }
 
-/** Answers like an empty AWS account would; the real ones are exercised against moto in test/e2e. */
+/**
+ * An empty AWS account: the real reconcilers over an in-memory IAM; STS's AssumeRole answers at once.
+ * The SDK-backed ones are exercised against moto in test/e2e.
+ */
 function fakeAws(identity: Identity = alice, overrides: Partial<AwsOperations> = {}): AwsOperations {
+	const iam = memoryIam();
 	return {
 		whoAmI: async () => identity,
 		checkPolicy: async policyArn => ({policyArn, grantsDescribeReport: false}),
 		listPrincipals: async () => [],
-		async converge(plan, {record}) {
-			record('iam:CreateRole', plan.roleArn);
-			return 'converged';
-		},
-		verify: async (plan, {assumeSkipped}) => ({
-			roleArn: plan.roleArn, managedPolicies: [plan.managedPolicyArn], inlinePolicies: [], at: 'now',
+		inspect: async (plan, record) => ({inspection: (await inspectRole(iam, plan, record)).inspection, missingPrincipals: []}),
+		converge: (plan, record, options) => convergeRole(iam, plan, record, options),
+		verify: async (plan, _record, {assumeSkipped}) => ({
+			roleArn: plan.roleArn,
+			at: 'now',
 			...(assumeSkipped ? {assumeSkipped} : {assumedAs: `${plan.roleArn}/session`}),
 		}),
+		remove: async () => {},
 		describeError: (error, who) => describeAwsError(error, {identity: who}),
 		...overrides,
 	};
 }
 
 async function start(aws: AwsOperations, store = memoryStore()) {
-	const session = new WizardSession(initialState({}, new Date().toISOString()), {aws, store});
+	const session = new WizardSession(initialState({}, new Date().toISOString(), {setupId: 'setup-1'}), {aws, store});
 	const onInterrupt = vi.fn();
 	const screen = await renderScreen(<App session={session} onInterrupt={onInterrupt} />);
 	return {session, store, screen, onInterrupt};
@@ -73,7 +79,7 @@ describe('the wizard', () => {
 		expect(frame).toContain('✔ Max session: 1 h');
 		// Progress was saved after every step, and the last record is the finished setup.
 		expect(store.saves.length).toBeGreaterThanOrEqual(prompts.length + 2);
-		expect(store.saves.at(-1)).toMatchObject({finished: true, changes: [{action: 'iam:CreateRole'}]});
+		expect(store.saves.at(-1)).toMatchObject({finished: true, changes: [{action: 'iam:CreateRole'}, {action: 'iam:AttachRolePolicy'}, {action: 'iam:PutRolePolicy'}]});
 	});
 
 	test('the header says where you are and in which account', async () => {
@@ -93,7 +99,7 @@ describe('the wizard', () => {
 
 	test('unfinished progress for this account is offered for resume first', async () => {
 		const saved: SavedSetup = {
-			accountId: '123456789012', callerArn: alice.arn, step: 'mfa', finished: false, activation: 'confirmed',
+			setupId: 'setup-1', accountId: '123456789012', callerArn: alice.arn, step: 'mfa', finished: false, activation: 'confirmed',
 			settings: {...defaultSettings, roleName: 'Finance'}, changes: [], startedAt: 'then', updatedAt: 'then',
 		};
 		const {screen} = await start(fakeAws(), memoryStore([saved]));

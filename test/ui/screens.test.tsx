@@ -1,5 +1,6 @@
 import {describe, expect, test, vi} from 'vitest';
 import {buildPlan} from '../../source/core/plan.js';
+import type {RoleInspection} from '../../source/reconcile/role-resources.js';
 import {classifyCaller} from '../../source/core/principal.js';
 import {defaultSettings} from '../../source/core/settings.js';
 import type {SavedSetup, WizardEvent} from '../../source/engine/wizard.js';
@@ -43,7 +44,7 @@ describe('root activation', () => {
 
 describe('resume offer', () => {
 	const saved: SavedSetup = {
-		accountId: '123456789012', callerArn: identity.arn, step: 'review', finished: false,
+		setupId: 'setup-1', accountId: '123456789012', callerArn: identity.arn, step: 'review', finished: false,
 		settings: {...defaultSettings, roleName: 'Finance'},
 		changes: [{action: 'iam:CreateRole', target: 'r', at: 'then'}], startedAt: 'then', updatedAt: '2026-11-23T10:00:00.000Z',
 	};
@@ -162,11 +163,15 @@ describe('choices open on the current setting', () => {
 });
 
 describe('review', () => {
-	test('shows the exact policies and CLI commands before any write; Enter creates', async () => {
+	const plan = buildPlan('123456789012', 'aws', defaultSettings, {setupId: 'setup-1'});
+	const absent: RoleInspection = {ownership: 'absent', billingShaped: true, differences: [{resource: 'role', kind: 'add', summary: 'create the role BillingAccess', widening: false, foreign: false}]};
+
+	test('shows the exact policies and CLI commands on d, before any write; Enter creates', async () => {
 		const {events, onAnswer, answered} = answers();
-		const plan = buildPlan('123456789012', 'aws', defaultSettings);
-		const screen = await renderScreen(<ReviewScreen plan={plan} onAnswer={onAnswer} />);
-		const frame = screen.lastFrame()!;
+		const screen = await renderScreen(<ReviewScreen plan={plan} inspection={absent} onAnswer={onAnswer} />);
+		expect(screen.frame()).toContain('In IAM now: the role does not exist yet: it will be created.');
+		expect(screen.frame()).not.toContain('aws iam attach-role-policy');
+		const frame = await screen.press('d');
 		expect(frame).toContain('"AWS": "arn:aws:iam::123456789012:root"');
 		expect(frame).toContain('arn:aws:iam::aws:policy/job-function/Billing');
 		expect(frame).toContain('"ce:Describe*"');
@@ -174,5 +179,23 @@ describe('review', () => {
 		expect(frame).toContain('Nothing has been written to AWS yet');
 		await screen.press(keys.enter, answered);
 		expect(events).toEqual([{type: 'review-answered', create: true}]);
+	});
+
+	test('a drifted role shows each change in words, grants beyond the plan marked, and asks to make them', async () => {
+		const drifted: RoleInspection = {
+			ownership: 'ours',
+			billingShaped: false,
+			differences: [
+				{resource: 'managed-policies', kind: 'remove', summary: 'detach AdministratorAccess (attached outside billing-setup)', widening: true, foreign: true},
+				{resource: 'role', kind: 'change', summary: 'tag it as this setup\'s (BillingSetupId=x)', widening: false, foreign: false, adoption: true},
+			],
+		};
+		const screen = await renderScreen(<ReviewScreen plan={plan} inspection={drifted} onAnswer={() => {}} />);
+		const frame = screen.frame();
+		expect(frame).toContain('the role exists and was created by this setup.');
+		expect(frame).toContain('- detach AdministratorAccess (attached outside billing-setup) [beyond the plan]');
+		// The ownership tag alone is never shown as a change.
+		expect(frame).not.toContain('BillingSetupId=x');
+		expect(frame).toContain('Make these changes now?');
 	});
 });

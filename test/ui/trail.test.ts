@@ -7,7 +7,7 @@ const now = '2026-11-23T10:00:00.000Z';
 const identity = classifyCaller('arn:aws:iam::123456789012:user/alice', '123456789012');
 
 test('each answer shows in the trail on the very next question', () => {
-	let state: WizardState = transition(initialState({}, now), {type: 'identity-loaded', identity});
+	let state: WizardState = transition(initialState({}, now, {setupId: 'setup-1'}), {type: 'identity-loaded', identity});
 	const expected: Record<string, string> = {
 		activation: 'Root activation: not confirmed yet',
 		'role-name': 'Role name: BillingAccess',
@@ -25,5 +25,5 @@ test('each answer shows in the trail on the very next question', () => {
 		}
 		expect(trail(state).at(-1)).toContain(line);
 	}
-	expect(state.step).toBe('review');
+	expect(state.step).toBe('inspect-role');
 });

@@ -15,7 +15,7 @@ describe('parseCommand', () => {
 	test('no arguments is the interactive wizard with defaults', () => {
 		expect(parseCommand([])).toEqual({
 			kind: 'setup',
-			options: {json: false, yes: false, presets: {}, dryRun: false, verifyTimeoutSeconds: 120},
+			options: {json: false, yes: false, presets: {}, dryRun: false, verifyTimeoutSeconds: 120, adopt: false},
 		});
 	});
 
@@ -24,6 +24,7 @@ describe('parseCommand', () => {
 			'setup', '--yes', '--json', '--role-name', 'Finance', '--access', 'read-only', '--no-cost-explorer',
 			'--trust', 'arn:aws:iam::123456789012:user/a, arn:aws:iam::123456789012:role/B', '--require-mfa',
 			'--max-session', '7200', '--profile', 'admin', '--region', 'eu-west-1', '--verify-timeout', '30',
+			'--path', '/team/finance/', '--permissions-boundary', 'arn:aws:iam::123456789012:policy/Boundary', '--adopt',
 		]);
 		expect(command).toEqual({
 			kind: 'setup',
@@ -34,6 +35,7 @@ describe('parseCommand', () => {
 				yes: true,
 				dryRun: false,
 				verifyTimeoutSeconds: 30,
+				adopt: true,
 				presets: {
 					roleName: 'Finance',
 					access: 'read-only',
@@ -41,9 +43,29 @@ describe('parseCommand', () => {
 					trust: {kind: 'principals', arns: ['arn:aws:iam::123456789012:user/a', 'arn:aws:iam::123456789012:role/B']},
 					requireMfa: true,
 					maxSessionSeconds: 7200,
+					path: '/team/finance/',
+					permissionsBoundary: 'arn:aws:iam::123456789012:policy/Boundary',
 				},
 			},
 		});
+	});
+
+	test.each([
+		[['--path', 'team'], '--path: “team” is not an IAM path'],
+		[['--path', '/a//b/'], '--path: “/a//b/” is not an IAM path'],
+		[['--permissions-boundary', 'arn:aws:iam::123456789012:role/X'], '--permissions-boundary: “arn:aws:iam::123456789012:role/X” is not an IAM policy ARN'],
+		[['--trust', 'arn:aws:sts::123456789012:user/alice'], 'is not an IAM principal ARN'],
+		[['--trust', 'arn:aws:iam::123456789012:user//alice'], 'is not an IAM principal ARN'],
+		[['--trust', 'arn:aws:sts::123456789012:role/Admin'], 'is not an IAM principal ARN'],
+		[['undo', '--adopt'], '--adopt does not apply to “undo”'],
+	])('%j is refused: %s', (args, message) => {
+		expect(() => parseCommand(args)).toThrow(message);
+	});
+
+	test('trust accepts users and roles under paths, and assumed-role sessions', () => {
+		for (const arn of ['arn:aws:iam::123456789012:user/ops/alice', 'arn:aws:iam::123456789012:role/team/Admin', 'arn:aws:sts::123456789012:assumed-role/Admin/alice']) {
+			expect(parseCommand(['--trust', arn])).toMatchObject({options: {presets: {trust: {arns: [arn]}}}});
+		}
 	});
 
 	test('help and version win over everything else', () => {
@@ -55,7 +77,9 @@ describe('parseCommand', () => {
 		expect(parseCommand(['status', '--json'])).toMatchObject({kind: 'status', options: {json: true}});
 		expect(parseCommand(['reset', '--all', '-y'])).toMatchObject({kind: 'reset', options: {all: true, yes: true}});
 		expect(parseCommand(['reset', '--account', '123456789012'])).toMatchObject({kind: 'reset', options: {account: '123456789012'}});
-		expect(parseCommand(['undo', '--role-name', 'X', '--yes'])).toMatchObject({kind: 'undo', options: {roleName: 'X', yes: true}});
+		expect(parseCommand(['undo', '--role-name', 'X', '--yes'])).toMatchObject({kind: 'undo', options: {roleName: 'X', yes: true, force: false}});
+		expect(parseCommand(['undo', '--force'])).toMatchObject({kind: 'undo', options: {force: true}});
+		expect(parseCommand(['status', '--offline'])).toMatchObject({kind: 'status', options: {offline: true}});
 		expect(parseCommand(['--dry-run', '--account', '123456789012'])).toMatchObject({kind: 'setup', options: {dryRun: true, account: '123456789012'}});
 	});
 });

@@ -1,9 +1,14 @@
 import {execFileSync} from 'node:child_process';
 import {describe, expect, test} from 'vitest';
-import {accountSettingsUrl, buildPlan, policyAllows, switchRoleUrl, trustPolicy} from '../../source/core/plan.js';
-import {defaultSettings, managedPolicyArn} from '../../source/core/settings.js';
+import {accountSettingsUrl, buildPlan as buildPlanWith, costExplorerPolicyName, policyAllows, roleLocation, switchRoleUrl, trustPolicy} from '../../source/core/plan.js';
+import {defaultSettings, managedPolicyArn, type RoleSettings} from '../../source/core/settings.js';
+import type {Partition} from '../../source/core/principal.js';
+import {cliCommands} from '../../source/reconcile/role-resources.js';
 
 const account = '123456789012';
+const setupId = '0b5c2a4e-7d1f-4e8a-9c3b-2f6d8e1a5b7c';
+const buildPlan = (accountId: string, partition: Partition, settings: RoleSettings, sourceProfile?: string) =>
+	buildPlanWith(accountId, partition, settings, {setupId, ...(sourceProfile && {sourceProfile})});
 
 describe('trustPolicy', () => {
 	test('by default trusts this account, which defers to each identity’s own permissions', () => {
@@ -53,17 +58,28 @@ describe('buildPlan', () => {
 		const plan = buildPlan(account, 'aws', defaultSettings);
 		expect(plan.roleArn).toBe('arn:aws:iam::123456789012:role/BillingAccess');
 		expect(plan.managedPolicyArn).toBe('arn:aws:iam::aws:policy/job-function/Billing');
-		expect(plan.costExplorerPolicy?.Statement[0]).toMatchObject({Action: ['ce:Describe*', 'ce:Get*', 'ce:List*']});
-		expect(plan.cliCommands).toHaveLength(3);
-		expect(plan.cliCommands[0]).toContain("--role-name 'BillingAccess'");
+		expect(plan.inlinePolicies[costExplorerPolicyName]?.Statement[0]).toMatchObject({Action: ['ce:Describe*', 'ce:Get*', 'ce:List*']});
+		expect(plan.tags).toEqual([{Key: 'ManagedBy', Value: 'billing-setup'}, {Key: 'BillingSetupId', Value: setupId}]);
+		expect(cliCommands(plan)).toHaveLength(3);
+		expect(cliCommands(plan)[0]).toContain("--role-name 'BillingAccess'");
 		expect(plan.profileBlock).toContain('role_arn = arn:aws:iam::123456789012:role/BillingAccess');
 	});
 
 	test('read-only without the add-on: AWSBillingReadOnlyAccess and no inline policy', () => {
 		const plan = buildPlan(account, 'aws-cn', {...defaultSettings, access: 'read-only', costExplorer: false});
 		expect(plan.managedPolicyArn).toBe('arn:aws-cn:iam::aws:policy/AWSBillingReadOnlyAccess');
-		expect(plan.costExplorerPolicy).toBeUndefined();
-		expect(plan.cliCommands).toHaveLength(2);
+		expect(plan.inlinePolicies).toEqual({});
+		expect(cliCommands(plan)).toHaveLength(2);
+	});
+
+	test('a role under a path has the path in its ARN, its switch-role URL and its profile', () => {
+		const plan = buildPlan(account, 'aws', {...defaultSettings, path: '/team/finance/'});
+		expect(plan.roleArn).toBe('arn:aws:iam::123456789012:role/team/finance/BillingAccess');
+		expect(new URL(plan.switchRoleUrl).searchParams.get('roleName')).toBe('team/finance/BillingAccess');
+		expect(plan.profileBlock).toContain('role_arn = arn:aws:iam::123456789012:role/team/finance/BillingAccess');
+		expect(roleLocation(plan.roleArn)).toEqual({path: '/team/finance/', roleName: 'BillingAccess'});
+		expect(roleLocation('arn:aws:iam::123456789012:role/Plain')).toEqual({path: '/', roleName: 'Plain'});
+		expect(cliCommands(plan)[0]).toContain("--path '/team/finance/'");
 	});
 
 	test('the profile block switches from the profile this run used, and names the MFA device when required', () => {
@@ -76,7 +92,7 @@ describe('buildPlan', () => {
 
 	test('CLI commands quote names so a shell cannot split them', () => {
 		const plan = buildPlan(account, 'aws', {...defaultSettings, roleName: "a'b"});
-		expect(plan.cliCommands[1]).toContain(`--role-name 'a'\\''b'`);
+		expect(cliCommands(plan)[1]).toContain(`--role-name 'a'\\''b'`);
 	});
 });
 
@@ -111,16 +127,18 @@ describe('the AWS CLI commands', () => {
 
 	test('paste into a shell as one command each, with the policies intact', () => {
 		const plan = buildPlan(account, 'aws', {...defaultSettings, roleName: "Bill'ing"});
-		const [create, attach, put] = plan.cliCommands.map(argumentsBashPasses);
+		const [create, attach, put] = cliCommands({...plan, permissionsBoundary: 'arn:aws:iam::123456789012:policy/Boundary'}).map(argumentsBashPasses);
 		expect(create!.slice(0, 4)).toEqual(['iam', 'create-role', '--role-name', "Bill'ing"]);
 		expect(JSON.parse(create![create!.indexOf('--assume-role-policy-document') + 1]!)).toEqual(plan.trustPolicy);
 		expect(create).toContain('Key=ManagedBy,Value=billing-setup');
+		expect(create).toContain(`Key=BillingSetupId,Value=${setupId}`);
+		expect(create![create!.indexOf('--permissions-boundary') + 1]).toBe('arn:aws:iam::123456789012:policy/Boundary');
 		expect(attach).toEqual(['iam', 'attach-role-policy', '--role-name', "Bill'ing", '--policy-arn', plan.managedPolicyArn]);
-		expect(JSON.parse(put![put!.indexOf('--policy-document') + 1]!)).toEqual(plan.costExplorerPolicy);
+		expect(JSON.parse(put![put!.indexOf('--policy-document') + 1]!)).toEqual(plan.inlinePolicies[costExplorerPolicyName]);
 	});
 
 	test('no line is wider than 80 columns for a default role', () => {
-		const lines = buildPlan(account, 'aws', defaultSettings).cliCommands.flatMap(command => command.split('\n'));
+		const lines = cliCommands(buildPlan(account, 'aws', defaultSettings)).flatMap(command => command.split('\n'));
 		expect(Math.max(...lines.map(line => line.length))).toBeLessThanOrEqual(80);
 	});
 });

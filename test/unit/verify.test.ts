@@ -5,23 +5,28 @@ import {verifyRole} from '../../source/aws/verify.js';
 import {buildPlan} from '../../source/core/plan.js';
 import {ProblemError} from '../../source/core/problem.js';
 import {defaultSettings} from '../../source/core/settings.js';
+import {convergeRole, inspectRole} from '../../source/reconcile/role-resources.js';
+import {memoryIam, type MemoryIam} from '../support/memory-iam.js';
 
-const plan = buildPlan('123456789012', 'aws', defaultSettings);
+const plan = buildPlan('123456789012', 'aws', defaultSettings, {setupId: 'setup-1'});
+const record = {setupId: 'setup-1', changes: []};
+
+/** IAM with the role exactly as planned. */
+async function iamWithRole(): Promise<MemoryIam> {
+	const iam = memoryIam();
+	const {inspection} = await inspectRole(iam, plan, record);
+	await convergeRole(iam, plan, record, {reviewed: inspection.differences, adopt: false, write: () => {}});
+	return iam;
+}
 const denied = () => Object.assign(new Error('not authorized to perform: sts:AssumeRole'), {name: 'AccessDenied'});
 
-/** IAM answers for a correctly set-up role; STS answers from the script, one entry per AssumeRole. */
+/** STS answers from the script, one entry per AssumeRole. */
 function clients(assumeAnswers: Array<'denied' | 'ok' | Error>): Clients & {assumeCalls: number} {
 	const state = {assumeCalls: 0};
-	const iamAnswers: Record<string, unknown> = {
-		GetRoleCommand: {Role: {Arn: plan.roleArn, Tags: [{Key: 'ManagedBy', Value: 'billing-setup'}]}},
-		ListAttachedRolePoliciesCommand: {AttachedPolicies: [{PolicyArn: plan.managedPolicyArn}]},
-		ListRolePoliciesCommand: {PolicyNames: ['BillingSetupCostExplorerRead']},
-	};
 	return {
 		get assumeCalls() {
 			return state.assumeCalls;
 		},
-		iam: {send: async (command: object) => iamAnswers[command.constructor.name]},
 		sts: {
 			async send() {
 				const answer = assumeAnswers[Math.min(state.assumeCalls++, assumeAnswers.length - 1)];
@@ -44,7 +49,7 @@ describe('verifyRole', () => {
 	test('retries AccessDenied with growing waits until the new role can be assumed', async () => {
 		const time = fakeTime();
 		const fake = clients(['denied', 'denied', 'denied', 'ok']);
-		const verification = await verifyRole(fake, plan, {timeoutMs: 120_000, ...time});
+		const verification = await verifyRole(fake, await iamWithRole(), plan, record, {timeoutMs: 120_000, ...time});
 		expect(verification.assumedAs).toBe('arn:aws:sts::123456789012:assumed-role/BillingAccess/billing-setup-verify');
 		expect(time.waits).toEqual([1000, 2000, 4000]);
 	});
@@ -52,7 +57,7 @@ describe('verifyRole', () => {
 	test('gives up at the deadline and says what to grant', async () => {
 		const time = fakeTime();
 		const fake = clients(['denied']);
-		const failure = await verifyRole(fake, plan, {timeoutMs: 20_000, ...time}).catch((error: unknown) => error);
+		const failure = await verifyRole(fake, await iamWithRole(), plan, record, {timeoutMs: 20_000, ...time}).catch((error: unknown) => error);
 		expect(failure).toBeInstanceOf(ProblemError);
 		expect((failure as ProblemError).problem.next).toContain(`Allow sts:AssumeRole on ${plan.roleArn}`);
 		expect(time.now()).toBeLessThanOrEqual(20_000);
@@ -62,14 +67,24 @@ describe('verifyRole', () => {
 	test('other errors are not retried', async () => {
 		const time = fakeTime();
 		const boom = Object.assign(new Error('boom'), {name: 'InternalFailure'});
-		await expect(verifyRole(clients([boom]), plan, {timeoutMs: 120_000, ...time})).rejects.toBe(boom);
+		await expect(verifyRole(clients([boom]), await iamWithRole(), plan, record, {timeoutMs: 120_000, ...time})).rejects.toBe(boom);
 		expect(time.waits).toEqual([]);
 	});
 
 	test('skips the switch with the reason given, and never calls STS', async () => {
 		const fake = clients(['denied']);
-		const verification = await verifyRole(fake, plan, {timeoutMs: 1000, assumeSkipped: 'the root user cannot switch roles'});
-		expect(verification).toMatchObject({assumeSkipped: 'the root user cannot switch roles', managedPolicies: [plan.managedPolicyArn]});
+		const verification = await verifyRole(fake, await iamWithRole(), plan, record, {timeoutMs: 1000, assumeSkipped: 'the root user cannot switch roles'});
+		expect(verification).toMatchObject({assumeSkipped: 'the root user cannot switch roles', roleArn: plan.roleArn});
+		expect(fake.assumeCalls).toBe(0);
+	});
+
+	test('a role that grants more than the plan is never verified, and STS is not asked', async () => {
+		const iam = await iamWithRole();
+		await iam.attachPolicy(plan.roleName, 'arn:aws:iam::aws:policy/AdministratorAccess');
+		const fake = clients(['ok']);
+		const failure = await verifyRole(fake, iam, plan, record, {timeoutMs: 1000}).catch((error: unknown) => error);
+		expect((failure as ProblemError).problem.title).toBe(`The role ${plan.roleName} does not match the plan.`);
+		expect((failure as ProblemError).problem.why).toContain('detach AdministratorAccess (attached outside billing-setup)');
 		expect(fake.assumeCalls).toBe(0);
 	});
 });

@@ -10,8 +10,11 @@ import {
 	type WizardEvent,
 	type WizardState,
 } from '../../source/engine/wizard.js';
+import type {RoleInspection} from '../../source/reconcile/role-resources.js';
 
 const now = '2026-11-23T10:00:00.000Z';
+const setupId = 'setup-1';
+const absent: RoleInspection = {ownership: 'absent', billingShaped: true, differences: [{resource: 'role', kind: 'add', summary: 'create the role R', widening: false, foreign: false}]};
 const identity = classifyCaller('arn:aws:iam::123456789012:user/alice', '123456789012');
 
 function run(state: WizardState, ...events: WizardEvent[]): WizardState {
@@ -20,6 +23,7 @@ function run(state: WizardState, ...events: WizardEvent[]): WizardState {
 
 function saved(overrides: Partial<SavedSetup>): SavedSetup {
 	return {
+		setupId,
 		accountId: '123456789012',
 		callerArn: identity.arn,
 		step: 'mfa',
@@ -39,8 +43,9 @@ function answerDefaults(state: WizardState): WizardState {
 	let current = state;
 	const effects: Record<string, WizardEvent> = {
 		'inspect-policy': {type: 'policy-inspected', check: {policyArn: 'arn:aws:iam::aws:policy/job-function/Billing', grantsDescribeReport: false}},
+		'inspect-role': {type: 'role-inspected', inspection: absent, missingPrincipals: []},
 		create: {type: 'created'},
-		verify: {type: 'verified', verification: {roleArn: 'r', managedPolicies: [], inlinePolicies: [], at: now}},
+		verify: {type: 'verified', verification: {roleArn: 'r', at: now}},
 	};
 	for (let guard = 0; guard < 30 && !['done', 'failed', 'stopped'].includes(current.step); guard++) {
 		const event = effects[current.step] ?? defaultAnswer(current, now);
@@ -51,26 +56,26 @@ function answerDefaults(state: WizardState): WizardState {
 
 describe('the default path', () => {
 	test('Enter at every question walks from identity to a verified role', () => {
-		const state = answerDefaults(transition(initialState({}, now), {type: 'identity-loaded', identity}));
+		const state = answerDefaults(transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity}));
 		expect(state.step).toBe('done');
 		expect(state.settings).toEqual(defaultSettings);
 		expect(state.activation).toBe('not-yet');
 	});
 
 	test('Enter never claims the root activation was done', () => {
-		const state = transition(initialState({}, now), {type: 'identity-loaded', identity});
+		const state = transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity});
 		expect(defaultAnswer(state, now)).toEqual({type: 'activation-answered', answer: 'not-yet', at: now});
 	});
 
 	test('flags preset the answers', () => {
 		const presets = {roleName: 'Finance', access: 'read-only' as const, costExplorer: false, maxSessionSeconds: 7200};
-		const state = answerDefaults(transition(initialState(presets, now), {type: 'identity-loaded', identity}));
+		const state = answerDefaults(transition(initialState(presets, now, {setupId}), {type: 'identity-loaded', identity}));
 		expect(state.settings).toMatchObject(presets);
 	});
 
 	test('trust ARNs from flags skip listing principals', () => {
 		const arns = ['arn:aws:iam::123456789012:user/bob'];
-		let state = run(initialState({trust: {kind: 'principals', arns}}, now), {type: 'identity-loaded', identity});
+		let state = run(initialState({trust: {kind: 'principals', arns}}, now, {setupId}), {type: 'identity-loaded', identity});
 		state = run(state, defaultAnswer(state, now));
 		state = run(state, {type: 'role-name-entered', roleName: 'R'}, {type: 'access-chosen', access: 'full'});
 		state = run(state, {type: 'policy-inspected', check: {policyArn: 'arn:aws:iam::aws:policy/job-function/Billing', grantsDescribeReport: false}});
@@ -81,7 +86,7 @@ describe('the default path', () => {
 });
 
 describe('transitions', () => {
-	const atActivation = transition(initialState({}, now), {type: 'identity-loaded', identity});
+	const atActivation = transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity});
 
 	test('stopping at root activation saves that step to come back to', () => {
 		const state = run(atActivation, {type: 'activation-answered', answer: 'stop', at: now});
@@ -106,10 +111,44 @@ describe('transitions', () => {
 		expect(listed).toMatchObject({step: 'trust-principals', principalChoices: ['arn:aws:iam::123456789012:user/a']});
 	});
 
+	const inspected = (inspection: Partial<RoleInspection>, missingPrincipals: string[] = []) =>
+		run({...atActivation, step: 'inspect-role'}, {type: 'role-inspected', inspection: {...absent, ...inspection}, missingPrincipals});
+	const extra = {resource: 'managed-policies', kind: 'remove', summary: 'detach AdministratorAccess (attached outside billing-setup)', widening: true, foreign: true} as const;
+
 	test('a foreign role of the same name sends the user back to the name with an explanation', () => {
-		const state = run({...atActivation, step: 'create'}, {type: 'role-taken', roleName: 'BillingAccess'});
+		const state = inspected({ownership: 'foreign', differences: []});
 		expect(state.step).toBe('role-name');
 		expect(state.notice).toMatch(/BillingAccess already exists and was not created by billing-setup/);
+	});
+
+	test('a role tagged by billing-setup elsewhere that is more than a billing role is never offered for adoption', () => {
+		const state = inspected({ownership: 'elsewhere', billingShaped: false, differences: [extra]});
+		expect(state.step).toBe('role-name');
+		expect(state.notice).toContain('was not set up from here');
+		expect(state.notice).toContain('detach AdministratorAccess');
+	});
+
+	test('a billing role made elsewhere, or our own with drift, goes to the review with the differences', () => {
+		expect(inspected({ownership: 'elsewhere', differences: [extra]}).step).toBe('review');
+		expect(inspected({ownership: 'ours', differences: [extra]})).toMatchObject({step: 'review', inspection: {differences: [extra]}});
+	});
+
+	test('a trusted principal IAM does not have sends the user back to the trust question, naming it', () => {
+		const state = inspected({}, ['arn:aws:iam::123456789012:user/nobody']);
+		expect(state.step).toBe('trust');
+		expect(state.notice).toContain('arn:aws:iam::123456789012:user/nobody');
+	});
+
+	test('IAM rejecting the trust policy returns to the trust question, not to a retry loop', () => {
+		const state = run({...atActivation, step: 'create'}, {type: 'trust-rejected', reason: 'Invalid principal in policy: "AWS":"arn:aws:iam::123456789012:user/nobody".'});
+		expect(state.step).toBe('trust');
+		expect(state.notice).toContain('user/nobody');
+	});
+
+	test('a role edited between review and write goes back to the review with the new differences', () => {
+		const state = run({...atActivation, step: 'create', inspection: absent}, {type: 'live-changed', inspection: {...absent, ownership: 'ours', differences: [extra]}});
+		expect(state).toMatchObject({step: 'review', inspection: {differences: [extra]}});
+		expect(state.notice).toContain('changed in IAM');
 	});
 
 	test('declining at review stops without writing, resumable at review', () => {
@@ -135,68 +174,81 @@ describe('transitions', () => {
 
 describe('resume', () => {
 	test('unfinished progress for this account is offered for resume', () => {
-		const state = transition(initialState({}, now), {type: 'identity-loaded', identity, saved: saved({})});
+		const state = transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity, saved: saved({})});
 		expect(state.step).toBe('resume');
 		expect(defaultAnswer(state, now)).toEqual({type: 'resume-answered', resume: true});
 	});
 
 	test('resuming restores answers, writes and the step; flags still win', () => {
 		const change = {action: 'iam:CreateRole', target: 'arn:aws:iam::123456789012:role/SavedRole', at: now};
-		let state = transition(initialState({maxSessionSeconds: 7200}, now), {type: 'identity-loaded', identity, saved: saved({changes: [change]})});
+		let state = transition(initialState({maxSessionSeconds: 7200}, now, {setupId}), {type: 'identity-loaded', identity, saved: saved({changes: [change]})});
 		state = transition(state, {type: 'resume-answered', resume: true});
 		expect(state).toMatchObject({step: 'mfa', activation: 'confirmed', changes: [change]});
 		expect(state.settings).toMatchObject({roleName: 'SavedRole', access: 'read-only', maxSessionSeconds: 7200});
 	});
 
-	test('a setup that failed while verifying resumes at create, which writes only what is missing', () => {
-		let state = transition(initialState({}, now), {type: 'identity-loaded', identity, saved: saved({step: 'verify'})});
+	test.each(['review', 'create', 'verify'] as const)('a setup stopped at %s resumes by reading IAM again before any write', step => {
+		let state = transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity, saved: saved({step})});
 		state = transition(state, {type: 'resume-answered', resume: true});
-		expect(state.step).toBe('create');
+		expect(state.step).toBe('inspect-role');
+	});
+
+	test('a resumed record keeps its own setup id', () => {
+		let state = transition(initialState({}, now, {setupId: 'new-run'}), {type: 'identity-loaded', identity, saved: saved({})});
+		state = transition(state, {type: 'resume-answered', resume: true});
+		expect(toSaved(state, now)?.setupId).toBe(setupId);
 	});
 
 	test('the saved record is left alone until the resume question is answered', () => {
-		const state = transition(initialState({}, now), {type: 'identity-loaded', identity, saved: saved({})});
+		const state = transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity, saved: saved({})});
 		expect(state.step).toBe('resume');
 		expect(toSaved(state, now)).toBeUndefined();
 	});
 
 	test.each(['identity', 'resume'] as const)('a record stopped at %s resumes at activation, never looping back', step => {
-		let state = transition(initialState({}, now), {type: 'identity-loaded', identity, saved: saved({step})});
+		let state = transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity, saved: saved({step})});
 		state = transition(state, {type: 'resume-answered', resume: true});
 		expect(state.step).toBe('activation');
 	});
 
 	test('an empty choice of principals is not an answer', () => {
-		const state = run({...transition(initialState({}, now), {type: 'identity-loaded', identity}), step: 'trust-principals'}, {type: 'principals-chosen', arns: []});
+		const state = run({...transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity}), step: 'trust-principals'}, {type: 'principals-chosen', arns: []});
 		expect(state.step).toBe('trust-principals');
 		expect(state.notice).toMatch(/at least one/);
 	});
 
 	test('starting over forgets the saved answers', () => {
-		let state = transition(initialState({}, now), {type: 'identity-loaded', identity, saved: saved({})});
+		let state = transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity, saved: saved({})});
 		state = transition(state, {type: 'resume-answered', resume: false});
 		expect(state.step).toBe('activation');
 		expect(state.settings).toEqual(defaultSettings);
 		expect(state.changes).toEqual([]);
 	});
 
-	test('a finished setup is walked again from its settings, skipping a confirmed root step', () => {
-		const state = transition(initialState({}, now), {type: 'identity-loaded', identity, saved: saved({finished: true, step: 'verify'})});
-		expect(state.step).toBe('role-name');
+	test('a finished setup opens on a live check of its role, then one menu', () => {
+		let state = transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity, saved: saved({finished: true, step: 'verify'})});
+		expect(state.step).toBe('check-live');
 		expect(state.settings.roleName).toBe('SavedRole');
+		const inPlace: RoleInspection = {ownership: 'ours', billingShaped: true, differences: []};
+		state = transition(state, {type: 'role-inspected', inspection: inPlace, missingPrincipals: []});
+		expect(state.step).toBe('finished');
+		// Enter (and --yes) repairs drift and otherwise just shows the hand-off again.
+		expect(defaultAnswer(state, now)).toEqual({type: 'finished-chosen', choice: 'hand-off'});
+		expect(defaultAnswer({...state, inspection: {...inPlace, differences: absent.differences}}, now)).toEqual({type: 'finished-chosen', choice: 'repair'});
+		expect(transition(state, {type: 'finished-chosen', choice: 'hand-off'}).step).toBe('done');
+		expect(transition(state, {type: 'finished-chosen', choice: 'change'}).step).toBe('role-name');
+		expect(transition(state, {type: 'finished-chosen', choice: 'repair'}).step).toBe('review');
+		expect(transition(state, {type: 'finished-chosen', choice: 'remove'}).step).toBe('remove');
 	});
 
-	test('a finished setup whose root step was not confirmed asks it again', () => {
-		const state = transition(initialState({}, now), {
-			type: 'identity-loaded',
-			identity,
-			saved: saved({finished: true, step: 'verify', activation: 'not-yet'}),
-		});
-		expect(state.step).toBe('activation');
+	test('removing from the menu records the removal, so the next run starts fresh', () => {
+		const state = run({...transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity}), step: 'remove'}, {type: 'removed'});
+		expect(state.step).toBe('removed');
+		expect(toSaved(state, now)).toMatchObject({finished: false, removedAt: now});
 	});
 
 	test('after undo, a new setup starts fresh', () => {
-		const state = transition(initialState({}, now), {type: 'identity-loaded', identity, saved: saved({removedAt: now})});
+		const state = transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity, saved: saved({removedAt: now})});
 		expect(state.step).toBe('activation');
 		expect(state.changes).toEqual([]);
 	});
@@ -204,15 +256,15 @@ describe('resume', () => {
 
 describe('toSaved', () => {
 	test('holds no credentials, only what the setup needs', () => {
-		const state = answerDefaults(transition(initialState({}, now), {type: 'identity-loaded', identity}));
+		const state = answerDefaults(transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity}));
 		const record = toSaved(state, now)!;
 		expect(Object.keys(record).sort()).toEqual(
-			['accountId', 'activation', 'activationAnsweredAt', 'callerArn', 'changes', 'finished', 'policyCheck', 'settings', 'startedAt', 'step', 'updatedAt', 'verification'].sort(),
+			['setupId', 'accountId', 'activation', 'activationAnsweredAt', 'callerArn', 'changes', 'finished', 'policyCheck', 'settings', 'startedAt', 'step', 'updatedAt', 'verification'].sort(),
 		);
 		expect(record.finished).toBe(true);
 	});
 
 	test('nothing is saved before the account is known', () => {
-		expect(toSaved(initialState({}, now), now)).toBeUndefined();
+		expect(toSaved(initialState({}, now, {setupId}), now)).toBeUndefined();
 	});
 });

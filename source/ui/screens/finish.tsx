@@ -1,44 +1,110 @@
 /** Review before any write, the wait while AWS works, and the result. */
-import {ConfirmInput, Spinner} from '@inkjs/ui';
-import {Box, Text} from 'ink';
+import {ConfirmInput, Select, Spinner} from '@inkjs/ui';
+import {Box, Text, useInput} from 'ink';
 import {useEffect, useState} from 'react';
 import type {Plan} from '../../core/plan.js';
-import type {Verification, WizardEvent} from '../../engine/wizard.js';
-import {confirmHint, Question, Warning} from '../components/chrome.js';
+import type {FinishedChoice, Verification, WizardEvent} from '../../engine/wizard.js';
+import {differenceLine} from '../../present.js';
+import {cliCommands, substantive, type RoleInspection} from '../../reconcile/role-resources.js';
+import {confirmHint, Question, selectHint, Warning} from '../components/chrome.js';
 import {theme} from '../theme.js';
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 
-export function ReviewScreen({plan, onAnswer}: {plan: Plan; onAnswer: (event: WizardEvent) => void}) {
+const ownershipLine: Record<RoleInspection['ownership'], string> = {
+	absent: 'does not exist yet: it will be created.',
+	ours: 'exists and was created by this setup.',
+	elsewhere: 'exists and was made by billing-setup elsewhere (another machine, or a lost progress file).',
+	foreign: 'exists and was not created by billing-setup.',
+};
+
+/** What IAM has now and what applying the plan would change, one line each. */
+export function LiveDifferences({inspection}: {inspection: RoleInspection}) {
+	const differences = substantive(inspection.differences);
+	return (
+		<Box flexDirection="column">
+			<Text>
+				<Text bold>In IAM now:</Text> the role {ownershipLine[inspection.ownership]}
+			</Text>
+			{inspection.ownership !== 'absent' && differences.length === 0 && <Text color={theme.success}>No change: it matches your answers.</Text>}
+			{inspection.ownership !== 'absent' &&
+				differences.map(difference => (
+					<Text key={difference.summary} color={difference.widening ? theme.warning : undefined}>
+						{differenceLine(difference)}
+					</Text>
+				))}
+		</Box>
+	);
+}
+
+function reviewQuestion(inspection: RoleInspection | undefined): string {
+	const changes = inspection ? substantive(inspection.differences).length : 1;
+	if (!inspection || inspection.ownership === 'absent') return 'Create it now? (Nothing has been written to AWS yet.)';
+	if (changes === 0) return 'Nothing to change. Go on to verify it?';
+	if (inspection.ownership === 'elsewhere') return 'Take it over and make these changes now?';
+	return 'Make these changes now?';
+}
+
+export function ReviewScreen({plan, inspection, onAnswer}: {plan: Plan; inspection?: RoleInspection; onAnswer: (event: WizardEvent) => void}) {
+	const [details, setDetails] = useState(false);
+	useInput(input => {
+		if (input === 'd') setDetails(shown => !shown);
+	});
 	return (
 		<Box flexDirection="column">
 			<Text>
 				Role <Text bold>{plan.roleArn}</Text>, sessions up to {plan.maxSessionSeconds / 3600} h
 			</Text>
-			<Text bold>Trust policy (who may switch to it)</Text>
-			<Text color={theme.muted}>{json(plan.trustPolicy)}</Text>
-			<Text>
-				<Text bold>Managed policy </Text>
-				{plan.managedPolicyArn}
-			</Text>
-			{plan.costExplorerPolicy && (
+			{inspection && <LiveDifferences inspection={inspection} />}
+			{details && (
 				<>
-					<Text bold>Inline policy for Cost Explorer</Text>
-					<Text color={theme.muted}>{json(plan.costExplorerPolicy)}</Text>
+					<Text bold>Trust policy (who may switch to it)</Text>
+					<Text color={theme.muted}>{json(plan.trustPolicy)}</Text>
+					<Text>
+						<Text bold>Managed policy </Text>
+						{plan.managedPolicyArn}
+					</Text>
+					{Object.entries(plan.inlinePolicies).map(([name, document]) => (
+						<Box key={name} flexDirection="column">
+							<Text bold>Inline policy {name}</Text>
+							<Text color={theme.muted}>{json(document)}</Text>
+						</Box>
+					))}
+					<Text bold>The same with the AWS CLI</Text>
+					{cliCommands(plan).map(command => (
+						<Text key={command} color={theme.muted}>
+							{command}
+						</Text>
+					))}
 				</>
 			)}
-			<Text bold>The same with the AWS CLI</Text>
-			{plan.cliCommands.map(command => (
-				<Text key={command} color={theme.muted}>
-					{command}
-				</Text>
-			))}
 			<Box marginTop={1}>
-				<Question prompt="Create it now? (Nothing has been written to AWS yet.)" hint={confirmHint}>
+				<Question prompt={reviewQuestion(inspection)} hint={`${confirmHint}; d to ${details ? 'hide' : 'show'} the policies and AWS CLI commands`}>
 					<ConfirmInput
 						onConfirm={() => onAnswer({type: 'review-answered', create: true})}
 						onCancel={() => onAnswer({type: 'review-answered', create: false})}
 					/>
+				</Question>
+			</Box>
+		</Box>
+	);
+}
+
+/** A finished setup run again: the live check, then what to do with it. */
+export function FinishedScreen({inspection, onAnswer}: {inspection: RoleInspection; onAnswer: (event: WizardEvent) => void}) {
+	const drifted = substantive(inspection.differences).length > 0;
+	const options = [
+		...(drifted ? [{label: 'Repair it: review these changes, then apply them', value: 'repair'}] : []),
+		{label: 'Show how to switch to it again', value: 'hand-off'},
+		{label: 'Change its settings', value: 'change'},
+		{label: 'Remove it (what this setup created)', value: 'remove'},
+	];
+	return (
+		<Box flexDirection="column">
+			<LiveDifferences inspection={inspection} />
+			<Box marginTop={1}>
+				<Question prompt="This account's setup is finished. What now?" hint={selectHint}>
+					<Select options={options} onChange={value => onAnswer({type: 'finished-chosen', choice: value as FinishedChoice})} />
 				</Question>
 			</Box>
 		</Box>
