@@ -101,7 +101,8 @@ export async function runHeadless(
 			log(formatProblem(choice));
 			return {exitCode: exitCodes.failed, result: {...resultOf(state, warnings), ok: false, error: choice}};
 		}
-		if (state.step === 'activation') {
+		// Asked at the activation step, or, for a finished setup that skips it, at its menu.
+		if ((state.step === 'activation' || state.step === 'finished') && state.activation !== 'confirmed') {
 			const partition = state.identity?.partition ?? 'aws';
 			warnings.push(
 				`Root activation is unconfirmed (--yes cannot confirm it). As root, open ${accountSettingsUrl(partition)} → “IAM User and Role Access to Billing Information” → Edit → Activate IAM Access → Update.`,

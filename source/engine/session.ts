@@ -7,7 +7,7 @@ import type {Identity} from '../core/principal.js';
 import type {Problem} from '../core/problem.js';
 import {managedPolicyArn, type RoleSettings} from '../core/settings.js';
 import type {ConvergeOutcome, RoleInspection, SetupRecord} from '../reconcile/role-resources.js';
-import type {Difference, RecordWrite} from '../reconcile/model.js';
+import type {RecordWrite} from '../reconcile/model.js';
 import {
 	isEffectStep,
 	toSaved,
@@ -26,7 +26,7 @@ export interface AwsOperations {
 	listPrincipals(): Promise<string[]>;
 	/** Reads the live role and diffs it against the plan; checks that the named principals exist. */
 	inspect(plan: Plan, record: SetupRecord, principals: string[]): Promise<{inspection: RoleInspection; missingPrincipals: string[]}>;
-	converge(plan: Plan, record: SetupRecord, options: {reviewed: Difference[]; adopt: boolean; write: RecordWrite}): Promise<ConvergeOutcome>;
+	converge(plan: Plan, record: SetupRecord, options: {reviewed: RoleInspection | undefined; adopt: boolean; write: RecordWrite}): Promise<ConvergeOutcome>;
 	/** Reads the role back: it must match the plan exactly; then proves it can be assumed. */
 	verify(plan: Plan, record: SetupRecord, options: {assumeSkipped?: string}): Promise<Verification>;
 	/** Removes every role this record created (see commands/manage.ts undo). */
@@ -191,7 +191,7 @@ export class WizardSession {
 				const plan = planFor(state);
 				try {
 					const outcome = await aws.converge(plan, recordOf(state), {
-						reviewed: state.inspection?.differences ?? [],
+						reviewed: state.inspection,
 						// The user confirmed the review, or --yes passed the adoption check (headless.ts).
 						adopt: true,
 						write: this.writer(plan.roleArn),

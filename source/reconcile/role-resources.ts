@@ -140,11 +140,10 @@ export async function convergeRole(
 	iam: IamPort,
 	plan: Plan,
 	record: SetupRecord,
-	{reviewed, adopt, write}: {reviewed: Difference[]; adopt: boolean; write: RecordWrite},
+	{reviewed, adopt, write}: {reviewed: RoleInspection | undefined; adopt: boolean; write: RecordWrite},
 ): Promise<ConvergeOutcome> {
-	const reviewedAbsent = reviewed.some(difference => difference.resource === 'role' && difference.kind === 'add');
-	const {inspection, items} = await inspectRole(iam, plan, record, reviewedAbsent ? {role: undefined} : undefined);
-	if (summaries(inspection.differences) !== summaries(reviewed)) return {kind: 'changed', inspection};
+	const {inspection, items} = await inspectRole(iam, plan, record, reviewed?.ownership === 'absent' ? {role: undefined} : undefined);
+	if (summaries(inspection.differences) !== summaries(reviewed?.differences ?? [])) return {kind: 'changed', inspection};
 	if (!mayChange(inspection, adopt)) return {kind: 'refused', inspection};
 	if (substantive(inspection.differences).length === 0) return {kind: 'converged'};
 	try {

@@ -15,7 +15,7 @@ const record = {setupId: 'setup-1', changes: []};
 async function iamWithRole(): Promise<MemoryIam> {
 	const iam = memoryIam();
 	const {inspection} = await inspectRole(iam, plan, record);
-	await convergeRole(iam, plan, record, {reviewed: inspection.differences, adopt: false, write: () => {}});
+	await convergeRole(iam, plan, record, {reviewed: inspection, adopt: false, write: () => {}});
 	return iam;
 }
 const denied = () => Object.assign(new Error('not authorized to perform: sts:AssumeRole'), {name: 'AccessDenied'});
