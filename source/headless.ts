@@ -67,8 +67,19 @@ function choiceWithoutDefault(state: WizardState): Problem | undefined {
 	if (state.step === 'role-name' && state.notice) {
 		return {title: state.notice, why: 'billing-setup never modifies a role it did not create.', next: 'Run again with --role-name OTHER-NAME.'};
 	}
-	if (state.step === 'trust' && state.notice) {
-		return {title: state.notice, why: 'Without prompts there is no safe guess for who should be trusted.', next: 'Run again with --trust ARN[,ARN…] or --trust account.'};
+	if (state.step === 'boundary' && state.problem) {
+		return {
+			...state.problem,
+			next: `${state.problem.next} If your organisation requires a permissions boundary on new roles, run again with --permissions-boundary POLICY-ARN.`,
+		};
+	}
+	// Stopped at the trust question (IAM rejected a principal, or the run ended there): the saved answer is no safe guess.
+	if (state.step === 'trust' && (state.notice || (state.saved?.step === 'trust' && !state.presets.trust))) {
+		return {
+			title: state.notice ?? 'The saved setup stopped at the question of who may switch to the role.',
+			why: 'Without prompts there is no safe guess for who should be trusted.',
+			next: 'Run again with --trust ARN[,ARN…] or --trust account.',
+		};
 	}
 	const differences = substantive(state.inspection?.differences ?? []);
 	if (state.step === 'review' && state.inspection?.ownership === 'elsewhere' && differences.length > 0 && !state.adopt) {
@@ -94,8 +105,10 @@ export async function runHeadless(
 ): Promise<{exitCode: number; result: SetupResult}> {
 	const warnings: string[] = [];
 	await session.start();
-	while (!isFinalStep(session.state.step)) {
+	// A setup answers ~15 questions; far more means two steps keep sending each other back.
+	for (let answers = 0; !isFinalStep(session.state.step); answers++) {
 		const {state} = session;
+		if (answers > 100) throw new Error(`The headless run did not settle (at ${state.step})`);
 		const choice = choiceWithoutDefault(state);
 		if (choice) {
 			log(formatProblem(choice));

@@ -4,7 +4,8 @@
  */
 import {buildPlan, roleLocation, type Plan} from '../core/plan.js';
 import type {Identity} from '../core/principal.js';
-import type {Problem} from '../core/problem.js';
+import {ProblemError, type Problem} from '../core/problem.js';
+import {isAwsError} from '../aws/problems.js';
 import {managedPolicyArn, type RoleSettings} from '../core/settings.js';
 import type {ConvergeOutcome, RoleInspection, SetupRecord} from '../reconcile/role-resources.js';
 import type {RecordWrite} from '../reconcile/model.js';
@@ -184,7 +185,12 @@ export class WizardSession {
 				return {type: 'principals-listed', arns: await aws.listPrincipals()};
 			case 'check-live':
 			case 'inspect-role': {
-				const {inspection, missingPrincipals} = await aws.inspect(planFor(state), recordOf(state), principalsToCheck(state));
+				const {inspection, missingPrincipals} = await aws.inspect(planFor(state), recordOf(state), principalsToCheck(state)).catch((error: unknown) => {
+					if (!isAwsError(error, 'AccessDenied')) throw error;
+					const problem = aws.describeError(error, state.identity);
+					// Say what the denial costs: without the read there is no diff, and without a diff no write.
+					throw new ProblemError({...problem, why: `${problem.why} Without it billing-setup cannot compare the live role with your answers, so it changes nothing.`});
+				});
 				return {type: 'role-inspected', inspection, missingPrincipals};
 			}
 			case 'create': {
@@ -200,6 +206,9 @@ export class WizardSession {
 				} catch (error) {
 					const reason = trustRejection(error);
 					if (reason) return {type: 'trust-rejected', reason};
+					if (isAwsError(error, 'AccessDenied') && (error as {action?: string}).action === 'iam:CreateRole') {
+						return {type: 'create-denied', problem: aws.describeError(error, state.identity)};
+					}
 					throw error;
 				}
 			}

@@ -17,6 +17,7 @@ export type QuestionStep =
 	| 'trust-principals'
 	| 'mfa'
 	| 'session'
+	| 'boundary'
 	| 'finished'
 	| 'review';
 export type EffectStep = 'identity' | 'inspect-policy' | 'list-principals' | 'check-live' | 'inspect-role' | 'create' | 'verify' | 'remove';
@@ -51,6 +52,7 @@ export const sectionOf: Record<Exclude<Step, FinalStep>, Section> = {
 	'trust-principals': 'Role settings',
 	mfa: 'Role settings',
 	session: 'Role settings',
+	boundary: 'Create',
 	'check-live': 'Review',
 	finished: 'Review',
 	'inspect-role': 'Review',
@@ -155,6 +157,9 @@ export type WizardEvent =
 	| {type: 'created'}
 	| {type: 'live-changed'; inspection: RoleInspection}
 	| {type: 'trust-rejected'; reason: string}
+	/** CreateRole was denied; an organisation that requires a permissions boundary on new roles denies it this way. */
+	| {type: 'create-denied'; problem: Problem}
+	| {type: 'boundary-entered'; policyArn: string}
 	| {type: 'verified'; verification: Verification}
 	| {type: 'removed'}
 	| {type: 'failed'; problem: Problem};
@@ -191,6 +196,7 @@ const resumeInsteadOf: Partial<Record<SavedSetup['step'], SavedSetup['step']>> =
 	verify: 'inspect-role',
 	finished: 'check-live',
 	remove: 'check-live',
+	boundary: 'inspect-role',
 	identity: 'activation',
 	resume: 'activation',
 };
@@ -292,6 +298,10 @@ export function transition(state: WizardState, event: WizardEvent): WizardState 
 			);
 		case 'trust-rejected':
 			return moveTo(state, 'trust', {notice: `IAM rejected who may switch: ${event.reason} Choose again.`});
+		case 'create-denied':
+			return state.settings.permissionsBoundary ? moveTo(state, 'failed', {problem: event.problem}) : moveTo(state, 'boundary', {problem: event.problem});
+		case 'boundary-entered':
+			return moveTo(state, 'inspect-role', {settings: {...state.settings, permissionsBoundary: event.policyArn}, problem: undefined});
 		case 'verified':
 			return moveTo(state, 'done', {verification: event.verification});
 		case 'removed':

@@ -5,7 +5,7 @@ import {planFor, type WizardSession} from '../engine/session.js';
 import {isFinalStep, sectionOf, sections, type WizardEvent, type WizardState} from '../engine/wizard.js';
 import {Answered, Header, ProblemBox, Warning} from './components/chrome.js';
 import {ActivationScreen, IdentityDetails, ResumeScreen} from './screens/start.js';
-import {AccessScreen, CostExplorerScreen, MfaScreen, PrincipalsScreen, RoleNameScreen, SessionScreen, TrustScreen} from './screens/settings.js';
+import {AccessScreen, BoundaryScreen, CostExplorerScreen, MfaScreen, PrincipalsScreen, RoleNameScreen, SessionScreen, TrustScreen} from './screens/settings.js';
 import {DoneScreen, FinishedScreen, ReviewScreen, Working} from './screens/finish.js';
 import {savedMessage} from '../present.js';
 import {theme} from './theme.js';
@@ -47,6 +47,14 @@ function CurrentStep({state, send}: {state: WizardState; send: (event: WizardEve
 			return <MfaScreen settings={settings} onAnswer={send} />;
 		case 'session':
 			return <SessionScreen settings={settings} onAnswer={send} />;
+		case 'boundary':
+			return (
+				<BoundaryScreen
+					problem={state.problem}
+					onAnswer={send}
+					onGiveUp={() => state.problem && send({type: 'failed', problem: state.problem})}
+				/>
+			);
 		case 'review':
 			return <ReviewScreen plan={planFor(state)} inspection={state.inspection} onAnswer={send} />;
 		case 'done':

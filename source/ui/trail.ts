@@ -7,7 +7,7 @@ import type {Step, WizardState} from '../engine/wizard.js';
 const order: Step[] = [
 	'identity', 'resume', 'activation', 'role-name', 'access', 'inspect-policy', 'cost-explorer',
 	'trust', 'list-principals', 'trust-principals', 'mfa', 'session', 'check-live', 'finished', 'inspect-role', 'review',
-	'create', 'verify', 'remove', 'done', 'removed',
+	'boundary', 'create', 'verify', 'remove', 'done', 'removed',
 ];
 
 export function hours(seconds: number): string {

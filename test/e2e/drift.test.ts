@@ -21,6 +21,7 @@ import {
 } from '@aws-sdk/client-iam';
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {cleanEnv, readProgress, runCli, tempConfigHome} from '../support/cli.js';
+import {startFaultProxy} from '../support/fault-proxy.js';
 import {adminIam, startMoto, type Moto} from '../support/moto.js';
 
 const account = '123456789012';
@@ -217,6 +218,49 @@ describe('paths, principals and undo', () => {
 		await roleGone('BillingAccess');
 		// The saved record resumes at the trust question, not at a write that would fail again.
 		expect(readProgress(home).setups[account].step).toBe('trust');
+	});
+
+	test('IAM rejecting a principal in the trust policy leads back to the trust question, not a loop of retries', async () => {
+		const proxy = await startFaultProxy(moto.endpoint, moto.env);
+		try {
+			const principal = `arn:aws:iam::${account}:user/gone`;
+			proxy.fault('CreateRole', {kind: 'error', status: 400, code: 'MalformedPolicyDocument', message: `Invalid principal in policy: "AWS":"${principal}"`}, 1);
+			const home = tempConfigHome();
+			const run = () => runCli(['--yes', '--json'], {env: cleanEnv({...proxy.env, XDG_CONFIG_HOME: home})});
+			const first = await run();
+			expect(first.code).toBe(1);
+			expect(first.stderr).toContain(`IAM rejected who may switch: Invalid principal in policy: "AWS":"${principal}".`);
+			expect(first.stderr).toContain('Run again with --trust');
+			expect(readProgress(home).setups[account].step).toBe('trust');
+			// Without a new answer the next run asks again rather than sending the same policy.
+			proxy.calls.length = 0;
+			const again = await run();
+			expect(again.code).toBe(1);
+			expect(again.stderr).toContain('Run again with --trust');
+			expect(proxy.calls.map(call => call.action)).not.toContain('CreateRole');
+			const answered = await runCli(['--yes', '--trust', 'account'], {env: cleanEnv({...proxy.env, XDG_CONFIG_HOME: home})});
+			expect(answered.code, answered.stderr).toBe(0);
+		} finally {
+			await proxy.close();
+		}
+	});
+
+	test('CreateRole denied: headless names --permissions-boundary; with it the role is created under that boundary', async () => {
+		const proxy = await startFaultProxy(moto.endpoint, moto.env);
+		try {
+			proxy.fault('CreateRole', {kind: 'error', status: 403, code: 'AccessDenied', message: `User: arn:aws:iam::${account}:user/dev is not authorized to perform: iam:CreateRole on resource: arn:aws:iam::${account}:role/BillingAccess with an explicit deny in an identity-based policy`}, 1);
+			const home = tempConfigHome();
+			const env = cleanEnv({...proxy.env, XDG_CONFIG_HOME: home});
+			const denied = await runCli(['--yes'], {env});
+			expect(denied.code).toBe(1);
+			expect(denied.stderr).toContain('run again with --permissions-boundary POLICY-ARN');
+			const boundary = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
+			const created = await runCli(['--yes', '--permissions-boundary', boundary], {env});
+			expect(created.code, created.stderr).toBe(0);
+			expect((await live()).role.PermissionsBoundary?.PermissionsBoundaryArn).toBe(boundary);
+		} finally {
+			await proxy.close();
+		}
 	});
 
 	test('undo after a rename removes both roles the record created, and nothing else', async () => {

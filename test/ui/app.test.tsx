@@ -111,9 +111,9 @@ describe('the wizard', () => {
 	});
 
 	test('an expected failure is one screen: what, why, next; progress kept', async () => {
-		const denied = Object.assign(new Error('User: arn:aws:iam::123456789012:user/alice is not authorized to perform: iam:CreateRole'), {
+		const denied = Object.assign(new Error('User: arn:aws:iam::123456789012:user/alice is not authorized to perform: iam:AttachRolePolicy'), {
 			name: 'AccessDenied',
-			action: 'iam:CreateRole',
+			action: 'iam:AttachRolePolicy',
 		});
 		const {screen, session} = await start(fakeAws(alice, {converge: async () => Promise.reject(denied)}));
 		for (const prompt of prompts) {
@@ -121,10 +121,34 @@ describe('the wizard', () => {
 			await screen.press(keys.enter, () => !screen.frame().includes(prompt) || session.state.step === 'failed');
 		}
 		const frame = await screen.waitFor('✖');
-		expect(frame).toContain('arn:aws:iam::123456789012:user/alice (IAM user) is not allowed to call iam:CreateRole.');
-		expect(frame).toContain('Next: Grant iam:CreateRole');
+		expect(frame).toContain('arn:aws:iam::123456789012:user/alice (IAM user) is not allowed to call iam:AttachRolePolicy.');
+		expect(frame).toContain('Next: Grant iam:AttachRolePolicy');
 		expect(frame).toContain('Progress saved: run billing-setup again to resume.');
 		expect(frame).not.toMatch(/^\s+at /m);
+	});
+
+	test('CreateRole denied offers a permissions boundary; the ARN typed is used for the next try', async () => {
+		const denied = Object.assign(new Error('not authorized to perform: iam:CreateRole'), {name: 'AccessDenied', action: 'iam:CreateRole'});
+		const tries: Array<string | undefined> = [];
+		const aws = fakeAws();
+		const {screen, session} = await start({
+			...aws,
+			async converge(plan, record, options) {
+				tries.push(plan.permissionsBoundary);
+				if (tries.length === 1) throw denied;
+				return aws.converge(plan, record, options);
+			},
+		});
+		for (const prompt of prompts) {
+			await screen.waitFor(prompt);
+			await screen.press(keys.enter, () => !screen.frame().includes(prompt) || session.state.step === 'boundary');
+		}
+		await screen.waitFor('Does your organisation require a permissions boundary');
+		for (const character of 'arn:aws:iam::123456789012:policy/Boundary') await screen.press(character);
+		await screen.press(keys.enter, () => session.state.step !== 'boundary');
+		await screen.waitFor('Create it now?');
+		await screen.press(keys.enter, () => session.state.step === 'done');
+		expect(tries).toEqual([undefined, 'arn:aws:iam::123456789012:policy/Boundary']);
 	});
 
 	test('a failure before the account is known says nothing was saved', async () => {

@@ -4,7 +4,8 @@ import {Text} from 'ink';
 import {useState} from 'react';
 import {costExplorerAction} from '../../core/plan.js';
 import {managedPolicyName, type AccessLevel, type RoleSettings} from '../../core/settings.js';
-import {principalArnProblem, roleNameProblem} from '../../core/validation.js';
+import {policyArnProblem, principalArnProblem, roleNameProblem} from '../../core/validation.js';
+import type {Problem} from '../../core/problem.js';
 import type {PolicyCheck, WizardEvent} from '../../engine/wizard.js';
 import {confirmHint, Question, selectHint, typeHint, Warning} from '../components/chrome.js';
 import {theme} from '../theme.js';
@@ -143,6 +144,31 @@ export function MfaScreen({settings, onAnswer}: {settings: RoleSettings; onAnswe
 				onConfirm={() => onAnswer({type: 'mfa-answered', requireMfa: true})}
 				onCancel={() => onAnswer({type: 'mfa-answered', requireMfa: false})}
 			/>
+		</Question>
+	);
+}
+
+/** CreateRole was denied: offer the one fix the tool can make, a permissions boundary the organisation requires. */
+export function BoundaryScreen({problem, onAnswer, onGiveUp}: {problem?: Problem; onAnswer: Send; onGiveUp: () => void}) {
+	const [reason, setReason] = useState<string>();
+	return (
+		<Question prompt="Does your organisation require a permissions boundary on new roles?" hint={`${typeHint}; empty Enter to stop here`}>
+			{problem && <Warning>{problem.title}</Warning>}
+			<Text color={theme.muted}>
+				Many organisations allow iam:CreateRole only with their boundary policy attached. If yours does, type its ARN (your
+				administrator knows it); otherwise leave it empty.
+			</Text>
+			<TextInput
+				placeholder="arn:aws:iam::123456789012:policy/Boundary"
+				onSubmit={value => {
+					const policyArn = value.trim();
+					if (policyArn === '') return onGiveUp();
+					const problem = policyArnProblem(policyArn);
+					setReason(problem);
+					if (!problem) onAnswer({type: 'boundary-entered', policyArn});
+				}}
+			/>
+			<InputProblem problem={reason} />
 		</Question>
 	);
 }
