@@ -2,21 +2,26 @@ export const helpText = `billing-setup — give IAM users and roles access to AW
 
 USAGE
   billing-setup [setup] [flags]     the wizard (interactive unless --yes or --dry-run)
-  billing-setup status [--json]     saved setups; the current account's is marked
+  billing-setup status [--json]     saved setups, and the current account's role
+                                    as IAM has it now (--offline: the file only)
   billing-setup reset [--all]       forget saved progress (never changes AWS)
-  billing-setup undo                delete the role billing-setup created
+  billing-setup undo                delete the roles this machine's setup created
 
 WHAT IT DOES
   1. Tells you who your credentials are (STS GetCallerIdentity).
   2. Walks you through the one step only the root user can do in the console:
      "IAM User and Role Access to Billing Information" → Activate. No API can
      read or change that setting, so billing-setup asks rather than checks.
-  3. Creates a role with the AWS managed Billing (or AWSBillingReadOnlyAccess)
+  3. Reads the role from IAM, shows what would change, and on your word creates
+     or changes it: the AWS managed Billing (or AWSBillingReadOnlyAccess)
      policy, plus an inline policy for the Cost Explorer reads (ce:DescribeReport)
-     that neither managed policy grants, tagged ManagedBy=billing-setup.
-  4. Verifies it by switching to it, then prints the console switch-role URL
-     and a ~/.aws/config profile.
-  Progress is saved after every step; run it again to resume.
+     that neither managed policy grants, tagged ManagedBy=billing-setup and
+     BillingSetupId=<this setup>. Grants added outside billing-setup are shown
+     and removed only with your agreement.
+  4. Verifies it (it must match exactly, then it switches to it), and prints
+     the console switch-role URL and a ~/.aws/config profile.
+  Progress is saved after every step; run it again to resume. Run again on a
+  finished setup to check it against IAM, repair, change or remove it.
 
 FLAGS
   --profile NAME          AWS profile (default: AWS_PROFILE, then "default")
@@ -29,6 +34,11 @@ FLAGS
                           only the listed IAM user/role ARNs
   --require-mfa           only allow switching with MFA
   --max-session SECONDS   role session length, 3600–43200 (default: 3600)
+  --path PATH             IAM path for the role, e.g. /team/finance/ (default: /)
+  --permissions-boundary ARN
+                          a boundary policy your organisation requires on roles
+  --adopt                 with --yes: take over and change a billing role made by
+                          billing-setup elsewhere (another machine, lost progress)
   --verify-timeout SECONDS  how long to wait for a new role to become
                           assumable (default: 120; IAM often needs 10–30 s)
   -y, --yes               no prompts: flags, then saved progress, then defaults.
@@ -40,6 +50,8 @@ FLAGS
   --json                  with --yes, --dry-run, status or undo: one JSON document
                           on stdout, human text on stderr
   --all                   with reset: forget every account's progress
+  --force                 with undo: also remove grants added outside billing-setup
+  --offline               with status: only the progress file, no AWS call
   --no-color              no colours (also NO_COLOR=1 or TERM=dumb)
   -h, --help              this help
   -v, --version           the version
@@ -51,6 +63,8 @@ EXAMPLES
   billing-setup --dry-run --account 123456789012
   billing-setup status --json
   billing-setup undo --yes --role-name Finance
+  billing-setup --yes --path /team/finance/ --permissions-boundary \
+    arn:aws:iam::123456789012:policy/Boundary
 
 EXIT CODES
   0 done   1 failed (AWS or environment)   2 usage error   130 interrupted

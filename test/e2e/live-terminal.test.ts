@@ -1,0 +1,92 @@
+/**
+ * Live truth in a real terminal (tmux) against moto: a finished setup run again opens on what IAM has
+ * now, and a review shows each difference before anything is written.
+ */
+import {AttachRolePolicyCommand, IAMClient, ListAttachedRolePoliciesCommand} from '@aws-sdk/client-iam';
+import {afterAll, afterEach, beforeAll, beforeEach, expect, it} from 'vitest';
+import {cleanEnv, runCli, tempConfigHome} from '../support/cli.js';
+import {adminIam, startMoto, type Moto} from '../support/moto.js';
+import {startTerminal, type Terminal} from '../support/terminal.js';
+
+const billing = 'arn:aws:iam::aws:policy/job-function/Billing';
+const admin = 'arn:aws:iam::aws:policy/AdministratorAccess';
+
+let moto: Moto;
+let iam: IAMClient;
+const terminals: Terminal[] = [];
+
+beforeAll(async () => {
+	moto = await startMoto();
+	iam = await adminIam(moto);
+});
+afterAll(async () => {
+	iam?.destroy();
+	await moto?.stop();
+});
+beforeEach(() => moto.reset());
+afterEach(async () => {
+	await Promise.all(terminals.splice(0).map(terminal => terminal.close()));
+});
+
+async function wizard(home: string, args: string[] = []): Promise<Terminal> {
+	const terminal = await startTerminal({args, env: {...moto.env, XDG_CONFIG_HOME: home}, columns: 100, rows: 40});
+	terminals.push(terminal);
+	return terminal;
+}
+
+async function finishedSetup(home: string): Promise<void> {
+	const result = await runCli(['--yes'], {env: cleanEnv({...moto.env, XDG_CONFIG_HOME: home})});
+	expect(result.code, result.stderr).toBe(0);
+}
+
+const attached = async () => (await iam.send(new ListAttachedRolePoliciesCommand({RoleName: 'BillingAccess'}))).AttachedPolicies!.map(policy => policy.PolicyArn);
+
+it('a finished setup run again shows the drift found in IAM, and repair removes it after a review', async () => {
+	const home = tempConfigHome();
+	await finishedSetup(home);
+	await iam.send(new AttachRolePolicyCommand({RoleName: 'BillingAccess', PolicyArn: admin}));
+
+	const terminal = await wizard(home);
+	const menu = await terminal.waitFor(/What now\?/);
+	expect(menu).toContain('- detach AdministratorAccess (attached outside billing-setup) [beyond the plan]');
+	expect(menu).toMatch(/Repair it: review these changes/);
+	await terminal.press('Enter');
+	const review = await terminal.waitFor(/^Make these changes now\?/m);
+	expect(review).toContain('In IAM now: the role exists and was created by this setup.');
+	expect(review).toContain('- detach AdministratorAccess');
+	// Nothing was written before the answer.
+	expect((await attached()).sort()).toEqual([admin, billing].sort());
+	await terminal.press('Enter');
+	await terminal.waitFor(/is ready\./, 30_000, {history: true});
+	expect(await terminal.waitForExit(30_000)).toBe(0);
+	expect(await attached()).toEqual([billing]);
+});
+
+it('a second admin with other answers sees what would change in the role colleagues use, and no is no change', async () => {
+	await finishedSetup(tempConfigHome());
+	const terminal = await wizard(tempConfigHome(), ['--access', 'read-only']);
+	for (const prompt of [/^Is IAM access to billing activated\?$/m, /^Role name$/m, /^What may the role do\?$/m, /^Add Cost Explorer reports/m, /^Who may switch to the role\?$/m, /^Require MFA/m, /^How long may one switched session last\?$/m]) {
+		await terminal.waitFor(prompt);
+		await terminal.press('Enter');
+	}
+	const review = await terminal.waitFor(/^Take it over and make these changes now\?/m);
+	expect(review).toContain('made by billing-setup elsewhere');
+	expect(review).toContain('+ attach AWSBillingReadOnlyAccess');
+	expect(review).toContain('- detach Billing (attached outside billing-setup)');
+	expect(review).not.toContain('Nothing has been written');
+	await terminal.press('n');
+	expect(await terminal.waitForExit()).toBe(0);
+	expect(await attached()).toEqual([billing]);
+});
+
+it('the finished menu shows the hand-off again without writing anything', async () => {
+	const home = tempConfigHome();
+	await finishedSetup(home);
+	const terminal = await wizard(home);
+	const menu = await terminal.waitFor(/What now\?/);
+	expect(menu).toContain('No change: it matches your answers.');
+	await terminal.press('Enter');
+	const done = await terminal.waitFor(/role_arn = /, 15_000, {history: true});
+	expect(done).toContain('Switch to the role in the console:');
+	expect(await terminal.waitForExit()).toBe(0);
+});
