@@ -5,12 +5,11 @@ import {buildPlan} from '../core/plan.js';
 import {exitCodes, ProblemError} from '../core/problem.js';
 import {defaultSettings} from '../core/settings.js';
 import {WizardSession} from '../engine/session.js';
-import {initialState} from '../engine/wizard.js';
+import {initialState, steps} from '../engine/wizard.js';
 import {runHeadless} from '../headless.js';
 import {formatInspection, formatPlan} from '../present.js';
 import {cliCommands, type RoleInspection} from '../reconcile/role-resources.js';
 import {openProgressStore, type FileProgressStore} from '../progress/store.js';
-import {workingLabel} from '../ui/labels.js';
 import {isInteractiveTerminal, NeedsTerminalError, printJson, say} from '../terminal.js';
 
 export function recoveredNotice(store: FileProgressStore): string | undefined {
@@ -35,7 +34,7 @@ export async function runSetup(options: SetupOptions): Promise<number> {
 		return exitCode;
 	}
 	// Loading Ink takes longer than drawing a line: show the first wait now and ask STS meanwhile.
-	process.stdout.write(workingLabel.identity);
+	process.stdout.write(steps.identity.wait!);
 	void session.start();
 	const {runWizard} = await import('../ui/run.js');
 	return runWizard(session, notice);

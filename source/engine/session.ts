@@ -102,6 +102,7 @@ function trustRejection(error: unknown): string | undefined {
 export class WizardSession {
 	private current: WizardState;
 	private started?: Promise<void>;
+	private working = false;
 	private readonly listeners = new Set<() => void>();
 
 	constructor(
@@ -130,8 +131,9 @@ export class WizardSession {
 		return (this.started ??= this.runEffects());
 	}
 
-	/** Applies an answer, then runs whatever effects follow; resolves at the next question or the end. */
+	/** Applies an answer, then runs whatever effects follow. An answer while AWS work runs is refused: a doubled key must not run it twice. */
 	async send(event: WizardEvent): Promise<void> {
+		if (this.working) return;
 		this.apply(event);
 		await this.runEffects();
 	}
@@ -159,14 +161,20 @@ export class WizardSession {
 	}
 
 	private async runEffects(): Promise<void> {
-		while (isEffectStep(this.current.step)) {
-			const event = await this.effect(this.current).catch(
-				(error: unknown): WizardEvent => ({
-					type: 'failed',
-					problem: this.deps.aws.describeError(error, this.current.identity),
-				}),
-			);
-			this.apply(event);
+		if (this.working) return;
+		this.working = true;
+		try {
+			while (isEffectStep(this.current.step)) {
+				const event = await this.effect(this.current).catch(
+					(error: unknown): WizardEvent => ({
+						type: 'failed',
+						problem: this.deps.aws.describeError(error, this.current.identity),
+					}),
+				);
+				this.apply(event);
+			}
+		} finally {
+			this.working = false;
 		}
 	}
 

@@ -1,10 +1,12 @@
 /**
- * The step engine: pure state and transitions. The Ink screens and the headless runner both drive it;
- * effects (AWS calls) are run by the session for the steps listed in `effectSteps`.
+ * The step engine: pure state and transitions, driven by one table (`steps`) that says per step its kind,
+ * section, the events it accepts and where each leads, where Esc goes back to, the answer Enter gives,
+ * its trail line and its wait label. The Ink screens, the header, the trail and the headless runner all
+ * read that table; effects (AWS calls) are run by the session for the effect steps.
  */
-import type {Identity} from '../core/principal.js';
+import {principalKindLabel, type Identity} from '../core/principal.js';
 import type {Problem} from '../core/problem.js';
-import {defaultSettings, type AccessLevel, type RoleSettings, type Trust} from '../core/settings.js';
+import {defaultSettings, managedPolicyName, type AccessLevel, type RoleSettings, type Trust} from '../core/settings.js';
 import {substantive, type RoleInspection} from '../reconcile/role-resources.js';
 
 export type QuestionStep =
@@ -17,50 +19,16 @@ export type QuestionStep =
 	| 'trust-principals'
 	| 'mfa'
 	| 'session'
-	| 'boundary'
 	| 'finished'
-	| 'review';
+	| 'review'
+	| 'boundary';
 export type EffectStep = 'identity' | 'inspect-policy' | 'list-principals' | 'check-live' | 'inspect-role' | 'create' | 'verify' | 'remove';
 export type FinalStep = 'done' | 'removed' | 'stopped' | 'failed';
 export type Step = QuestionStep | EffectStep | FinalStep;
 
-export const effectSteps: readonly Step[] = ['identity', 'inspect-policy', 'list-principals', 'check-live', 'inspect-role', 'create', 'verify', 'remove'];
-export const finalSteps: readonly Step[] = ['done', 'removed', 'stopped', 'failed'];
-
-export function isEffectStep(step: Step): step is EffectStep {
-	return effectSteps.includes(step);
-}
-
-export function isFinalStep(step: Step): step is FinalStep {
-	return finalSteps.includes(step);
-}
-
 /** The sections a person sees in the header, "Step k of n". */
 export const sections = ['Identity', 'Root activation', 'Role settings', 'Review', 'Create', 'Verify'] as const;
 export type Section = (typeof sections)[number];
-
-export const sectionOf: Record<Exclude<Step, FinalStep>, Section> = {
-	identity: 'Identity',
-	resume: 'Identity',
-	activation: 'Root activation',
-	'role-name': 'Role settings',
-	access: 'Role settings',
-	'inspect-policy': 'Role settings',
-	'cost-explorer': 'Role settings',
-	trust: 'Role settings',
-	'list-principals': 'Role settings',
-	'trust-principals': 'Role settings',
-	mfa: 'Role settings',
-	session: 'Role settings',
-	boundary: 'Create',
-	'check-live': 'Review',
-	finished: 'Review',
-	'inspect-role': 'Review',
-	review: 'Review',
-	create: 'Create',
-	remove: 'Create',
-	verify: 'Verify',
-};
 
 export type ActivationAnswer = 'confirmed' | 'not-yet';
 
@@ -129,6 +97,10 @@ export interface WizardState {
 	adopt: boolean;
 	/** A sentence shown above the current question, e.g. why the role name must change. */
 	notice?: string;
+	/** The question being changed from the review: once it (and what follows from it) is answered, back to the review. */
+	editing?: QuestionStep;
+	/** One line per answer, in the order given: the transcript the wizard keeps above the current question. */
+	history: string[];
 	problem?: Problem;
 	/** Where a failure happened, so the saved progress resumes there. */
 	resumeStep: Exclude<Step, FinalStep>;
@@ -153,6 +125,10 @@ export type WizardEvent =
 	| {type: 'role-inspected'; inspection: RoleInspection; missingPrincipals: string[]}
 	| {type: 'finished-chosen'; choice: FinishedChoice}
 	| {type: 'review-answered'; create: boolean}
+	/** From the review: change one answer, then come back. */
+	| {type: 'edit-chosen'; step: EditableStep}
+	/** Esc: the question before this one. */
+	| {type: 'back'}
 	| {type: 'changed'; change: Change}
 	| {type: 'created'}
 	| {type: 'live-changed'; inspection: RoleInspection}
@@ -177,14 +153,13 @@ export function initialState(presets: Partial<RoleSettings>, now: string, {setup
 		presets,
 		settings: {...defaultSettings, ...presets},
 		changes: [],
+		history: [],
 		setupId,
 		adopt,
 		resumeStep: 'identity',
 		startedAt: now,
 	};
 }
-
-const stepAfterActivation: Step = 'role-name';
 
 /**
  * Saved steps that resume elsewhere. Nothing is written without a fresh read of IAM shown in a review, so
@@ -194,9 +169,9 @@ const resumeInsteadOf: Partial<Record<SavedSetup['step'], SavedSetup['step']>> =
 	review: 'inspect-role',
 	create: 'inspect-role',
 	verify: 'inspect-role',
+	boundary: 'inspect-role',
 	finished: 'check-live',
 	remove: 'check-live',
-	boundary: 'inspect-role',
 	identity: 'activation',
 	resume: 'activation',
 };
@@ -216,99 +191,37 @@ function restore(state: WizardState, saved: SavedSetup): WizardState {
 		setupId: saved.setupId ?? state.setupId,
 		verification: saved.verification,
 	};
-	if (saved.finished) return {...common, step: 'check-live'};
-	const step = resumeInsteadOf[saved.step] ?? saved.step;
-	return {...common, activation: saved.activation, activationAnsweredAt: saved.activationAnsweredAt, step};
+	const restored = saved.finished
+		? {...common, step: 'check-live' as const}
+		: {...common, activation: saved.activation, activationAnsweredAt: saved.activationAnsweredAt, step: resumeInsteadOf[saved.step] ?? saved.step};
+	// The transcript starts with what was answered before.
+	return {...restored, history: trailOf(restored)};
 }
 
 function moveTo(state: WizardState, step: Step, changes: Partial<WizardState> = {}): WizardState {
 	const next = {...state, ...changes, step, notice: changes.notice};
-	return isFinalStep(step) ? next : {...next, resumeStep: step};
+	return steps[step].kind === 'final' ? next : {...next, resumeStep: step as WizardState['resumeStep']};
 }
 
-export function transition(state: WizardState, event: WizardEvent): WizardState {
-	switch (event.type) {
-		case 'identity-loaded': {
-			const loaded = {...state, identity: event.identity, saved: event.saved};
-			if (event.saved && !event.saved.finished && !event.saved.removedAt) return moveTo(loaded, 'resume');
-			if (event.saved?.finished && !event.saved.removedAt) {
-				const restored = restore(loaded, event.saved);
-				return moveTo(restored, restored.step);
-			}
-			return moveTo(loaded, 'activation');
-		}
-		case 'resume-answered': {
-			if (!state.saved) return moveTo(state, 'activation');
-			if (event.resume) {
-				const restored = restore(state, state.saved);
-				return moveTo(restored, restored.step);
-			}
-			return moveTo({...state, saved: undefined, settings: {...defaultSettings, ...state.presets}}, 'activation');
-		}
-		case 'activation-answered': {
-			if (event.answer === 'stop') return moveTo(state, 'stopped', {resumeStep: 'activation'});
-			return moveTo(state, stepAfterActivation, {activation: event.answer, activationAnsweredAt: event.at});
-		}
-		case 'role-name-entered':
-			return moveTo(state, 'access', {settings: {...state.settings, roleName: event.roleName}});
-		case 'access-chosen': {
-			const settings = {...state.settings, access: event.access};
-			const checked = state.policyCheck && policyCheckFits(state.policyCheck, event.access);
-			return moveTo(state, checked ? 'cost-explorer' : 'inspect-policy', {
-				settings,
-				policyCheck: checked ? state.policyCheck : undefined,
-			});
-		}
-		case 'policy-inspected':
-			return moveTo(state, 'cost-explorer', {policyCheck: event.check});
-		case 'cost-explorer-answered':
-			return moveTo(state, 'trust', {settings: {...state.settings, costExplorer: event.enabled}});
-		case 'trust-chosen':
-			if (event.trust === 'account') {
-				return moveTo(state, 'mfa', {settings: {...state.settings, trust: {kind: 'account'}}});
-			}
-			return moveTo(state, 'list-principals');
-		case 'principals-listed':
-			return moveTo(state, 'trust-principals', {principalChoices: event.arns});
-		case 'principals-chosen':
-			if (event.arns.length === 0) {
-				return moveTo(state, 'trust-principals', {notice: 'Choose at least one IAM user or role, or go back to trusting this account.'});
-			}
-			return moveTo(state, 'mfa', {settings: {...state.settings, trust: {kind: 'principals', arns: event.arns}}});
-		case 'mfa-answered':
-			return moveTo(state, 'session', {settings: {...state.settings, requireMfa: event.requireMfa}});
-		case 'session-chosen':
-			return moveTo(state, 'inspect-role', {settings: {...state.settings, maxSessionSeconds: event.seconds}});
-		case 'role-inspected':
-			return afterInspection(state, event.inspection, event.missingPrincipals);
-		case 'finished-chosen':
-			return moveTo(state, finishedNext[event.choice]);
-		case 'review-answered':
-			return event.create ? moveTo(state, 'create') : moveTo(state, 'stopped', {resumeStep: 'review'});
-		case 'changed':
-			return {...state, changes: [...state.changes, event.change]};
-		case 'created':
-			return moveTo(state, 'verify');
-		case 'live-changed':
-			return afterInspection(
-				{...state, step: 'inspect-role'},
-				event.inspection,
-				[],
-				'The role changed in IAM since it was read: review what would change now.',
-			);
-		case 'trust-rejected':
-			return moveTo(state, 'trust', {notice: `IAM rejected who may switch: ${event.reason} Choose again.`});
-		case 'create-denied':
-			return state.settings.permissionsBoundary ? moveTo(state, 'failed', {problem: event.problem}) : moveTo(state, 'boundary', {problem: event.problem});
-		case 'boundary-entered':
-			return moveTo(state, 'inspect-role', {settings: {...state.settings, permissionsBoundary: event.policyArn}, problem: undefined});
-		case 'verified':
-			return moveTo(state, 'done', {verification: event.verification});
-		case 'removed':
-			return moveTo(state, 'removed');
-		case 'failed':
-			return moveTo(state, 'failed', {problem: event.problem});
+/** Questions the review can send the user back to, and the steps that answering one leads through. */
+export const editableSteps = {
+	'role-name': [],
+	access: ['inspect-policy', 'cost-explorer'],
+	'cost-explorer': [],
+	trust: ['list-principals', 'trust-principals'],
+	mfa: [],
+	session: [],
+} as const satisfies Record<string, readonly Step[]>;
+export type EditableStep = keyof typeof editableSteps;
+
+/** A question's natural next step, or the live read before the review when this answer was an edit from it. */
+function moveOn(state: WizardState, next: Step, changes: Partial<WizardState> = {}): WizardState {
+	const {editing} = state;
+	const following: readonly Step[] = editing && editing in editableSteps ? editableSteps[editing as EditableStep] : [];
+	if (editing && steps[next].kind === 'question' && !following.includes(next)) {
+		return moveTo({...state, editing: undefined}, 'inspect-role', changes);
 	}
+	return moveTo(state, next, changes);
 }
 
 const finishedNext: Record<FinishedChoice, Step> = {'hand-off': 'done', change: 'role-name', repair: 'review', remove: 'remove'};
@@ -342,43 +255,304 @@ function policyCheckFits(check: PolicyCheck, access: AccessLevel): boolean {
 	return check.policyArn.endsWith(access === 'full' ? '/job-function/Billing' : '/AWSBillingReadOnlyAccess');
 }
 
+export function hours(seconds: number): string {
+	const value = seconds / 3600;
+	return `${Number.isInteger(value) ? value : value.toFixed(2)} h`;
+}
+
+type Handlers = {[Type in WizardEvent['type']]?: (state: WizardState, event: Extract<WizardEvent, {type: Type}>) => WizardState};
+
+export interface StepSpec {
+	kind: 'question' | 'effect' | 'final';
+	/** The header's section; final steps show the section they ended in. */
+	section?: Section;
+	/** The events this step accepts, and where each leads. Any other event is ignored (a late or doubled key). */
+	on: Handlers;
+	/** Where Esc goes; absent where there is no way back. */
+	back?: (state: WizardState) => Step;
+	/** The answer Enter gives, and --yes takes: flags, then saved progress, then defaults. */
+	defaultAnswer?: (state: WizardState, now: string) => WizardEvent;
+	/** What the transcript keeps once the step is answered. */
+	trail?: (state: WizardState) => string[];
+	/** What a wait says (effect steps). */
+	wait?: string;
+}
+
+const trustEvents: Handlers = {
+	'trust-chosen': (state, event) =>
+		event.trust === 'account' ? moveOn(state, 'mfa', {settings: {...state.settings, trust: {kind: 'account'}}}) : moveTo(state, 'list-principals'),
+	'principals-chosen': (state, event) =>
+		event.arns.length === 0
+			? moveTo(state, 'trust-principals', {notice: 'Choose at least one IAM user or role, or go back to trusting this account.'})
+			: moveOn(state, 'mfa', {settings: {...state.settings, trust: {kind: 'principals', arns: event.arns}}}),
+};
+
+const trustAnswer = ({settings}: WizardState): WizardEvent =>
+	settings.trust.kind === 'principals' ? {type: 'principals-chosen', arns: settings.trust.arns} : {type: 'trust-chosen', trust: 'account'};
+
+const trustTrail = ({settings}: WizardState) => [
+	settings.trust.kind === 'account'
+		? 'Who may switch: principals of this account allowed by their own IAM policies'
+		: `Who may switch: ${settings.trust.arns.join(', ')}`,
+];
+
+/** The table, in the order a first-time setup meets the steps (the trail's order). */
+export const steps: Record<Step, StepSpec> = {
+	identity: {
+		kind: 'effect',
+		section: 'Identity',
+		wait: 'Asking AWS who you are…',
+		on: {
+			'identity-loaded': (state, event) => {
+				const loaded = {...state, identity: event.identity, saved: event.saved};
+				if (event.saved && !event.saved.finished && !event.saved.removedAt) return moveTo(loaded, 'resume');
+				if (event.saved?.finished && !event.saved.removedAt) {
+					const restored = restore(loaded, event.saved);
+					return moveTo(restored, restored.step);
+				}
+				return moveTo(loaded, 'activation');
+			},
+		},
+	},
+	resume: {
+		kind: 'question',
+		section: 'Identity',
+		defaultAnswer: () => ({type: 'resume-answered', resume: true}),
+		on: {
+			'resume-answered': (state, event) => {
+				if (!state.saved) return moveTo(state, 'activation');
+				if (event.resume) {
+					const restored = restore(state, state.saved);
+					return moveTo(restored, restored.step);
+				}
+				return moveTo({...state, saved: undefined, settings: {...defaultSettings, ...state.presets}}, 'activation');
+			},
+		},
+	},
+	activation: {
+		kind: 'question',
+		section: 'Root activation',
+		// Only the user can know the root step was done, so Enter never claims it.
+		defaultAnswer: (state, now) => ({type: 'activation-answered', answer: state.activation ?? 'not-yet', at: now}),
+		trail: ({identity, activation}) => [
+			...(identity
+				? [`Signed in as ${identity.kind === 'unknown' ? identity.arn : `${principalKindLabel[identity.kind]} ${identity.name}`} in account ${identity.accountId} (${identity.partition})`]
+				: []),
+			activation === 'confirmed'
+				? 'Root activation: you confirmed IAM access to billing is on'
+				: 'Root activation: not confirmed yet (a reminder follows at the end)',
+		],
+		on: {
+			'activation-answered': (state, event) =>
+				// Stopping keeps whatever was answered before: the user goes to do the root step and comes back here.
+				event.answer === 'stop'
+					? moveTo(state, 'stopped', {resumeStep: 'activation'})
+					: moveOn(state, 'role-name', {activation: event.answer, activationAnsweredAt: event.at}),
+		},
+	},
+	'role-name': {
+		kind: 'question',
+		section: 'Role settings',
+		back: () => 'activation',
+		defaultAnswer: state => ({type: 'role-name-entered', roleName: state.settings.roleName}),
+		trail: ({settings}) => [`Role name: ${settings.roleName}`],
+		on: {'role-name-entered': (state, event) => moveOn(state, 'access', {settings: {...state.settings, roleName: event.roleName}})},
+	},
+	access: {
+		kind: 'question',
+		section: 'Role settings',
+		back: () => 'role-name',
+		defaultAnswer: state => ({type: 'access-chosen', access: state.settings.access}),
+		trail: ({settings}) => [`Access: ${settings.access} (${managedPolicyName[settings.access]})`],
+		on: {
+			'access-chosen': (state, event) => {
+				const checked = state.policyCheck && policyCheckFits(state.policyCheck, event.access);
+				return moveOn(state, checked ? 'cost-explorer' : 'inspect-policy', {
+					settings: {...state.settings, access: event.access},
+					policyCheck: checked ? state.policyCheck : undefined,
+				});
+			},
+		},
+	},
+	'inspect-policy': {
+		kind: 'effect',
+		section: 'Role settings',
+		wait: 'Reading the managed policy from IAM…',
+		on: {'policy-inspected': (state, event) => moveOn(state, 'cost-explorer', {policyCheck: event.check})},
+	},
+	'cost-explorer': {
+		kind: 'question',
+		section: 'Role settings',
+		back: () => 'access',
+		defaultAnswer: state => ({type: 'cost-explorer-answered', enabled: state.settings.costExplorer}),
+		trail: ({settings}) => [`Cost Explorer add-on: ${settings.costExplorer ? 'yes' : 'no'}`],
+		on: {'cost-explorer-answered': (state, event) => moveOn(state, 'trust', {settings: {...state.settings, costExplorer: event.enabled}})},
+	},
+	trust: {
+		kind: 'question',
+		section: 'Role settings',
+		back: () => 'cost-explorer',
+		defaultAnswer: trustAnswer,
+		// Choosing "only these" is answered by the picker, which has the line.
+		trail: state => (state.step === 'list-principals' || state.step === 'trust-principals' ? [] : trustTrail(state)),
+		on: trustEvents,
+	},
+	'list-principals': {
+		kind: 'effect',
+		section: 'Role settings',
+		wait: 'Listing IAM users and roles…',
+		on: {'principals-listed': (state, event) => moveOn(state, 'trust-principals', {principalChoices: event.arns})},
+	},
+	'trust-principals': {
+		kind: 'question',
+		section: 'Role settings',
+		back: () => 'trust',
+		defaultAnswer: trustAnswer,
+		trail: trustTrail,
+		on: trustEvents,
+	},
+	mfa: {
+		kind: 'question',
+		section: 'Role settings',
+		// The picker needs its list; after a resume it is listed again.
+		back: state => (state.settings.trust.kind === 'principals' ? (state.principalChoices ? 'trust-principals' : 'list-principals') : 'trust'),
+		defaultAnswer: state => ({type: 'mfa-answered', requireMfa: state.settings.requireMfa}),
+		trail: ({settings}) => [`MFA required: ${settings.requireMfa ? 'yes' : 'no'}`],
+		on: {'mfa-answered': (state, event) => moveOn(state, 'session', {settings: {...state.settings, requireMfa: event.requireMfa}})},
+	},
+	session: {
+		kind: 'question',
+		section: 'Role settings',
+		back: () => 'mfa',
+		defaultAnswer: state => ({type: 'session-chosen', seconds: state.settings.maxSessionSeconds}),
+		trail: ({settings}) => [`Max session: ${hours(settings.maxSessionSeconds)}`],
+		on: {
+			'session-chosen': (state, event) =>
+				moveTo({...state, editing: undefined}, 'inspect-role', {settings: {...state.settings, maxSessionSeconds: event.seconds}}),
+		},
+	},
+	'check-live': {
+		kind: 'effect',
+		section: 'Review',
+		wait: 'Reading the role from IAM…',
+		on: {'role-inspected': (state, event) => afterInspection(state, event.inspection, event.missingPrincipals)},
+	},
+	finished: {
+		kind: 'question',
+		section: 'Review',
+		// Enter (and --yes) repairs drift, and otherwise only shows the hand-off again.
+		defaultAnswer: state => ({
+			type: 'finished-chosen',
+			choice: state.inspection && substantive(state.inspection.differences).length > 0 ? 'repair' : 'hand-off',
+		}),
+		on: {'finished-chosen': (state, event) => moveTo(state, finishedNext[event.choice])},
+	},
+	'inspect-role': {
+		kind: 'effect',
+		section: 'Review',
+		wait: 'Reading the role from IAM to compare it with your answers…',
+		on: {'role-inspected': (state, event) => afterInspection(state, event.inspection, event.missingPrincipals)},
+	},
+	review: {
+		kind: 'question',
+		section: 'Review',
+		back: () => 'session',
+		defaultAnswer: () => ({type: 'review-answered', create: true}),
+		trail: () => ['Reviewed the changes'],
+		on: {
+			'review-answered': (state, event) => (event.create ? moveTo(state, 'create') : moveTo(state, 'stopped', {resumeStep: 'review'})),
+			'edit-chosen': (state, event) => moveTo(state, event.step, {editing: event.step}),
+		},
+	},
+	boundary: {
+		kind: 'question',
+		section: 'Create',
+		back: () => 'review',
+		on: {
+			'boundary-entered': (state, event) =>
+				moveTo(state, 'inspect-role', {settings: {...state.settings, permissionsBoundary: event.policyArn}, problem: undefined}),
+		},
+	},
+	create: {
+		kind: 'effect',
+		section: 'Create',
+		wait: 'Writing the changes to IAM…',
+		trail: ({changes}) => [`Role in place (${changes.length === 0 ? 'nothing to write' : `${changes.length} write(s) recorded`})`],
+		on: {
+			created: state => moveTo(state, 'verify'),
+			'live-changed': (state, event) =>
+				afterInspection({...state, step: 'inspect-role'}, event.inspection, [], 'The role changed in IAM since it was read: review what would change now.'),
+			'trust-rejected': (state, event) => moveTo(state, 'trust', {notice: `IAM rejected who may switch: ${event.reason} Choose again.`}),
+			'create-denied': (state, event) =>
+				state.settings.permissionsBoundary ? moveTo(state, 'failed', {problem: event.problem}) : moveTo(state, 'boundary', {problem: event.problem}),
+		},
+	},
+	verify: {
+		kind: 'effect',
+		section: 'Verify',
+		wait: 'Verifying: reading the role back and switching to it…',
+		on: {verified: (state, event) => moveTo(state, 'done', {verification: event.verification})},
+	},
+	remove: {
+		kind: 'effect',
+		section: 'Create',
+		wait: 'Removing what this setup created…',
+		on: {removed: state => moveTo(state, 'removed')},
+	},
+	done: {kind: 'final', on: {}},
+	removed: {kind: 'final', on: {}},
+	stopped: {kind: 'final', on: {}},
+	failed: {kind: 'final', on: {}},
+};
+
+/** The order of the table: a step before the current one in it has been answered. */
+const order = Object.keys(steps) as Step[];
+
+export function isEffectStep(step: Step): step is EffectStep {
+	return steps[step].kind === 'effect';
+}
+
+export function isFinalStep(step: Step): step is FinalStep {
+	return steps[step].kind === 'final';
+}
+
+/** The header's section: a final step shows where it ended. */
+export function sectionOf(state: Pick<WizardState, 'step' | 'resumeStep'>): Section {
+	return steps[state.step].section ?? steps[state.resumeStep].section!;
+}
+
+/** The answered steps' lines, derived from the state alone: what a resumed run's transcript starts with. */
+export function trailOf(state: WizardState): string[] {
+	const reached = order.indexOf(isFinalStep(state.step) ? state.resumeStep : state.step);
+	const lines = order.slice(0, reached).flatMap(step => steps[step].trail?.(state) ?? []);
+	// The trust question and its picker say the same thing.
+	return lines.filter((line, index) => line !== lines[index - 1]);
+}
+
+export function transition(state: WizardState, event: WizardEvent): WizardState {
+	// Records and failures are taken at any step; every other event only where it belongs.
+	if (event.type === 'changed') return {...state, changes: [...state.changes, event.change]};
+	if (event.type === 'failed') return isFinalStep(state.step) ? state : moveTo(state, 'failed', {problem: event.problem});
+	const spec = steps[state.step];
+	if (event.type === 'back') {
+		return spec.back ? moveTo({...state, editing: undefined}, spec.back(state), {problem: undefined}) : state;
+	}
+	const handle = spec.on[event.type] as ((state: WizardState, event: WizardEvent) => WizardState) | undefined;
+	if (!handle) return state;
+	const next = handle(state, event);
+	// An answer moves the transcript on by that question's lines.
+	const answered = spec.kind === 'question' && next.step !== state.step ? (spec.trail?.(next) ?? []) : [];
+	return answered.length > 0 ? {...next, history: [...next.history, ...answered]} : next;
+}
+
 /**
  * The answer pressing Enter gives at a question: the current settings, which already hold
  * flags, then saved progress, then defaults. Headless runs take exactly these answers.
  */
 export function defaultAnswer(state: WizardState, now: string): WizardEvent {
-	const {settings} = state;
-	switch (state.step) {
-		case 'resume':
-			return {type: 'resume-answered', resume: true};
-		case 'activation':
-			// Only the user can know the root step was done, so Enter never claims it.
-			return {type: 'activation-answered', answer: state.activation ?? 'not-yet', at: now};
-		case 'role-name':
-			return {type: 'role-name-entered', roleName: settings.roleName};
-		case 'access':
-			return {type: 'access-chosen', access: settings.access};
-		case 'cost-explorer':
-			return {type: 'cost-explorer-answered', enabled: settings.costExplorer};
-		case 'trust':
-			return settings.trust.kind === 'principals'
-				? {type: 'principals-chosen', arns: settings.trust.arns}
-				: {type: 'trust-chosen', trust: 'account'};
-		case 'trust-principals':
-			return settings.trust.kind === 'principals'
-				? {type: 'principals-chosen', arns: settings.trust.arns}
-				: {type: 'trust-chosen', trust: 'account'};
-		case 'mfa':
-			return {type: 'mfa-answered', requireMfa: settings.requireMfa};
-		case 'session':
-			return {type: 'session-chosen', seconds: settings.maxSessionSeconds};
-		case 'finished':
-			return {type: 'finished-chosen', choice: state.inspection && substantive(state.inspection.differences).length > 0 ? 'repair' : 'hand-off'};
-		case 'review':
-			return {type: 'review-answered', create: true};
-		default:
-			throw new Error(`No answer is asked for at step ${state.step}`);
-	}
+	const answer = steps[state.step].defaultAnswer;
+	if (!answer) throw new Error(`No answer is asked for at step ${state.step}`);
+	return answer(state, now);
 }
 
 /** The progress record for this state; identity must be known. */

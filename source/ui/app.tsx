@@ -1,76 +1,53 @@
 /** The wizard: draws the session's state and sends the user's answers back. It never calls AWS. */
-import {Box, Text, useApp, useInput} from 'ink';
-import {useEffect, useSyncExternalStore} from 'react';
+import {Box, Static, Text, useApp, useInput} from 'ink';
+import {useEffect, useSyncExternalStore, type ReactNode} from 'react';
 import {planFor, type WizardSession} from '../engine/session.js';
-import {isFinalStep, sectionOf, sections, type WizardEvent, type WizardState} from '../engine/wizard.js';
+import {isFinalStep, sectionOf, sections, steps, type FinalStep, type QuestionStep, type WizardEvent, type WizardState} from '../engine/wizard.js';
 import {Answered, Header, ProblemBox, Warning} from './components/chrome.js';
 import {ActivationScreen, IdentityDetails, ResumeScreen} from './screens/start.js';
 import {AccessScreen, BoundaryScreen, CostExplorerScreen, MfaScreen, PrincipalsScreen, RoleNameScreen, SessionScreen, TrustScreen} from './screens/settings.js';
 import {DoneScreen, FinishedScreen, ReviewScreen, Working} from './screens/finish.js';
 import {savedMessage} from '../present.js';
 import {theme} from './theme.js';
-import {trail} from './trail.js';
-import {workingLabel} from './labels.js';
 
+type Send = (event: WizardEvent) => void;
 
+/** One screen per question: TypeScript holds this map to the step table's questions. */
+const questionScreens: Record<QuestionStep, (state: WizardState, send: Send) => ReactNode> = {
+	resume: (state, send) => state.saved && <ResumeScreen saved={state.saved} onAnswer={send} />,
+	activation: (state, send) => state.identity && <ActivationScreen identity={state.identity} onAnswer={send} />,
+	'role-name': (state, send) => <RoleNameScreen settings={state.settings} notice={state.notice} onAnswer={send} />,
+	access: (state, send) => <AccessScreen settings={state.settings} onAnswer={send} />,
+	'cost-explorer': (state, send) => <CostExplorerScreen settings={state.settings} check={state.policyCheck} onAnswer={send} />,
+	trust: (state, send) => <TrustScreen settings={state.settings} notice={state.notice} onAnswer={send} />,
+	'trust-principals': (state, send) => <PrincipalsScreen settings={state.settings} choices={state.principalChoices ?? []} onAnswer={send} />,
+	mfa: (state, send) => <MfaScreen settings={state.settings} onAnswer={send} />,
+	session: (state, send) => <SessionScreen settings={state.settings} onAnswer={send} />,
+	finished: (state, send) => state.inspection && <FinishedScreen inspection={state.inspection} onAnswer={send} />,
+	review: (state, send) => <ReviewScreen plan={planFor(state)} settings={state.settings} inspection={state.inspection} notice={state.notice} onAnswer={send} />,
+	boundary: (state, send) => (
+		<BoundaryScreen problem={state.problem} onAnswer={send} onGiveUp={() => state.problem && send({type: 'failed', problem: state.problem})} />
+	),
+};
 
-function CurrentStep({state, send}: {state: WizardState; send: (event: WizardEvent) => void}) {
-	const {step, settings, identity} = state;
-	switch (step) {
-		case 'identity':
-		case 'inspect-policy':
-		case 'list-principals':
-		case 'check-live':
-		case 'inspect-role':
-		case 'create':
-		case 'verify':
-		case 'remove':
-			// Keyed by step: each wait counts its own seconds.
-			return <Working key={step} label={workingLabel[step]} />;
-		case 'finished':
-			return state.inspection ? <FinishedScreen inspection={state.inspection} onAnswer={send} /> : null;
-		case 'resume':
-			return state.saved ? <ResumeScreen saved={state.saved} onAnswer={send} /> : null;
-		case 'activation':
-			return identity ? <ActivationScreen identity={identity} onAnswer={send} /> : null;
-		case 'role-name':
-			return <RoleNameScreen settings={settings} notice={state.notice} onAnswer={send} />;
-		case 'access':
-			return <AccessScreen settings={settings} onAnswer={send} />;
-		case 'cost-explorer':
-			return <CostExplorerScreen settings={settings} check={state.policyCheck} onAnswer={send} />;
-		case 'trust':
-			return <TrustScreen settings={settings} onAnswer={send} />;
-		case 'trust-principals':
-			return <PrincipalsScreen settings={settings} choices={state.principalChoices ?? []} onAnswer={send} />;
-		case 'mfa':
-			return <MfaScreen settings={settings} onAnswer={send} />;
-		case 'session':
-			return <SessionScreen settings={settings} onAnswer={send} />;
-		case 'boundary':
-			return (
-				<BoundaryScreen
-					problem={state.problem}
-					onAnswer={send}
-					onGiveUp={() => state.problem && send({type: 'failed', problem: state.problem})}
-				/>
-			);
-		case 'review':
-			return <ReviewScreen plan={planFor(state)} inspection={state.inspection} onAnswer={send} />;
-		case 'done':
-			return <DoneScreen plan={planFor(state)} verification={state.verification} />;
-		case 'removed':
-			return <Text color={theme.success}>✔ Removed what this setup created.</Text>;
-		case 'stopped':
-			return <Text>Stopped. {savedMessage}</Text>;
-		case 'failed':
-			return (
-				<Box flexDirection="column">
-					{state.problem && <ProblemBox problem={state.problem} />}
-					{state.identity && <Text>{savedMessage}</Text>}
-				</Box>
-			);
-	}
+const finalScreens: Record<FinalStep, (state: WizardState) => ReactNode> = {
+	done: state => <DoneScreen plan={planFor(state)} verification={state.verification} />,
+	removed: () => <Text color={theme.success}>✔ Removed what this setup created.</Text>,
+	stopped: () => <Text>Stopped. {savedMessage}</Text>,
+	failed: state => (
+		<Box flexDirection="column">
+			{state.problem && <ProblemBox problem={state.problem} />}
+			{state.identity ? <Text>{savedMessage}</Text> : <Text color={theme.muted}>Nothing was saved: nothing had been done yet.</Text>}
+		</Box>
+	),
+};
+
+function CurrentStep({state, send}: {state: WizardState; send: Send}) {
+	const spec = steps[state.step];
+	// Keyed by step: each wait counts its own seconds.
+	if (spec.kind === 'effect') return <Working key={state.step} label={spec.wait ?? ''} />;
+	if (spec.kind === 'final') return finalScreens[state.step as FinalStep](state);
+	return questionScreens[state.step as QuestionStep](state, send);
 }
 
 export interface AppProps {
@@ -92,21 +69,22 @@ export function App({session, notice, onInterrupt}: AppProps) {
 		if (isFinalStep(state.step)) exit();
 	}, [state.step, exit]);
 
+	const send = (event: WizardEvent) => void session.send(event);
 	useInput((input, key) => {
 		if (key.ctrl && input === 'c') onInterrupt();
+		else if (key.escape) send({type: 'back'});
 	});
 
-	const send = (event: WizardEvent) => void session.send(event);
-	const current = isFinalStep(state.step) ? state.resumeStep : state.step;
-	const section = sectionOf[current];
+	const section = sectionOf(state);
 	const showIdentity = state.identity && (state.step === 'resume' || state.step === 'activation');
+	// Kept once above the live part, never redrawn: a terminal's scrollback holds the whole transcript.
+	const transcript = [...(notice ? [{warning: true, text: notice}] : []), ...state.history.map(text => ({warning: false, text}))];
 
 	return (
 		<Box flexDirection="column">
-			{notice && <Warning>{notice}</Warning>}
-			{trail(state).map(line => (
-				<Answered key={line}>{line}</Answered>
-			))}
+			<Static items={transcript}>
+				{(line, index) => (line.warning ? <Warning key={index}>{line.text}</Warning> : <Answered key={index}>{line.text}</Answered>)}
+			</Static>
 			{state.step !== 'done' && (
 				<Header section={section} index={sections.indexOf(section) + 1} total={sections.length} account={state.identity?.accountId} />
 			)}
@@ -116,7 +94,6 @@ export function App({session, notice, onInterrupt}: AppProps) {
 				</Box>
 			)}
 			<CurrentStep state={state} send={send} />
-			{state.step === 'failed' && !state.identity && <Text color={theme.muted}>Nothing was saved: nothing had been done yet.</Text>}
 		</Box>
 	);
 }

@@ -1,52 +1,13 @@
 import {describe, expect, test, vi} from 'vitest';
-import {describeAwsError} from '../../source/aws/problems.js';
-import {classifyCaller, type Identity} from '../../source/core/principal.js';
+import {classifyCaller} from '../../source/core/principal.js';
 import {ProblemError} from '../../source/core/problem.js';
 import {defaultSettings} from '../../source/core/settings.js';
-import {WizardSession, type AwsOperations, type ProgressStore} from '../../source/engine/session.js';
+import {WizardSession, type AwsOperations} from '../../source/engine/session.js';
 import {initialState, type SavedSetup} from '../../source/engine/wizard.js';
 import {App} from '../../source/ui/app.js';
-import {convergeRole, inspectRole} from '../../source/reconcile/role-resources.js';
+import {alice, fakeAws, memoryStore} from '../support/fake-aws.js';
 import {keys, renderScreen} from '../support/ink.js';
-import {memoryIam} from '../support/memory-iam.js';
 
-const alice = classifyCaller('arn:aws:iam::123456789012:user/alice', '123456789012');
-
-function memoryStore(initial: SavedSetup[] = []): ProgressStore & {saves: SavedSetup[]} {
-	const records = new Map(initial.map(setup => [setup.accountId, setup]));
-	const saves: SavedSetup[] = [];
-	return {
-		saves,
-		load: accountId => records.get(accountId),
-		save(setup) {
-			saves.push(setup);
-			records.set(setup.accountId, setup);
-		},
-	};
-}
-
-/**
- * An empty AWS account: the real reconcilers over an in-memory IAM; STS's AssumeRole answers at once.
- * The SDK-backed ones are exercised against moto in test/e2e.
- */
-function fakeAws(identity: Identity = alice, overrides: Partial<AwsOperations> = {}): AwsOperations {
-	const iam = memoryIam();
-	return {
-		whoAmI: async () => identity,
-		checkPolicy: async policyArn => ({policyArn, grantsDescribeReport: false}),
-		listPrincipals: async () => [],
-		inspect: async (plan, record) => ({inspection: (await inspectRole(iam, plan, record)).inspection, missingPrincipals: []}),
-		converge: (plan, record, options) => convergeRole(iam, plan, record, options),
-		verify: async (plan, _record, {assumeSkipped}) => ({
-			roleArn: plan.roleArn,
-			at: 'now',
-			...(assumeSkipped ? {assumeSkipped} : {assumedAs: `${plan.roleArn}/session`}),
-		}),
-		remove: async () => {},
-		describeError: (error, who) => describeAwsError(error, {identity: who}),
-		...overrides,
-	};
-}
 
 async function start(aws: AwsOperations, store = memoryStore()) {
 	const session = new WizardSession(initialState({}, new Date().toISOString(), {setupId: 'setup-1'}), {aws, store});

@@ -168,7 +168,7 @@ describe('review', () => {
 
 	test('shows the exact policies and CLI commands on d, before any write; Enter creates', async () => {
 		const {events, onAnswer, answered} = answers();
-		const screen = await renderScreen(<ReviewScreen plan={plan} inspection={absent} onAnswer={onAnswer} />);
+		const screen = await renderScreen(<ReviewScreen plan={plan} settings={defaultSettings} inspection={absent} onAnswer={onAnswer} />);
 		expect(screen.frame()).toContain('In IAM now: the role does not exist yet: it will be created.');
 		expect(screen.frame()).not.toContain('aws iam attach-role-policy');
 		const frame = await screen.press('d');
@@ -181,6 +181,35 @@ describe('review', () => {
 		expect(events).toEqual([{type: 'review-answered', create: true}]);
 	});
 
+	test('every answer is a line to change; choosing one sends the user to that question; n stops', async () => {
+		const edit = answers();
+		const screen = await renderScreen(<ReviewScreen plan={plan} settings={defaultSettings} inspection={absent} onAnswer={edit.onAnswer} />);
+		const frame = screen.frame();
+		for (const line of ['Change · Role name: BillingAccess', 'Change · Access: full (Billing)', 'Change · Who may switch: this account', 'Change · Longest session: 1 h', 'No, stop here']) {
+			expect(frame).toContain(line);
+		}
+		await screen.press(keys.down);
+		await screen.press(keys.down);
+		await screen.press(keys.enter, edit.answered);
+		expect(edit.events).toEqual([{type: 'edit-chosen', step: 'access'}]);
+
+		const stop = answers();
+		const again = await renderScreen(<ReviewScreen plan={plan} settings={defaultSettings} inspection={absent} onAnswer={stop.onAnswer} />);
+		await again.press('n', stop.answered);
+		expect(stop.events).toEqual([{type: 'review-answered', create: false}]);
+	});
+
+	test('the review fits an 80×24 terminal with the differences of a drifted role', async () => {
+		const drifted: RoleInspection = {
+			ownership: 'ours',
+			billingShaped: false,
+			differences: ['detach AdministratorAccess (attached outside billing-setup)', 'delete the inline policy extra (added outside billing-setup)', 'remove the permissions boundary arn:aws:iam::aws:policy/AWSDenyAll (set outside billing-setup)'].map(summary => ({resource: 'role', kind: 'remove' as const, summary, widening: true, foreign: true})),
+		};
+		const screen = await renderScreen(<ReviewScreen plan={plan} settings={defaultSettings} inspection={drifted} onAnswer={() => {}} />);
+		// Header and blank line above it take 2 rows of the 24.
+		expect(screen.frame().split('\n').length).toBeLessThanOrEqual(22);
+	});
+
 	test('a drifted role shows each change in words, grants beyond the plan marked, and asks to make them', async () => {
 		const drifted: RoleInspection = {
 			ownership: 'ours',
@@ -190,7 +219,7 @@ describe('review', () => {
 				{resource: 'role', kind: 'change', summary: 'tag it as this setup\'s (BillingSetupId=x)', widening: false, foreign: false, adoption: true},
 			],
 		};
-		const screen = await renderScreen(<ReviewScreen plan={plan} inspection={drifted} onAnswer={() => {}} />);
+		const screen = await renderScreen(<ReviewScreen plan={plan} settings={defaultSettings} inspection={drifted} onAnswer={() => {}} />);
 		const frame = screen.frame();
 		expect(frame).toContain('the role exists and was created by this setup.');
 		expect(frame).toContain('- detach AdministratorAccess (attached outside billing-setup) [beyond the plan]');

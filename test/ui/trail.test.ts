@@ -1,12 +1,12 @@
 import {expect, test} from 'vitest';
 import {classifyCaller} from '../../source/core/principal.js';
-import {defaultAnswer, initialState, transition, type WizardState} from '../../source/engine/wizard.js';
-import {trail} from '../../source/ui/trail.js';
+import {defaultAnswer, initialState, trailOf, transition, type WizardState} from '../../source/engine/wizard.js';
 
 const now = '2026-11-23T10:00:00.000Z';
 const identity = classifyCaller('arn:aws:iam::123456789012:user/alice', '123456789012');
+const policyInspected = {type: 'policy-inspected', check: {policyArn: 'arn:aws:iam::aws:policy/job-function/Billing', grantsDescribeReport: false}} as const;
 
-test('each answer shows in the trail on the very next question', () => {
+test('each answer joins the transcript as the next question opens, and a resumed run derives the same lines', () => {
 	let state: WizardState = transition(initialState({}, now, {setupId: 'setup-1'}), {type: 'identity-loaded', identity});
 	const expected: Record<string, string> = {
 		activation: 'Root activation: not confirmed yet',
@@ -20,10 +20,20 @@ test('each answer shows in the trail on the very next question', () => {
 	for (const [step, line] of Object.entries(expected)) {
 		expect(state.step).toBe(step);
 		state = transition(state, defaultAnswer(state, now));
-		if (state.step === 'inspect-policy') {
-			state = transition(state, {type: 'policy-inspected', check: {policyArn: 'arn:aws:iam::aws:policy/job-function/Billing', grantsDescribeReport: false}});
-		}
-		expect(trail(state).at(-1)).toContain(line);
+		if (state.step === 'inspect-policy') state = transition(state, policyInspected);
+		expect(state.history.at(-1)).toContain(line);
 	}
 	expect(state.step).toBe('inspect-role');
+	expect(state.history[0]).toBe('Signed in as IAM user alice in account 123456789012 (aws)');
+	expect(trailOf(state)).toEqual(state.history);
+});
+
+test('going back and answering again adds the new answer to the transcript, keeping the old one above it', () => {
+	let state: WizardState = transition(initialState({}, now, {setupId: 'setup-1'}), {type: 'identity-loaded', identity});
+	state = transition(state, defaultAnswer(state, now));
+	state = transition(state, {type: 'role-name-entered', roleName: 'First'});
+	state = transition(state, {type: 'back'});
+	expect(state.step).toBe('role-name');
+	state = transition(state, {type: 'role-name-entered', roleName: 'Second'});
+	expect(state.history.filter(line => line.startsWith('Role name'))).toEqual(['Role name: First', 'Role name: Second']);
 });

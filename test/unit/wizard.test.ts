@@ -172,6 +172,69 @@ describe('transitions', () => {
 	});
 });
 
+describe('the step table', () => {
+	const atSession = () => {
+		let state = transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity});
+		for (let guard = 0; state.step !== 'session' && guard < 20; guard++) {
+			state = state.step === 'inspect-policy'
+				? transition(state, {type: 'policy-inspected', check: {policyArn: 'arn:aws:iam::aws:policy/job-function/Billing', grantsDescribeReport: false}})
+				: transition(state, defaultAnswer(state, now));
+		}
+		return state;
+	};
+
+	test('Esc goes back one question from every question that has one before it, and the saved step follows', () => {
+		const state = atSession();
+		const path: string[] = [state.step];
+		for (let current = state; ; ) {
+			const back = transition(current, {type: 'back'});
+			if (back.step === current.step) break;
+			path.push(back.step);
+			expect(toSaved(back, now)?.step).toBe(back.step);
+			current = back;
+		}
+		expect(path).toEqual(['session', 'mfa', 'trust', 'cost-explorer', 'access', 'role-name', 'activation']);
+	});
+
+	test('back from MFA after choosing principals returns to the picker, or lists again after a resume', () => {
+		const arns = ['arn:aws:iam::123456789012:user/a'];
+		const state = {...atSession(), step: 'mfa' as const, settings: {...defaultSettings, trust: {kind: 'principals' as const, arns}}};
+		expect(transition({...state, principalChoices: arns}, {type: 'back'}).step).toBe('trust-principals');
+		expect(transition(state, {type: 'back'}).step).toBe('list-principals');
+	});
+
+	test('an event that does not belong to the current step is ignored: a doubled Enter cannot answer twice', () => {
+		const review = {...atSession(), step: 'review' as const, inspection: absent};
+		const creating = transition(review, {type: 'review-answered', create: true});
+		expect(creating.step).toBe('create');
+		expect(transition(creating, {type: 'review-answered', create: true})).toBe(creating);
+		expect(transition(creating, {type: 'session-chosen', seconds: 7200})).toBe(creating);
+	});
+
+	test('a line chosen in the review is asked again, then the review comes back after a fresh read', () => {
+		const review = {...atSession(), step: 'review' as const, inspection: absent};
+		let state = transition(review, {type: 'edit-chosen', step: 'mfa'});
+		expect(state.step).toBe('mfa');
+		state = transition(state, {type: 'mfa-answered', requireMfa: true});
+		expect(state).toMatchObject({step: 'inspect-role', settings: {requireMfa: true}, editing: undefined});
+
+		// Changing the access level reads its policy and asks about the add-on again, then returns.
+		state = transition({...review, policyCheck: undefined}, {type: 'edit-chosen', step: 'access'});
+		state = transition(state, {type: 'access-chosen', access: 'read-only'});
+		expect(state.step).toBe('inspect-policy');
+		state = transition(state, {type: 'policy-inspected', check: {policyArn: 'arn:aws:iam::aws:policy/AWSBillingReadOnlyAccess', grantsDescribeReport: false}});
+		expect(state.step).toBe('cost-explorer');
+		state = transition(state, {type: 'cost-explorer-answered', enabled: true});
+		expect(state.step).toBe('inspect-role');
+	});
+
+	test('stopping at the root step keeps every answer given before', () => {
+		const state = {...atSession(), step: 'activation' as const};
+		const stopped = transition(state, {type: 'activation-answered', answer: 'stop', at: now});
+		expect(toSaved(stopped, now)).toMatchObject({step: 'activation', settings: state.settings});
+	});
+});
+
 describe('resume', () => {
 	test('unfinished progress for this account is offered for resume', () => {
 		const state = transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity, saved: saved({})});

@@ -68,6 +68,8 @@ export function Question({prompt, children, hint}: {prompt: string; children: Re
 	);
 }
 
-export const selectHint = '↑/↓ to move, Enter to choose, Ctrl+C to stop (progress is saved)';
-export const confirmHint = 'y/n, Enter for the default, Ctrl+C to stop (progress is saved)';
-export const typeHint = 'Type, then Enter; Ctrl+C to stop (progress is saved)';
+/** For the first question of a run, where there is nothing to go back to. */
+export const firstSelectHint = '↑/↓ to move, Enter to choose, Ctrl+C to stop (progress is saved)';
+export const selectHint = '↑/↓ to move, Enter to choose, Esc to go back, Ctrl+C to stop (progress is saved)';
+export const confirmHint = 'y/n, Enter for the default, Esc to go back, Ctrl+C to stop (progress is saved)';
+export const typeHint = 'Type, then Enter; Esc to go back, Ctrl+C to stop (progress is saved)';

@@ -1,12 +1,14 @@
 /** Review before any write, the wait while AWS works, and the result. */
-import {ConfirmInput, Select, Spinner} from '@inkjs/ui';
+import {Select, Spinner} from '@inkjs/ui';
 import {Box, Text, useInput} from 'ink';
 import {useEffect, useState} from 'react';
 import type {Plan} from '../../core/plan.js';
-import type {FinishedChoice, Verification, WizardEvent} from '../../engine/wizard.js';
+import {hours, type EditableStep, type FinishedChoice, type Verification, type WizardEvent} from '../../engine/wizard.js';
+import {principalLabel} from '../../core/policy.js';
+import {managedPolicyName, type RoleSettings} from '../../core/settings.js';
 import {differenceLine} from '../../present.js';
 import {cliCommands, substantive, type RoleInspection} from '../../reconcile/role-resources.js';
-import {confirmHint, Question, selectHint, Warning} from '../components/chrome.js';
+import {firstSelectHint, Question, selectHint, Warning} from '../components/chrome.js';
 import {theme} from '../theme.js';
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
@@ -45,15 +47,48 @@ function reviewQuestion(inspection: RoleInspection | undefined): string {
 	return 'Make these changes now?';
 }
 
-export function ReviewScreen({plan, inspection, onAnswer}: {plan: Plan; inspection?: RoleInspection; onAnswer: (event: WizardEvent) => void}) {
+const stopChoice = 'stop';
+
+/**
+ * A short summary that fits 80×24: every answer is a line that can be chosen to change it, then the
+ * review comes back. The policies and AWS CLI commands open with d.
+ */
+export function ReviewScreen({
+	plan,
+	settings,
+	inspection,
+	notice,
+	onAnswer,
+}: {
+	plan: Plan;
+	settings: RoleSettings;
+	inspection?: RoleInspection;
+	notice?: string;
+	onAnswer: (event: WizardEvent) => void;
+}) {
 	const [details, setDetails] = useState(false);
 	useInput(input => {
 		if (input === 'd') setDetails(shown => !shown);
+		if (input === 'n') onAnswer({type: 'review-answered', create: false});
 	});
+	const edits: Array<{label: string; value: EditableStep}> = [
+		{label: `Role name: ${settings.roleName}`, value: 'role-name'},
+		{label: `Access: ${settings.access} (${managedPolicyName[settings.access]})`, value: 'access'},
+		{label: `Cost Explorer add-on: ${settings.costExplorer ? 'yes' : 'no'}`, value: 'cost-explorer'},
+		{label: `Who may switch: ${settings.trust.kind === 'account' ? 'this account' : settings.trust.arns.map(arn => principalLabel(`AWS:${arn}`)).join(', ')}`, value: 'trust'},
+		{label: `MFA required: ${settings.requireMfa ? 'yes' : 'no'}`, value: 'mfa'},
+		{label: `Longest session: ${hours(settings.maxSessionSeconds)}`, value: 'session'},
+	];
+	const options = [
+		{label: 'Yes, go ahead', value: 'apply'},
+		...edits.map(edit => ({label: `Change · ${edit.label}`, value: edit.value})),
+		{label: 'No, stop here (resume later)', value: stopChoice},
+	];
 	return (
 		<Box flexDirection="column">
+			{notice && <Warning>{notice}</Warning>}
 			<Text>
-				Role <Text bold>{plan.roleArn}</Text>, sessions up to {plan.maxSessionSeconds / 3600} h
+				Role <Text bold>{plan.roleArn}</Text>
 			</Text>
 			{inspection && <LiveDifferences inspection={inspection} />}
 			{details && (
@@ -79,10 +114,14 @@ export function ReviewScreen({plan, inspection, onAnswer}: {plan: Plan; inspecti
 				</>
 			)}
 			<Box marginTop={1}>
-				<Question prompt={reviewQuestion(inspection)} hint={`${confirmHint}; d to ${details ? 'hide' : 'show'} the policies and AWS CLI commands`}>
-					<ConfirmInput
-						onConfirm={() => onAnswer({type: 'review-answered', create: true})}
-						onCancel={() => onAnswer({type: 'review-answered', create: false})}
+				<Question prompt={reviewQuestion(inspection)} hint={`${selectHint}; d ${details ? 'hides' : 'shows'} the policies and AWS CLI commands`}>
+					<Select
+						options={options}
+						visibleOptionCount={options.length}
+						onChange={value => {
+							if (value === 'apply' || value === stopChoice) onAnswer({type: 'review-answered', create: value === 'apply'});
+							else onAnswer({type: 'edit-chosen', step: value as EditableStep});
+						}}
 					/>
 				</Question>
 			</Box>
@@ -103,7 +142,7 @@ export function FinishedScreen({inspection, onAnswer}: {inspection: RoleInspecti
 		<Box flexDirection="column">
 			<LiveDifferences inspection={inspection} />
 			<Box marginTop={1}>
-				<Question prompt="This account's setup is finished. What now?" hint={selectHint}>
+				<Question prompt="This account's setup is finished. What now?" hint={firstSelectHint}>
 					<Select options={options} onChange={value => onAnswer({type: 'finished-chosen', choice: value as FinishedChoice})} />
 				</Question>
 			</Box>

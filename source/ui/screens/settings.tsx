@@ -6,10 +6,9 @@ import {costExplorerAction} from '../../core/plan.js';
 import {managedPolicyName, type AccessLevel, type RoleSettings} from '../../core/settings.js';
 import {policyArnProblem, principalArnProblem, roleNameProblem} from '../../core/validation.js';
 import type {Problem} from '../../core/problem.js';
-import type {PolicyCheck, WizardEvent} from '../../engine/wizard.js';
+import {hours, type PolicyCheck, type WizardEvent} from '../../engine/wizard.js';
 import {confirmHint, Question, selectHint, typeHint, Warning} from '../components/chrome.js';
 import {theme} from '../theme.js';
-import {hours} from '../trail.js';
 
 type Send = (event: WizardEvent) => void;
 type Option = {label: string; value: string};
@@ -78,13 +77,14 @@ export function CostExplorerScreen({settings, check, onAnswer}: {settings: RoleS
 	);
 }
 
-export function TrustScreen({settings, onAnswer}: {settings: RoleSettings; onAnswer: Send}) {
+export function TrustScreen({settings, notice, onAnswer}: {settings: RoleSettings; notice?: string; onAnswer: Send}) {
 	const options = [
 		{label: 'Anyone in this account whose own IAM permissions allow it (recommended)', value: 'account'},
 		{label: 'Only IAM users or roles I choose', value: 'principals'},
 	];
 	return (
 		<Question prompt="Who may switch to the role?" hint={selectHint}>
+			{notice && <Warning>{notice}</Warning>}
 			<Select
 				options={currentFirst(options, settings.trust.kind)}
 				onChange={value => onAnswer({type: 'trust-chosen', trust: value as 'account' | 'principals'})}

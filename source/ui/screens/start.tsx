@@ -3,8 +3,8 @@ import {Select} from '@inkjs/ui';
 import {Box, Text} from 'ink';
 import {accountSettingsUrl} from '../../core/plan.js';
 import {principalKindLabel, type Identity} from '../../core/principal.js';
-import {sectionOf, type SavedSetup, type WizardEvent} from '../../engine/wizard.js';
-import {Question, selectHint, Warning} from '../components/chrome.js';
+import {steps, type SavedSetup, type WizardEvent} from '../../engine/wizard.js';
+import {firstSelectHint, Question, Warning} from '../components/chrome.js';
 import {theme} from '../theme.js';
 
 export function IdentityDetails({identity}: {identity: Identity}) {
@@ -35,9 +35,9 @@ export function IdentityDetails({identity}: {identity: Identity}) {
 export function ResumeScreen({saved, onAnswer}: {saved: SavedSetup; onAnswer: (event: WizardEvent) => void}) {
 	const written = saved.changes.length === 0 ? 'nothing written to AWS yet' : `${saved.changes.length} change(s) already made in AWS`;
 	return (
-		<Question prompt="An unfinished setup was saved for this account." hint={selectHint}>
+		<Question prompt="An unfinished setup was saved for this account." hint={firstSelectHint}>
 			<Text color={theme.muted}>
-				Role {saved.settings.roleName}, stopped at {sectionOf[saved.step]} on {saved.updatedAt}; {written}.
+				Role {saved.settings.roleName}, stopped at {steps[saved.step].section} on {saved.updatedAt}; {written}.
 			</Text>
 			<Select
 				options={[
@@ -69,7 +69,7 @@ export function ActivationScreen({identity, onAnswer}: {identity: Identity; onAn
 				<Text>3. Tick “Activate IAM Access” and choose Update</Text>
 			</Box>
 			<Text color={theme.muted}>No AWS API can read or change this setting, so billing-setup cannot check it: only you know.</Text>
-			<Question prompt="Is IAM access to billing activated?" hint={selectHint}>
+			<Question prompt="Is IAM access to billing activated?" hint={firstSelectHint}>
 				<Select
 					options={[
 						{label: 'Not yet, or not sure: create the role anyway (you will get a reminder)', value: 'not-yet'},

@@ -1,0 +1,45 @@
+/** AwsOperations and a progress store in memory, for tests of the session and the screens. */
+import {describeAwsError} from '../../source/aws/problems.js';
+import {classifyCaller, type Identity} from '../../source/core/principal.js';
+import type {AwsOperations, ProgressStore} from '../../source/engine/session.js';
+import type {SavedSetup} from '../../source/engine/wizard.js';
+import {convergeRole, inspectRole} from '../../source/reconcile/role-resources.js';
+import {memoryIam} from './memory-iam.js';
+
+export const alice = classifyCaller('arn:aws:iam::123456789012:user/alice', '123456789012');
+
+export function memoryStore(initial: SavedSetup[] = []): ProgressStore & {saves: SavedSetup[]} {
+	const records = new Map(initial.map(setup => [setup.accountId, setup]));
+	const saves: SavedSetup[] = [];
+	return {
+		saves,
+		load: accountId => records.get(accountId),
+		save(setup) {
+			saves.push(setup);
+			records.set(setup.accountId, setup);
+		},
+	};
+}
+
+/**
+ * An empty AWS account: the real reconcilers over an in-memory IAM; STS's AssumeRole answers at once.
+ * The SDK-backed ones are exercised against moto in test/e2e.
+ */
+export function fakeAws(identity: Identity = alice, overrides: Partial<AwsOperations> = {}): AwsOperations {
+	const iam = memoryIam();
+	return {
+		whoAmI: async () => identity,
+		checkPolicy: async policyArn => ({policyArn, grantsDescribeReport: false}),
+		listPrincipals: async () => [],
+		inspect: async (plan, record) => ({inspection: (await inspectRole(iam, plan, record)).inspection, missingPrincipals: []}),
+		converge: (plan, record, options) => convergeRole(iam, plan, record, options),
+		verify: async (plan, _record, {assumeSkipped}) => ({
+			roleArn: plan.roleArn,
+			at: 'now',
+			...(assumeSkipped ? {assumeSkipped} : {assumedAs: `${plan.roleArn}/session`}),
+		}),
+		remove: async () => {},
+		describeError: (error, who) => describeAwsError(error, {identity: who}),
+		...overrides,
+	};
+}
