@@ -87,6 +87,14 @@ describe('role name', () => {
 		expect(events).toEqual([{type: 'role-name-entered', roleName: 'Ops'}]);
 	});
 
+	test('a pasted name with a trailing newline and blanks is taken as typed and entered', async () => {
+		const {events, onAnswer, answered} = answers();
+		const screen = await renderScreen(<RoleNameScreen settings={defaultSettings} notice="Choose another name." onAnswer={onAnswer} />);
+		await screen.press('Finance  \r', answered);
+		expect(events).toEqual([{type: 'role-name-entered', roleName: 'Finance'}]);
+		expect(screen.frame()).not.toContain('is not allowed');
+	});
+
 	test('after a name clash the notice shows and the name must be typed anew', async () => {
 		const {events, onAnswer, answered} = answers();
 		const notice = 'A role named BillingAccess already exists and was not created by billing-setup';

@@ -1,5 +1,5 @@
 /** The role settings, one question each. Every question opens on the current setting, so Enter keeps it. */
-import {ConfirmInput, MultiSelect, Select, TextInput} from '@inkjs/ui';
+import {ConfirmInput, MultiSelect, Select} from '@inkjs/ui';
 import {Text} from 'ink';
 import {useState} from 'react';
 import {costExplorerAction} from '../../core/plan.js';
@@ -8,6 +8,7 @@ import {policyArnProblem, principalArnProblem, roleNameProblem} from '../../core
 import type {Problem} from '../../core/problem.js';
 import {hours, type PolicyCheck, type WizardEvent} from '../../engine/wizard.js';
 import {confirmHint, Question, selectHint, typeHint, Warning} from '../components/chrome.js';
+import {LineInput} from '../components/line-input.js';
 import {theme} from '../theme.js';
 
 type Send = (event: WizardEvent) => void;
@@ -28,7 +29,7 @@ export function RoleNameScreen({settings, notice, onAnswer}: {settings: RoleSett
 		<Question prompt="Role name" hint={typeHint}>
 			{notice && <Warning>{notice}</Warning>}
 			<Text color={theme.muted}>People switch to this role to see billing. Letters, digits and + = , . @ _ - (up to 64).</Text>
-			<TextInput
+			<LineInput
 				defaultValue={notice ? '' : settings.roleName}
 				placeholder={settings.roleName}
 				onChange={value => setProblem(value === '' ? undefined : roleNameProblem(value))}
@@ -108,7 +109,7 @@ export function PrincipalsScreen({settings, choices, onAnswer}: {settings: RoleS
 		};
 		return (
 			<Question prompt="IAM user or role ARNs that may switch to the role (comma-separated)" hint={typeHint}>
-				<TextInput defaultValue={chosen.join(', ')} placeholder="arn:aws:iam::123456789012:user/alice" onSubmit={submit} />
+				<LineInput defaultValue={chosen.join(', ')} placeholder="arn:aws:iam::123456789012:user/alice" onSubmit={submit} />
 				<InputProblem problem={problem} />
 			</Question>
 		);
@@ -158,7 +159,7 @@ export function BoundaryScreen({problem, onAnswer, onGiveUp}: {problem?: Problem
 				Many organisations allow iam:CreateRole only with their boundary policy attached. If yours does, type its ARN (your
 				administrator knows it); otherwise leave it empty.
 			</Text>
-			<TextInput
+			<LineInput
 				placeholder="arn:aws:iam::123456789012:policy/Boundary"
 				onSubmit={value => {
 					const policyArn = value.trim();
