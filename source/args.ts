@@ -22,8 +22,10 @@ export interface SetupOptions extends CommonOptions {
 	adopt: boolean;
 }
 
+export type CommandName = 'setup' | 'status' | 'reset' | 'undo';
+
 export type Command =
-	| {kind: 'help'}
+	| {kind: 'help'; command?: CommandName}
 	| {kind: 'version'}
 	| {kind: 'setup'; options: SetupOptions}
 	| {kind: 'status'; options: CommonOptions & {offline: boolean}}
@@ -58,7 +60,7 @@ const optionSpec = {
 type Flag = keyof typeof optionSpec;
 
 const everywhere: Flag[] = ['help', 'version', 'profile', 'region', 'no-color'];
-const allowedFlags: Record<'setup' | 'status' | 'reset' | 'undo', Flag[]> = {
+const allowedFlags: Record<CommandName, Flag[]> = {
 	setup: [
 		'role-name', 'access', 'no-cost-explorer', 'trust', 'require-mfa', 'max-session', 'path', 'permissions-boundary',
 		'verify-timeout', 'adopt', 'yes', 'dry-run', 'json', 'account',
@@ -72,6 +74,25 @@ const commands = Object.keys(allowedFlags) as Array<keyof typeof allowedFlags>;
 
 function fail(message: string): never {
 	throw new UsageError(message);
+}
+
+/** Edit distance, for "did you mean": small words only, so the plain table is fine. */
+function distance(a: string, b: string): number {
+	let previous = Array.from({length: b.length + 1}, (_, index) => index);
+	for (let i = 1; i <= a.length; i++) {
+		const current = [i];
+		for (let j = 1; j <= b.length; j++) {
+			current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+		}
+		previous = current;
+	}
+	return previous[b.length]!;
+}
+
+/** " Did you mean “status”?" when one known word is close enough, else nothing. */
+function suggestion(word: string, known: readonly string[], prefix = ''): string {
+	const [best] = known.map(candidate => ({candidate, cost: distance(word, candidate)})).sort((a, b) => a.cost - b.cost);
+	return best && best.cost <= Math.max(1, Math.floor(word.length / 3)) ? ` Did you mean “${prefix}${best.candidate}”?` : '';
 }
 
 function wholeSeconds(flag: string, text: string): number {
@@ -142,16 +163,23 @@ export function parseCommand(argv: string[]): Command {
 		parsed = parseArgs({args: argv, options: optionSpec, allowPositionals: true, strict: true});
 	} catch (error) {
 		// Node's messages name the flag but end with advice about "--"; keep the first sentence.
-		fail((error as Error).message.split('. ')[0]!.replace(/^Unknown option/, 'Unknown flag') + '.');
+		const message = (error as Error).message.split('. ')[0]!.replace(/^Unknown option/, 'Unknown flag');
+		const flag = /'--([^']+)'/.exec(message)?.[1];
+		fail(`${message}.${flag ? suggestion(flag, Object.keys(optionSpec), '--') : ''}`);
 	}
 	const {values, positionals} = parsed;
-	if (values.help) return {kind: 'help'};
-	if (values.version) return {kind: 'version'};
-	if (positionals.length > 1) fail(`Unexpected argument “${positionals[1]}”. Run billing-setup --help for usage.`);
+	if (positionals[0] === 'help') {
+		const topic = positionals[1];
+		if (topic !== undefined && !(commands as string[]).includes(topic)) fail(`No help for “${topic}”. Commands: ${commands.join(', ')}.${suggestion(topic, commands)}`);
+		return {kind: 'help', ...(topic && {command: topic as CommandName})};
+	}
 	const name = positionals[0] ?? 'setup';
 	if (!(commands as string[]).includes(name)) {
-		fail(`Unknown command “${name}”. Commands: ${commands.join(', ')}. Run billing-setup --help for usage.`);
+		fail(`Unknown command “${name}”.${suggestion(name, [...commands, 'help'])} Commands: ${commands.join(', ')}, help. Run billing-setup --help for usage.`);
 	}
+	if (values.help) return {kind: 'help', ...(positionals[0] && {command: name as CommandName})};
+	if (values.version) return {kind: 'version'};
+	if (positionals.length > 1) fail(`Unexpected argument “${positionals[1]}”. Run billing-setup --help for usage.`);
 	const command = name as (typeof commands)[number];
 	for (const flag of Object.keys(values) as Flag[]) {
 		if (!everywhere.includes(flag) && !allowedFlags[command].includes(flag)) {

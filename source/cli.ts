@@ -35,8 +35,8 @@ async function main(): Promise<number> {
 	const command = parseCommand(argv);
 	switch (command.kind) {
 		case 'help': {
-			const {helpText} = await import('./help.js');
-			process.stdout.write(helpText);
+			const {commandHelp, helpText} = await import('./help.js');
+			process.stdout.write(command.command ? commandHelp[command.command] : helpText);
 			return exitCodes.done;
 		}
 		case 'version':

@@ -2,6 +2,7 @@ export const helpText = `billing-setup — give IAM users and roles access to AW
 
 USAGE
   billing-setup [setup] [flags]     the wizard (interactive unless --yes or --dry-run)
+  billing-setup help [COMMAND]      this text, or one command's
   billing-setup status [--json]     saved setups, and the current account's role
                                     as IAM has it now (--offline: the file only)
   billing-setup reset [--all]       forget saved progress (never changes AWS)
@@ -73,3 +74,55 @@ FILES
   Progress: $XDG_CONFIG_HOME/billing-setup/progress.json (~/.config/… by default),
   mode 0600. It holds settings and what was created, never credentials.
 `;
+
+const commonFlags = `  --profile NAME          AWS profile (default: AWS_PROFILE, then "default")
+  --region REGION         region for STS (default: AWS_REGION or the profile's)
+  --no-color              no colours (also NO_COLOR=1 or TERM=dumb)`;
+
+/** `billing-setup help COMMAND` and `COMMAND --help`: one command's usage. The wizard's is the whole text. */
+export const commandHelp = {
+	setup: helpText,
+	status: `billing-setup status — saved setups, and the current account's role as IAM has it now
+
+USAGE
+  billing-setup status [--json] [--offline]
+
+  Lists every saved setup in the progress file. With credentials, the current
+  account's is marked and its role is read from IAM: whether it exists, what
+  differs from the setup's answers, and when it was verified.
+
+FLAGS
+  --json                  one JSON document on stdout
+  --offline               only the progress file, no AWS call
+${commonFlags}
+`,
+	reset: `billing-setup reset — forget saved progress (never changes AWS)
+
+USAGE
+  billing-setup reset [--all | --account ID] [--yes]
+
+FLAGS
+  --all                   every account's progress
+  --account ID            that account, without asking AWS who you are
+  -y, --yes               no [y/N] question
+${commonFlags}
+`,
+	undo: `billing-setup undo — delete the roles this machine's setup created
+
+USAGE
+  billing-setup undo [--role-name NAME] [--force] [--yes] [--json]
+
+  Removes exactly what the local progress record says billing-setup created:
+  every role of that record (a rename leaves two), with the policies on them.
+  Nothing is removed while a role carries grants billing-setup did not make
+  (unless --force) or sits in an instance profile; a role made by hand or by
+  another machine is never removed.
+
+FLAGS
+  --role-name NAME        only this one of the record's roles
+  --force                 also remove policies added outside billing-setup
+  -y, --yes               no [y/N] question
+  --json                  one JSON document on stdout, on failure too
+${commonFlags}
+`,
+} as const;

@@ -311,6 +311,10 @@ describe('usage and environment errors', () => {
 		for (const word of ['status', 'reset', 'undo', '--profile', '--region', '--role-name', '--access', '--no-cost-explorer', '--trust', '--require-mfa', '--max-session', '--yes', '--dry-run', '--json', '--account', '--all', 'EXIT CODES', '130 interrupted']) {
 			expect(help.stdout).toContain(word);
 		}
+		const undoHelp = await cli(['help', 'undo']);
+		expect(undoHelp.code).toBe(0);
+		expect(undoHelp.stdout).toContain('billing-setup undo [--role-name NAME] [--force] [--yes] [--json]');
+		expect((await cli(['undo', '--help'])).stdout).toBe(undoHelp.stdout);
 		const version = await cli(['--version']);
 		expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
 	});

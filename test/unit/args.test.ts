@@ -62,6 +62,20 @@ describe('parseCommand', () => {
 		expect(() => parseCommand(args)).toThrow(message);
 	});
 
+	test.each([
+		[['setp'], 'Unknown command “setp”. Did you mean “setup”?'],
+		[['stauts'], 'Did you mean “status”?'],
+		[['--rolename', 'X'], "Unknown flag '--rolename'. Did you mean “--role-name”?"],
+		[['--dryrun'], 'Did you mean “--dry-run”?'],
+		[['help', 'undoo'], 'No help for “undoo”. Commands: setup, status, reset, undo. Did you mean “undo”?'],
+	])('%j suggests the near miss: %s', (args, message) => {
+		expect(() => parseCommand(args)).toThrow(message);
+	});
+
+	test('no suggestion when nothing is close', () => {
+		expect(() => parseCommand(['xyzzy'])).toThrow(/^Unknown command “xyzzy”\. Commands:/);
+	});
+
 	test('trust accepts users and roles under paths, and assumed-role sessions', () => {
 		for (const arn of ['arn:aws:iam::123456789012:user/ops/alice', 'arn:aws:iam::123456789012:role/team/Admin', 'arn:aws:sts::123456789012:assumed-role/Admin/alice']) {
 			expect(parseCommand(['--trust', arn])).toMatchObject({options: {presets: {trust: {arns: [arn]}}}});
@@ -69,7 +83,10 @@ describe('parseCommand', () => {
 	});
 
 	test('help and version win over everything else', () => {
-		expect(parseCommand(['undo', '--help'])).toEqual({kind: 'help'});
+		expect(parseCommand(['undo', '--help'])).toEqual({kind: 'help', command: 'undo'});
+		expect(parseCommand(['--help'])).toEqual({kind: 'help'});
+		expect(parseCommand(['help'])).toEqual({kind: 'help'});
+		expect(parseCommand(['help', 'status'])).toEqual({kind: 'help', command: 'status'});
 		expect(parseCommand(['-v'])).toEqual({kind: 'version'});
 	});
 
