@@ -8,6 +8,8 @@ import type {Identity} from '../core/principal.js';
 import {createdRoles} from '../engine/session.js';
 import type {SavedSetup} from '../engine/wizard.js';
 import {formatInspection, paint} from '../present.js';
+import {timeAgo, withSpinner} from '../spinner.js';
+import {steps} from '../engine/wizard.js';
 import {openProgressStore} from '../progress/store.js';
 import type {RoleInspection} from '../reconcile/role-resources.js';
 import {confirm, printJson, say} from '../terminal.js';
@@ -41,6 +43,8 @@ function planOfRole(setup: SavedSetup, partition: Identity['partition'], roleArn
 /** Records from before setup ids prove ownership by their CreateRole alone (see ownershipOf). */
 const legacySetupId = 'none';
 
+const activationWords = {confirmed: 'confirmed by you', 'not-yet': 'not confirmed yet', unanswered: 'not answered'} as const;
+
 function lastWrite(setup: SavedSetup): string {
 	return setup.changes.length === 0 ? 'nothing yet' : setup.changes.map(change => change.action.replace('iam:', '')).join(', ');
 }
@@ -51,7 +55,7 @@ export async function runStatus(options: Options<'status'>): Promise<number> {
 	// The mark and the live check are a courtesy: status still lists everything without credentials.
 	const identity = options.offline
 		? undefined
-		: await identify(options).catch((error: unknown) => {
+		: await withSpinner('Asking AWS who you are…', identify(options)).catch((error: unknown) => {
 				say(`(Current account unknown: ${error instanceof ProblemError ? error.problem.title : String(error)})`);
 				return undefined;
 			});
@@ -60,7 +64,7 @@ export async function runStatus(options: Options<'status'>): Promise<number> {
 	let live: RoleInspection | {error: Problem} | undefined;
 	if (identity && own) {
 		const operations = await operationsFor(options);
-		live = await operations.inspect(planOfRole(own, identity.partition), {setupId: own.setupId ?? legacySetupId, changes: own.changes}, []).then(
+		live = await withSpinner('Reading the role from IAM…', operations.inspect(planOfRole(own, identity.partition), {setupId: own.setupId ?? legacySetupId, changes: own.changes}, [])).then(
 			({inspection}) => inspection,
 			(error: unknown) => ({error: describeAwsError(error, {identity, profile: options.profile})}),
 		);
@@ -79,12 +83,12 @@ export async function runStatus(options: Options<'status'>): Promise<number> {
 	}
 	for (const setup of setups) {
 		const mark = setup.accountId === current ? paint('green', '▶', process.stdout) : ' ';
-		const state = setup.removedAt ? `role removed ${setup.removedAt}` : setup.finished ? 'finished' : `stopped at ${setup.step}`;
-		const verified = setup.verification ? `; verified ${setup.verification.at}` : '';
+		const state = setup.removedAt ? `role removed ${timeAgo(setup.removedAt)}` : setup.finished ? 'finished' : `stopped at ${steps[setup.step]?.title ?? setup.step}`;
+		const verified = setup.verification ? `; verified ${timeAgo(setup.verification.at)}` : '';
 		process.stdout.write(
 			[
 				`${mark} ${setup.accountId}  role ${setup.settings.roleName}  ${state}`,
-				`    written: ${lastWrite(setup)}; root activation: ${setup.activation ?? 'not answered'}; updated ${setup.updatedAt}${verified}`,
+				`    written: ${lastWrite(setup)}; root activation: ${activationWords[setup.activation ?? 'unanswered']}; updated ${timeAgo(setup.updatedAt)}${verified}`,
 			].join('\n') + '\n',
 		);
 		if (setup === own && live) {
@@ -99,7 +103,7 @@ export async function runStatus(options: Options<'status'>): Promise<number> {
 
 export async function runReset(options: Options<'reset'>): Promise<number> {
 	const store = openStore();
-	const account = options.all ? undefined : (options.account ?? (await identify(options)).accountId);
+	const account = options.all ? undefined : (options.account ?? (await withSpinner('Asking AWS who you are…', identify(options))).accountId);
 	const what = account ? `saved progress for account ${account}` : `saved progress for all ${store.list().length} accounts`;
 	if (!options.yes && !(await confirm(`Forget ${what}? Nothing in AWS is changed.`))) {
 		say('Nothing forgotten.');
@@ -141,7 +145,7 @@ export async function runUndo(options: Options<'undo'>): Promise<number> {
 async function undo(options: Options<'undo'>, result: UndoResult): Promise<number> {
 	const store = openStore();
 	const operations = await operationsFor(options);
-	const identity = await identify(options, operations.clients.sts);
+	const identity = await withSpinner('Asking AWS who you are…', identify(options, operations.clients.sts));
 	result.account = identity.accountId;
 	const saved = store.load(identity.accountId);
 	const fail = (error: unknown): never => {
@@ -165,7 +169,7 @@ async function undo(options: Options<'undo'>, result: UndoResult): Promise<numbe
 	const plans = wanted.map(arn => planOfRole(saved!, identity.partition, arn));
 	const record = {setupId: saved!.setupId ?? legacySetupId, changes: saved!.changes};
 	const {checkRemoval} = await import('../aws/operations.js');
-	const checks = await checkRemoval(operations.iam, plans, record, {force: options.force}).catch((error: unknown) => fail(error));
+	const checks = await withSpinner('Reading the roles from IAM…', checkRemoval(operations.iam, plans, record, {force: options.force})).catch((error: unknown) => fail(error));
 	for (const check of checks) {
 		if (!check.live) {
 			say(`${check.plan.roleArn} is already gone.`);
@@ -185,11 +189,11 @@ async function undo(options: Options<'undo'>, result: UndoResult): Promise<numbe
 	let progress: SavedSetup = saved!;
 	const {undoRole} = await import('../reconcile/role-resources.js');
 	for (const check of checks) {
-		await undoRole(check, (action, target) => {
+		await withSpinner(`Deleting ${check.plan.roleName}…`, undoRole(check, (action, target) => {
 			result.writes.push({action, target});
 			progress = {...progress, changes: [...progress.changes, {action, target, role: check.plan.roleArn, at: now()}], updatedAt: now()};
 			store.save(progress);
-		}).catch(fail);
+		})).catch(fail);
 	}
 	store.save({...progress, finished: false, step: 'identity', removedAt: now()});
 	for (const check of checks) if (check.live) say(`${paint('green', '✔')} Deleted ${check.live.arn}.`);

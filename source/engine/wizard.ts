@@ -276,6 +276,8 @@ export interface StepSpec {
 	trail?: (state: WizardState) => string[];
 	/** What a wait says (effect steps). */
 	wait?: string;
+	/** The step in a person's words, for `status`: "the MFA question". */
+	title: string;
 }
 
 const trustEvents: Handlers = {
@@ -299,6 +301,7 @@ const trustTrail = ({settings}: WizardState) => [
 /** The table, in the order a first-time setup meets the steps (the trail's order). */
 export const steps: Record<Step, StepSpec> = {
 	identity: {
+		title: 'asking AWS who you are',
 		kind: 'effect',
 		section: 'Identity',
 		wait: 'Asking AWS who you are…',
@@ -315,6 +318,7 @@ export const steps: Record<Step, StepSpec> = {
 		},
 	},
 	resume: {
+		title: 'the resume offer',
 		kind: 'question',
 		section: 'Identity',
 		defaultAnswer: () => ({type: 'resume-answered', resume: true}),
@@ -330,6 +334,7 @@ export const steps: Record<Step, StepSpec> = {
 		},
 	},
 	activation: {
+		title: 'the root activation step',
 		kind: 'question',
 		section: 'Root activation',
 		// Only the user can know the root step was done, so Enter never claims it.
@@ -351,6 +356,7 @@ export const steps: Record<Step, StepSpec> = {
 		},
 	},
 	'role-name': {
+		title: 'the role name',
 		kind: 'question',
 		section: 'Role settings',
 		back: () => 'activation',
@@ -359,6 +365,7 @@ export const steps: Record<Step, StepSpec> = {
 		on: {'role-name-entered': (state, event) => moveOn(state, 'access', {settings: {...state.settings, roleName: event.roleName}})},
 	},
 	access: {
+		title: 'the access level',
 		kind: 'question',
 		section: 'Role settings',
 		back: () => 'role-name',
@@ -375,12 +382,14 @@ export const steps: Record<Step, StepSpec> = {
 		},
 	},
 	'inspect-policy': {
+		title: 'reading the managed policy',
 		kind: 'effect',
 		section: 'Role settings',
 		wait: 'Reading the managed policy from IAM…',
 		on: {'policy-inspected': (state, event) => moveOn(state, 'cost-explorer', {policyCheck: event.check})},
 	},
 	'cost-explorer': {
+		title: 'the Cost Explorer add-on',
 		kind: 'question',
 		section: 'Role settings',
 		back: () => 'access',
@@ -389,6 +398,7 @@ export const steps: Record<Step, StepSpec> = {
 		on: {'cost-explorer-answered': (state, event) => moveOn(state, 'trust', {settings: {...state.settings, costExplorer: event.enabled}})},
 	},
 	trust: {
+		title: 'who may switch',
 		kind: 'question',
 		section: 'Role settings',
 		back: () => 'cost-explorer',
@@ -398,12 +408,14 @@ export const steps: Record<Step, StepSpec> = {
 		on: trustEvents,
 	},
 	'list-principals': {
+		title: 'listing users and roles',
 		kind: 'effect',
 		section: 'Role settings',
 		wait: 'Listing IAM users and roles…',
 		on: {'principals-listed': (state, event) => moveOn(state, 'trust-principals', {principalChoices: event.arns})},
 	},
 	'trust-principals': {
+		title: 'choosing who may switch',
 		kind: 'question',
 		section: 'Role settings',
 		back: () => 'trust',
@@ -412,6 +424,7 @@ export const steps: Record<Step, StepSpec> = {
 		on: trustEvents,
 	},
 	mfa: {
+		title: 'the MFA question',
 		kind: 'question',
 		section: 'Role settings',
 		// The picker needs its list; after a resume it is listed again.
@@ -421,6 +434,7 @@ export const steps: Record<Step, StepSpec> = {
 		on: {'mfa-answered': (state, event) => moveOn(state, 'session', {settings: {...state.settings, requireMfa: event.requireMfa}})},
 	},
 	session: {
+		title: 'the session length',
 		kind: 'question',
 		section: 'Role settings',
 		back: () => 'mfa',
@@ -432,12 +446,14 @@ export const steps: Record<Step, StepSpec> = {
 		},
 	},
 	'check-live': {
+		title: 'the live check',
 		kind: 'effect',
 		section: 'Review',
 		wait: 'Reading the role from IAM…',
 		on: {'role-inspected': (state, event) => afterInspection(state, event.inspection, event.missingPrincipals)},
 	},
 	finished: {
+		title: 'the finished-setup menu',
 		kind: 'question',
 		section: 'Review',
 		// Enter (and --yes) repairs drift, and otherwise only shows the hand-off again.
@@ -448,12 +464,14 @@ export const steps: Record<Step, StepSpec> = {
 		on: {'finished-chosen': (state, event) => moveTo(state, finishedNext[event.choice])},
 	},
 	'inspect-role': {
+		title: 'reading the role',
 		kind: 'effect',
 		section: 'Review',
 		wait: 'Reading the role from IAM to compare it with your answers…',
 		on: {'role-inspected': (state, event) => afterInspection(state, event.inspection, event.missingPrincipals)},
 	},
 	review: {
+		title: 'the review',
 		kind: 'question',
 		section: 'Review',
 		back: () => 'session',
@@ -465,6 +483,7 @@ export const steps: Record<Step, StepSpec> = {
 		},
 	},
 	boundary: {
+		title: 'the permissions boundary',
 		kind: 'question',
 		section: 'Create',
 		back: () => 'review',
@@ -474,6 +493,7 @@ export const steps: Record<Step, StepSpec> = {
 		},
 	},
 	create: {
+		title: 'writing to IAM',
 		kind: 'effect',
 		section: 'Create',
 		wait: 'Writing the changes to IAM…',
@@ -488,21 +508,23 @@ export const steps: Record<Step, StepSpec> = {
 		},
 	},
 	verify: {
+		title: 'verifying the role',
 		kind: 'effect',
 		section: 'Verify',
 		wait: 'Verifying: reading the role back and switching to it…',
 		on: {verified: (state, event) => moveTo(state, 'done', {verification: event.verification})},
 	},
 	remove: {
+		title: 'removing the role',
 		kind: 'effect',
 		section: 'Create',
 		wait: 'Removing what this setup created…',
 		on: {removed: state => moveTo(state, 'removed')},
 	},
-	done: {kind: 'final', on: {}},
-	removed: {kind: 'final', on: {}},
-	stopped: {kind: 'final', on: {}},
-	failed: {kind: 'final', on: {}},
+	done: {title: 'done', kind: 'final', on: {}},
+	removed: {title: 'removed', kind: 'final', on: {}},
+	stopped: {title: 'stopped', kind: 'final', on: {}},
+	failed: {title: 'failed', kind: 'final', on: {}},
 };
 
 /** The order of the table: a step before the current one in it has been answered. */

@@ -208,7 +208,10 @@ describe('status, reset and undo', () => {
 		const text = await cli(['status'], home);
 		expect(text.code).toBe(0);
 		expect(text.stdout).toMatch(/▶ 123456789012 {2}role X {2}finished/);
-		expect(text.stdout).toMatch(/ {2}999999999999 {2}role X {2}stopped at review/);
+		expect(text.stdout).toMatch(/ {2}999999999999 {2}role X {2}stopped at the review/);
+		// Times and answers in words, not ISO stamps and step ids.
+		expect(text.stdout).toContain('root activation: not confirmed yet; updated just now; verified just now');
+		expect((await cli(['status', '--offline'], home)).stdout).not.toContain('In IAM now');
 
 		const json = JSON.parse((await cli(['status', '--json'], home)).stdout);
 		expect(json.currentAccount).toBe(account);
