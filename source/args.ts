@@ -55,11 +55,12 @@ const optionSpec = {
 	account: {type: 'string'},
 	all: {type: 'boolean'},
 	'no-color': {type: 'boolean'},
+	'screen-reader': {type: 'boolean'},
 } as const;
 
 type Flag = keyof typeof optionSpec;
 
-const everywhere: Flag[] = ['help', 'version', 'profile', 'region', 'no-color'];
+const everywhere: Flag[] = ['help', 'version', 'profile', 'region', 'no-color', 'screen-reader'];
 const allowedFlags: Record<CommandName, Flag[]> = {
 	setup: [
 		'role-name', 'access', 'no-cost-explorer', 'trust', 'require-mfa', 'max-session', 'path', 'permissions-boundary',

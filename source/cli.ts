@@ -27,6 +27,8 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
 }
 // Chalk (inside Ink) does not read NO_COLOR itself; FORCE_COLOR=0 must be set before it loads.
 if (process.env.NO_COLOR || process.env.TERM === 'dumb' || argv.includes('--no-color')) process.env.FORCE_COLOR = '0';
+// Ink reads INK_SCREEN_READER itself; the flag is the same switch.
+if (argv.includes('--screen-reader')) process.env.INK_SCREEN_READER = 'true';
 
 const {parseCommand, UsageError} = await import('./args.js');
 const {exitCodes, ProblemError} = await import('./core/problem.js');

@@ -54,6 +54,8 @@ FLAGS
   --force                 with undo: also remove grants added outside billing-setup
   --offline               with status: only the progress file, no AWS call
   --no-color              no colours (also NO_COLOR=1 or TERM=dumb)
+  --screen-reader         linear output for screen readers: no spinners, each
+                          choice said with its position (also INK_SCREEN_READER=true)
   -h, --help              this help
   -v, --version           the version
 

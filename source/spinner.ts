@@ -8,6 +8,11 @@ const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '
  */
 export async function withSpinner<T>(label: string, work: Promise<T>, stream: NodeJS.WriteStream = process.stderr): Promise<T> {
 	if (!stream.isTTY) return work;
+	// A screen reader would announce every frame: say it once.
+	if (process.env.INK_SCREEN_READER === 'true') {
+		stream.write(`${label}\n`);
+		return work;
+	}
 	let frame = 0;
 	const draw = () => stream.write(`\r\u001B[2K${frames[frame++ % frames.length]} ${label}`);
 	draw();

@@ -90,3 +90,19 @@ it('the finished menu shows the hand-off again without writing anything', async 
 	expect(done).toContain('Switch to the role in the console:');
 	expect(await terminal.waitForExit()).toBe(0);
 });
+
+it('with --screen-reader the whole default path runs in linear text: positions said, no spinner frames', async () => {
+	const home = tempConfigHome();
+	const terminal = await wizard(home, ['--screen-reader']);
+	const first = await terminal.waitFor(/1 of 3: Not yet, or not sure/);
+	expect(first).toContain('Is IAM access to billing activated?');
+	for (const prompt of [/1 of 3: Not yet/, /^Role name$/m, /1 of 2: Full/, /^Add Cost Explorer reports/m, /1 of 2: Anyone in this account/, /^Require MFA/m, /1 of 5: 1 h/, /1 of 8: Yes, go ahead/]) {
+		await terminal.waitFor(prompt);
+		await terminal.press('Enter');
+	}
+	const history = await terminal.waitFor(/is ready\./, 30_000, {history: true});
+	expect(await terminal.waitForExit(30_000)).toBe(0);
+	// Braille spinner frames never reach the screen; waits are one "Working:" line each.
+	expect(history).not.toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/);
+	expect(await attached()).toEqual([billing]);
+});

@@ -1,10 +1,10 @@
-import {describe, expect, test, vi} from 'vitest';
+import {afterEach, beforeEach, describe, expect, test, vi} from 'vitest';
 import {buildPlan} from '../../source/core/plan.js';
 import type {RoleInspection} from '../../source/reconcile/role-resources.js';
 import {classifyCaller} from '../../source/core/principal.js';
 import {defaultSettings} from '../../source/core/settings.js';
 import type {SavedSetup, WizardEvent} from '../../source/engine/wizard.js';
-import {ReviewScreen} from '../../source/ui/screens/finish.js';
+import {ReviewScreen, Working} from '../../source/ui/screens/finish.js';
 import {AccessScreen, CostExplorerScreen, MfaScreen, PrincipalsScreen, RoleNameScreen, SessionScreen, TrustScreen} from '../../source/ui/screens/settings.js';
 import {ActivationScreen, ResumeScreen} from '../../source/ui/screens/start.js';
 import {keys, renderScreen} from '../support/ink.js';
@@ -234,5 +234,30 @@ describe('review', () => {
 		// The ownership tag alone is never shown as a change.
 		expect(frame).not.toContain('BillingSetupId=x');
 		expect(frame).toContain('Make these changes now?');
+	});
+});
+
+describe('with a screen reader', () => {
+	beforeEach(() => {
+		process.env.INK_SCREEN_READER = 'true';
+	});
+	afterEach(() => {
+		delete process.env.INK_SCREEN_READER;
+	});
+
+	test('a choice is said with its position, one option at a time, and arrows move it', async () => {
+		const {events, onAnswer, answered} = answers();
+		const screen = await renderScreen(<AccessScreen settings={defaultSettings} onAnswer={onAnswer} />);
+		expect(screen.frame()).toContain('1 of 2: Full: view and manage billing (Billing)');
+		expect(screen.frame()).not.toContain('Read-only');
+		expect(await screen.press(keys.down)).toContain('2 of 2: Read-only: view billing only (AWSBillingReadOnlyAccess)');
+		await screen.press(keys.enter, answered);
+		expect(events).toEqual([{type: 'access-chosen', access: 'read-only'}]);
+	});
+
+	test('a wait is one line that is not redrawn', async () => {
+		const screen = await renderScreen(<Working label="Writing the changes to IAM…" />);
+		expect(screen.frame()).toContain('Working: Writing the changes to IAM…');
+		expect(screen.frames.filter(frame => frame.trim() !== '').length).toBe(1);
 	});
 });

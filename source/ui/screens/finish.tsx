@@ -1,6 +1,7 @@
 /** Review before any write, the wait while AWS works, and the result. */
-import {Select, Spinner} from '@inkjs/ui';
-import {Box, Text, useInput} from 'ink';
+import {Spinner} from '@inkjs/ui';
+import {Choose} from '../components/choose.js';
+import {Box, Text, useInput, useIsScreenReaderEnabled} from 'ink';
 import {useEffect, useState} from 'react';
 import type {Plan} from '../../core/plan.js';
 import {hours, type EditableStep, type FinishedChoice, type Verification, type WizardEvent} from '../../engine/wizard.js';
@@ -115,7 +116,7 @@ export function ReviewScreen({
 			)}
 			<Box marginTop={1}>
 				<Question prompt={reviewQuestion(inspection)} hint={`${selectHint}; d ${details ? 'hides' : 'shows'} the policies and AWS CLI commands`}>
-					<Select
+					<Choose
 						options={options}
 						visibleOptionCount={options.length}
 						onChange={value => {
@@ -143,7 +144,7 @@ export function FinishedScreen({inspection, onAnswer}: {inspection: RoleInspecti
 			<LiveDifferences inspection={inspection} />
 			<Box marginTop={1}>
 				<Question prompt="This account's setup is finished. What now?" hint={firstSelectHint}>
-					<Select options={options} onChange={value => onAnswer({type: 'finished-chosen', choice: value as FinishedChoice})} />
+					<Choose options={options} onChange={value => onAnswer({type: 'finished-chosen', choice: value as FinishedChoice})} />
 				</Question>
 			</Box>
 		</Box>
@@ -152,6 +153,12 @@ export function FinishedScreen({inspection, onAnswer}: {inspection: RoleInspecti
 
 /** A spinner with elapsed seconds: IAM can take half a minute before a new role can be assumed. */
 export function Working({label}: {label: string}) {
+	// A screen reader would announce every redraw: one line, said once.
+	if (useIsScreenReaderEnabled()) return <Text aria-role="progressbar" aria-state={{busy: true}}>{`Working: ${label}`}</Text>;
+	return <Spinning label={label} />;
+}
+
+function Spinning({label}: {label: string}) {
 	const [started] = useState(() => Date.now());
 	const [now, setNow] = useState(started);
 	useEffect(() => {

@@ -1,6 +1,7 @@
 /** The role settings, one question each. Every question opens on the current setting, so Enter keeps it. */
-import {ConfirmInput, MultiSelect, Select} from '@inkjs/ui';
-import {Text} from 'ink';
+import {ConfirmInput, MultiSelect} from '@inkjs/ui';
+import {Choose} from '../components/choose.js';
+import {Text, useIsScreenReaderEnabled} from 'ink';
 import {useState} from 'react';
 import {costExplorerAction} from '../../core/plan.js';
 import {managedPolicyName, type AccessLevel, type RoleSettings} from '../../core/settings.js';
@@ -52,7 +53,7 @@ export function AccessScreen({settings, onAnswer}: {settings: RoleSettings; onAn
 	];
 	return (
 		<Question prompt="What may the role do?" hint={selectHint}>
-			<Select options={currentFirst(options, settings.access)} onChange={value => onAnswer({type: 'access-chosen', access: value as AccessLevel})} />
+			<Choose options={currentFirst(options, settings.access)} onChange={value => onAnswer({type: 'access-chosen', access: value as AccessLevel})} />
 		</Question>
 	);
 }
@@ -86,7 +87,7 @@ export function TrustScreen({settings, notice, onAnswer}: {settings: RoleSetting
 	return (
 		<Question prompt="Who may switch to the role?" hint={selectHint}>
 			{notice && <Warning>{notice}</Warning>}
-			<Select
+			<Choose
 				options={currentFirst(options, settings.trust.kind)}
 				onChange={value => onAnswer({type: 'trust-chosen', trust: value as 'account' | 'principals'})}
 			/>
@@ -98,7 +99,9 @@ const typeArnsValue = '__type__';
 
 export function PrincipalsScreen({settings, choices, onAnswer}: {settings: RoleSettings; choices: string[]; onAnswer: Send}) {
 	const chosen = settings.trust.kind === 'principals' ? settings.trust.arns : [];
-	const [typing, setTyping] = useState(choices.length === 0);
+	// A checklist is hard to follow by ear: with a screen reader the ARNs are typed.
+	const spoken = useIsScreenReaderEnabled();
+	const [typing, setTyping] = useState(choices.length === 0 || spoken);
 	const [problem, setProblem] = useState<string>();
 	if (typing) {
 		const submit = (text: string) => {
@@ -181,7 +184,7 @@ export function SessionScreen({settings, onAnswer}: {settings: RoleSettings; onA
 	const seconds = [...new Set([settings.maxSessionSeconds, ...sessionHours.map(hour => hour * 3600)])];
 	return (
 		<Question prompt="How long may one switched session last?" hint={selectHint}>
-			<Select
+			<Choose
 				options={seconds.map(value => ({label: hours(value), value: String(value)}))}
 				visibleOptionCount={6}
 				onChange={value => onAnswer({type: 'session-chosen', seconds: Number(value)})}

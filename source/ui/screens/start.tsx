@@ -1,5 +1,5 @@
 /** Identity, resume and root activation: the screens before any setting is chosen. */
-import {Select} from '@inkjs/ui';
+import {Choose} from '../components/choose.js';
 import {Box, Text} from 'ink';
 import {accountSettingsUrl} from '../../core/plan.js';
 import {principalKindLabel, type Identity} from '../../core/principal.js';
@@ -39,7 +39,7 @@ export function ResumeScreen({saved, onAnswer}: {saved: SavedSetup; onAnswer: (e
 			<Text color={theme.muted}>
 				Role {saved.settings.roleName}, stopped at {steps[saved.step].section} on {saved.updatedAt}; {written}.
 			</Text>
-			<Select
+			<Choose
 				options={[
 					{label: 'Resume where it stopped', value: 'resume'},
 					{label: 'Start over (the saved answers are forgotten; nothing in AWS is removed)', value: 'restart'},
@@ -70,7 +70,7 @@ export function ActivationScreen({identity, onAnswer}: {identity: Identity; onAn
 			</Box>
 			<Text color={theme.muted}>No AWS API can read or change this setting, so billing-setup cannot check it: only you know.</Text>
 			<Question prompt="Is IAM access to billing activated?" hint={firstSelectHint}>
-				<Select
+				<Choose
 					options={[
 						{label: 'Not yet, or not sure: create the role anyway (you will get a reminder)', value: 'not-yet'},
 						{label: 'Yes, it is activated', value: 'confirmed'},
