@@ -20,7 +20,10 @@ const questionScreens: Record<QuestionStep, (state: WizardState, send: Send) => 
 	access: (state, send) => <AccessScreen settings={state.settings} onAnswer={send} />,
 	'cost-explorer': (state, send) => <CostExplorerScreen settings={state.settings} check={state.policyCheck} onAnswer={send} />,
 	trust: (state, send) => <TrustScreen settings={state.settings} notice={state.notice} onAnswer={send} />,
-	'trust-principals': (state, send) => <PrincipalsScreen settings={state.settings} choices={state.principalChoices ?? []} onAnswer={send} />,
+	'trust-principals': (state, send) =>
+		state.identity && (
+			<PrincipalsScreen settings={state.settings} choices={state.principalChoices ?? []} identity={state.identity} exclude={planFor(state).roleArn} onAnswer={send} />
+		),
 	mfa: (state, send) => <MfaScreen settings={state.settings} onAnswer={send} />,
 	session: (state, send) => <SessionScreen settings={state.settings} onAnswer={send} />,
 	finished: (state, send) => state.inspection && <FinishedScreen inspection={state.inspection} onAnswer={send} />,

@@ -329,7 +329,7 @@ describe('the wizard in a real terminal', () => {
 		const status = await runCli(['status'], {env: cleanEnv({...awsEnv, XDG_CONFIG_HOME: configHome})});
 		expect(status.code).toBe(0);
 		expect(status.stdout).toMatch(/^▶ 123456789012 {2}role BillingAccess {2}finished$/m);
-		expect(status.stdout).toMatch(/^ {2}999999999999 {2}role OtherAccountRole {2}stopped at access$/m);
+		expect(status.stdout).toMatch(/^ {2}999999999999 {2}role OtherAccountRole {2}stopped at the access level$/m);
 	});
 });
 

@@ -150,17 +150,45 @@ describe('choices open on the current setting', () => {
 		expect(session.events).toEqual([{type: 'session-chosen', seconds: 7200}]);
 	});
 
-	test('principals: tick from the list, or type ARNs and have them checked', async () => {
-		const choices = ['arn:aws:iam::123456789012:user/alice', 'arn:aws:iam::123456789012:role/Ops'];
+	const self = 'arn:aws:iam::123456789012:role/BillingAccess';
+	const picker = (choices: string[], onAnswer: (event: WizardEvent) => void, settings = defaultSettings) => (
+		<PrincipalsScreen settings={settings} choices={choices} identity={identity} exclude={self} onAnswer={onAnswer} />
+	);
+
+	test('principals: boxes always shown, short names, you marked, the role itself left out; a fast ↓ Space Enter lands in order', async () => {
+		const choices = ['arn:aws:iam::123456789012:user/alice', 'arn:aws:iam::123456789012:role/Ops', self];
 		const picked = answers();
-		const screen = await renderScreen(<PrincipalsScreen settings={defaultSettings} choices={choices} onAnswer={picked.onAnswer} />);
-		await screen.press(keys.down);
+		const screen = await renderScreen(picker(choices, picked.onAnswer));
+		const frame = screen.frame();
+		expect(frame).toContain('❯ ☐ user/alice (you)');
+		expect(frame).toContain('  ☐ role/Ops');
+		expect(frame).not.toContain('role/BillingAccess');
+		// One chunk, as a fast typist or a paste delivers it.
+		await screen.press(`${keys.down}${keys.space}${keys.enter}`, picked.answered);
+		expect(picked.events).toEqual([{type: 'principals-chosen', arns: ['arn:aws:iam::123456789012:role/Ops']}]);
+	});
+
+	test('principals: typing filters; ARNs from flags are listed ticked and can be unticked; a long list says how many more', async () => {
+		const many = Array.from({length: 12}, (_, index) => `arn:aws:iam::123456789012:user/user${String(index).padStart(2, '0')}`);
+		const fromFlag = 'arn:aws:iam::210987654321:role/Auditor';
+		const settings = {...defaultSettings, trust: {kind: 'principals' as const, arns: [fromFlag]}};
+		const picked = answers();
+		const screen = await renderScreen(picker(many, picked.onAnswer, settings));
+		expect(screen.frame()).toContain('❯ ☑ arn:aws:iam::210987654321:role/Auditor (another account)');
+		expect(screen.frame()).toContain('↓ 5 more below');
+		await screen.press(keys.space);
+		expect(screen.frame()).toContain('☐ arn:aws:iam::210987654321:role/Auditor');
+		for (const character of 'user07') await screen.press(character);
+		expect(screen.frame()).toContain('❯ ☐ user/user07');
+		expect(screen.frame()).not.toContain('user/user08');
 		await screen.press(keys.space);
 		await screen.press(keys.enter, picked.answered);
-		expect(picked.events).toEqual([{type: 'principals-chosen', arns: ['arn:aws:iam::123456789012:user/alice']}]);
+		expect(picked.events).toEqual([{type: 'principals-chosen', arns: ['arn:aws:iam::123456789012:user/user07']}]);
+	});
 
+	test('principals: type ARNs and have them checked', async () => {
 		const typed = answers();
-		const typing = await renderScreen(<PrincipalsScreen settings={defaultSettings} choices={[]} onAnswer={typed.onAnswer} />);
+		const typing = await renderScreen(picker([], typed.onAnswer));
 		for (const character of 'nope') await typing.press(character);
 		expect(await typing.press(keys.enter)).toContain('“nope” is not an IAM principal ARN');
 		for (let index = 0; index < 4; index++) await typing.press(keys.backspace);

@@ -1,5 +1,5 @@
 /** The role settings, one question each. Every question opens on the current setting, so Enter keeps it. */
-import {ConfirmInput, MultiSelect} from '@inkjs/ui';
+import {ConfirmInput} from '@inkjs/ui';
 import {Choose} from '../components/choose.js';
 import {Text, useIsScreenReaderEnabled} from 'ink';
 import {useState} from 'react';
@@ -10,6 +10,8 @@ import type {Problem} from '../../core/problem.js';
 import {hours, type PolicyCheck, type WizardEvent} from '../../engine/wizard.js';
 import {confirmHint, Question, selectHint, typeHint, Warning} from '../components/chrome.js';
 import {LineInput} from '../components/line-input.js';
+import {PrincipalPicker, pickerRows} from '../components/principal-picker.js';
+import type {Identity} from '../../core/principal.js';
 import {theme} from '../theme.js';
 
 type Send = (event: WizardEvent) => void;
@@ -95,9 +97,20 @@ export function TrustScreen({settings, notice, onAnswer}: {settings: RoleSetting
 	);
 }
 
-const typeArnsValue = '__type__';
-
-export function PrincipalsScreen({settings, choices, onAnswer}: {settings: RoleSettings; choices: string[]; onAnswer: Send}) {
+export function PrincipalsScreen({
+	settings,
+	choices,
+	identity,
+	exclude,
+	onAnswer,
+}: {
+	settings: RoleSettings;
+	choices: string[];
+	identity: Identity;
+	/** The role being set up: trusting itself is never what is meant. */
+	exclude: string;
+	onAnswer: Send;
+}) {
 	const chosen = settings.trust.kind === 'principals' ? settings.trust.arns : [];
 	// A checklist is hard to follow by ear: with a screen reader the ARNs are typed.
 	const spoken = useIsScreenReaderEnabled();
@@ -117,22 +130,10 @@ export function PrincipalsScreen({settings, choices, onAnswer}: {settings: RoleS
 			</Question>
 		);
 	}
+	const rows = pickerRows(choices, chosen, {accountId: identity.accountId, callerArns: [identity.arn, identity.roleArn ?? ''], exclude});
 	return (
-		<Question prompt="Choose who may switch to the role" hint="↑/↓ to move, Space to tick, Enter to confirm">
-			<MultiSelect
-				options={[{label: '✎ Type ARNs instead (e.g. from another account)', value: typeArnsValue}, ...choices.map(arn => ({label: arn, value: arn}))]}
-				defaultValue={chosen}
-				visibleOptionCount={8}
-				onSubmit={values => {
-					if (values.includes(typeArnsValue) || values.length === 0) {
-						setProblem(values.length === 0 ? 'Nothing was ticked: type the ARNs instead.' : undefined);
-						setTyping(true);
-						return;
-					}
-					onAnswer({type: 'principals-chosen', arns: values});
-				}}
-			/>
-			<InputProblem problem={problem} />
+		<Question prompt="Choose who may switch to the role" hint="Type to filter, ↑/↓ to move, Space to tick, Enter to confirm, Tab to type ARNs, Esc to go back">
+			<PrincipalPicker rows={rows} initial={chosen} onSubmit={arns => onAnswer({type: 'principals-chosen', arns})} onTypeInstead={() => setTyping(true)} />
 		</Question>
 	);
 }
