@@ -10,6 +10,7 @@ import type {Problem} from '../../core/problem.js';
 import {hours, type PolicyCheck, type WizardEvent} from '../../engine/wizard.js';
 import {confirmHint, Question, selectHint, typeHint, Warning} from '../components/chrome.js';
 import {LineInput} from '../components/line-input.js';
+import {Paragraph} from '../components/paragraph.js';
 import {PrincipalPicker, pickerRows} from '../components/principal-picker.js';
 import type {Identity} from '../../core/principal.js';
 import {theme} from '../theme.js';
@@ -31,7 +32,7 @@ export function RoleNameScreen({settings, notice, onAnswer}: {settings: RoleSett
 	return (
 		<Question prompt="Role name" hint={typeHint}>
 			{notice && <Warning>{notice}</Warning>}
-			<Text color={theme.muted}>People switch to this role to see billing. Letters, digits and + = , . @ _ - (up to 64).</Text>
+			<Paragraph color={theme.muted} parts={['People switch to this role to see billing. Letters, digits and + = , . @ _ - (up to 64).']} />
 			<LineInput
 				defaultValue={notice ? '' : settings.roleName}
 				placeholder={settings.roleName}
@@ -65,12 +66,11 @@ export function CostExplorerScreen({settings, check, onAnswer}: {settings: RoleS
 	return (
 		<Question prompt="Add Cost Explorer reports (ce:Describe*, ce:Get*, ce:List*)?" hint={confirmHint}>
 			{check && !check.grantsDescribeReport ? (
-				<Text>
-					{policy} does not grant <Text bold>{costExplorerAction}</Text> (read from IAM just now): the action in the “You don’t
-					have permission” error. A small inline policy closes that gap.
-				</Text>
+				<Paragraph
+					parts={[`${policy} does not grant `, {text: costExplorerAction, bold: true}, ' (read from IAM just now): the action in the “You don’t have permission” error. A small inline policy closes that gap.']}
+				/>
 			) : (
-				<Text>{policy} already grants {costExplorerAction}; the add-on is harmless but not needed.</Text>
+				<Paragraph parts={[`${policy} already grants ${costExplorerAction}; the add-on is harmless but not needed.`]} />
 			)}
 			<ConfirmInput
 				defaultChoice={settings.costExplorer ? 'confirm' : 'cancel'}
@@ -141,9 +141,7 @@ export function PrincipalsScreen({
 export function MfaScreen({settings, onAnswer}: {settings: RoleSettings; onAnswer: Send}) {
 	return (
 		<Question prompt="Require MFA to switch to the role?" hint={confirmHint}>
-			<Text color={theme.muted}>
-				Recommended if everyone who will switch has an MFA device; anyone without one would be locked out.
-			</Text>
+			<Paragraph color={theme.muted} parts={['Recommended if everyone who will switch has an MFA device; anyone without one would be locked out.']} />
 			<ConfirmInput
 				defaultChoice={settings.requireMfa ? 'confirm' : 'cancel'}
 				onConfirm={() => onAnswer({type: 'mfa-answered', requireMfa: true})}
@@ -159,10 +157,10 @@ export function BoundaryScreen({problem, onAnswer, onGiveUp}: {problem?: Problem
 	return (
 		<Question prompt="Does your organisation require a permissions boundary on new roles?" hint={`${typeHint}; empty Enter to stop here`}>
 			{problem && <Warning>{problem.title}</Warning>}
-			<Text color={theme.muted}>
-				Many organisations allow iam:CreateRole only with their boundary policy attached. If yours does, type its ARN (your
-				administrator knows it); otherwise leave it empty.
-			</Text>
+			<Paragraph
+				color={theme.muted}
+				parts={['Many organisations allow iam:CreateRole only with their boundary policy attached. If yours does, type its ARN (your administrator knows it); otherwise leave it empty.']}
+			/>
 			<LineInput
 				placeholder="arn:aws:iam::123456789012:policy/Boundary"
 				onSubmit={value => {

@@ -1,6 +1,8 @@
 /** Identity, resume and root activation: the screens before any setting is chosen. */
 import {Choose} from '../components/choose.js';
-import {Box, Text} from 'ink';
+import {Box, Text, useStdout} from 'ink';
+import {useEffect} from 'react';
+import {Paragraph} from '../components/paragraph.js';
 import {accountSettingsUrl} from '../../core/plan.js';
 import {principalKindLabel, type Identity} from '../../core/principal.js';
 import {steps, type SavedSetup, type WizardEvent} from '../../engine/wizard.js';
@@ -55,20 +57,19 @@ export function ActivationScreen({identity, onAnswer}: {identity: Identity; onAn
 		const at = new Date().toISOString();
 		onAnswer({type: 'activation-answered', answer: value as 'confirmed' | 'not-yet' | 'stop', at});
 	};
+	const url = accountSettingsUrl(identity.partition);
+	const {write} = useStdout();
+	// Written past Ink's layout, which would cut the URL into indented pieces a terminal cannot rejoin.
+	useEffect(() => write(`The root user's account settings page:\n${url}\n`), [write, url]);
 	return (
 		<Box flexDirection="column">
-			<Text>
-				Even an administrator is refused Billing and Cost Explorer until the <Text bold>root user</Text> lets IAM users
-				and roles in. That switch is in the console only:
-			</Text>
+			<Paragraph parts={['Even an administrator is refused Billing and Cost Explorer until the ', {text: 'root user', bold: true}, ' lets IAM users and roles in. That switch is in the console only:']} />
 			<Box flexDirection="column" marginLeft={2} marginY={1}>
-				<Text>
-					1. Sign in as root and open <Text color={theme.accent}>{accountSettingsUrl(identity.partition)}</Text>
-				</Text>
-				<Text>2. At “IAM User and Role Access to Billing Information”, choose Edit</Text>
-				<Text>3. Tick “Activate IAM Access” and choose Update</Text>
+				<Paragraph indent={2} parts={['1. Sign in as root and open the account settings page printed above']} />
+				<Paragraph indent={2} parts={['2. At “IAM User and Role Access to Billing Information”, choose Edit']} />
+				<Paragraph indent={2} parts={['3. Tick “Activate IAM Access” and choose Update']} />
 			</Box>
-			<Text color={theme.muted}>No AWS API can read or change this setting, so billing-setup cannot check it: only you know.</Text>
+			<Paragraph color={theme.muted} parts={['No AWS API can read or change this setting, so billing-setup cannot check it: only you know.']} />
 			<Question prompt="Is IAM access to billing activated?" hint={firstSelectHint}>
 				<Choose
 					options={[
