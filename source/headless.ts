@@ -1,5 +1,5 @@
 /** Runs the wizard without prompts: flags, then saved progress, then defaults. Same session as the Ink app. */
-import {accountSettingsUrl} from './core/plan.js';
+import {accountSettingsUrl, activationProcedure} from './core/partition.js';
 import {exitCodes, type Problem} from './core/problem.js';
 import {planFor, type WizardSession} from './engine/session.js';
 import {defaultAnswer, isFinalStep, type WizardState} from './engine/wizard.js';
@@ -118,7 +118,7 @@ export async function runHeadless(
 		if ((state.step === 'activation' || state.step === 'finished') && state.activation !== 'confirmed') {
 			const partition = state.identity?.partition ?? 'aws';
 			warnings.push(
-				`Root activation is unconfirmed (--yes cannot confirm it). As root, open ${accountSettingsUrl(partition)} → “IAM User and Role Access to Billing Information” → Edit → Activate IAM Access → Update.`,
+				`Root activation is unconfirmed (--yes cannot confirm it). As ${activationProcedure(partition).who}, open ${accountSettingsUrl(partition)} → “IAM User and Role Access to Billing Information” → Edit → Activate IAM Access → Update.`,
 			);
 			log(`${paint('yellow', '!')} Root activation is unconfirmed: --yes cannot confirm it.\n${rootActivationSteps(partition).join('\n')}`);
 		}

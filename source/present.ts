@@ -1,6 +1,7 @@
 /** Plain-text presentation for headless runs and the non-wizard commands (the wizard draws with Ink). */
 import {styleText} from 'node:util';
-import {accountSettingsUrl, type Plan} from './core/plan.js';
+import type {Plan} from './core/plan.js';
+import {activationProcedure} from './core/partition.js';
 import type {Partition} from './core/principal.js';
 import type {Problem} from './core/problem.js';
 import type {Difference} from './reconcile/model.js';
@@ -20,13 +21,8 @@ export function formatProblem(problem: Problem): string {
 }
 
 export function rootActivationSteps(partition: Partition): string[] {
-	return [
-		'Only the root user can let IAM users and roles see billing. Signed in as root:',
-		`  1. Open ${accountSettingsUrl(partition)}`,
-		'  2. Find “IAM User and Role Access to Billing Information” and choose Edit',
-		'  3. Tick “Activate IAM Access” and choose Update',
-		'No AWS API can read or change this setting, so billing-setup cannot check it for you.',
-	];
+	const {why, who, steps} = activationProcedure(partition);
+	return [why, `Signed in as ${who}:`, ...steps.map((step, index) => `  ${index + 1}. ${step}`), 'No AWS API can read or change this setting, so billing-setup cannot check it for you.'];
 }
 
 export function formatPlan(plan: Plan): string {

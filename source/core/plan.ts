@@ -1,4 +1,5 @@
 /** Everything the tool would create, derived from settings: one source for review, dry-run, JSON and the done screen. */
+import {signinHost} from './partition.js';
 import type {Partition} from './principal.js';
 import {managedPolicyArn, type RoleSettings} from './settings.js';
 
@@ -58,18 +59,6 @@ export const costExplorerPolicy: PolicyDocument = {
 	Statement: [{Effect: 'Allow', Action: ['ce:Describe*', 'ce:Get*', 'ce:List*'], Resource: '*'}],
 };
 
-const signinHost: Record<Partition, string> = {
-	aws: 'signin.aws.amazon.com',
-	'aws-cn': 'signin.amazonaws.cn',
-	'aws-us-gov': 'signin.amazonaws-us-gov.com',
-};
-
-const consoleHost: Record<Partition, string> = {
-	aws: 'console.aws.amazon.com',
-	'aws-cn': 'console.amazonaws.cn',
-	'aws-us-gov': 'console.amazonaws-us-gov.com',
-};
-
 /** The role's path and name as the console's switch-role page and AssumeRole's ARN need it: `team/finance/Name`. */
 export function pathedRoleName(path: string, roleName: string): string {
 	return `${path.slice(1)}${roleName}`;
@@ -90,11 +79,6 @@ export function switchRoleUrl(accountId: string, partition: Partition, roleName:
 	// A role under a path is entered in the console's Role box as path/name.
 	const query = new URLSearchParams({account: accountId, roleName: pathedRoleName(path, roleName), displayName: `${roleName} @ ${accountId}`});
 	return `https://${signinHost[partition]}/switchrole?${query.toString()}`;
-}
-
-/** The console page where the root user turns on IAM access to billing. */
-export function accountSettingsUrl(partition: Partition): string {
-	return `https://${consoleHost[partition]}/billing/home#/account`;
 }
 
 /** `sourceProfile` is the profile whose credentials switch to the role: the one this run used. */

@@ -4,6 +4,7 @@
  * its trail line and its wait label. The Ink screens, the header, the trail and the headless runner all
  * read that table; effects (AWS calls) are run by the session for the effect steps.
  */
+import {billingElsewhere} from '../core/partition.js';
 import {principalKindLabel, type Identity} from '../core/principal.js';
 import type {Problem} from '../core/problem.js';
 import {defaultSettings, managedPolicyName, type AccessLevel, type RoleSettings, type Trust} from '../core/settings.js';
@@ -308,6 +309,8 @@ export const steps: Record<Step, StepSpec> = {
 		on: {
 			'identity-loaded': (state, event) => {
 				const loaded = {...state, identity: event.identity, saved: event.saved};
+				const elsewhere = billingElsewhere(event.identity.partition);
+				if (elsewhere) return moveTo(loaded, 'failed', {problem: elsewhere});
 				if (event.saved && !event.saved.finished && !event.saved.removedAt) return moveTo(loaded, 'resume');
 				if (event.saved?.finished && !event.saved.removedAt) {
 					const restored = restore(loaded, event.saved);
@@ -580,7 +583,8 @@ export function defaultAnswer(state: WizardState, now: string): WizardEvent {
 /** The progress record for this state; identity must be known. */
 export function toSaved(state: WizardState, now: string): SavedSetup | undefined {
 	// Until the resume question is answered, the record on disk is the one being offered: keep it as it is.
-	if (!state.identity || state.step === 'resume') return undefined;
+	// Nor is anything saved for a run that ended where it began (GovCloud, say): there is nothing to resume.
+	if (!state.identity || state.step === 'resume' || state.resumeStep === 'identity') return undefined;
 	const finished = state.step === 'done';
 	const removed = state.step === 'removed';
 	return {

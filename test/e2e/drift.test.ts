@@ -318,3 +318,27 @@ test('a role whose BillingSetupId tag was changed is no longer this setup’s: u
 	expect(undo.stderr).toContain("no longer carries this setup's BillingSetupId tag");
 	expect((await live()).attached).toEqual([billing]);
 });
+
+describe('partitions', () => {
+	test('GovCloud: billing lives in the associated standard account, so no role is made and nothing is saved', async () => {
+		const home = tempConfigHome();
+		const result = await runCli(['--yes', '--json'], {env: cleanEnv({...moto.env, XDG_CONFIG_HOME: home, AWS_REGION: 'us-gov-west-1'})});
+		expect(result.code).toBe(1);
+		expect(result.stderr).toContain('Billing for an AWS GovCloud (US) account lives in its associated standard AWS account.');
+		expect(JSON.parse(result.stdout)).toMatchObject({ok: false, partition: 'aws-us-gov'});
+		expect(result.stdout).not.toContain('iam:CreateRole');
+		expect(() => readProgress(home)).toThrow();
+	});
+
+	test('China: no root user, so the activation step names an administrator IAM user and the China console', async () => {
+		const result = await runCli(['--yes', '--json'], {env: cleanEnv({...moto.env, XDG_CONFIG_HOME: tempConfigHome(), AWS_REGION: 'cn-north-1'})});
+		expect(result.code, result.stderr).toBe(0);
+		const json = JSON.parse(result.stdout);
+		expect(json).toMatchObject({ok: true, partition: 'aws-cn', role: {arn: `arn:aws-cn:iam::${account}:role/BillingAccess`}});
+		expect(result.stderr).toContain('The China Regions have no root user');
+		expect(result.stderr).toContain('Signed in as an IAM user with administrator permissions:');
+		expect(result.stderr).toContain('https://console.amazonaws.cn/billing/home#/account');
+		expect(result.stderr).not.toMatch(/signed in as root/i);
+		expect(json.warnings[0]).toContain('As an IAM user with administrator permissions, open https://console.amazonaws.cn/');
+	});
+});

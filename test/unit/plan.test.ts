@@ -1,6 +1,7 @@
 import {execFileSync} from 'node:child_process';
 import {describe, expect, test} from 'vitest';
-import {accountSettingsUrl, buildPlan as buildPlanWith, costExplorerPolicyName, policyAllows, roleLocation, switchRoleUrl, trustPolicy} from '../../source/core/plan.js';
+import {accountSettingsUrl} from '../../source/core/partition.js';
+import {buildPlan as buildPlanWith, costExplorerPolicyName, policyAllows, roleLocation, switchRoleUrl, trustPolicy} from '../../source/core/plan.js';
 import {defaultSettings, managedPolicyArn, type RoleSettings} from '../../source/core/settings.js';
 import type {Partition} from '../../source/core/principal.js';
 import {cliCommands} from '../../source/reconcile/role-resources.js';

@@ -3,7 +3,7 @@ import {Choose} from '../components/choose.js';
 import {Box, Text, useStdout} from 'ink';
 import {useEffect} from 'react';
 import {Paragraph} from '../components/paragraph.js';
-import {accountSettingsUrl} from '../../core/plan.js';
+import {accountSettingsUrl, activationProcedure} from '../../core/partition.js';
 import {principalKindLabel, type Identity} from '../../core/principal.js';
 import {steps, type SavedSetup, type WizardEvent} from '../../engine/wizard.js';
 import {firstSelectHint, Question, Warning} from '../components/chrome.js';
@@ -58,16 +58,19 @@ export function ActivationScreen({identity, onAnswer}: {identity: Identity; onAn
 		onAnswer({type: 'activation-answered', answer: value as 'confirmed' | 'not-yet' | 'stop', at});
 	};
 	const url = accountSettingsUrl(identity.partition);
+	const procedure = activationProcedure(identity.partition);
 	const {write} = useStdout();
 	// Written past Ink's layout, which would cut the URL into indented pieces a terminal cannot rejoin.
-	useEffect(() => write(`The root user's account settings page:\n${url}\n`), [write, url]);
+	useEffect(() => write(`The account settings page:\n${url}\n`), [write, url]);
+	const [, ...rest] = procedure.steps;
 	return (
 		<Box flexDirection="column">
-			<Paragraph parts={['Even an administrator is refused Billing and Cost Explorer until the ', {text: 'root user', bold: true}, ' lets IAM users and roles in. That switch is in the console only:']} />
+			<Paragraph parts={[procedure.why]} />
 			<Box flexDirection="column" marginLeft={2} marginY={1}>
-				<Paragraph indent={2} parts={['1. Sign in as root and open the account settings page printed above']} />
-				<Paragraph indent={2} parts={['2. At “IAM User and Role Access to Billing Information”, choose Edit']} />
-				<Paragraph indent={2} parts={['3. Tick “Activate IAM Access” and choose Update']} />
+				<Paragraph indent={2} parts={[`1. Sign in as ${procedure.who} and open the account settings page printed above`]} />
+				{rest.map((step, index) => (
+					<Paragraph key={step} indent={2} parts={[`${index + 2}. ${step}`]} />
+				))}
 			</Box>
 			<Paragraph color={theme.muted} parts={['No AWS API can read or change this setting, so billing-setup cannot check it: only you know.']} />
 			<Question prompt="Is IAM access to billing activated?" hint={firstSelectHint}>
