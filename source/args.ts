@@ -40,6 +40,7 @@ const optionSpec = {
 	'role-name': {type: 'string'},
 	access: {type: 'string'},
 	'no-cost-explorer': {type: 'boolean'},
+	'no-guard': {type: 'boolean'},
 	trust: {type: 'string'},
 	'require-mfa': {type: 'boolean'},
 	'max-session': {type: 'string'},
@@ -63,7 +64,7 @@ type Flag = keyof typeof optionSpec;
 const everywhere: Flag[] = ['help', 'version', 'profile', 'region', 'no-color', 'screen-reader'];
 const allowedFlags: Record<CommandName, Flag[]> = {
 	setup: [
-		'role-name', 'access', 'no-cost-explorer', 'trust', 'require-mfa', 'max-session', 'path', 'permissions-boundary',
+		'role-name', 'access', 'no-cost-explorer', 'no-guard', 'trust', 'require-mfa', 'max-session', 'path', 'permissions-boundary',
 		'verify-timeout', 'adopt', 'yes', 'dry-run', 'json', 'account',
 	],
 	status: ['json', 'offline'],
@@ -122,6 +123,7 @@ function presetsFrom(values: Partial<Record<Flag, string | boolean>>): Partial<R
 		presets.access = access satisfies AccessLevel;
 	}
 	if (values['no-cost-explorer']) presets.costExplorer = false;
+	if (values['no-guard']) presets.guard = false;
 	const trust = values.trust;
 	if (typeof trust === 'string') {
 		if (trust === 'account') presets.trust = {kind: 'account'};

@@ -30,6 +30,9 @@ FLAGS
   --role-name NAME        role to create (default: BillingAccess)
   --access full|read-only Billing (default) or AWSBillingReadOnlyAccess
   --no-cost-explorer      skip the Cost Explorer (ce:DescribeReport) add-on
+  --no-guard              skip the guard: an inline Deny on
+                          billing:UpdateIAMAccessPreference, which Billing grants,
+                          so no one who switches can turn IAM access to billing off
   --trust account|ARN,…   who may switch to the role: every principal of this
                           account allowed by its own IAM policies (default), or
                           only the listed IAM user/role ARNs

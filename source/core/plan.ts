@@ -7,6 +7,9 @@ export const managedByTag = {Key: 'ManagedBy', Value: 'billing-setup'} as const;
 /** Which setup made a role: ownership is proven by this tag matching the local record, not by ManagedBy alone. */
 export const setupIdTagKey = 'BillingSetupId';
 export const costExplorerPolicyName = 'BillingSetupCostExplorerRead';
+export const guardPolicyName = 'BillingSetupGuard';
+/** The action of the root-only setting; the Billing policy grants it, so whoever switches could turn IAM access off. */
+export const guardedAction = 'billing:UpdateIAMAccessPreference';
 export const roleDescription = 'Billing and Cost Management access, created by billing-setup';
 
 /** The action the user's console error names; neither managed billing policy grants it. */
@@ -52,6 +55,16 @@ export function trustPolicy(accountId: string, partition: Partition, settings: R
 			},
 		],
 	};
+}
+
+export const guardPolicy: PolicyDocument = {
+	Version: '2012-10-17',
+	Statement: [{Effect: 'Deny', Action: guardedAction, Resource: '*'}],
+};
+
+/** Whether the plan carries the guard: only full access grants what it denies. */
+export function guarded(settings: Pick<RoleSettings, 'guard' | 'access'>): boolean {
+	return settings.guard && settings.access === 'full';
 }
 
 export const costExplorerPolicy: PolicyDocument = {
@@ -110,7 +123,10 @@ export function buildPlan(
 		tags: [{...managedByTag}, {Key: setupIdTagKey, Value: setupId}],
 		trustPolicy: trustPolicy(accountId, partition, settings),
 		managedPolicyArn: managedPolicyArn(settings.access, partition),
-		inlinePolicies: settings.costExplorer ? {[costExplorerPolicyName]: costExplorerPolicy} : {},
+		inlinePolicies: {
+			...(settings.costExplorer && {[costExplorerPolicyName]: costExplorerPolicy}),
+			...(guarded(settings) && {[guardPolicyName]: guardPolicy}),
+		},
 		...(settings.permissionsBoundary && {permissionsBoundary: settings.permissionsBoundary}),
 		maxSessionSeconds: settings.maxSessionSeconds,
 		switchRoleUrl: switchRoleUrl(accountId, partition, settings.roleName, settings.path),

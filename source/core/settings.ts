@@ -16,6 +16,8 @@ export interface RoleSettings {
 	path: string;
 	/** A permissions boundary some organisations require on every new role. */
 	permissionsBoundary?: string;
+	/** Deny billing:UpdateIAMAccessPreference, which Billing grants: no one who switches can turn the root-only setting off. */
+	guard: boolean;
 }
 
 export const defaultSettings: RoleSettings = {
@@ -26,6 +28,7 @@ export const defaultSettings: RoleSettings = {
 	requireMfa: false,
 	maxSessionSeconds: 3600,
 	path: '/',
+	guard: true,
 };
 
 export const managedPolicyName: Record<AccessLevel, string> = {

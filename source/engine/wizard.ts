@@ -128,6 +128,8 @@ export type WizardEvent =
 	| {type: 'review-answered'; create: boolean}
 	/** From the review: change one answer, then come back. */
 	| {type: 'edit-chosen'; step: EditableStep}
+	/** From the review: the guard is on or off, nothing to ask. */
+	| {type: 'guard-toggled'}
 	/** Esc: the question before this one. */
 	| {type: 'back'}
 	| {type: 'changed'; change: Change}
@@ -483,6 +485,7 @@ export const steps: Record<Step, StepSpec> = {
 		on: {
 			'review-answered': (state, event) => (event.create ? moveTo(state, 'create') : moveTo(state, 'stopped', {resumeStep: 'review'})),
 			'edit-chosen': (state, event) => moveTo(state, event.step, {editing: event.step}),
+			'guard-toggled': state => moveTo(state, 'inspect-role', {settings: {...state.settings, guard: !state.settings.guard}}),
 		},
 	},
 	boundary: {

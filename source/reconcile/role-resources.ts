@@ -3,7 +3,7 @@
  * the undo check and undo, and the CLI commands. Ownership is decided here, from the live tags and the
  * local record, never from the ManagedBy tag alone.
  */
-import {costExplorerPolicyName, managedByTag, setupIdTagKey, type Plan} from '../core/plan.js';
+import {costExplorerPolicyName, guardPolicyName, managedByTag, setupIdTagKey, type Plan} from '../core/plan.js';
 import {trustedPrincipals} from '../core/policy.js';
 import {billingPolicyArns} from '../core/settings.js';
 import {isAwsError} from '../aws/problems.js';
@@ -70,7 +70,7 @@ function isBillingShaped(live: LiveRole | undefined, plan: Plan, differences: Di
 	return (
 		trustedPrincipals(live.trustPolicy).every(inAccount) &&
 		live.attached.every(arn => billing.includes(arn)) &&
-		live.inline.every(name => name === costExplorerPolicyName) &&
+		live.inline.every(name => name === costExplorerPolicyName || name === guardPolicyName) &&
 		!differences.some(difference => difference.resource === 'inline-policies' && difference.kind === 'change')
 	);
 }

@@ -28,6 +28,7 @@ const account = '123456789012';
 const billing = 'arn:aws:iam::aws:policy/job-function/Billing';
 const admin = 'arn:aws:iam::aws:policy/AdministratorAccess';
 const inlineName = 'BillingSetupCostExplorerRead';
+const guardName = 'BillingSetupGuard';
 const everything = JSON.stringify({Version: '2012-10-17', Statement: [{Effect: 'Allow', Action: '*', Resource: '*'}]});
 
 let moto: Moto;
@@ -109,7 +110,7 @@ describe('drift on a role this setup made', () => {
 
 		const after = await live();
 		expect(after.attached).toEqual([billing]);
-		expect(after.inline).toEqual([inlineName]);
+		expect(after.inline.sort()).toEqual([inlineName, guardName]);
 		expect(after.role.PermissionsBoundary).toBeUndefined();
 		expect(after.trust.Statement[0].Principal).toEqual({AWS: `arn:aws:iam::${account}:root`});
 		const content = (await iam.send(new GetRolePolicyCommand({RoleName: 'BillingAccess', PolicyName: inlineName}))).PolicyDocument!;
@@ -180,7 +181,12 @@ describe('roles billing-setup did not make here', () => {
 		expect(refused.code).toBe(1);
 		expect(refused.stderr).toContain('was made by billing-setup elsewhere, and this run would change it');
 		expect(refused.stderr).toContain('--adopt');
-		expect(summaries(refused.json())).toEqual(['attach AWSBillingReadOnlyAccess (arn:aws:iam::aws:policy/AWSBillingReadOnlyAccess)', 'detach Billing (attached outside billing-setup)', `delete the inline policy ${inlineName} (added outside billing-setup)`]);
+		expect(summaries(refused.json())).toEqual([
+			'attach AWSBillingReadOnlyAccess (arn:aws:iam::aws:policy/AWSBillingReadOnlyAccess)',
+			'detach Billing (attached outside billing-setup)',
+			`delete the inline policy ${inlineName} (added outside billing-setup)`,
+			`delete the inline policy ${guardName} (added outside billing-setup)`,
+		]);
 		expect(await live()).toEqual(before);
 
 		// The same answers as the first admin change nothing, so there is nothing to adopt.
@@ -294,7 +300,7 @@ describe('paths, principals and undo', () => {
 
 		// --force allows the foreign grant, never the instance profile.
 		expect((await cli(['undo', '--yes', '--force'], home)).code).toBe(1);
-		expect((await live()).inline).toEqual([inlineName]);
+		expect((await live()).inline.sort()).toEqual([inlineName, guardName]);
 	});
 
 	test('undo --force removes grants added outside billing-setup too', async () => {

@@ -61,9 +61,17 @@ describe('buildPlan', () => {
 		expect(plan.managedPolicyArn).toBe('arn:aws:iam::aws:policy/job-function/Billing');
 		expect(plan.inlinePolicies[costExplorerPolicyName]?.Statement[0]).toMatchObject({Action: ['ce:Describe*', 'ce:Get*', 'ce:List*']});
 		expect(plan.tags).toEqual([{Key: 'ManagedBy', Value: 'billing-setup'}, {Key: 'BillingSetupId', Value: setupId}]);
-		expect(cliCommands(plan)).toHaveLength(3);
+		// Create, attach, the add-on and the guard.
+		expect(cliCommands(plan)).toHaveLength(4);
+		expect(plan.inlinePolicies.BillingSetupGuard?.Statement).toEqual([{Effect: 'Deny', Action: 'billing:UpdateIAMAccessPreference', Resource: '*'}]);
+		expect(cliCommands({...plan, inlinePolicies: {}})).toHaveLength(2);
 		expect(cliCommands(plan)[0]).toContain("--role-name 'BillingAccess'");
 		expect(plan.profileBlock).toContain('role_arn = arn:aws:iam::123456789012:role/BillingAccess');
+	});
+
+	test('the guard goes with full access unless turned off; read-only grants nothing it would deny', () => {
+		expect(Object.keys(buildPlan(account, 'aws', {...defaultSettings, guard: false}).inlinePolicies)).toEqual([costExplorerPolicyName]);
+		expect(Object.keys(buildPlan(account, 'aws', {...defaultSettings, access: 'read-only'}).inlinePolicies)).toEqual([costExplorerPolicyName]);
 	});
 
 	test('read-only without the add-on: AWSBillingReadOnlyAccess and no inline policy', () => {

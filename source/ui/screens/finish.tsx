@@ -3,7 +3,8 @@ import {Spinner} from '@inkjs/ui';
 import {Choose} from '../components/choose.js';
 import {Box, Text, useInput, useIsScreenReaderEnabled} from 'ink';
 import {useEffect, useState} from 'react';
-import type {Plan} from '../../core/plan.js';
+import {guarded, guardedAction, type Plan} from '../../core/plan.js';
+import {Paragraph} from '../components/paragraph.js';
 import {hours, type EditableStep, type FinishedChoice, type Verification, type WizardEvent} from '../../engine/wizard.js';
 import {principalLabel} from '../../core/policy.js';
 import {managedPolicyName, type RoleSettings} from '../../core/settings.js';
@@ -49,6 +50,7 @@ function reviewQuestion(inspection: RoleInspection | undefined): string {
 }
 
 const stopChoice = 'stop';
+const guardChoice = 'guard';
 
 /**
  * A short summary that fits 80×24: every answer is a line that can be chosen to change it, then the
@@ -80,9 +82,11 @@ export function ReviewScreen({
 		{label: `MFA required: ${settings.requireMfa ? 'yes' : 'no'}`, value: 'mfa'},
 		{label: `Longest session: ${hours(settings.maxSessionSeconds)}`, value: 'session'},
 	];
+	const guard = settings.access === 'full' ? `Guard: ${settings.guard ? 'on' : 'off'} (${settings.guard ? 'turn it off' : 'turn it on'})` : undefined;
 	const options = [
 		{label: 'Yes, go ahead', value: 'apply'},
 		...edits.map(edit => ({label: `Change · ${edit.label}`, value: edit.value})),
+		...(guard ? [{label: `Change · ${guard}`, value: guardChoice}] : []),
 		{label: 'No, stop here (resume later)', value: stopChoice},
 	];
 	return (
@@ -91,6 +95,7 @@ export function ReviewScreen({
 			<Text>
 				Role <Text bold>{plan.roleArn}</Text>
 			</Text>
+			{guarded(settings) && <Paragraph color={theme.muted} parts={[`Guard: the Billing policy grants ${guardedAction}; an inline Deny keeps anyone who switches from turning off IAM access to billing.`]} />}
 			{inspection && <LiveDifferences inspection={inspection} />}
 			{details && (
 				<>
@@ -121,6 +126,7 @@ export function ReviewScreen({
 						visibleOptionCount={options.length}
 						onChange={value => {
 							if (value === 'apply' || value === stopChoice) onAnswer({type: 'review-answered', create: value === 'apply'});
+							else if (value === guardChoice) onAnswer({type: 'guard-toggled'});
 							else onAnswer({type: 'edit-chosen', step: value as EditableStep});
 						}}
 					/>
