@@ -3,6 +3,7 @@ import {styleText} from 'node:util';
 import {accountSettingsUrl, type Plan} from './core/plan.js';
 import type {Partition} from './core/principal.js';
 import type {Problem} from './core/problem.js';
+import {printable} from './core/text.js';
 
 type Style = Parameters<typeof styleText>[0];
 
@@ -13,8 +14,10 @@ export function paint(style: Style, text: string, stream: NodeJS.WriteStream = p
 
 export const savedMessage = 'Progress saved: run billing-setup again to resume.';
 
+/** A problem's texts quote AWS, files and error messages: shown without their control characters. */
 export function formatProblem(problem: Problem): string {
-	return [`${paint('red', '✖')} ${problem.title}`, `  ${problem.why}`, `  ${paint('bold', 'Next:')} ${problem.next}`].join('\n');
+	const {title, why, next} = {title: printable(problem.title), why: printable(problem.why), next: printable(problem.next)};
+	return [`${paint('red', '✖')} ${title}`, `  ${why}`, `  ${paint('bold', 'Next:')} ${next}`].join('\n');
 }
 
 export function rootActivationSteps(partition: Partition): string[] {
