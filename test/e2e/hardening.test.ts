@@ -1,0 +1,137 @@
+/**
+ * Hostile networks and precise advice: an endpoint that never answers, one that answers with a web page, and
+ * AccessDenied texts that name an SCP or a permissions boundary (moto does not evaluate those: the fault proxy
+ * answers with AWS's own wording).
+ */
+import {existsSync, rmSync} from 'node:fs';
+import {createServer as createHttpServer, type Server as HttpServer} from 'node:http';
+import {createServer, type Server, type Socket} from 'node:net';
+import type {AddressInfo} from 'node:net';
+import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, test} from 'vitest';
+import {cleanEnv, progressPath, runCli, tempConfigHome, type CliResult} from '../support/cli.js';
+import {startFaultProxy, type FaultProxy} from '../support/fault-proxy.js';
+import {awsTestEnv, startMoto, type Moto} from '../support/moto.js';
+
+const stackLine = /^ {4}at /m;
+
+function listen<T extends Server | HttpServer>(server: T): Promise<string> {
+	return new Promise(resolve => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+}
+
+const json = (result: CliResult) => JSON.parse(result.stdout) as {ok: boolean; created: unknown[]; error?: {title: string; why: string; next: string}};
+
+describe('an endpoint that accepts connections and never answers', () => {
+	const sockets = new Set<Socket>();
+	let connections = 0;
+	const server = createServer(socket => {
+		connections++;
+		sockets.add(socket);
+		socket.on('error', () => undefined);
+	});
+	let endpoint: string;
+
+	beforeAll(async () => {
+		endpoint = await listen(server);
+	});
+	afterAll(async () => {
+		for (const socket of sockets) socket.destroy();
+		await new Promise(resolve => server.close(resolve));
+	});
+
+	// Each run is one STS call: 3 attempts of 5 s each, plus the SDK's short back-off.
+	test.concurrent.each([
+		['setup --yes --json', ['--yes', '--json']],
+		['status', ['status']],
+	])('%s ends within 60 s, naming the endpoint and what to check', async (_name, args) => {
+		const home = tempConfigHome();
+		const before = connections;
+		const started = Date.now();
+		const result = await runCli(args, {env: cleanEnv({...awsTestEnv(endpoint), XDG_CONFIG_HOME: home}), timeoutMs: 60_000});
+		expect(Date.now() - started).toBeLessThan(60_000);
+		expect(connections - before).toBeGreaterThanOrEqual(3);
+		const text = args[0] === 'status' ? result.stderr : json(result).error!.title + json(result).error!.why + json(result).error!.next;
+		expect(text).toContain(`AWS did not answer at ${endpoint} within 5 s`);
+		if (args[0] === 'status') {
+			// Status lists what is saved without AWS; the caller's account is a courtesy.
+			expect(result.code).toBe(0);
+			return;
+		}
+		expect(result.code).toBe(1);
+		expect(text).toContain('in 3 attempts');
+		expect(text).toContain(`AWS_ENDPOINT_URL_STS=${endpoint}`);
+		expect(text).toMatch(/network connection and proxy \(HTTPS_PROXY\)/);
+		expect(result.stderr).not.toMatch(stackLine);
+		expect(existsSync(progressPath(home))).toBe(false);
+	});
+});
+
+describe('an endpoint that answers with a web page', () => {
+	const server = createHttpServer((request, response) => {
+		const status = request.url?.includes('missing') ? 404 : 200;
+		response.writeHead(status, {'content-type': 'text/html'});
+		response.end('<html><body>Sign in to the guest Wi-Fi</body></html>');
+	});
+	let endpoint: string;
+
+	beforeAll(async () => {
+		endpoint = await listen(server);
+	});
+	afterAll(async () => {
+		await new Promise(resolve => server.close(resolve));
+	});
+
+	test.each([
+		['HTTP 200 with HTML', ''],
+		['a 404 that is not from AWS', '/missing'],
+	])('%s stops the run before anything is recorded', async (_name, path) => {
+		const home = tempConfigHome();
+		const result = await runCli(['--yes', '--json'], {env: cleanEnv({...awsTestEnv(`${endpoint}${path}`), XDG_CONFIG_HOME: home})});
+		expect(result.code).toBe(1);
+		const output = json(result);
+		expect(output.ok).toBe(false);
+		expect(output.created).toEqual([]);
+		expect(output.error?.title).toBe('The endpoint that answered is not AWS.');
+		expect(output.error?.why).toContain(`AWS_ENDPOINT_URL_STS=${endpoint}${path}`);
+		expect(result.stderr).toContain('✖ The endpoint that answered is not AWS.');
+		expect(result.stderr).not.toContain('Progress saved');
+		expect(existsSync(progressPath(home))).toBe(false);
+	});
+});
+
+describe('AccessDenied from an organization policy or a permissions boundary', () => {
+	let moto: Moto;
+	let proxy: FaultProxy;
+	let home: string;
+	const deniedBy = (reason: string) =>
+		`User: arn:aws:iam::123456789012:user/admin is not authorized to perform: iam:CreateRole on resource: arn:aws:iam::123456789012:role/BillingAccess ${reason}`;
+
+	beforeAll(async () => {
+		moto = await startMoto();
+		proxy = await startFaultProxy(moto.endpoint, moto.env);
+	}, 30_000);
+	afterAll(async () => {
+		await proxy?.close();
+		await moto?.stop();
+	});
+	beforeEach(async () => {
+		await moto.reset();
+		proxy.clearFaults();
+		home = tempConfigHome();
+	});
+	afterEach(() => rmSync(home, {recursive: true, force: true}));
+
+	test.each([
+		['an SCP', 'with an explicit deny in a service control policy', /Ask your organization's administrator .* Running as an administrator here does not help\./],
+		['a permissions boundary', 'with an explicit deny in a permissions boundary', /allow iam:CreateRole in this identity's permissions boundary/],
+	])('%s: the Next line fits the denial', async (_name, reason, next) => {
+		proxy.fault('CreateRole', {kind: 'error', status: 403, code: 'AccessDenied', message: deniedBy(reason)}, 1);
+		const result = await runCli(['--yes', '--json'], {env: cleanEnv({...proxy.env, XDG_CONFIG_HOME: home})});
+		expect(result.code).toBe(1);
+		const {error} = json(result);
+		expect(error?.title).toMatch(/^arn:aws:\S+ \(.+\) is not allowed to call iam:CreateRole\.$/);
+		expect(error?.why).toContain(reason);
+		expect(error?.next).toMatch(next);
+		expect(error?.next).not.toMatch(/IAMFullAccess/);
+		expect(result.stderr).toContain('Progress saved');
+	});
+});
