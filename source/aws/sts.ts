@@ -55,8 +55,8 @@ export async function createStsClient({profile, region}: ClientOptions): Promise
 	return {sts, region: resolvedRegion};
 }
 
-// Every STS caller ARN has this shape; anything else did not come from AWS.
-const callerArnPattern = /^arn:aws(-cn|-us-gov)?:(iam|sts)::(\d{12}):\S+$/;
+// Every STS caller ARN has this shape, in printable ASCII (IAM paths and names allow no more); anything else did not come from AWS.
+const callerArnPattern = /^arn:aws(-cn|-us-gov)?:(iam|sts)::(\d{12}):[\u0021-\u007E]+$/;
 
 /** Who the caller is; an answer that is not AWS-shaped (a web page answering 200) stops here, before anything is saved. */
 export async function whoAmI(sts: STSClient): Promise<Identity> {

@@ -5,6 +5,7 @@ import {describeAwsError} from '../aws/problems.js';
 import {exitCodes, ProblemError} from '../core/problem.js';
 import {defaultSettings} from '../core/settings.js';
 import type {Identity} from '../core/principal.js';
+import {printable} from '../core/text.js';
 import type {SavedSetup} from '../engine/wizard.js';
 import {paint} from '../present.js';
 import {openProgressStore} from '../progress/store.js';
@@ -37,7 +38,7 @@ export async function runStatus(options: Options<'status'>): Promise<number> {
 	const current = await identify(options).then(
 		identity => identity.accountId,
 		(error: unknown) => {
-			say(`(Current account unknown: ${error instanceof ProblemError ? error.problem.title : String(error)})`);
+			say(printable(`(Current account unknown: ${error instanceof ProblemError ? error.problem.title : String(error)})`));
 			return undefined;
 		},
 	);
@@ -52,12 +53,12 @@ export async function runStatus(options: Options<'status'>): Promise<number> {
 	for (const setup of setups) {
 		const mark = setup.accountId === current ? paint('green', '▶', process.stdout) : ' ';
 		const state = setup.removedAt ? `role removed ${setup.removedAt}` : setup.finished ? 'finished' : `stopped at ${setup.step}`;
-		process.stdout.write(
-			[
-				`${mark} ${setup.accountId}  role ${setup.settings.roleName}  ${state}`,
-				`    written: ${lastWrite(setup)}; root activation: ${setup.activation ?? 'not answered'}; updated ${setup.updatedAt}`,
-			].join('\n') + '\n',
-		);
+		// The record passed the schema, but its free-text fields (times, targets) come from a file anyone can edit.
+		const lines = [
+			`${setup.accountId}  role ${setup.settings.roleName}  ${state}`,
+			`    written: ${lastWrite(setup)}; root activation: ${setup.activation ?? 'not answered'}; updated ${setup.updatedAt}`,
+		];
+		process.stdout.write(`${mark} ${printable(lines.join('\n'))}\n`);
 	}
 	process.stdout.write(`Progress file: ${store.path}\n`);
 	return exitCodes.done;

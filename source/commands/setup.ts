@@ -13,7 +13,7 @@ import {isInteractiveTerminal, NeedsTerminalError, printJson, say} from '../term
 
 export function recoveredNotice(store: FileProgressStore): string | undefined {
 	return store.recovered
-		? `The progress file could not be read (${store.recovered.reason}); it was kept as ${store.recovered.copy} and billing-setup starts fresh.`
+		? `The progress file could not be used as it was (${store.recovered.reason}); it was kept as ${store.recovered.copy}, and billing-setup goes on without what it could not trust.`
 		: undefined;
 }
 

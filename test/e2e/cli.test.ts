@@ -360,7 +360,7 @@ describe('usage and environment errors', () => {
 		writeFileSync(progressPath(home), '{"version":1,"setups":{"12');
 		const {code, stderr} = await cli(['--yes'], home);
 		expect(code).toBe(0);
-		expect(stderr).toMatch(/could not be read .* kept as .*progress\.json\.corrupt-\d+/);
+		expect(stderr).toMatch(/could not be used as it was .* kept as .*progress\.json\.corrupt-\d+/);
 		expect(readProgress(home).setups[account].finished).toBe(true);
 	});
 });

@@ -3,14 +3,16 @@
  * AccessDenied texts that name an SCP or a permissions boundary (moto does not evaluate those: the fault proxy
  * answers with AWS's own wording).
  */
-import {existsSync, rmSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {createServer as createHttpServer, type Server as HttpServer} from 'node:http';
 import {createServer, type Server, type Socket} from 'node:net';
 import type {AddressInfo} from 'node:net';
+import path from 'node:path';
+import {GetRoleCommand} from '@aws-sdk/client-iam';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, test} from 'vitest';
 import {cleanEnv, progressPath, runCli, tempConfigHome, type CliResult} from '../support/cli.js';
 import {startFaultProxy, type FaultProxy} from '../support/fault-proxy.js';
-import {awsTestEnv, startMoto, type Moto} from '../support/moto.js';
+import {adminIam, awsTestEnv, startMoto, type Moto} from '../support/moto.js';
 
 const stackLine = /^ {4}at /m;
 
@@ -98,7 +100,7 @@ describe('an endpoint that answers with a web page', () => {
 	});
 });
 
-describe('AccessDenied from an organization policy or a permissions boundary', () => {
+describe('against moto, through the fault proxy', () => {
 	let moto: Moto;
 	let proxy: FaultProxy;
 	let home: string;
@@ -116,6 +118,7 @@ describe('AccessDenied from an organization policy or a permissions boundary', (
 	beforeEach(async () => {
 		await moto.reset();
 		proxy.clearFaults();
+		proxy.calls.length = 0;
 		home = tempConfigHome();
 	});
 	afterEach(() => rmSync(home, {recursive: true, force: true}));
@@ -123,7 +126,7 @@ describe('AccessDenied from an organization policy or a permissions boundary', (
 	test.each([
 		['an SCP', 'with an explicit deny in a service control policy', /Ask your organization's administrator .* Running as an administrator here does not help\./],
 		['a permissions boundary', 'with an explicit deny in a permissions boundary', /allow iam:CreateRole in this identity's permissions boundary/],
-	])('%s: the Next line fits the denial', async (_name, reason, next) => {
+	])('AccessDenied from %s: the Next line fits the denial', async (_name, reason, next) => {
 		proxy.fault('CreateRole', {kind: 'error', status: 403, code: 'AccessDenied', message: deniedBy(reason)}, 1);
 		const result = await runCli(['--yes', '--json'], {env: cleanEnv({...proxy.env, XDG_CONFIG_HOME: home})});
 		expect(result.code).toBe(1);
@@ -133,5 +136,69 @@ describe('AccessDenied from an organization policy or a permissions boundary', (
 		expect(error?.next).toMatch(next);
 		expect(error?.next).not.toMatch(/IAMFullAccess/);
 		expect(result.stderr).toContain('Progress saved');
+	});
+
+	const saved = (overrides: Record<string, unknown>, settings: Record<string, unknown> = {}) => {
+		const at = '2026-11-23T10:00:00.000Z';
+		const record = {
+			accountId: '123456789012',
+			callerArn: 'arn:aws:sts::123456789012:user/moto',
+			step: 'review',
+			finished: false,
+			settings: {roleName: 'BillingAccess', access: 'full', costExplorer: true, trust: {kind: 'account'}, requireMfa: false, maxSessionSeconds: 3600, ...settings},
+			changes: [],
+			startedAt: at,
+			updatedAt: at,
+			...overrides,
+		};
+		mkdirSync(path.dirname(progressPath(home)), {recursive: true});
+		writeFileSync(progressPath(home), JSON.stringify({version: 1, setups: {'123456789012': record}}));
+	};
+	const setup = () => runCli(['--yes', '--json'], {env: cleanEnv({...proxy.env, XDG_CONFIG_HOME: home})});
+
+	test('a saved trust of "*" is moved aside with a notice; the role trusts the account only', async () => {
+		saved({}, {trust: {kind: 'principals', arns: ['*']}});
+		const result = await setup();
+		expect(result.code).toBe(0);
+		expect(result.stderr).toMatch(/could not be used as it was \(the saved setup for account 123456789012 is not valid \(settings\.trust\.arns\[0\]: “\*” is not an IAM principal ARN/);
+		expect(result.stderr).not.toContain('Resuming');
+		const iam = await adminIam(moto);
+		const {Role} = await iam.send(new GetRoleCommand({RoleName: 'BillingAccess'}));
+		iam.destroy();
+		const trust = decodeURIComponent(Role?.AssumeRolePolicyDocument ?? '');
+		expect(trust).toContain('arn:aws:iam::123456789012:root');
+		expect(trust).not.toMatch(/"AWS":\s*"\*"/);
+	});
+
+	test.each([
+		['a bogus step', {step: 'bogus'}, {}],
+		['a session AWS would refuse', {}, {maxSessionSeconds: 99_999}],
+	])('%s neither crashes nor hangs: the run starts over and finishes', async (_name, overrides, settings) => {
+		saved(overrides, settings);
+		const result = await setup();
+		expect(result.code).toBe(0);
+		expect(json(result).ok).toBe(true);
+		expect(result.stderr).toContain('is not valid');
+		expect(result.stderr).not.toMatch(stackLine);
+	});
+
+	test('a symlink in place of the progress file stops the run, and its target is untouched', async () => {
+		const target = path.join(tempConfigHome(), 'dotfiles.json');
+		writeFileSync(target, '{"keep": true}');
+		mkdirSync(path.dirname(progressPath(home)), {recursive: true});
+		symlinkSync(target, progressPath(home));
+		const result = await setup();
+		expect(result.code).toBe(1);
+		expect(result.stderr).toContain('✖ The progress file is a symbolic link; billing-setup does not follow it.');
+		expect(readFileSync(target, 'utf8')).toBe('{"keep": true}');
+		expect(proxy.calls).toEqual([]);
+	});
+
+	test('status shows saved text without its escape sequences', async () => {
+		saved({updatedAt: '2026-11-23\u001B]0;pwned\u0007\u001B[2J'});
+		const result = await runCli(['status'], {env: cleanEnv({...proxy.env, XDG_CONFIG_HOME: home})});
+		expect(result.code).toBe(0);
+		expect(result.stdout).toContain('updated 2026-11-23');
+		expect(result.stdout).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/);
 	});
 });

@@ -1,0 +1,88 @@
+/**
+ * What a saved record must look like to be trusted: the rules the flags follow (validation.ts), applied on read,
+ * since anyone can edit the file. One check per field; a new SavedSetup field is one new line in `checks`.
+ * Fields not listed are tolerated, so a record written by a newer billing-setup still reads.
+ */
+import {managedPolicyName} from '../core/settings.js';
+import {accountIdProblem, principalArnProblem, roleNameProblem, sessionSecondsProblem} from '../core/validation.js';
+import {sectionOf} from '../engine/wizard.js';
+
+/**
+ * Says what is wrong with a value, or undefined when it is fine. The text continues the field's path:
+ * " is not text", ": <a rule's sentence>", ".field …" or "[index] …".
+ */
+type Check = (value: unknown) => string | undefined;
+
+const text: Check = value => (typeof value === 'string' ? undefined : ' is not text');
+const flag: Check = value => (typeof value === 'boolean' ? undefined : ' is not true or false');
+const optional = (check: Check): Check => value => (value === undefined ? undefined : check(value));
+const oneOf = (...allowed: string[]): Check => value =>
+	typeof value === 'string' && allowed.includes(value) ? undefined : ` is not one of ${allowed.join(', ')}`;
+
+/** A rule from validation.ts, which answers with a sentence for the user. */
+function rule<T>(type: 'string' | 'number', check: (value: T) => string | undefined): Check {
+	return value => {
+		if (typeof value !== type) return type === 'string' ? ' is not text' : ' is not a number';
+		const problem = check(value as T);
+		return problem && `: ${problem}`;
+	};
+}
+
+function object(checks: Record<string, Check>): Check {
+	return value => {
+		if (typeof value !== 'object' || value === null || Array.isArray(value)) return ' is not an object';
+		for (const [name, check] of Object.entries(checks)) {
+			const problem = check((value as Record<string, unknown>)[name]);
+			if (problem) return `.${name}${problem}`;
+		}
+		return undefined;
+	};
+}
+
+function listOf(check: Check): Check {
+	return value => {
+		if (!Array.isArray(value)) return ' is not a list';
+		for (const [index, item] of value.entries()) {
+			const problem = check(item);
+			if (problem) return `[${index}]${problem}`;
+		}
+		return undefined;
+	};
+}
+
+const trust: Check = value => {
+	const kind = (value as {kind?: unknown} | null)?.kind;
+	if (kind === 'account') return undefined;
+	// Each ARN as --trust takes it: never "*", never a pattern.
+	if (kind === 'principals') return object({arns: listOf(rule('string', principalArnProblem))})(value);
+	return ' is neither the account nor a list of principals';
+};
+
+const record = object({
+	accountId: rule('string', accountIdProblem),
+	callerArn: text,
+	// Only the steps a run resumes at; a final or unknown one would leave the wizard with nothing to show.
+	step: oneOf(...Object.keys(sectionOf)),
+	finished: flag,
+	activation: optional(oneOf('confirmed', 'not-yet')),
+	activationAnsweredAt: optional(text),
+	settings: object({
+		roleName: rule('string', roleNameProblem),
+		access: oneOf(...Object.keys(managedPolicyName)),
+		costExplorer: flag,
+		trust,
+		requireMfa: flag,
+		maxSessionSeconds: rule('number', sessionSecondsProblem),
+	}),
+	policyCheck: optional(object({policyArn: text, grantsDescribeReport: flag})),
+	changes: listOf(object({action: text, target: text, at: text})),
+	verification: optional(object({roleArn: text, managedPolicies: listOf(text), inlinePolicies: listOf(text), at: text})),
+	removedAt: optional(text),
+	startedAt: text,
+	updatedAt: text,
+});
+
+/** Why a saved record cannot be trusted (e.g. "settings.roleName: …"), or undefined when it can. */
+export function savedSetupProblem(value: unknown): string | undefined {
+	return record(value)?.replace(/^\./, '').replace(/^ /, 'the record ');
+}
