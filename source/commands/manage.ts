@@ -8,8 +8,9 @@ import type {Identity} from '../core/principal.js';
 import {printable} from '../core/text.js';
 import type {SavedSetup} from '../engine/wizard.js';
 import {paint} from '../present.js';
-import {openProgressStore} from '../progress/store.js';
-import {confirm, printJson, say} from '../terminal.js';
+import {lockProgress} from '../progress/lock.js';
+import {openProgressStore, progressDirectory} from '../progress/store.js';
+import {confirm, exitOnStopSignals, printJson, say} from '../terminal.js';
 import {recoveredNotice} from './setup.js';
 
 type Options<K extends 'status' | 'reset' | 'undo'> = Extract<Command, {kind: K}>['options'];
@@ -20,7 +21,9 @@ async function identify(options: CommonOptions, given?: STSClient): Promise<Iden
 	return identifyCaller(options, given);
 }
 
-function openStore() {
+/** The store for reading; with `lock`, for writing too: then no other run may use it until this one ends. */
+function openStore({lock = false} = {}) {
+	if (lock) lockProgress(progressDirectory());
 	const store = openProgressStore();
 	const notice = recoveredNotice(store);
 	if (notice) say(notice);
@@ -65,7 +68,8 @@ export async function runStatus(options: Options<'status'>): Promise<number> {
 }
 
 export async function runReset(options: Options<'reset'>): Promise<number> {
-	const store = openStore();
+	const store = openStore({lock: true});
+	exitOnStopSignals(() => say('\nStopped: nothing was forgotten.'));
 	const account = options.all ? undefined : (options.account ?? (await identify(options)).accountId);
 	const what = account ? `saved progress for account ${account}` : `saved progress for all ${store.list().length} accounts`;
 	if (!options.yes && !(await confirm(`Forget ${what}? Nothing in AWS is changed.`))) {
@@ -78,7 +82,9 @@ export async function runReset(options: Options<'reset'>): Promise<number> {
 }
 
 export async function runUndo(options: Options<'undo'>): Promise<number> {
-	const store = openStore();
+	const store = openStore({lock: true});
+	// Each deletion is saved as it succeeds; undo again finishes the rest.
+	exitOnStopSignals(() => say('\nStopped. Run billing-setup undo again to finish.'));
 	const {createClients} = await import('../aws/clients.js');
 	const clients = await createClients(options);
 	const identity = await identify(options, clients.sts);

@@ -5,11 +5,12 @@ import {exitCodes, ProblemError} from '../core/problem.js';
 import {defaultSettings} from '../core/settings.js';
 import {WizardSession} from '../engine/session.js';
 import {initialState} from '../engine/wizard.js';
-import {runHeadless} from '../headless.js';
-import {formatPlan} from '../present.js';
-import {openProgressStore, type FileProgressStore} from '../progress/store.js';
+import {runHeadless, stoppedResult} from '../headless.js';
+import {formatPlan, formatProblem, savedMessage} from '../present.js';
+import {lockProgress} from '../progress/lock.js';
+import {openProgressStore, progressDirectory, type FileProgressStore} from '../progress/store.js';
 import {workingLabel} from '../ui/labels.js';
-import {isInteractiveTerminal, NeedsTerminalError, printJson, say} from '../terminal.js';
+import {exitOnStopSignals, isInteractiveTerminal, NeedsTerminalError, printJson, say} from '../terminal.js';
 
 export function recoveredNotice(store: FileProgressStore): string | undefined {
 	return store.recovered
@@ -20,12 +21,20 @@ export function recoveredNotice(store: FileProgressStore): string | undefined {
 export async function runSetup(options: SetupOptions): Promise<number> {
 	if (options.dryRun) return runDryRun(options);
 	if (!options.yes && !isInteractiveTerminal()) throw new NeedsTerminalError();
+	lockProgress(progressDirectory());
 	const store = openProgressStore();
 	const notice = recoveredNotice(store);
 	const aws = lazyOperations({...options, verifyTimeoutMs: options.verifyTimeoutSeconds * 1000});
 	const session = new WizardSession(initialState(options.presets, new Date().toISOString(), sourceProfile(options)), {aws, store});
 	if (options.yes) {
 		if (notice) say(notice);
+		// A signal ends the run where it is, with the same report as a failure: scripts still get their JSON.
+		exitOnStopSignals(signal => {
+			const result = stoppedResult(session.state, signal);
+			say(formatProblem(result.error!));
+			say(session.state.identity ? savedMessage : 'Nothing had been done yet.');
+			if (options.json) printJson(result);
+		});
 		const {exitCode, result} = await runHeadless(session, say);
 		if (options.json) printJson(result);
 		return exitCode;

@@ -108,10 +108,11 @@ function unreadableBecause(path: string): string | undefined {
 	return undefined;
 }
 
-function unwritable(path: string, error: unknown): ProblemError {
+/** The config directory (or a file in it) cannot be written. */
+export function unwritable(file: string, error: unknown): ProblemError {
 	return new ProblemError({
 		title: 'billing-setup cannot save its progress.',
-		why: `${path}: ${(error as Error).message}`,
+		why: `${file}: ${(error as Error).message}`,
 		next: 'Make that directory writable, or point XDG_CONFIG_HOME at one that is, then run billing-setup again.',
 	});
 }

@@ -3,6 +3,7 @@
  * AccessDenied texts that name an SCP or a permissions boundary (moto does not evaluate those: the fault proxy
  * answers with AWS's own wording).
  */
+import {spawn} from 'node:child_process';
 import {existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {createServer as createHttpServer, type Server as HttpServer} from 'node:http';
 import {createServer, type Server, type Socket} from 'node:net';
@@ -10,9 +11,10 @@ import type {AddressInfo} from 'node:net';
 import path from 'node:path';
 import {GetRoleCommand} from '@aws-sdk/client-iam';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, test} from 'vitest';
-import {cleanEnv, progressPath, runCli, tempConfigHome, type CliResult} from '../support/cli.js';
+import {cleanEnv, cliPath, progressPath, runCli, tempConfigHome, type CliResult} from '../support/cli.js';
 import {startFaultProxy, type FaultProxy} from '../support/fault-proxy.js';
 import {adminIam, awsTestEnv, startMoto, type Moto} from '../support/moto.js';
+import {startTerminal} from '../support/terminal.js';
 
 const stackLine = /^ {4}at /m;
 
@@ -200,5 +202,82 @@ describe('against moto, through the fault proxy', () => {
 		expect(result.code).toBe(0);
 		expect(result.stdout).toContain('updated 2026-11-23');
 		expect(result.stdout).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/);
+	});
+
+	/** Starts the CLI and hands back the child, so a test can run a second one or signal it mid-run. */
+	function startCli(args: string[]) {
+		const child = spawn(process.execPath, [cliPath, ...args], {env: cleanEnv({...proxy.env, XDG_CONFIG_HOME: home}), stdio: ['ignore', 'pipe', 'pipe']});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', chunk => (stdout += chunk));
+		child.stderr.on('data', chunk => (stderr += chunk));
+		const exited = new Promise<CliResult>(resolve => child.once('close', (code, signal) => resolve({code, signal, stdout, stderr})));
+		return {pid: child.pid!, exited, kill: (signal: NodeJS.Signals) => child.kill(signal)};
+	}
+	const lockFile = () => path.join(path.dirname(progressPath(home)), 'progress.lock');
+
+	test('a second run while the first is under way names the process holding the lock; status still reads', async () => {
+		proxy.fault('CreateRole', {kind: 'hold'}, 1);
+		const first = startCli(['--yes', '--json']);
+		await proxy.waitForHeld('CreateRole');
+		const callsBefore = proxy.calls.length;
+		for (const args of [['--yes', '--json'], ['reset', '--all', '--yes'], ['undo', '--yes']]) {
+			const second = await runCli(args, {env: cleanEnv({...proxy.env, XDG_CONFIG_HOME: home})});
+			expect(second.code, args.join(' ')).toBe(1);
+			expect(second.stderr).toContain(`✖ Another billing-setup is running (process ${first.pid}, started `);
+			expect(second.stderr).toContain('Wait for it to finish');
+		}
+		// None of them reached AWS, so none could record the first run's writes as its own.
+		expect(proxy.calls.length).toBe(callsBefore);
+		const status = await runCli(['status'], {env: cleanEnv({...proxy.env, XDG_CONFIG_HOME: home})});
+		expect(status.code).toBe(0);
+		expect(status.stdout).toContain('123456789012  role BillingAccess  stopped at create');
+		proxy.release('CreateRole');
+		const result = await first.exited;
+		expect(result.code).toBe(0);
+		expect(json(result).created).toContainEqual({action: 'iam:CreateRole', target: 'arn:aws:iam::123456789012:role/BillingAccess'});
+		expect(existsSync(lockFile())).toBe(false);
+	});
+
+	test.each([
+		['SIGTERM', 143],
+		['SIGINT', 130],
+	] as const)('%s during an AWS write: JSON with the error, the progress line, exit %i, the lock released', async (signal, code) => {
+		proxy.fault('CreateRole', {kind: 'hold'}, 1);
+		const run = startCli(['--yes', '--json']);
+		await proxy.waitForHeld('CreateRole');
+		expect(existsSync(lockFile())).toBe(true);
+		run.kill(signal);
+		const result = await run.exited;
+		proxy.release('CreateRole');
+		expect(result.code).toBe(code);
+		const output = json(result);
+		expect(output.ok).toBe(false);
+		expect(output.error?.title).toBe(`Stopped by ${signal}.`);
+		expect(output.error?.next).toBe('Run billing-setup again to resume.');
+		expect(result.stderr).toContain('Progress saved: run billing-setup again to resume.');
+		expect(result.stderr).not.toMatch(stackLine);
+		expect(existsSync(lockFile())).toBe(false);
+	});
+});
+
+describe('the [y/N] prompt of reset', () => {
+	test.each([
+		['Ctrl+C', 'C-c'],
+		['Ctrl+D', 'C-d'],
+	])('%s is an interrupt: exit 130, no stack trace, the lock released', async (_name, key) => {
+		const home = tempConfigHome();
+		const terminal = await startTerminal({args: ['reset', '--account', '123456789012'], env: {XDG_CONFIG_HOME: home}});
+		try {
+			await terminal.waitFor('Forget saved progress for account 123456789012? Nothing in AWS is changed. [y/N]');
+			await terminal.press(key);
+			expect(await terminal.waitForExit()).toBe(130);
+			const screen = await terminal.screen();
+			expect(screen).toContain('Stopped: nothing was changed.');
+			expect(screen).not.toMatch(/unexpected error|AbortError|^ {4}at /m);
+			expect(existsSync(path.join(home, 'billing-setup', 'progress.lock'))).toBe(false);
+		} finally {
+			await terminal.close();
+		}
 	});
 });

@@ -1,0 +1,82 @@
+/**
+ * One run at a time per config directory: an exclusive lock file next to progress.json, holding the owner's
+ * pid and start time. Two runs sharing the progress file would each record the other's writes as their own.
+ */
+import {closeSync, mkdirSync, openSync, readFileSync, rmSync, unlinkSync, writeSync} from 'node:fs';
+import path from 'node:path';
+import {ProblemError} from '../core/problem.js';
+import {printable} from '../core/text.js';
+import {unwritable} from './store.js';
+
+interface Owner {
+	pid: number;
+	startedAt: string;
+}
+
+function readOwner(file: string): Owner | undefined {
+	try {
+		const owner = JSON.parse(readFileSync(file, 'utf8')) as Partial<Owner>;
+		return Number.isInteger(owner.pid) && typeof owner.startedAt === 'string' ? (owner as Owner) : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+function isRunning(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		// EPERM: it exists, under another user.
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
+/** Creates the lock file only if none exists (O_EXCL, which also refuses a symlink in its place). */
+function create(file: string, owner: Owner): boolean {
+	let descriptor: number;
+	try {
+		descriptor = openSync(file, 'wx', 0o600);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+		throw unwritable(file, error);
+	}
+	try {
+		writeSync(descriptor, JSON.stringify(owner));
+	} finally {
+		closeSync(descriptor);
+	}
+	return true;
+}
+
+/**
+ * Takes the lock for this process, or says which process holds it. A lock whose owner has died (or that holds
+ * no owner) is stale and taken over. Released when the process exits, however it ends, except by SIGKILL:
+ * then the next run finds the owner dead.
+ */
+export function lockProgress(directory: string): void {
+	try {
+		mkdirSync(directory, {recursive: true});
+	} catch (error) {
+		throw unwritable(directory, error);
+	}
+	const file = path.join(directory, 'progress.lock');
+	const owner = {pid: process.pid, startedAt: new Date().toISOString()};
+	if (!create(file, owner)) {
+		const holder = readOwner(file);
+		if (holder && holder.pid !== process.pid && isRunning(holder.pid)) {
+			throw new ProblemError({
+				title: `Another billing-setup is running (process ${holder.pid}, started ${printable(holder.startedAt)}).`,
+				why: `It holds ${file}; two runs at once would mix up their saved progress.`,
+				next: `Wait for it to finish (or stop it), then run billing-setup again. If process ${holder.pid} is not billing-setup, delete ${file}.`,
+			});
+		}
+		rmSync(file, {force: true});
+		// Another run may take it over between the unlink and here: then it is theirs.
+		if (!create(file, owner)) return lockProgress(directory);
+	}
+	process.once('exit', () => {
+		// Only our own lock: never one a later run took over.
+		if (readOwner(file)?.pid === process.pid) unlinkSync(file);
+	});
+}
