@@ -55,7 +55,7 @@ export function resultOf(state: WizardState, warnings: string[]): SetupResult {
 }
 
 /** The result of a run a signal stopped: what was done so far, and the stop as its error. */
-export function stoppedResult(state: WizardState, signal: string): SetupResult {
+export function stoppedResult(state: WizardState, signal: string): SetupResult & {error: Problem} {
 	return {
 		...resultOf(state, []),
 		ok: false,

@@ -16,8 +16,11 @@ export const savedMessage = 'Progress saved: run billing-setup again to resume.'
 
 /** A problem's texts quote AWS, files and error messages: shown without their control characters. */
 export function formatProblem(problem: Problem): string {
-	const {title, why, next} = {title: printable(problem.title), why: printable(problem.why), next: printable(problem.next)};
-	return [`${paint('red', '✖')} ${title}`, `  ${why}`, `  ${paint('bold', 'Next:')} ${next}`].join('\n');
+	return [
+		`${paint('red', '✖')} ${printable(problem.title)}`,
+		`  ${printable(problem.why)}`,
+		`  ${paint('bold', 'Next:')} ${printable(problem.next)}`,
+	].join('\n');
 }
 
 export function rootActivationSteps(partition: Partition): string[] {

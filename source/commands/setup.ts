@@ -31,7 +31,7 @@ export async function runSetup(options: SetupOptions): Promise<number> {
 		// A signal ends the run where it is, with the same report as a failure: scripts still get their JSON.
 		exitOnStopSignals(signal => {
 			const result = stoppedResult(session.state, signal);
-			say(formatProblem(result.error!));
+			say(formatProblem(result.error));
 			say(session.state.identity ? savedMessage : 'Nothing had been done yet.');
 			if (options.json) printJson(result);
 		});

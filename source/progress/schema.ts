@@ -15,6 +15,9 @@ type Check = (value: unknown) => string | undefined;
 
 const text: Check = value => (typeof value === 'string' ? undefined : ' is not text');
 const flag: Check = value => (typeof value === 'boolean' ? undefined : ' is not true or false');
+// Times are shown as saved ("stopped … on <updatedAt>"), so only what toISOString writes passes.
+const timestamp: Check = value =>
+	typeof value === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(value) ? undefined : ' is not a time such as 2026-01-31T12:00:00.000Z';
 const optional = (check: Check): Check => value => (value === undefined ? undefined : check(value));
 const oneOf = (...allowed: string[]): Check => value =>
 	typeof value === 'string' && allowed.includes(value) ? undefined : ` is not one of ${allowed.join(', ')}`;
@@ -65,7 +68,7 @@ const record = object({
 	step: oneOf(...Object.keys(sectionOf)),
 	finished: flag,
 	activation: optional(oneOf('confirmed', 'not-yet')),
-	activationAnsweredAt: optional(text),
+	activationAnsweredAt: optional(timestamp),
 	settings: object({
 		roleName: rule('string', roleNameProblem),
 		access: oneOf(...Object.keys(managedPolicyName)),
@@ -75,11 +78,11 @@ const record = object({
 		maxSessionSeconds: rule('number', sessionSecondsProblem),
 	}),
 	policyCheck: optional(object({policyArn: text, grantsDescribeReport: flag})),
-	changes: listOf(object({action: text, target: text, at: text})),
-	verification: optional(object({roleArn: text, managedPolicies: listOf(text), inlinePolicies: listOf(text), at: text})),
-	removedAt: optional(text),
-	startedAt: text,
-	updatedAt: text,
+	changes: listOf(object({action: text, target: text, at: timestamp})),
+	verification: optional(object({roleArn: text, managedPolicies: listOf(text), inlinePolicies: listOf(text), at: timestamp})),
+	removedAt: optional(timestamp),
+	startedAt: timestamp,
+	updatedAt: timestamp,
 });
 
 /** Why a saved record cannot be trusted (e.g. "settings.roleName: …"), or undefined when it can. */

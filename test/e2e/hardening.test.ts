@@ -3,9 +3,10 @@
  * AccessDenied texts that name an SCP or a permissions boundary (moto does not evaluate those: the fault proxy
  * answers with AWS's own wording).
  */
-import {spawn} from 'node:child_process';
+import {spawn, spawnSync} from 'node:child_process';
 import {existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {createServer as createHttpServer, type Server as HttpServer} from 'node:http';
+import {createServer as createHttpsServer} from 'node:https';
 import {createServer, type Server, type Socket} from 'node:net';
 import type {AddressInfo} from 'node:net';
 import path from 'node:path';
@@ -102,6 +103,47 @@ describe('an endpoint that answers with a web page', () => {
 	});
 });
 
+describe('credentials and certificates the SDK cannot use', () => {
+	const directory = tempConfigHome();
+	const config = path.join(directory, 'config');
+	const failing = path.join(directory, 'get-credentials.sh');
+	writeFileSync(failing, '#!/bin/sh\necho "token expired" >&2\nexit 3\n', {mode: 0o755});
+	writeFileSync(config, `[profile work]\nregion = us-east-1\ncredential_process = ${failing}\n\n[profile other]\nregion = us-east-1\n`);
+	const setup = (env: Record<string, string>) => runCli(['--yes', '--json'], {env: cleanEnv({AWS_CONFIG_FILE: config, XDG_CONFIG_HOME: tempConfigHome(), ...env})});
+
+	test('AWS_PROFILE naming no profile says so, by name', async () => {
+		const result = await setup({AWS_PROFILE: 'nope'});
+		expect(result.code).toBe(1);
+		expect(json(result).error?.title).toBe('There is no AWS profile named “nope”.');
+		expect(json(result).error?.next).toMatch(/aws configure list-profiles/);
+	});
+
+	test('a failing credential_process is named as such, with its command', async () => {
+		const result = await setup({AWS_PROFILE: 'work'});
+		expect(result.code).toBe(1);
+		expect(json(result).error?.title).toBe('The credential_process of the AWS profile “work” failed.');
+		expect(json(result).error?.why).toContain(failing);
+	});
+
+	test('a self-signed certificate (TLS interception) points at NODE_EXTRA_CA_CERTS', async () => {
+		const key = path.join(directory, 'key.pem');
+		const certificate = path.join(directory, 'cert.pem');
+		const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', certificate, '-days', '1', '-subj', '/CN=127.0.0.1']);
+		expect(made.status, String(made.stderr)).toBe(0);
+		const server = createHttpsServer({key: readFileSync(key), cert: readFileSync(certificate)}, (_request, response) => response.end('intercepted'));
+		const endpoint = (await listen(server)).replace('http:', 'https:');
+		try {
+			const result = await runCli(['status'], {env: cleanEnv({...awsTestEnv(endpoint), XDG_CONFIG_HOME: tempConfigHome()})});
+			expect(result.stderr).toContain(`(Current account unknown: The certificate presented for ${endpoint} is not trusted.)`);
+			const setupResult = await runCli(['--yes', '--json'], {env: cleanEnv({...awsTestEnv(endpoint), XDG_CONFIG_HOME: tempConfigHome()})});
+			expect(setupResult.code).toBe(1);
+			expect(json(setupResult).error?.next).toMatch(/NODE_EXTRA_CA_CERTS/);
+		} finally {
+			await new Promise(resolve => server.close(resolve));
+		}
+	});
+});
+
 describe('against moto, through the fault proxy', () => {
 	let moto: Moto;
 	let proxy: FaultProxy;
@@ -138,6 +180,14 @@ describe('against moto, through the fault proxy', () => {
 		expect(error?.next).toMatch(next);
 		expect(error?.next).not.toMatch(/IAMFullAccess/);
 		expect(result.stderr).toContain('Progress saved');
+	});
+
+	test('ExpiredToken: get fresh credentials', async () => {
+		proxy.fault('GetCallerIdentity', {kind: 'error', status: 403, code: 'ExpiredToken', message: 'The security token included in the request is expired'}, 1);
+		const result = await runCli(['--yes', '--json'], {env: cleanEnv({...proxy.env, XDG_CONFIG_HOME: home})});
+		expect(result.code).toBe(1);
+		expect(json(result).error?.title).toBe('Your AWS credentials have expired.');
+		expect(existsSync(progressPath(home))).toBe(false);
 	});
 
 	const saved = (overrides: Record<string, unknown>, settings: Record<string, unknown> = {}) => {
@@ -197,10 +247,10 @@ describe('against moto, through the fault proxy', () => {
 	});
 
 	test('status shows saved text without its escape sequences', async () => {
-		saved({updatedAt: '2026-11-23\u001B]0;pwned\u0007\u001B[2J'});
+		saved({changes: [{action: 'iam:CreateRole\u001B]0;pwned\u0007\u001B[2J', target: 'x', at: '2026-11-23T10:00:00.000Z'}]});
 		const result = await runCli(['status'], {env: cleanEnv({...proxy.env, XDG_CONFIG_HOME: home})});
 		expect(result.code).toBe(0);
-		expect(result.stdout).toContain('updated 2026-11-23');
+		expect(result.stdout).toContain('written: CreateRole;');
 		expect(result.stdout).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/);
 	});
 

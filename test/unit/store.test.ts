@@ -91,7 +91,8 @@ describe('progress store', () => {
 		['a final step', record => (record.step = 'done'), 'step is not one of'],
 		['an account that is not 12 digits', record => (record.accountId = '1234'), 'accountId: An AWS account ID is exactly 12 digits.'],
 		['a record filed under another account', record => (record.accountId = '999999999999'), 'it is filed under account 111111111111'],
-		['a change without a target', record => (record.changes = [{action: 'iam:CreateRole', at: 'x'}]), 'changes[0].target is not text'],
+		['a change without a target', record => (record.changes = [{action: 'iam:CreateRole', at: '2026-11-23T10:00:00.000Z'}]), 'changes[0].target is not text'],
+		['a time with escape sequences', record => (record.updatedAt = '2026-11-23\u001B[2J'), 'updatedAt is not a time'],
 		['settings that are not an object', record => (record.settings = 'full'), 'settings is not an object'],
 	])('%s is not trusted', (_name, spoil, reason) => {
 		const directory = tempConfigHome();
