@@ -2,7 +2,7 @@
  * One run at a time per config directory: an exclusive lock file next to progress.json, holding the owner's
  * pid and start time. Two runs sharing the progress file would each record the other's writes as their own.
  */
-import {closeSync, mkdirSync, openSync, readFileSync, rmSync, unlinkSync, writeSync} from 'node:fs';
+import {linkSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {ProblemError} from '../core/problem.js';
 import {printable} from '../core/text.js';
@@ -32,21 +32,22 @@ function isRunning(pid: number): boolean {
 	}
 }
 
-/** Creates the lock file only if none exists (O_EXCL, which also refuses a symlink in its place). */
+/**
+ * Creates the lock file only if none exists. Written aside and then hard-linked into place (which fails if the
+ * name exists, link or not), so no run ever reads a lock that is still empty.
+ */
 function create(file: string, owner: Owner): boolean {
-	let descriptor: number;
+	const draft = `${file}.${process.pid}`;
 	try {
-		descriptor = openSync(file, 'wx', 0o600);
+		writeFileSync(draft, JSON.stringify(owner), {mode: 0o600});
+		linkSync(draft, file);
+		return true;
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
 		throw unwritable(file, error);
-	}
-	try {
-		writeSync(descriptor, JSON.stringify(owner));
 	} finally {
-		closeSync(descriptor);
+		rmSync(draft, {force: true});
 	}
-	return true;
 }
 
 /**
