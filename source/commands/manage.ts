@@ -56,7 +56,7 @@ export async function runStatus(options: Options<'status'>): Promise<number> {
 	for (const setup of setups) {
 		const mark = setup.accountId === current ? paint('green', '▶', process.stdout) : ' ';
 		const state = setup.removedAt ? `role removed ${setup.removedAt}` : setup.finished ? 'finished' : `stopped at ${setup.step}`;
-		// The record passed the schema, but its free-text fields (times, targets) come from a file anyone can edit.
+		// The record passed the schema, but its free text (the actions written) comes from a file anyone can edit.
 		const lines = [
 			`${setup.accountId}  role ${setup.settings.roleName}  ${state}`,
 			`    written: ${lastWrite(setup)}; root activation: ${setup.activation ?? 'not answered'}; updated ${setup.updatedAt}`,
