@@ -24,7 +24,7 @@ async function identify(options: CommonOptions, given?: STSClient): Promise<Iden
 /** The store for reading; with `lock`, for writing too: then no other run may use it until this one ends. */
 function openStore({lock = false} = {}) {
 	if (lock) lockProgress(progressDirectory());
-	const store = openProgressStore();
+	const store = openProgressStore({readOnly: !lock});
 	const notice = recoveredNotice(store);
 	if (notice) say(notice);
 	return store;

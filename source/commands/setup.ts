@@ -13,9 +13,11 @@ import {workingLabel} from '../ui/labels.js';
 import {exitOnStopSignals, isInteractiveTerminal, NeedsTerminalError, printJson, say} from '../terminal.js';
 
 export function recoveredNotice(store: FileProgressStore): string | undefined {
-	return store.recovered
-		? `The progress file could not be used as it was (${store.recovered.reason}); it was kept as ${store.recovered.copy}, and billing-setup goes on without what it could not trust.`
-		: undefined;
+	if (!store.recovered) return undefined;
+	const {reason, copy} = store.recovered;
+	return copy
+		? `The progress file could not be used as it was (${reason}); it was kept as ${copy}, and billing-setup goes on without what it could not trust.`
+		: `The progress file could not be used as it was (${reason}); it is left as it is, and shown without what could not be trusted.`;
 }
 
 export async function runSetup(options: SetupOptions): Promise<number> {

@@ -23,8 +23,8 @@ interface ProgressDocument {
 
 export interface FileProgressStore extends ProgressStore {
 	readonly path: string;
-	/** Set when an unreadable file was moved aside at start: say so to the user. */
-	readonly recovered?: {copy: string; reason: string};
+	/** Set when the file could not be used as it was (and, unless read-only, was moved aside to `copy`): say so. */
+	readonly recovered?: {reason: string; copy?: string};
 	list(): SavedSetup[];
 	forget(accountId: string): boolean;
 	forgetAll(): number;
@@ -117,7 +117,8 @@ export function unwritable(file: string, error: unknown): ProblemError {
 	});
 }
 
-export function openProgressStore(options: {cwd?: string} = {}): FileProgressStore {
+/** `readOnly` (status) never moves or rewrites the file: another run may hold the lock and be using it. */
+export function openProgressStore(options: {cwd?: string; readOnly?: boolean} = {}): FileProgressStore {
 	const directory = progressDirectory(options.cwd);
 	const file = path.join(directory, 'progress.json');
 	// Before conf reads it: conf would follow a link, fail on a directory, and read any size.
@@ -151,7 +152,7 @@ export function openProgressStore(options: {cwd?: string} = {}): FileProgressSto
 	let recovered: FileProgressStore['recovered'];
 	const problem = unreadableBecause(conf.path);
 	if (problem) {
-		recovered = {copy: moveAside(conf.path), reason: problem};
+		recovered = {reason: problem, ...(!options.readOnly && {copy: moveAside(conf.path)})};
 	} else {
 		// A record that breaks the flags' rules is not trusted: the file is kept as it was, the valid records go on.
 		const all = Object.entries(setups());
@@ -160,8 +161,11 @@ export function openProgressStore(options: {cwd?: string} = {}): FileProgressSto
 			return why ? [`the saved setup for account ${key} is not valid (${why})`] : [];
 		});
 		if (invalid.length > 0) {
-			recovered = {copy: moveAside(conf.path), reason: printable(invalid.join('; '))};
-			write(Object.fromEntries(all.filter(([key, setup]) => isValidSetup(setup) && setup.accountId === key)));
+			recovered = {reason: printable(invalid.join('; '))};
+			if (!options.readOnly) {
+				recovered = {...recovered, copy: moveAside(conf.path)};
+				write(Object.fromEntries(all.filter(([key, setup]) => isValidSetup(setup) && setup.accountId === key)));
+			}
 		}
 	}
 

@@ -254,6 +254,17 @@ describe('against moto, through the fault proxy', () => {
 		expect(result.stdout).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/);
 	});
 
+	test('status, which takes no lock, shows an invalid record as such and leaves the file as it is', async () => {
+		saved({}, {maxSessionSeconds: 99_999});
+		const before = readFileSync(progressPath(home), 'utf8');
+		const result = await runCli(['status'], {env: cleanEnv({...proxy.env, XDG_CONFIG_HOME: home})});
+		expect(result.code).toBe(0);
+		expect(result.stderr).toContain('is not valid (settings.maxSessionSeconds: Session duration must be');
+		expect(result.stderr).toContain('it is left as it is');
+		expect(result.stdout).toContain('No saved setups');
+		expect(readFileSync(progressPath(home), 'utf8')).toBe(before);
+	});
+
 	/** Starts the CLI and hands back the child, so a test can run a second one or signal it mid-run. */
 	function startCli(args: string[]) {
 		const child = spawn(process.execPath, [cliPath, ...args], {env: cleanEnv({...proxy.env, XDG_CONFIG_HOME: home}), stdio: ['ignore', 'pipe', 'pipe']});

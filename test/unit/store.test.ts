@@ -65,7 +65,7 @@ describe('progress store', () => {
 		writeFileSync(path.join(directory, 'progress.json'), content);
 		const store = openProgressStore({cwd: directory});
 		expect(store.recovered?.copy).toMatch(/progress\.json\.corrupt-\d+$/);
-		expect(readFileSync(store.recovered!.copy, 'utf8')).toBe(content);
+		expect(readFileSync(store.recovered!.copy!, 'utf8')).toBe(content);
 		expect(store.list()).toEqual([]);
 		store.save(setup('111111111111'));
 		expect(openProgressStore({cwd: directory}).load('111111111111')).toBeDefined();
@@ -78,7 +78,7 @@ describe('progress store', () => {
 		writeFileSync(path.join(directory, 'progress.json'), content);
 		const store = openProgressStore({cwd: directory});
 		expect(store.recovered?.reason).toBe('the saved setup for account 222222222222 is not valid (callerArn is not text)');
-		expect(readFileSync(store.recovered!.copy, 'utf8')).toBe(content);
+		expect(readFileSync(store.recovered!.copy!, 'utf8')).toBe(content);
 		expect(store.list()).toEqual([good]);
 		expect(openProgressStore({cwd: directory}).recovered).toBeUndefined();
 	});
@@ -103,6 +103,18 @@ describe('progress store', () => {
 		expect(store.recovered?.reason).toContain(reason);
 		expect(store.recovered?.reason).not.toMatch(/\u001B/);
 		expect(store.load('111111111111')).toBeUndefined();
+	});
+
+	test('read-only (status) leaves an unusable file and an invalid record where they are', () => {
+		for (const content of ['{"version":1,"setups":{"12', JSON.stringify({version: 1, setups: {'111111111111': setup('111111111111'), '222222222222': {accountId: '222222222222'}}})]) {
+			const directory = tempConfigHome();
+			writeFileSync(path.join(directory, 'progress.json'), content);
+			const store = openProgressStore({cwd: directory, readOnly: true});
+			expect(store.recovered?.reason).toBeDefined();
+			expect(store.recovered?.copy).toBeUndefined();
+			expect(readdirSync(directory)).toEqual(['progress.json']);
+			expect(readFileSync(store.path, 'utf8')).toBe(content);
+		}
 	});
 
 	test('fields it does not know are tolerated, so a newer record still reads', () => {
