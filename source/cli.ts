@@ -58,8 +58,11 @@ async function main(): Promise<number> {
 try {
 	process.exitCode = await main();
 } catch (error) {
-	const {NeedsTerminalError} = await import('./terminal.js');
-	if (error instanceof UsageError || error instanceof NeedsTerminalError) {
+	const {InterruptedError, NeedsTerminalError} = await import('./terminal.js');
+	if (error instanceof InterruptedError) {
+		process.stderr.write(`\n${error.message}\n`);
+		process.exitCode = exitCodes.interrupted;
+	} else if (error instanceof UsageError || error instanceof NeedsTerminalError) {
 		// The terminal message already starts with the tool's name.
 		process.stderr.write(error instanceof UsageError ? `billing-setup: ${error.message}\n` : `${error.message}\n`);
 		process.exitCode = exitCodes.usage;

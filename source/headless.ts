@@ -62,6 +62,21 @@ export function resultOf(state: WizardState, warnings: string[]): SetupResult {
 	};
 }
 
+/** The result of a run a signal stopped: what was done so far, and the stop as its error. */
+export function stoppedResult(state: WizardState, signal: string): SetupResult & {error: Problem} {
+	return {
+		...resultOf(state, []),
+		ok: false,
+		error: {
+			title: `Stopped by ${signal}.`,
+			why: state.identity
+				? 'Every AWS write that finished is saved; one that was under way is found by the next run.'
+				: 'Nothing had been done yet.',
+			next: 'Run billing-setup again to resume.',
+		},
+	};
+}
+
 /** Decisions only the user may make: --yes names the flag instead of guessing. */
 function choiceWithoutDefault(state: WizardState): Problem | undefined {
 	if (state.step === 'role-name' && state.notice) {
@@ -112,6 +127,7 @@ export async function runHeadless(
 		const choice = choiceWithoutDefault(state);
 		if (choice) {
 			log(formatProblem(choice));
+			if (state.identity) log(savedMessage);
 			return {exitCode: exitCodes.failed, result: {...resultOf(state, warnings), ok: false, error: choice}};
 		}
 		// Asked at the activation step, or, for a finished setup that skips it, at its menu.

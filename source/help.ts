@@ -73,11 +73,12 @@ EXAMPLES
     arn:aws:iam::123456789012:policy/Boundary
 
 EXIT CODES
-  0 done   1 failed (AWS or environment)   2 usage error   130 interrupted
+  0 done   1 failed (AWS or environment)   2 usage error   130 interrupted   143 terminated (SIGTERM)
 
 FILES
   Progress: $XDG_CONFIG_HOME/billing-setup/progress.json (~/.config/… by default),
-  mode 0600. It holds settings and what was created, never credentials.
+  mode 0600. It holds settings and what was created, never credentials. One run at a time
+  holds progress.lock beside it (status reads without it).
 `;
 
 const commonFlags = `  --profile NAME          AWS profile (default: AWS_PROFILE, then "default")

@@ -4,6 +4,7 @@ import type {Plan} from './core/plan.js';
 import {activationProcedure} from './core/partition.js';
 import type {Partition} from './core/principal.js';
 import type {Problem} from './core/problem.js';
+import {printable} from './core/text.js';
 import type {Difference} from './reconcile/model.js';
 import {cliCommands, substantive, type RoleInspection} from './reconcile/role-resources.js';
 
@@ -16,8 +17,13 @@ export function paint(style: Style, text: string, stream: NodeJS.WriteStream = p
 
 export const savedMessage = 'Progress saved: run billing-setup again to resume.';
 
+/** A problem's texts quote AWS, files and error messages: shown without their control characters. */
 export function formatProblem(problem: Problem): string {
-	return [`${paint('red', '✖')} ${problem.title}`, `  ${problem.why}`, `  ${paint('bold', 'Next:')} ${problem.next}`].join('\n');
+	return [
+		`${paint('red', '✖')} ${printable(problem.title)}`,
+		`  ${printable(problem.why)}`,
+		`  ${paint('bold', 'Next:')} ${printable(problem.next)}`,
+	].join('\n');
 }
 
 export function rootActivationSteps(partition: Partition): string[] {

@@ -1,6 +1,7 @@
 /** The STS and IAM clients a setup or undo needs, on the same profile and region. */
 import {IAMClient} from '@aws-sdk/client-iam';
 import type {STSClient} from '@aws-sdk/client-sts';
+import {requestHandler} from './http.js';
 import {createStsClient, nameFailedActions, type ClientOptions} from './sts.js';
 
 export type {ClientOptions};
@@ -12,7 +13,7 @@ export interface Clients {
 
 export async function createClients(options: ClientOptions): Promise<Clients> {
 	const {sts, region} = await createStsClient(options);
-	const iam = new IAMClient({...(options.profile && {profile: options.profile}), region});
+	const iam = new IAMClient({...(options.profile && {profile: options.profile}), region, requestHandler});
 	// Both clients share one middleware stack type; TypeScript cannot see that through their classes.
 	nameFailedActions(iam as unknown as {middlewareStack: STSClient['middlewareStack']}, 'iam');
 	return {sts, iam};

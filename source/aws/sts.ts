@@ -2,15 +2,32 @@
 import {GetCallerIdentityCommand, STSClient} from '@aws-sdk/client-sts';
 import {classifyCaller, type Identity} from '../core/principal.js';
 import {ProblemError} from '../core/problem.js';
-import {describeAwsError} from './problems.js';
+import {accountIdProblem} from '../core/validation.js';
+import {requestHandler} from './http.js';
+import {describeAwsError, notAwsProblem} from './problems.js';
 
 export interface ClientOptions {
 	profile?: string;
 	region?: string;
 }
 
-/** Marks every SDK error with the IAM action that failed, so AccessDenied can name it. */
+/** Marks every SDK error with the IAM action that failed and where it was sent, so problems can name both. */
 export function nameFailedActions(client: {middlewareStack: STSClient['middlewareStack']}, service: 'sts' | 'iam'): void {
+	client.middlewareStack.add(
+		next => async args => {
+			try {
+				return await next(args);
+			} catch (error) {
+				const {request} = args as {request?: {protocol?: string; hostname?: string; port?: number}};
+				if (error instanceof Error && request?.hostname) {
+					Object.assign(error, {endpoint: `${request.protocol ?? 'https:'}//${request.hostname}${request.port ? `:${request.port}` : ''}`});
+				}
+				throw error;
+			}
+		},
+		// The request exists from the build step on; errors of every attempt pass through here.
+		{step: 'build', name: 'billingSetupEndpointName'},
+	);
 	client.middlewareStack.add(
 		(next, context) => async args => {
 			try {
@@ -33,14 +50,25 @@ export async function createStsClient({profile, region}: ClientOptions): Promise
 	const probe = new STSClient(base);
 	const resolvedRegion = region ?? (await probe.config.region().catch(() => 'us-east-1'));
 	probe.destroy();
-	const sts = new STSClient({...base, region: resolvedRegion});
+	const sts = new STSClient({...base, region: resolvedRegion, requestHandler});
 	nameFailedActions(sts, 'sts');
 	return {sts, region: resolvedRegion};
 }
 
+// Every STS caller ARN has this shape, in printable ASCII (IAM paths and names allow no more); anything else did not come from AWS.
+const callerArnPattern = /^arn:aws(-cn|-us-gov)?:(iam|sts)::(\d{12}):[\u0021-\u007E]+$/;
+
+/** Who the caller is; an answer that is not AWS-shaped (a web page answering 200) stops here, before anything is saved. */
 export async function whoAmI(sts: STSClient): Promise<Identity> {
 	const answer = await sts.send(new GetCallerIdentityCommand({}));
-	return classifyCaller(answer.Arn ?? '', answer.Account ?? '');
+	const arn = answer.Arn ?? '';
+	const account = answer.Account ?? '';
+	if (accountIdProblem(account) || callerArnPattern.exec(arn)?.[3] !== account) {
+		throw new ProblemError(
+			notAwsProblem(`GetCallerIdentity answered without a 12-digit account and a caller ARN in it (account “${account}”, ARN “${arn}”).`),
+		);
+	}
+	return classifyCaller(arn, account);
 }
 
 /** Who the caller is, failing as a Problem; without a client given, makes (and closes) its own STS client. */

@@ -4,15 +4,18 @@ import type {STSClient} from '@aws-sdk/client-sts';
 import {describeAwsError} from '../aws/problems.js';
 import {buildPlan, roleLocation, type Plan} from '../core/plan.js';
 import {exitCodes, ProblemError, type Problem} from '../core/problem.js';
+import {defaultSettings} from '../core/settings.js';
 import type {Identity} from '../core/principal.js';
 import {createdRoles} from '../engine/session.js';
 import type {SavedSetup} from '../engine/wizard.js';
-import {formatInspection, paint} from '../present.js';
-import {timeAgo, withSpinner} from '../spinner.js';
+import {printable} from '../core/text.js';
 import {steps} from '../engine/wizard.js';
-import {openProgressStore} from '../progress/store.js';
+import {formatInspection, paint} from '../present.js';
+import {lockProgress} from '../progress/lock.js';
+import {openProgressStore, progressDirectory} from '../progress/store.js';
 import type {RoleInspection} from '../reconcile/role-resources.js';
-import {confirm, printJson, say} from '../terminal.js';
+import {timeAgo, withSpinner} from '../spinner.js';
+import {confirm, exitOnStopSignals, printJson, say} from '../terminal.js';
 import {recoveredNotice} from './setup.js';
 
 type Options<K extends 'status' | 'reset' | 'undo'> = Extract<Command, {kind: K}>['options'];
@@ -23,8 +26,10 @@ async function identify(options: CommonOptions, given?: STSClient): Promise<Iden
 	return identifyCaller(options, given);
 }
 
-function openStore() {
-	const store = openProgressStore();
+/** The store for reading; with `lock`, for writing too: then no other run may use it until this one ends. */
+function openStore({lock = false} = {}) {
+	if (lock) lockProgress(progressDirectory());
+	const store = openProgressStore({readOnly: !lock});
 	const notice = recoveredNotice(store);
 	if (notice) say(notice);
 	return store;
@@ -37,7 +42,8 @@ async function operationsFor(options: CommonOptions) {
 
 /** The plan of one role of a record: its settings, with the name and path that role has. */
 function planOfRole(setup: SavedSetup, partition: Identity['partition'], roleArn?: string): Plan {
-	return buildPlan(setup.accountId, partition, {...setup.settings, ...(roleArn && roleLocation(roleArn))}, {setupId: setup.setupId ?? legacySetupId});
+	// Records from before a setting existed lack it: the defaults fill it in, as resume does.
+	return buildPlan(setup.accountId, partition, {...defaultSettings, ...setup.settings, ...(roleArn && roleLocation(roleArn))}, {setupId: setup.setupId ?? legacySetupId});
 }
 
 /** Records from before setup ids prove ownership by their CreateRole alone (see ownershipOf). */
@@ -56,7 +62,7 @@ export async function runStatus(options: Options<'status'>): Promise<number> {
 	const identity = options.offline
 		? undefined
 		: await withSpinner('Asking AWS who you are…', identify(options)).catch((error: unknown) => {
-				say(`(Current account unknown: ${error instanceof ProblemError ? error.problem.title : String(error)})`);
+				say(printable(`(Current account unknown: ${error instanceof ProblemError ? error.problem.title : String(error)})`));
 				return undefined;
 			});
 	const current = identity?.accountId;
@@ -85,16 +91,16 @@ export async function runStatus(options: Options<'status'>): Promise<number> {
 		const mark = setup.accountId === current ? paint('green', '▶', process.stdout) : ' ';
 		const state = setup.removedAt ? `role removed ${timeAgo(setup.removedAt)}` : setup.finished ? 'finished' : `stopped at ${steps[setup.step]?.title ?? setup.step}`;
 		const verified = setup.verification ? `; verified ${timeAgo(setup.verification.at)}` : '';
-		process.stdout.write(
-			[
-				`${mark} ${setup.accountId}  role ${setup.settings.roleName}  ${state}`,
-				`    written: ${lastWrite(setup)}; root activation: ${activationWords[setup.activation ?? 'unanswered']}; updated ${timeAgo(setup.updatedAt)}${verified}`,
-			].join('\n') + '\n',
-		);
+		// The record passed the schema, but its free text comes from a file anyone can edit, and AWS's from the network.
+		const lines = [
+			`${setup.accountId}  role ${setup.settings.roleName}  ${state}`,
+			`    written: ${lastWrite(setup)}; root activation: ${activationWords[setup.activation ?? 'unanswered']}; updated ${timeAgo(setup.updatedAt)}${verified}`,
+		];
 		if (setup === own && live) {
 			const text = 'error' in live ? `Could not read it from IAM: ${live.error.title}` : formatInspection(live);
-			process.stdout.write(`${text.split('\n').map(line => `    ${line}`).join('\n')}\n`);
+			lines.push(...text.split('\n').map(line => `    ${line}`));
 		}
+		process.stdout.write(`${mark} ${printable(lines.join('\n'))}\n`);
 	}
 	if (identity && !own) process.stdout.write('(Nothing saved for the current account to check live.)\n');
 	process.stdout.write(`Progress file: ${store.path}\n`);
@@ -102,7 +108,8 @@ export async function runStatus(options: Options<'status'>): Promise<number> {
 }
 
 export async function runReset(options: Options<'reset'>): Promise<number> {
-	const store = openStore();
+	const store = openStore({lock: true});
+	exitOnStopSignals(() => say('\nStopped: nothing was forgotten.'));
 	const account = options.all ? undefined : (options.account ?? (await withSpinner('Asking AWS who you are…', identify(options))).accountId);
 	const what = account ? `saved progress for account ${account}` : `saved progress for all ${store.list().length} accounts`;
 	if (!options.yes && !(await confirm(`Forget ${what}? Nothing in AWS is changed.`))) {
@@ -143,7 +150,9 @@ export async function runUndo(options: Options<'undo'>): Promise<number> {
 }
 
 async function undo(options: Options<'undo'>, result: UndoResult): Promise<number> {
-	const store = openStore();
+	const store = openStore({lock: true});
+	// Each deletion is saved as it succeeds; undo again finishes the rest.
+	exitOnStopSignals(() => say('\nStopped. Run billing-setup undo again to finish.'));
 	const operations = await operationsFor(options);
 	const identity = await withSpinner('Asking AWS who you are…', identify(options, operations.clients.sts));
 	result.account = identity.accountId;

@@ -6,21 +6,25 @@ import {exitCodes, ProblemError} from '../core/problem.js';
 import {defaultSettings} from '../core/settings.js';
 import {WizardSession} from '../engine/session.js';
 import {initialState, steps} from '../engine/wizard.js';
-import {runHeadless} from '../headless.js';
-import {formatInspection, formatPlan} from '../present.js';
+import {runHeadless, stoppedResult} from '../headless.js';
+import {formatInspection, formatPlan, formatProblem, savedMessage} from '../present.js';
 import {cliCommands, type RoleInspection} from '../reconcile/role-resources.js';
-import {openProgressStore, type FileProgressStore} from '../progress/store.js';
-import {isInteractiveTerminal, NeedsTerminalError, printJson, say} from '../terminal.js';
+import {lockProgress} from '../progress/lock.js';
+import {openProgressStore, progressDirectory, type FileProgressStore} from '../progress/store.js';
+import {exitOnStopSignals, isInteractiveTerminal, NeedsTerminalError, printJson, say} from '../terminal.js';
 
 export function recoveredNotice(store: FileProgressStore): string | undefined {
-	return store.recovered
-		? `The progress file could not be read (${store.recovered.reason}); it was kept as ${store.recovered.copy} and billing-setup starts fresh.`
-		: undefined;
+	if (!store.recovered) return undefined;
+	const {reason, copy} = store.recovered;
+	return copy
+		? `The progress file could not be used as it was (${reason}); it was kept as ${copy}, and billing-setup goes on without what it could not trust.`
+		: `The progress file could not be used as it was (${reason}); it is left as it is, and shown without what could not be trusted.`;
 }
 
 export async function runSetup(options: SetupOptions): Promise<number> {
 	if (options.dryRun) return runDryRun(options);
 	if (!options.yes && !isInteractiveTerminal()) throw new NeedsTerminalError();
+	lockProgress(progressDirectory());
 	const store = openProgressStore();
 	const notice = recoveredNotice(store);
 	const aws = lazyOperations({...options, verifyTimeoutMs: options.verifyTimeoutSeconds * 1000});
@@ -29,6 +33,13 @@ export async function runSetup(options: SetupOptions): Promise<number> {
 	const session = new WizardSession(initialState(options.presets, new Date().toISOString(), start), {aws, store});
 	if (options.yes) {
 		if (notice) say(notice);
+		// A signal ends the run where it is, with the same report as a failure: scripts still get their JSON.
+		exitOnStopSignals(signal => {
+			const result = stoppedResult(session.state, signal);
+			say(formatProblem(result.error));
+			say(session.state.identity ? savedMessage : 'Nothing had been done yet.');
+			if (options.json) printJson(result);
+		});
 		const {exitCode, result} = await runHeadless(session, say);
 		if (options.json) printJson(result);
 		return exitCode;
@@ -60,7 +71,7 @@ async function runDryRun(options: SetupOptions): Promise<number> {
 			throw new ProblemError({...problem, next: `${problem.next} Or plan without credentials: billing-setup --dry-run --account ACCOUNT_ID.`});
 		});
 		({accountId, partition} = identity);
-		saved = openProgressStore().load(accountId);
+		saved = openProgressStore({readOnly: true}).load(accountId);
 	}
 	const profile = sourceProfile(options);
 	const plan = buildPlan(accountId, partition, {...defaultSettings, ...saved?.settings, ...options.presets}, {

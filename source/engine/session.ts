@@ -5,7 +5,7 @@
 import {buildPlan, roleLocation, type Plan} from '../core/plan.js';
 import type {Identity} from '../core/principal.js';
 import {ProblemError, type Problem} from '../core/problem.js';
-import {isAwsError} from '../aws/problems.js';
+import {isAwsError, roleBoundaryMayHelp} from '../aws/problems.js';
 import {managedPolicyArn, type RoleSettings} from '../core/settings.js';
 import type {ConvergeOutcome, RoleInspection, SetupRecord} from '../reconcile/role-resources.js';
 import type {RecordWrite} from '../reconcile/model.js';
@@ -214,7 +214,8 @@ export class WizardSession {
 				} catch (error) {
 					const reason = trustRejection(error);
 					if (reason) return {type: 'trust-rejected', reason};
-					if (isAwsError(error, 'AccessDenied') && (error as {action?: string}).action === 'iam:CreateRole') {
+					const {action, message = ''} = error as {action?: string; message?: string};
+					if (isAwsError(error, 'AccessDenied') && action === 'iam:CreateRole' && roleBoundaryMayHelp(message)) {
 						return {type: 'create-denied', problem: aws.describeError(error, state.identity)};
 					}
 					throw error;

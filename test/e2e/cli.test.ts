@@ -121,8 +121,8 @@ describe('headless setup', () => {
 		expect(JSON.parse(stdout).profile).toContain('source_profile = admin');
 		const missing = await cli(['--yes', '--profile', 'nobody'], tempConfigHome(), {AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SHARED_CREDENTIALS_FILE: credentials});
 		expect(missing.code).toBe(1);
-		expect(missing.stderr).toContain('The AWS profile “nobody” gave no usable credentials.');
-		expect(missing.stderr).toContain('aws configure list --profile nobody');
+		expect(missing.stderr).toContain('There is no AWS profile named “nobody”.');
+		expect(missing.stderr).toContain('aws configure list-profiles');
 		noStackTrace(missing.stderr);
 	});
 
@@ -372,7 +372,7 @@ describe('usage and environment errors', () => {
 		writeFileSync(progressPath(home), '{"version":1,"setups":{"12');
 		const {code, stderr} = await cli(['--yes'], home);
 		expect(code).toBe(0);
-		expect(stderr).toMatch(/could not be read .* kept as .*progress\.json\.corrupt-\d+/);
+		expect(stderr).toMatch(/could not be used as it was .* kept as .*progress\.json\.corrupt-\d+/);
 		expect(readProgress(home).setups[account].finished).toBe(true);
 	});
 });

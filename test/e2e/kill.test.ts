@@ -206,7 +206,7 @@ describe('Kill at every boundary', () => {
 				}
 
 				const next = await runCli(['--yes', '--json', '--role-name', name], {env: runEnv});
-				expect(next.stderr, `after a kill at ${delay} ms`).not.toContain('could not be read');
+				expect(next.stderr, `after a kill at ${delay} ms`).not.toContain('could not be used');
 				expect(next.code, `after a kill at ${delay} ms:\n${next.stderr}`).toBe(0);
 				expect(readdirSync(path.dirname(file)).filter(entry => entry.includes('.corrupt-'))).toEqual([]);
 				expect(readProgress(iterationHome).setups[account].finished).toBe(true);

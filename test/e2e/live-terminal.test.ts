@@ -96,7 +96,7 @@ it('with --screen-reader the whole default path runs in linear text: positions s
 	const terminal = await wizard(home, ['--screen-reader']);
 	const first = await terminal.waitFor(/1 of 3: Not yet, or not sure/);
 	expect(first).toContain('Is IAM access to billing activated?');
-	for (const prompt of [/1 of 3: Not yet/, /^Role name$/m, /1 of 2: Full/, /^Add Cost Explorer reports/m, /1 of 2: Anyone in this account/, /^Require MFA/m, /1 of 5: 1 h/, /1 of 8: Yes, go ahead/]) {
+	for (const prompt of [/1 of 3: Not yet/, /^Role name$/m, /1 of 2: Full/, /^Add Cost Explorer reports/m, /1 of 2: Anyone in this account/, /^Require MFA/m, /1 of 5: 1 h/, /1 of 9: Yes, go ahead/]) {
 		await terminal.waitFor(prompt);
 		await terminal.press('Enter');
 	}

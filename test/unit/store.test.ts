@@ -1,7 +1,7 @@
-import {mkdirSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
+import {lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, expect, test} from 'vitest';
-import {ProblemError} from '../../source/core/problem.js';
+import {ProblemError, type Problem} from '../../source/core/problem.js';
 import {defaultSettings} from '../../source/core/settings.js';
 import type {SavedSetup} from '../../source/engine/wizard.js';
 import {openProgressStore} from '../../source/progress/store.js';
@@ -10,6 +10,16 @@ import {tempConfigHome} from '../support/cli.js';
 function setup(accountId: string, overrides: Partial<SavedSetup> = {}): SavedSetup {
 	const at = '2026-11-23T10:00:00.000Z';
 	return {accountId, callerArn: `arn:aws:iam::${accountId}:user/a`, step: 'mfa', finished: false, settings: defaultSettings, changes: [], startedAt: at, updatedAt: at, ...overrides};
+}
+
+function problemOf(open: () => unknown): Problem {
+	try {
+		open();
+	} catch (error) {
+		if (error instanceof ProblemError) return error.problem;
+		throw error;
+	}
+	throw new Error('expected a problem');
 }
 
 function storeIn(directory = tempConfigHome()) {
@@ -55,20 +65,102 @@ describe('progress store', () => {
 		writeFileSync(path.join(directory, 'progress.json'), content);
 		const store = openProgressStore({cwd: directory});
 		expect(store.recovered?.copy).toMatch(/progress\.json\.corrupt-\d+$/);
-		expect(readFileSync(store.recovered!.copy, 'utf8')).toBe(content);
+		expect(readFileSync(store.recovered!.copy!, 'utf8')).toBe(content);
 		expect(store.list()).toEqual([]);
 		store.save(setup('111111111111'));
 		expect(openProgressStore({cwd: directory}).load('111111111111')).toBeDefined();
 	});
 
-	test('a hand-edited record missing what resume needs is ignored, the rest kept', () => {
+	test('a record that breaks the rules is moved aside with the file, the valid ones kept', () => {
 		const directory = tempConfigHome();
 		const good = setup('111111111111');
-		writeFileSync(path.join(directory, 'progress.json'), JSON.stringify({version: 1, setups: {'111111111111': good, '222222222222': {accountId: '222222222222'}}}));
+		const content = JSON.stringify({version: 1, setups: {'111111111111': good, '222222222222': {accountId: '222222222222'}}});
+		writeFileSync(path.join(directory, 'progress.json'), content);
 		const store = openProgressStore({cwd: directory});
-		expect(store.recovered).toBeUndefined();
-		expect(store.load('222222222222')).toBeUndefined();
+		expect(store.recovered?.reason).toBe('the saved setup for account 222222222222 is not valid (callerArn is not text)');
+		expect(readFileSync(store.recovered!.copy!, 'utf8')).toBe(content);
 		expect(store.list()).toEqual([good]);
+		expect(openProgressStore({cwd: directory}).recovered).toBeUndefined();
+	});
+
+	test.each<[string, (record: any) => void, string]>([
+		['a trust of "*"', record => (record.settings.trust = {kind: 'principals', arns: ['*']}), 'settings.trust.arns[0]: “*” is not an IAM principal ARN'],
+		['a session AWS refuses', record => (record.settings.maxSessionSeconds = 99_999), 'settings.maxSessionSeconds: Session duration must be'],
+		['a role name with escape sequences', record => (record.settings.roleName = 'Billing\u001B[2J'), 'settings.roleName: “'],
+		['a bogus step', record => (record.step = 'bogus'), 'step is not one of identity, resume'],
+		['a final step', record => (record.step = 'done'), 'step is not one of'],
+		['an account that is not 12 digits', record => (record.accountId = '1234'), 'accountId: An AWS account ID is exactly 12 digits.'],
+		['a record filed under another account', record => (record.accountId = '999999999999'), 'it is filed under account 111111111111'],
+		['a change without a target', record => (record.changes = [{action: 'iam:CreateRole', at: '2026-11-23T10:00:00.000Z'}]), 'changes[0].target is not text'],
+		['a time with escape sequences', record => (record.updatedAt = '2026-11-23\u001B[2J'), 'updatedAt is not a time'],
+		['settings that are not an object', record => (record.settings = 'full'), 'settings is not an object'],
+	])('%s is not trusted', (_name, spoil, reason) => {
+		const directory = tempConfigHome();
+		const record: any = structuredClone(setup('111111111111'));
+		spoil(record);
+		writeFileSync(path.join(directory, 'progress.json'), JSON.stringify({version: 1, setups: {'111111111111': record}}));
+		const store = openProgressStore({cwd: directory});
+		expect(store.recovered?.reason).toContain(reason);
+		expect(store.recovered?.reason).not.toMatch(/\u001B/);
+		expect(store.load('111111111111')).toBeUndefined();
+	});
+
+	test('read-only (status) leaves an unusable file and an invalid record where they are', () => {
+		for (const content of ['{"version":1,"setups":{"12', JSON.stringify({version: 1, setups: {'111111111111': setup('111111111111'), '222222222222': {accountId: '222222222222'}}})]) {
+			const directory = tempConfigHome();
+			writeFileSync(path.join(directory, 'progress.json'), content);
+			const store = openProgressStore({cwd: directory, readOnly: true});
+			expect(store.recovered?.reason).toBeDefined();
+			expect(store.recovered?.copy).toBeUndefined();
+			expect(readdirSync(directory)).toEqual(['progress.json']);
+			expect(readFileSync(store.path, 'utf8')).toBe(content);
+		}
+	});
+
+	test('fields it does not know are tolerated, so a newer record still reads', () => {
+		const {directory, store} = storeIn();
+		const newer = {...setup('111111111111'), permissionSet: {name: 'Billing'}, settings: {...defaultSettings, guard: true}} as SavedSetup;
+		store.save(newer);
+		const again = openProgressStore({cwd: directory});
+		expect(again.recovered).toBeUndefined();
+		expect(again.load('111111111111')).toEqual(newer);
+	});
+
+	test('a symlink in place of the file is refused, and its target never written', () => {
+		const directory = tempConfigHome();
+		const target = path.join(tempConfigHome(), 'dotfiles.json');
+		writeFileSync(target, '{"theme":"dark"}');
+		symlinkSync(target, path.join(directory, 'progress.json'));
+		expect(problemOf(() => openProgressStore({cwd: directory})).title).toBe('The progress file is a symbolic link; billing-setup does not follow it.');
+		expect(readFileSync(target, 'utf8')).toBe('{"theme":"dark"}');
+	});
+
+	test('a link put in place after opening is not written through either', () => {
+		const {directory, store} = storeIn();
+		store.save(setup('111111111111'));
+		const target = path.join(tempConfigHome(), 'other.json');
+		writeFileSync(target, 'keep');
+		rmSync(store.path);
+		symlinkSync(target, store.path);
+		expect(problemOf(() => store.save(setup('222222222222'))).title).toMatch(/symbolic link/);
+		expect(readFileSync(target, 'utf8')).toBe('keep');
+		expect(lstatSync(path.join(directory, 'progress.json')).isSymbolicLink()).toBe(true);
+	});
+
+	test('a directory in place of the file gets its own message', () => {
+		const directory = tempConfigHome();
+		mkdirSync(path.join(directory, 'progress.json'));
+		const problem = problemOf(() => openProgressStore({cwd: directory}));
+		expect(problem.title).toBe('There is a directory where the progress file should be.');
+		expect(problem.next).not.toMatch(/writable/);
+	});
+
+	test('an oversized file is not read', () => {
+		const directory = tempConfigHome();
+		writeFileSync(path.join(directory, 'progress.json'), Buffer.alloc(2 * 1024 * 1024, ' '));
+		const problem = problemOf(() => openProgressStore({cwd: directory}));
+		expect(problem.title).toBe("The progress file is too large to be billing-setup's (2.0 MB).");
+		expect(problem.next).toMatch(/mv .*progress\.json .*progress\.json\.bak/);
 	});
 
 	test('an unwritable config directory is a clear problem, not a crash', () => {

@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import type {ReactNode} from 'react';
 import type {Problem} from '../../core/problem.js';
+import {printable} from '../../core/text.js';
 import {theme} from '../theme.js';
 
 /** "Step k of n · Section · account" above the current question. */
@@ -41,17 +42,17 @@ export function Warning({children}: {children: ReactNode}) {
 	);
 }
 
-/** Every failure has the same shape: what happened, why, what to do next. */
+/** Every failure has the same shape: what happened, why, what to do next. Its texts quote outside sources, so are shown printable. */
 export function ProblemBox({problem}: {problem: Problem}) {
 	return (
 		<Box flexDirection="column" borderStyle="round" borderColor={theme.error} paddingX={1}>
 			<Text bold color={theme.error}>
-				✖ {problem.title}
+				✖ {printable(problem.title)}
 			</Text>
-			<Text>{problem.why}</Text>
+			<Text>{printable(problem.why)}</Text>
 			<Text>
 				<Text bold>Next: </Text>
-				{problem.next}
+				{printable(problem.next)}
 			</Text>
 		</Box>
 	);
