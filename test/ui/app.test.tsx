@@ -43,6 +43,7 @@ function fakeAws(identity: Identity = alice, overrides: Partial<AwsOperations> =
 			...(assumeSkipped ? {assumeSkipped} : {assumedAs: `${plan.roleArn}/session`}),
 		}),
 		remove: async () => {},
+		mfaDevice: async () => undefined,
 		describeError: (error, who) => describeAwsError(error, {identity: who}),
 		...overrides,
 	};
