@@ -3,6 +3,8 @@ export const helpText = `billing-setup — give IAM users and roles access to AW
 USAGE
   billing-setup [setup] [flags]     the wizard (interactive unless --yes or --dry-run)
   billing-setup status [--json]     saved setups; the current account's is marked
+  billing-setup status --handoff    the switch-role URL and profile block of the
+                                    current account's finished setup, again
   billing-setup reset [--all]       forget saved progress (never changes AWS)
   billing-setup undo                delete the role billing-setup created
 
@@ -15,7 +17,9 @@ WHAT IT DOES
      policy, plus an inline policy for the Cost Explorer reads (ce:DescribeReport)
      that neither managed policy grants, tagged ManagedBy=billing-setup.
   4. Verifies it by switching to it, then prints the console switch-role URL
-     and a ~/.aws/config profile.
+     and a ~/.aws/config profile that switches from the credentials this run
+     used (a profile, environment keys, a container or an instance), with the
+     region, the session length and your MFA device when MFA is required.
   Progress is saved after every step; run it again to resume.
 
 FLAGS
@@ -40,6 +44,8 @@ FLAGS
   --json                  with --yes, --dry-run, status or undo: one JSON document
                           on stdout, human text on stderr
   --all                   with reset: forget every account's progress
+  --handoff               with status: print the hand-off of the current
+                          account's finished setup again
   --no-color              no colours (also NO_COLOR=1 or TERM=dumb)
   -h, --help              this help
   -v, --version           the version
@@ -50,6 +56,7 @@ EXAMPLES
   billing-setup --yes --role-name Finance --access read-only --json
   billing-setup --dry-run --account 123456789012
   billing-setup status --json
+  billing-setup status --handoff --profile admin
   billing-setup undo --yes --role-name Finance
 
 EXIT CODES
