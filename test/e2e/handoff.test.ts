@@ -130,6 +130,17 @@ describe.skipIf(awsCliMissing)(`the printed profile works as printed with the AW
 		await expectSwitched(await switchWith(`${block}\n\n${adminConfig}`, {credentials}));
 	});
 
+	test('the files’ default profile, with no AWS_PROFILE and no keys in the environment: source_profile = default', async () => {
+		const dir = tempDir();
+		const credentials = `[default]\naws_access_key_id = ${TEST_ACCESS_KEY_ID}\naws_secret_access_key = ${TEST_SECRET_ACCESS_KEY}\n`;
+		writeFileSync(path.join(dir, 'credentials'), credentials);
+		const run = await billingSetup(['--yes'], {...withoutKeys, AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'credentials')});
+		expect(run.code, run.stderr).toBe(0);
+		const block = printedProfile(run.stderr);
+		expect(block).toBe([`[profile ${profileName}]`, `role_arn = ${roleArn}`, 'source_profile = default', 'region = us-east-1'].join('\n'));
+		await expectSwitched(await switchWith(block, {credentials}));
+	});
+
 	test('MFA required: mfa_serial is the caller’s own device, and the AWS CLI asks for its code', async () => {
 		const alice = await createLimitedUser(moto, 'alice', ['*']);
 		const {VirtualMFADevice: device} = await iam.send(new CreateVirtualMFADeviceCommand({VirtualMFADeviceName: 'alice-phone'}));
