@@ -94,7 +94,8 @@ function principalNeeds(arn: string, {accountId, roleArn}: HandOffInput, longSes
 export function handOff(input: HandOffInput): HandOff {
 	const {accountId, partition, roleArn, settings, caller, mfaSerial} = input;
 	const profileName = `${settings.roleName.toLowerCase()}-${accountId}`;
-	const forOthers = caller !== undefined && !callerIsTrusted(caller, settings.trust);
+	// The root user cannot switch roles at all, so its block is for the account's IAM users and roles.
+	const forOthers = caller !== undefined && (caller.kind === 'root' || !callerIsTrusted(caller, settings.trust));
 	const source: CredentialSource = forOthers ? {kind: 'unknown'} : (caller?.signIn?.source ?? {kind: 'unknown'});
 	const region = caller?.signIn?.region ?? input.region ?? defaultRegion[partition];
 	const longSession = settings.maxSessionSeconds > 3600;
@@ -128,6 +129,11 @@ function sourceLines(source: CredentialSource): string[] {
 
 function notesFor(input: HandOffInput, forOthers: boolean, longSession: boolean): string[] {
 	const {settings, roleArn, caller} = input;
+	if (settings.trust.kind === 'account' && forOthers) {
+		return [
+			`The root user cannot switch roles, so the block is for the IAM users and roles of this account: each adds the source line for their own credentials, and their own IAM policy must allow sts:AssumeRole on ${roleArn}.`,
+		];
+	}
 	if (settings.trust.kind === 'account') {
 		return [`Others in this account can use it with their own source line, once their own IAM policy allows sts:AssumeRole on ${roleArn}.`];
 	}

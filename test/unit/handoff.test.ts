@@ -130,6 +130,16 @@ describe('chosen principals', () => {
 		expect(block({trust: {kind: 'principals', arns: [alice]}}, caller(alice, {kind: 'Environment'})).notes).toEqual([]);
 	});
 
+	test('the root user cannot switch roles: the block is for the account’s IAM users and roles', () => {
+		const root = caller(`arn:aws:iam::${account}:root`, {kind: 'Environment'});
+		const {profileBlock, notes} = block({}, root);
+		expect(profileBlock).not.toMatch(/^credential_source/m);
+		expect(profileBlock).toMatch(/^source_profile = default$/m);
+		expect(notes).toEqual([
+			`The root user cannot switch roles, so the block is for the IAM users and roles of this account: each adds the source line for their own credentials, and their own IAM policy must allow sts:AssumeRole on ${roleArn}.`,
+		]);
+	});
+
 	test('a role session counts as its role', () => {
 		const session = caller(`arn:aws:sts::${account}:assumed-role/Ops/alice`, {kind: 'profile', name: 'ops'});
 		expect(block({trust: {kind: 'principals', arns: [ops]}}, session).profileBlock).toContain('source_profile = ops');
