@@ -1,5 +1,5 @@
 /**
- * The printed ~/.aws/config profile, used exactly as printed by the AWS CLI (v1, botocore) against moto, for each
+ * The printed ~/.aws/config profile, used exactly as printed by the AWS CLI (v1, botocore) and boto3 against moto, for each
  * place credentials come from: environment keys, a named profile, MFA, a chosen colleague, a container, an instance.
  */
 import {CreateVirtualMFADeviceCommand, EnableMFADeviceCommand, type IAMClient} from '@aws-sdk/client-iam';
@@ -17,6 +17,7 @@ const roleArn = `arn:aws:iam::${account}:role/BillingAccess`;
 const profileName = `billingaccess-${account}`;
 const assumedRole = new RegExp(`^arn:aws:sts::${account}:assumed-role/BillingAccess/`);
 const awsCliMissing = spawnSync('aws', ['--version']).error ? 'the AWS CLI (aws) is not on PATH' : undefined;
+const boto3Missing = spawnSync('python3', ['-c', 'import boto3']).status === 0 ? undefined : 'python3 with boto3 is not installed';
 
 let moto: Moto;
 let iam: IAMClient;
@@ -97,6 +98,15 @@ async function expectSwitched(result: {code: number | null; stdout: string; stde
 }
 
 const withoutKeys = {AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined};
+
+/** The same through boto3: a Session on the printed profile, as a Python script would use it. */
+function boto3CallerArn(config: string, env: Record<string, string>): {status: number | null; stdout: string; stderr: string} {
+	const home = tempDir();
+	writeFileSync(path.join(home, 'config'), `${config}\n`);
+	const script = `import boto3; print(boto3.Session(profile_name='${profileName}').client('sts').get_caller_identity()['Arn'])`;
+	const childEnv = cleanEnv({HOME: home, AWS_CONFIG_FILE: path.join(home, 'config'), AWS_ENDPOINT_URL_STS: moto.endpoint, ...env});
+	return spawnSync('python3', ['-c', script], {env: childEnv, encoding: 'utf8'});
+}
 
 describe.skipIf(awsCliMissing)(`the printed profile works as printed with the AWS CLI${awsCliMissing ? ` (skipped: ${awsCliMissing})` : ''}`, () => {
 	test('environment keys: credential_source = Environment, the region of the run and a 12 h session', async () => {
@@ -203,6 +213,14 @@ describe.skipIf(awsCliMissing)(`the printed profile works as printed with the AW
 		);
 		await expectSwitched(await switchWith(block, {env: instance}));
 	});
+});
+
+test.skipIf(boto3Missing)(`boto3 takes the printed block as the AWS CLI does${boto3Missing ? ` (skipped: ${boto3Missing})` : ''}`, async () => {
+	const run = await billingSetup(['--yes', '--max-session', '43200'], {AWS_REGION: 'eu-west-1'});
+	expect(run.code, run.stderr).toBe(0);
+	const boto3 = boto3CallerArn(printedProfile(run.stderr), {AWS_ACCESS_KEY_ID: TEST_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: TEST_SECRET_ACCESS_KEY});
+	expect(boto3.status, boto3.stderr).toBe(0);
+	expect(boto3.stdout.trim()).toMatch(assumedRole);
 });
 
 describe('status --handoff', () => {
