@@ -28,7 +28,7 @@ export type Command =
 	| {kind: 'help'; command?: CommandName}
 	| {kind: 'version'}
 	| {kind: 'setup'; options: SetupOptions}
-	| {kind: 'status'; options: CommonOptions & {offline: boolean}}
+	| {kind: 'status'; options: CommonOptions & {offline: boolean; handoff: boolean}}
 	| {kind: 'reset'; options: CommonOptions & {all: boolean; account?: string}}
 	| {kind: 'undo'; options: CommonOptions & {roleName?: string; force: boolean}};
 
@@ -49,6 +49,7 @@ const optionSpec = {
 	adopt: {type: 'boolean'},
 	force: {type: 'boolean'},
 	offline: {type: 'boolean'},
+	handoff: {type: 'boolean'},
 	'verify-timeout': {type: 'string'},
 	yes: {type: 'boolean', short: 'y'},
 	'dry-run': {type: 'boolean'},
@@ -67,7 +68,7 @@ const allowedFlags: Record<CommandName, Flag[]> = {
 		'role-name', 'access', 'no-cost-explorer', 'no-guard', 'trust', 'require-mfa', 'max-session', 'path', 'permissions-boundary',
 		'verify-timeout', 'adopt', 'yes', 'dry-run', 'json', 'account',
 	],
-	status: ['json', 'offline'],
+	status: ['json', 'offline', 'handoff'],
 	reset: ['all', 'yes', 'account'],
 	undo: ['role-name', 'force', 'yes', 'json'],
 };
@@ -222,7 +223,8 @@ export function parseCommand(argv: string[]): Command {
 			};
 		}
 		case 'status':
-			return {kind: 'status', options: {...common, offline: values.offline ?? false}};
+			if (values.handoff && values.offline) fail('--handoff needs credentials to know the account and cannot go with --offline.');
+			return {kind: 'status', options: {...common, offline: values.offline ?? false, handoff: values.handoff ?? false}};
 		case 'reset':
 			if (values.all && account !== undefined) fail('--all and --account cannot be used together.');
 			return {kind: 'reset', options: {...common, all: values.all ?? false, ...(account !== undefined && {account})}};

@@ -15,6 +15,8 @@ export interface SetupResult {
 	policies?: {managed: string; costExplorerInline: boolean};
 	switchRoleUrl?: string;
 	profile?: string;
+	/** Who the profile is for and what each of them needs, when not only the caller. */
+	profileNotes?: string[];
 	/** Writes this run made; empty when everything was already in place. */
 	created: Array<{action: string; target: string}>;
 	alreadyInPlace: boolean;
@@ -52,6 +54,7 @@ export function resultOf(state: WizardState, warnings: string[]): SetupResult {
 		policies: {managed: plan.managedPolicyArn, costExplorerInline: Object.keys(plan.inlinePolicies).length > 0},
 		switchRoleUrl: plan.switchRoleUrl,
 		profile: plan.profileBlock,
+		profileNotes: plan.profileNotes,
 		...(state.verification && {
 			verification: {
 				...(state.verification.assumedAs && {assumedAs: state.verification.assumedAs}),

@@ -5,6 +5,8 @@ USAGE
   billing-setup help [COMMAND]      this text, or one command's
   billing-setup status [--json]     saved setups, and the current account's role
                                     as IAM has it now (--offline: the file only)
+  billing-setup status --handoff    the switch-role URL and profile block of the
+                                    current account's finished setup, again
   billing-setup reset [--all]       forget saved progress (never changes AWS)
   billing-setup undo                delete the roles this machine's setup created
 
@@ -20,7 +22,10 @@ WHAT IT DOES
      BillingSetupId=<this setup>. Grants added outside billing-setup are shown
      and removed only with your agreement.
   4. Verifies it (it must match exactly, then it switches to it), and prints
-     the console switch-role URL and a ~/.aws/config profile.
+     the console switch-role URL and a ~/.aws/config profile that switches from
+     the credentials this run used (a profile, environment keys, a container or
+     an instance), with the region, the session length and your MFA device when
+     MFA is required.
   Progress is saved after every step; run it again to resume. Run again on a
   finished setup to check it against IAM, repair, change or remove it.
 
@@ -56,6 +61,8 @@ FLAGS
   --all                   with reset: forget every account's progress
   --force                 with undo: also remove grants added outside billing-setup
   --offline               with status: only the progress file, no AWS call
+  --handoff               with status: print the hand-off of the current
+                          account's finished setup again
   --no-color              no colours (also NO_COLOR=1 or TERM=dumb)
   --screen-reader         linear output for screen readers: no spinners, each
                           choice said with its position (also INK_SCREEN_READER=true)
@@ -68,6 +75,7 @@ EXAMPLES
   billing-setup --yes --role-name Finance --access read-only --json
   billing-setup --dry-run --account 123456789012
   billing-setup status --json
+  billing-setup status --handoff --profile admin
   billing-setup undo --yes --role-name Finance
   billing-setup --yes --path /team/finance/ --permissions-boundary \
     arn:aws:iam::123456789012:policy/Boundary

@@ -75,12 +75,19 @@ export function formatFinish(plan: Plan, activationConfirmed: boolean): string {
 	const reminder = activationConfirmed
 		? []
 		: ['', 'Billing will still refuse access until root activation is done:', ...rootActivationSteps(plan.partition)];
+	// Switching in the console chains roles, which AWS caps at 1 h.
+	const consoleSession =
+		plan.maxSessionSeconds > 3600
+			? `A console session in the role lasts 1 h, whatever the maximum; the ${plan.maxSessionSeconds / 3600} h apply to the CLI and SDKs.`
+			: 'A console session in the role lasts 1 h.';
 	return [
 		'Switch to the role in the console:',
 		`  ${plan.switchRoleUrl}`,
+		`  (${consoleSession})`,
 		'',
-		'Or add this to ~/.aws/config and use --profile:',
+		`Or add this to ~/.aws/config and use --profile ${plan.profileName}:`,
 		...plan.profileBlock.split('\n').map(line => `  ${line}`),
+		...(plan.profileNotes.length > 0 ? ['', ...plan.profileNotes] : []),
 		...reminder,
 	].join('\n');
 }

@@ -14,6 +14,7 @@ export function lazyOperations(options: OperationOptions): AwsOperations {
 		converge: async (plan, record, converge) => (await load()).converge(plan, record, converge),
 		verify: async (plan, record, verify) => (await load()).verify(plan, record, verify),
 		remove: async (plans, record, write) => (await load()).remove(plans, record, write),
+		mfaDevice: async identity => (await load()).mfaDevice(identity),
 		describeError: (error, identity) => describeAwsError(error, {identity, profile: options.profile}),
 	};
 }

@@ -1,5 +1,5 @@
 /** The real AwsOperations: loaded lazily, so --help, --version and the first frame never pay for the SDK. */
-import {GetPolicyCommand, GetPolicyVersionCommand, paginateListRoles, paginateListUsers, type IAMClient} from '@aws-sdk/client-iam';
+import {GetPolicyCommand, GetPolicyVersionCommand, ListMFADevicesCommand, paginateListRoles, paginateListUsers, type IAMClient} from '@aws-sdk/client-iam';
 import {costExplorerAction, policyAllows, type Plan} from '../core/plan.js';
 import {parsePolicyDocument} from '../core/policy.js';
 import {ProblemError} from '../core/problem.js';
@@ -102,6 +102,18 @@ export async function createOperations(options: OperationOptions): Promise<Loade
 		converge: (plan, record, converge) => convergeRole(iam, plan, record, converge),
 		verify: (plan, record, {assumeSkipped}) =>
 			verifyRole(clients, iam, plan, record, {timeoutMs: options.verifyTimeoutMs, ...(assumeSkipped && {assumeSkipped})}),
+		async mfaDevice(identity) {
+			// Only an IAM user has MFA devices of its own; the AWS CLI sends this serial with AssumeRole.
+			if (identity.kind !== 'iam-user') return undefined;
+			try {
+				const {MFADevices: devices = []} = await clients.iam.send(new ListMFADevicesCommand({UserName: identity.name}));
+				return devices[0]?.SerialNumber;
+			} catch (error) {
+				// The profile then carries a placeholder and says so; the role itself is in place.
+				if (isAwsError(error, 'AccessDenied')) return undefined;
+				throw error;
+			}
+		},
 		async remove(plans, record, write) {
 			for (const check of await checkRemoval(iam, plans, record, {force: false})) await undoRole(check, write);
 		},

@@ -1,5 +1,6 @@
 /** STS alone: who the caller is. Kept apart from IAM so `status` and `reset` load only this client. */
 import {GetCallerIdentityCommand, STSClient} from '@aws-sdk/client-sts';
+import {credentialSourceOf, type SignIn} from '../core/handoff.js';
 import {classifyCaller, type Identity} from '../core/principal.js';
 import {ProblemError} from '../core/problem.js';
 import {accountIdProblem} from '../core/validation.js';
@@ -68,7 +69,18 @@ export async function whoAmI(sts: STSClient): Promise<Identity> {
 			notAwsProblem(`GetCallerIdentity answered without a 12-digit account and a caller ARN in it (account “${account}”, ARN “${arn}”).`),
 		);
 	}
-	return classifyCaller(arn, account);
+	return {...classifyCaller(arn, account), signIn: await signInOf(sts)};
+}
+
+/** The credentials the call above was signed with (the chain memoises them, so this asks nothing again) and the region. */
+async function signInOf(sts: STSClient): Promise<SignIn> {
+	const credentials = (await sts.config.credentials()) as {$source?: Record<string, unknown>};
+	const source = credentialSourceOf(credentials.$source, {
+		// The chain's own order: --profile, then AWS_PROFILE, then the files' default profile.
+		profile: sts.config.profile ?? process.env.AWS_PROFILE ?? 'default',
+		containerCredentials: Boolean(process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI || process.env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI),
+	});
+	return {source, region: await sts.config.region()};
 }
 
 /** Who the caller is, failing as a Problem; without a client given, makes (and closes) its own STS client. */

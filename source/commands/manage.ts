@@ -10,7 +10,7 @@ import {createdRoles} from '../engine/session.js';
 import type {SavedSetup} from '../engine/wizard.js';
 import {printable} from '../core/text.js';
 import {steps} from '../engine/wizard.js';
-import {formatInspection, paint} from '../present.js';
+import {formatFinish, formatInspection, paint} from '../present.js';
 import {lockProgress} from '../progress/lock.js';
 import {openProgressStore, progressDirectory} from '../progress/store.js';
 import type {RoleInspection} from '../reconcile/role-resources.js';
@@ -56,6 +56,7 @@ function lastWrite(setup: SavedSetup): string {
 }
 
 export async function runStatus(options: Options<'status'>): Promise<number> {
+	if (options.handoff) return printHandOff(options);
 	const store = openStore();
 	const setups = store.list();
 	// The mark and the live check are a courtesy: status still lists everything without credentials.
@@ -104,6 +105,31 @@ export async function runStatus(options: Options<'status'>): Promise<number> {
 	}
 	if (identity && !own) process.stdout.write('(Nothing saved for the current account to check live.)\n');
 	process.stdout.write(`Progress file: ${store.path}\n`);
+	return exitCodes.done;
+}
+
+/** What the current account's finished setup printed at its end, for the credentials of this run. */
+async function printHandOff(options: Options<'status'>): Promise<number> {
+	const store = openStore();
+	const identity = await identify(options);
+	const setup = store.load(identity.accountId);
+	if (!setup?.finished || setup.removedAt) {
+		throw new ProblemError({
+			title: `No finished setup for account ${identity.accountId} is saved here.`,
+			why: 'status --handoff prints the switch-role URL and profile of a setup that billing-setup finished on this machine.',
+			next: 'Run billing-setup to finish one, or billing-setup status to see what is saved.',
+		});
+	}
+	const mfaSerial = setup.settings.requireMfa
+		? await (await operationsFor(options)).mfaDevice(identity).catch((error: unknown) => {
+				throw new ProblemError(describeAwsError(error, {identity, profile: options.profile}));
+			})
+		: undefined;
+	const plan = buildPlan(setup.accountId, identity.partition, {...defaultSettings, ...setup.settings}, {setupId: setup.setupId ?? legacySetupId, caller: identity, mfaSerial});
+	if (options.json) {
+		const {accountId, roleArn, switchRoleUrl, profileName, profileBlock, profileNotes} = plan;
+		printJson({accountId, roleArn, switchRoleUrl, profileName, profileBlock, profileNotes});
+	} else process.stdout.write(`${formatFinish(plan, setup.activation === 'confirmed')}\n`);
 	return exitCodes.done;
 }
 

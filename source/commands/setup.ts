@@ -28,8 +28,7 @@ export async function runSetup(options: SetupOptions): Promise<number> {
 	const store = openProgressStore();
 	const notice = recoveredNotice(store);
 	const aws = lazyOperations({...options, verifyTimeoutMs: options.verifyTimeoutSeconds * 1000});
-	const profile = sourceProfile(options);
-	const start = {setupId: randomUUID(), adopt: options.adopt, ...(profile && {sourceProfile: profile})};
+	const start = {setupId: randomUUID(), adopt: options.adopt};
 	const session = new WizardSession(initialState(options.presets, new Date().toISOString(), start), {aws, store});
 	if (options.yes) {
 		if (notice) say(notice);
@@ -51,32 +50,29 @@ export async function runSetup(options: SetupOptions): Promise<number> {
 	return runWizard(session, notice);
 }
 
-/** The profile whose credentials this run uses, named as source_profile in the printed ~/.aws/config block. */
-function sourceProfile(options: SetupOptions): string | undefined {
-	return options.profile ?? process.env.AWS_PROFILE;
-}
-
 /**
  * The plan for flags, saved progress and defaults. With credentials it also reads the live role and
  * shows what a run would change; with --account it needs no credentials at all.
  */
 async function runDryRun(options: SetupOptions): Promise<number> {
 	let accountId = options.account;
-	let partition = partitionOfRegion(options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION);
+	const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+	let partition = partitionOfRegion(region);
 	let saved;
+	let caller;
 	if (!accountId) {
 		const {identifyCaller} = await import('../aws/sts.js');
-		const identity = await identifyCaller(options).catch((error: unknown) => {
+		caller = await identifyCaller(options).catch((error: unknown) => {
 			const {problem} = error as ProblemError;
 			throw new ProblemError({...problem, next: `${problem.next} Or plan without credentials: billing-setup --dry-run --account ACCOUNT_ID.`});
 		});
-		({accountId, partition} = identity);
+		({accountId, partition} = caller);
 		saved = openProgressStore({readOnly: true}).load(accountId);
 	}
-	const profile = sourceProfile(options);
 	const plan = buildPlan(accountId, partition, {...defaultSettings, ...saved?.settings, ...options.presets}, {
 		setupId: saved?.setupId ?? randomUUID(),
-		...(profile && {sourceProfile: profile}),
+		caller,
+		region,
 	});
 	let inspection: RoleInspection | undefined;
 	if (!options.account) {

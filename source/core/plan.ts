@@ -1,6 +1,7 @@
 /** Everything the tool would create, derived from settings: one source for review, dry-run, JSON and the done screen. */
+import {handOff} from './handoff.js';
 import {signinHost} from './partition.js';
-import type {Partition} from './principal.js';
+import type {Identity, Partition} from './principal.js';
 import {managedPolicyArn, type RoleSettings} from './settings.js';
 
 export const managedByTag = {Key: 'ManagedBy', Value: 'billing-setup'} as const;
@@ -38,7 +39,10 @@ export interface Plan {
 	permissionsBoundary?: string;
 	maxSessionSeconds: number;
 	switchRoleUrl: string;
+	/** The ~/.aws/config profile that switches to the role, and who it is for when not the caller (core/handoff.ts). */
+	profileName: string;
 	profileBlock: string;
+	profileNotes: string[];
 }
 
 export function trustPolicy(accountId: string, partition: Partition, settings: RoleSettings): PolicyDocument {
@@ -94,24 +98,14 @@ export function switchRoleUrl(accountId: string, partition: Partition, roleName:
 	return `https://${signinHost[partition]}/switchrole?${query.toString()}`;
 }
 
-/** `sourceProfile` is the profile whose credentials switch to the role: the one this run used. */
-export function profileBlock(roleArn: string, roleName: string, accountId: string, partition: Partition, requireMfa: boolean, sourceProfile = 'default'): string {
-	const lines = [
-		`[profile ${roleName.toLowerCase()}-${accountId}]`,
-		`role_arn = ${roleArn}`,
-		`source_profile = ${sourceProfile}`,
-		...(requireMfa ? [`mfa_serial = arn:${partition}:iam::${accountId}:mfa/YOUR-MFA-DEVICE`] : []),
-	];
-	return lines.join('\n');
-}
-
 export function buildPlan(
 	accountId: string,
 	partition: Partition,
 	settings: RoleSettings,
-	{setupId, sourceProfile}: {setupId: string; sourceProfile?: string},
+	{setupId, caller, region, mfaSerial}: {setupId: string; caller?: Identity; region?: string; mfaSerial?: string},
 ): Plan {
 	const roleArn = roleArnOf(accountId, partition, settings.path, settings.roleName);
+	const {profileName, profileBlock, notes} = handOff({accountId, partition, roleArn, settings, caller, region, mfaSerial});
 	return {
 		accountId,
 		partition,
@@ -130,7 +124,9 @@ export function buildPlan(
 		...(settings.permissionsBoundary && {permissionsBoundary: settings.permissionsBoundary}),
 		maxSessionSeconds: settings.maxSessionSeconds,
 		switchRoleUrl: switchRoleUrl(accountId, partition, settings.roleName, settings.path),
-		profileBlock: profileBlock(roleArn, settings.roleName, accountId, partition, settings.requireMfa, sourceProfile),
+		profileName,
+		profileBlock,
+		profileNotes: notes,
 	};
 }
 

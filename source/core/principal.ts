@@ -1,4 +1,5 @@
 /** Who the caller is, as told by STS GetCallerIdentity. */
+import type {SignIn} from './handoff.js';
 
 export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov';
 
@@ -19,6 +20,8 @@ export interface Identity {
 	name: string;
 	/** For assumed roles: the role's own ARN (what to put in a trust policy), not the session ARN. */
 	roleArn?: string;
+	/** Which credentials and region this run used: what the printed profile must name. */
+	signIn?: SignIn;
 }
 
 const partitions: readonly Partition[] = ['aws', 'aws-cn', 'aws-us-gov'];

@@ -2,6 +2,7 @@
  * Drives the step engine: applies events, saves progress after every one, and runs the effect
  * that an effect step needs. The Ink app and the headless runner share it; neither calls AWS itself.
  */
+import {callerIsTrusted} from '../core/handoff.js';
 import {buildPlan, roleLocation, type Plan} from '../core/plan.js';
 import type {Identity} from '../core/principal.js';
 import {ProblemError, type Problem} from '../core/problem.js';
@@ -30,6 +31,8 @@ export interface AwsOperations {
 	converge(plan: Plan, record: SetupRecord, options: {reviewed: RoleInspection | undefined; adopt: boolean; write: RecordWrite}): Promise<ConvergeOutcome>;
 	/** Reads the role back: it must match the plan exactly; then proves it can be assumed. */
 	verify(plan: Plan, record: SetupRecord, options: {assumeSkipped?: string}): Promise<Verification>;
+	/** The caller's MFA device ARN (iam:ListMFADevices); undefined when the caller is no IAM user or IAM names none. */
+	mfaDevice(identity: Identity): Promise<string | undefined>;
 	/** Removes every role this record created (see commands/manage.ts undo). */
 	remove(plans: Plan[], record: SetupRecord, write: RecordWrite): Promise<void>;
 	describeError(error: unknown, identity?: Identity): Problem;
@@ -52,20 +55,16 @@ export function assumeSkipReason(identity: Identity, state: WizardState): string
 	if (state.settings.requireMfa) {
 		return 'the role requires MFA, which the credentials running this check may not carry; switch in the console with MFA to try it';
 	}
-	const {trust} = state.settings;
-	if (trust.kind === 'principals') {
-		const own = [identity.arn, identity.roleArn];
-		if (!trust.arns.some(arn => own.includes(arn))) return 'you are not one of the principals allowed to assume it';
-	}
+	if (!callerIsTrusted(identity, state.settings.trust)) return 'you are not one of the principals allowed to assume it';
 	return undefined;
 }
 
 export function planFor(state: WizardState, settings: RoleSettings = state.settings): Plan {
-	if (!state.identity) throw new Error('The plan needs the caller identity');
-	return buildPlan(state.identity.accountId, state.identity.partition, settings, {
-		setupId: state.setupId,
-		...(state.sourceProfile && {sourceProfile: state.sourceProfile}),
-	});
+	const caller = state.identity;
+	if (!caller) throw new Error('The plan needs the caller identity');
+	// A resumed record may have been verified by someone else; their MFA device is not this caller's.
+	const mfa = state.verification?.mfa;
+	return buildPlan(caller.accountId, caller.partition, settings, {setupId: state.setupId, caller, mfaSerial: mfa?.userArn === caller.arn ? mfa.serial : undefined});
 }
 
 export function recordOf(state: Pick<WizardState, 'setupId' | 'changes'>): SetupRecord {
@@ -224,7 +223,8 @@ export class WizardSession {
 			case 'verify': {
 				const identity = state.identity!;
 				const verification = await aws.verify(planFor(state), recordOf(state), {assumeSkipped: assumeSkipReason(identity, state)});
-				return {type: 'verified', verification};
+				const serial = state.settings.requireMfa ? await aws.mfaDevice(identity) : undefined;
+				return {type: 'verified', verification: {...verification, ...(serial && {mfa: {userArn: identity.arn, serial}})}};
 			}
 			case 'remove': {
 				const plans = createdRoles(state.changes).map(arn => planForRoleArn(state, arn));

@@ -55,6 +55,8 @@ export interface Verification {
 	/** The assumed-role ARN STS answered with, or why the assume check was skipped. */
 	assumedAs?: string;
 	assumeSkipped?: string;
+	/** The verifying IAM user's MFA device, listed when the role requires MFA: the profile block names it. */
+	mfa?: {userArn: string; serial: string};
 	at: string;
 }
 
@@ -106,8 +108,6 @@ export interface WizardState {
 	/** Where a failure happened, so the saved progress resumes there. */
 	resumeStep: Exclude<Step, FinalStep>;
 	startedAt: string;
-	/** The AWS profile this run uses, for the printed ~/.aws/config block; not a setting, never saved. */
-	sourceProfile?: string;
 }
 
 export type WizardEvent =
@@ -145,13 +145,11 @@ export type WizardEvent =
 
 export interface StartOptions {
 	setupId: string;
-	sourceProfile?: string;
 	adopt?: boolean;
 }
 
-export function initialState(presets: Partial<RoleSettings>, now: string, {setupId, sourceProfile, adopt = false}: StartOptions): WizardState {
+export function initialState(presets: Partial<RoleSettings>, now: string, {setupId, adopt = false}: StartOptions): WizardState {
 	return {
-		...(sourceProfile && {sourceProfile}),
 		step: 'identity',
 		presets,
 		settings: {...defaultSettings, ...presets},

@@ -39,6 +39,7 @@ export function fakeAws(identity: Identity = alice, overrides: Partial<AwsOperat
 			...(assumeSkipped ? {assumeSkipped} : {assumedAs: `${plan.roleArn}/session`}),
 		}),
 		remove: async () => {},
+		mfaDevice: async () => undefined,
 		describeError: (error, who) => describeAwsError(error, {identity: who}),
 		...overrides,
 	};

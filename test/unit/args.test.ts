@@ -97,6 +97,7 @@ describe('parseCommand', () => {
 		expect(parseCommand(['undo', '--role-name', 'X', '--yes'])).toMatchObject({kind: 'undo', options: {roleName: 'X', yes: true, force: false}});
 		expect(parseCommand(['undo', '--force'])).toMatchObject({kind: 'undo', options: {force: true}});
 		expect(parseCommand(['status', '--offline'])).toMatchObject({kind: 'status', options: {offline: true}});
+		expect(parseCommand(['status', '--handoff', '--json'])).toMatchObject({kind: 'status', options: {handoff: true, json: true}});
 		expect(parseCommand(['--dry-run', '--account', '123456789012'])).toMatchObject({kind: 'setup', options: {dryRun: true, account: '123456789012'}});
 	});
 });
@@ -119,6 +120,8 @@ describe('usage errors name the flag and the rule', () => {
 		[['--region', 'mars'], /--region: “mars” is not an AWS region/],
 		[['--role-name'], /--role-name/],
 		[['status', '--role-name', 'X'], /--role-name does not apply to “status”/],
+		[['status', '--handoff', '--offline'], /--handoff needs credentials to know the account and cannot go with --offline/],
+		[['--handoff'], /--handoff does not apply to “setup”/],
 		[['reset', '--all', '--account', '123456789012'], /--all and --account cannot be used together/],
 		[['undo', '--role-name', 'a/b'], /--role-name: “\/” is not allowed/],
 		[['--verify-timeout', '-1'], /--verify-timeout/],

@@ -3,13 +3,12 @@ import {describe, expect, test} from 'vitest';
 import {accountSettingsUrl} from '../../source/core/partition.js';
 import {buildPlan as buildPlanWith, costExplorerPolicyName, policyAllows, roleLocation, switchRoleUrl, trustPolicy} from '../../source/core/plan.js';
 import {defaultSettings, managedPolicyArn, type RoleSettings} from '../../source/core/settings.js';
-import type {Partition} from '../../source/core/principal.js';
+import {classifyCaller, type Partition} from '../../source/core/principal.js';
 import {cliCommands} from '../../source/reconcile/role-resources.js';
 
 const account = '123456789012';
 const setupId = '0b5c2a4e-7d1f-4e8a-9c3b-2f6d8e1a5b7c';
-const buildPlan = (accountId: string, partition: Partition, settings: RoleSettings, sourceProfile?: string) =>
-	buildPlanWith(accountId, partition, settings, {setupId, ...(sourceProfile && {sourceProfile})});
+const buildPlan = (accountId: string, partition: Partition, settings: RoleSettings) => buildPlanWith(accountId, partition, settings, {setupId});
 
 describe('trustPolicy', () => {
 	test('by default trusts this account, which defers to each identity’s own permissions', () => {
@@ -91,12 +90,22 @@ describe('buildPlan', () => {
 		expect(cliCommands(plan)[0]).toContain("--path '/team/finance/'");
 	});
 
-	test('the profile block switches from the profile this run used, and names the MFA device when required', () => {
-		const plan = buildPlan(account, 'aws-us-gov', {...defaultSettings, requireMfa: true}, 'admin');
+	test('the profile block is the one core/handoff.ts writes, named after the role and account', () => {
+		const plan = buildPlanWith(account, 'aws-us-gov', {...defaultSettings, requireMfa: true}, {
+			setupId,
+			caller: {...classifyCaller(`arn:aws-us-gov:iam::${account}:user/alice`, account), signIn: {source: {kind: 'profile', name: 'admin'}, region: 'us-gov-east-1'}},
+			mfaSerial: `arn:aws-us-gov:iam::${account}:mfa/alice`,
+		});
+		expect(plan.profileName).toBe('billingaccess-123456789012');
 		expect(plan.profileBlock).toBe(
-			['[profile billingaccess-123456789012]', 'role_arn = arn:aws-us-gov:iam::123456789012:role/BillingAccess', 'source_profile = admin', 'mfa_serial = arn:aws-us-gov:iam::123456789012:mfa/YOUR-MFA-DEVICE'].join('\n'),
+			[
+				'[profile billingaccess-123456789012]',
+				'role_arn = arn:aws-us-gov:iam::123456789012:role/BillingAccess',
+				'source_profile = admin',
+				'region = us-gov-east-1',
+				'mfa_serial = arn:aws-us-gov:iam::123456789012:mfa/alice',
+			].join('\n'),
 		);
-		expect(buildPlan(account, 'aws', defaultSettings).profileBlock).toContain('source_profile = default');
 	});
 
 	test('CLI commands quote names so a shell cannot split them', () => {
