@@ -72,16 +72,34 @@ describe('moto + fault proxy', () => {
 		expect(actions()).toEqual(['GetCallerIdentity', 'GetCallerIdentity', 'GetCallerIdentity']);
 	});
 
-	it('returns injected AWS errors, only within a faultFor window', async () => {
-		proxy.faultFor('ListRoles', { kind: 'error', status: 403, code: 'AccessDenied', message: 'not yet' }, 300);
-		await expect(viaProxy.iam.send(new ListRolesCommand({}))).rejects.toMatchObject({
-			name: 'AccessDenied',
-			message: 'not yet',
-			$metadata: { httpStatusCode: 403 },
-		});
-		await new Promise((resolve) => setTimeout(resolve, 350));
+	it('returns injected AWS errors for the first N calls only, then forwards', async () => {
+		const denied = { kind: 'error', status: 403, code: 'AccessDenied', message: 'not yet' } as const;
+		proxy.fault('ListRoles', denied, 2);
+		for (let call = 1; call <= 2; call++) {
+			await expect(viaProxy.iam.send(new ListRolesCommand({}))).rejects.toMatchObject({
+				name: 'AccessDenied',
+				message: 'not yet',
+				$metadata: { httpStatusCode: 403 },
+			});
+		}
 		await viaProxy.iam.send(new ListRolesCommand({}));
-		expect(actions()).toEqual(['ListRoles', 'ListRoles']);
+		expect(actions()).toEqual(['ListRoles', 'ListRoles', 'ListRoles']);
+	});
+
+	it('drops held calls: they never reach moto', async () => {
+		// One attempt: an SDK retry of the dropped request would otherwise go through.
+		const once = new IAMClient({ endpoint: proxy.endpoint, region: 'us-east-1', credentials: adminCredentials(moto), maxAttempts: 1 });
+		try {
+			proxy.fault('CreateRole', { kind: 'hold' }, 1);
+			const creating = once.send(new CreateRoleCommand({ RoleName: 'dropped', AssumeRolePolicyDocument: trustAccount }));
+			await proxy.waitForHeld('CreateRole');
+			expect(proxy.dropHeld()).toBe(1);
+			await expect(creating).rejects.toThrow();
+			expect(proxy.release('CreateRole')).toBe(0);
+			await expect(direct.iam.send(new GetRoleCommand({ RoleName: 'dropped' }))).rejects.toMatchObject({ name: 'NoSuchEntityException' });
+		} finally {
+			once.destroy();
+		}
 	});
 
 	it('delays a call', async () => {
