@@ -80,7 +80,7 @@ export interface AwsFixture {
 }
 
 /** Every IAM entity a test may leave behind, deleted through the API: much cheaper than a full reset (see below). */
-async function emptyIam(iam: IAMClient): Promise<void> {
+export async function emptyIam(iam: IAMClient): Promise<void> {
 	const {Roles = []} = await iam.send(new ListRolesCommand({MaxItems: 1000}));
 	await Promise.all(
 		Roles.map(async ({RoleName}) => {
