@@ -1,10 +1,11 @@
 import {defineConfig} from 'vitest/config';
 
+const root = new URL('..', import.meta.url).pathname;
+
 export default defineConfig({
 	test: {
-		root: new URL('..', import.meta.url).pathname,
-		include: ['test/**/*.test.{ts,tsx}'],
-		// Two cores here: moto servers and terminals per file are heavy, so files run two at a time.
+		root,
+		// Two cores here. The e2e project takes one worker, the unit and screen tests share the other.
 		maxWorkers: 2,
 		testTimeout: 60_000,
 		hookTimeout: 60_000,
@@ -12,5 +13,25 @@ export default defineConfig({
 		// The JSON report lets .ci/run print a plain "N passed, N failed" line.
 		reporters: ['default', 'json'],
 		outputFile: {json: '.tmp/test-results.json'},
+		projects: [
+			{
+				extends: true,
+				test: {
+					name: 'unit',
+					// Pure code and ink-testing-library screens: no processes, so files run in parallel.
+					include: ['test/unit/**/*.test.{ts,tsx}', 'test/ui/**/*.test.{ts,tsx}'],
+				},
+			},
+			{
+				extends: true,
+				test: {
+					name: 'e2e',
+					// Each file runs its own moto_server, CLI processes and terminals: one file at a time, so a file's
+					// waits are not shared with another's CPU-heavy work.
+					include: ['test/e2e/**/*.test.ts', 'test/support/**/*.test.ts'],
+					fileParallelism: false,
+				},
+			},
+		],
 	},
 });
