@@ -30,6 +30,8 @@ export default defineConfig({
 					// waits are not shared with another's CPU-heavy work.
 					include: ['test/e2e/**/*.test.ts', 'test/support/**/*.test.ts'],
 					fileParallelism: false,
+					// One moto_server for all of them, emptied before each test by useAwsFixture().
+					globalSetup: ['test/support/global-moto.ts'],
 				},
 			},
 		],

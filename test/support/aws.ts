@@ -37,12 +37,12 @@ import {
 	ListUsersCommand,
 	RemoveUserFromGroupCommand,
 } from '@aws-sdk/client-iam';
-import {afterAll, afterEach, beforeAll, beforeEach} from 'vitest';
+import {afterAll, afterEach, beforeAll, beforeEach, inject} from 'vitest';
 import type {SavedSetup} from '../../source/engine/wizard.js';
 import type {RoleSettings} from '../../source/core/settings.js';
 import {cleanEnv, progressPath, tempConfigHome} from './cli.js';
 import {startFaultProxy, type FaultProxy} from './fault-proxy.js';
-import {adminIam, startMoto, type Moto} from './moto.js';
+import {adminIam, connectMoto, startMoto, type Moto} from './moto.js';
 
 /** moto's default account: every test key belongs to it. */
 export const account = '123456789012';
@@ -123,6 +123,8 @@ export async function emptyIam(iam: IAMClient): Promise<void> {
 
 /**
  * Registers this file's hooks and returns the fixture; call it once, at the top of the file (or of a describe).
+ * Files of the e2e project share one moto_server (global-moto.ts) and run one at a time, so each test starts
+ * from an empty moto whichever file ran before.
  *
  * Between tests moto is emptied through the IAM API rather than /moto-api/reset: with AWS managed policies
  * loaded (MOTO_IAM_LOAD_MANAGED_POLICIES, which the CLI's GetPolicy needs) a reset and the first IAM call after it
@@ -142,7 +144,9 @@ export function useAwsFixture(): AwsFixture {
 	};
 
 	beforeAll(async () => {
-		moto = await startMoto();
+		// The e2e project's global setup shares one moto among its files (see global-moto.ts); without it, start one.
+		const shared = inject('motoEndpoint');
+		moto = shared ? connectMoto(shared) : await startMoto();
 		proxy = await startFaultProxy(moto.endpoint, moto.env);
 		iam = await adminIam(moto);
 	}, 30_000);
