@@ -162,7 +162,8 @@ describe('the wizard in a real terminal', () => {
 		// Clear the suggested name, one Backspace per character.
 		await terminal.press(Array.from('BillingAccess', () => 'BSpace'));
 		await terminal.type('bad name!');
-		const screen = await terminal.waitFor('is not allowed in a role name');
+		// The rule appears at the space, before the rest is typed: wait for the whole input as well.
+		const screen = await terminal.waitFor(screen => screen.includes('bad name!') && screen.includes('is not allowed in a role name'));
 		const lines = screen.split('\n');
 		const input = lines.findIndex(line => line.includes('bad name!'));
 		const rule = lines.findIndex(line => line.includes('“ ” is not allowed in a role name'));
