@@ -1,10 +1,8 @@
 import {defineConfig} from 'vitest/config';
 
-const root = new URL('..', import.meta.url).pathname;
-
 export default defineConfig({
 	test: {
-		root,
+		root: new URL('..', import.meta.url).pathname,
 		// Two cores here. The e2e project takes one worker, the unit and screen tests share the other.
 		maxWorkers: 2,
 		testTimeout: 60_000,
@@ -26,8 +24,8 @@ export default defineConfig({
 				extends: true,
 				test: {
 					name: 'e2e',
-					// Each file runs its own moto_server, CLI processes and terminals: one file at a time, so a file's
-					// waits are not shared with another's CPU-heavy work.
+					// CLI processes, terminals and moto requests: one file at a time, so a file's waits never compete
+					// with another file's CPU-heavy work, and the files can share one moto_server.
 					include: ['test/e2e/**/*.test.ts', 'test/support/**/*.test.ts'],
 					fileParallelism: false,
 					// One moto_server for all of them, emptied before each test by useAwsFixture().
