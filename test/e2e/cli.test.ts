@@ -2,25 +2,19 @@
 import {CreateRoleCommand, CreateUserCommand, GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand} from '@aws-sdk/client-iam';
 import {mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
-import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
+import {beforeAll, describe, expect, test} from 'vitest';
+import {useAwsFixture} from '../support/aws.js';
 import {cleanEnv, progressPath, readProgress, runCli, tempConfigHome} from '../support/cli.js';
-import {adminIam, createLimitedUser, startMoto, type Moto} from '../support/moto.js';
+import {createLimitedUser, type Moto} from '../support/moto.js';
 
+// Moto, emptied before each test, auth enforcement off again, from the shared fixture; these tests talk to moto directly.
+const aws = useAwsFixture();
 let moto: Moto;
 let iam: IAMClient;
 const account = '123456789012';
 
-beforeAll(async () => {
-	moto = await startMoto();
-	iam = await adminIam(moto);
-});
-afterAll(async () => {
-	iam?.destroy();
-	await moto?.stop();
-});
-afterEach(async () => {
-	await moto.setNoAuthActionCount(Infinity);
-	await moto.reset();
+beforeAll(() => {
+	({moto, iam} = aws);
 });
 
 function envFor(home: string, extra: Record<string, string | undefined> = {}) {

@@ -3,27 +3,17 @@
  * drops or denies chosen AWS actions. Asserts what a user sees (exit code, stderr, --json) and
  * what ends up in moto and in the progress file.
  */
-import {existsSync, rmSync} from 'node:fs';
-import {
-	DeleteRolePolicyCommand,
-	IAMClient,
-	ListAttachedRolePoliciesCommand,
-	ListRolePoliciesCommand,
-	ListRolesCommand,
-} from '@aws-sdk/client-iam';
-import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
-import {cleanEnv, progressPath, readProgress, runCli, tempConfigHome, type CliResult} from '../support/cli.js';
-import {startFaultProxy, type FaultProxy} from '../support/fault-proxy.js';
-import {adminIam, startMoto, type Moto} from '../support/moto.js';
+import {existsSync} from 'node:fs';
+import {DeleteRolePolicyCommand} from '@aws-sdk/client-iam';
+import {describe, expect, it} from 'vitest';
+import {account, billingPolicyArn as billingArn, costExplorerPolicyName as inlineName, defaultRoleName as roleName, useAwsFixture} from '../support/aws.js';
+import {progressPath, readProgress, runCli, type CliResult} from '../support/cli.js';
 
-const account = '123456789012';
-const roleName = 'BillingAccess';
 const roleArn = `arn:aws:iam::${account}:role/${roleName}`;
-const billingArn = 'arn:aws:iam::aws:policy/job-function/Billing';
-const inlineName = 'BillingSetupCostExplorerRead';
 const writeAction = /^(Create|Attach|Put|Update|Delete|Detach|Tag)/;
 /** A line of a JavaScript stack trace, which a user should never see for an expected failure. */
 const stackLine = /^ {4}at /m;
+const accessDenied = {kind: 'error', status: 403, code: 'AccessDenied', message: `User: arn:aws:iam::${account}:user/moto is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`} as const;
 
 interface SetupJson {
 	ok: boolean;
@@ -34,58 +24,30 @@ interface SetupJson {
 }
 
 describe('Fault injection', () => {
-	let moto: Moto;
-	let proxy: FaultProxy;
-	let iam: IAMClient;
-	let home: string;
+	const aws = useAwsFixture();
 
-	beforeAll(async () => {
-		moto = await startMoto();
-		proxy = await startFaultProxy(moto.endpoint, moto.env);
-		iam = await adminIam(moto);
-	}, 30_000);
-
-	afterAll(async () => {
-		iam?.destroy();
-		await proxy?.close();
-		await moto?.stop();
-	});
-
-	beforeEach(async () => {
-		await moto.reset();
-		proxy.clearFaults();
-		proxy.calls.length = 0;
-		home = tempConfigHome();
-	});
-
-	afterEach(() => {
-		rmSync(home, {recursive: true, force: true});
-	});
-
-	const run = (args: string[]): Promise<CliResult> =>
-		runCli(args, {env: cleanEnv({...proxy.env, XDG_CONFIG_HOME: home})});
+	// These tests are about faults in the role's three writes; the guard's PutRolePolicy is one more write of
+	// the same kind, covered in drift.test.ts and the call budget below, so it is left out here.
+	const run = (args: string[], guard = false): Promise<CliResult> => runCli(guard ? args : [...args, '--no-guard'], {env: aws.env()});
 
 	const json = (result: CliResult): SetupJson => JSON.parse(result.stdout) as SetupJson;
 
-	const actions = (): string[] => proxy.calls.map(call => call.action);
+	const actions = (): string[] => aws.proxy.calls.map(call => call.action);
 	const count = (action: string): number => actions().filter(name => name === action).length;
 
-	/** The role as moto has it, read directly (not through the proxy). */
+	/** What moto holds of the role: which roles there are, and the role's policies. */
 	async function roleInMoto(): Promise<{roles: string[]; attached: string[]; inline: string[]}> {
-		const {Roles = []} = await iam.send(new ListRolesCommand({}));
-		const roles = Roles.flatMap(role => (role.RoleName === roleName ? [role.RoleName] : []));
-		if (roles.length === 0) return {roles, attached: [], inline: []};
-		const {AttachedPolicies = []} = await iam.send(new ListAttachedRolePoliciesCommand({RoleName: roleName}));
-		const {PolicyNames = []} = await iam.send(new ListRolePoliciesCommand({RoleName: roleName}));
-		return {roles, attached: AttachedPolicies.map(policy => policy.PolicyArn ?? ''), inline: PolicyNames};
+		const roles = (await aws.roleNames()).filter(name => name === roleName);
+		const role = await aws.role(roleName);
+		return {roles, attached: role?.attached ?? [], inline: role?.inline ?? []};
 	}
 
-	const record = () => readProgress(home).setups[account];
+	const record = () => readProgress(aws.home).setups[account];
 	const changeActions = (): string[] => (record().changes as Array<{action: string}>).map(change => change.action);
 
 	it('retries a throttled CreateRole and a throttled GetCallerIdentity, then finishes', async () => {
-		proxy.fault('GetCallerIdentity', {kind: 'throttle'}, 1);
-		proxy.fault('CreateRole', {kind: 'throttle'}, 1);
+		aws.proxy.fault('GetCallerIdentity', {kind: 'throttle'}, 1);
+		aws.proxy.fault('CreateRole', {kind: 'throttle'}, 1);
 
 		const result = await run(['--yes', '--json']);
 
@@ -98,7 +60,7 @@ describe('Fault injection', () => {
 	});
 
 	it('retries a 500 InternalFailure on AttachRolePolicy and attaches the policy exactly once', async () => {
-		proxy.fault('AttachRolePolicy', {kind: 'error', status: 500, code: 'InternalFailure', message: 'We encountered an internal error.'}, 1);
+		aws.proxy.fault('AttachRolePolicy', {kind: 'error', status: 500, code: 'InternalFailure', message: 'We encountered an internal error.'}, 1);
 
 		const result = await run(['--yes', '--json']);
 
@@ -111,7 +73,7 @@ describe('Fault injection', () => {
 	});
 
 	it('keeps progress when PutRolePolicy never gets through, and a rerun adds only the inline policy', async () => {
-		proxy.fault('PutRolePolicy', {kind: 'reset'});
+		aws.proxy.fault('PutRolePolicy', {kind: 'reset'});
 
 		const failed = await run(['--yes', '--json']);
 
@@ -123,7 +85,7 @@ describe('Fault injection', () => {
 		expect(changeActions()).toEqual(['iam:CreateRole', 'iam:AttachRolePolicy']);
 		expect(record().finished).toBe(false);
 
-		proxy.clearFaults();
+		aws.proxy.clearFaults();
 		const rerun = await run(['--yes', '--json']);
 
 		expect(rerun.code, rerun.stderr).toBe(0);
@@ -132,25 +94,20 @@ describe('Fault injection', () => {
 		expect(record().finished).toBe(true);
 	});
 
-	it('waits out AccessDenied on AssumeRole while a new role propagates', async () => {
-		// Denied a number of times, not for a time window: under load the CLI may reach AssumeRole after any window ends.
-		proxy.fault(
-			'AssumeRole',
-			{kind: 'error', status: 403, code: 'AccessDenied', message: `User: arn:aws:iam::${account}:user/moto is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`},
-			3,
-		);
+	it('waits out AccessDenied on AssumeRole while a new role propagates: denied twice, let through on the third call', async () => {
+		const denials = 2;
+		aws.proxy.fault('AssumeRole', accessDenied, denials);
 
 		const result = await run(['--yes', '--json']);
 
 		expect(result.code, result.stderr).toBe(0);
 		expect(json(result).verification?.assumedAs).toMatch(new RegExp(`^arn:aws:sts::${account}:assumed-role/${roleName}/`));
-		// Denied three times (backing off), then let through.
-		expect(count('AssumeRole')).toBe(4);
+		expect(count('AssumeRole')).toBe(denials + 1);
 		expect(record().finished).toBe(true);
 	});
 
 	it('explains a lasting AccessDenied on AssumeRole after --verify-timeout, and a rerun creates nothing new', async () => {
-		proxy.fault('AssumeRole', {kind: 'error', status: 403, code: 'AccessDenied', message: `User: arn:aws:iam::${account}:user/moto is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`});
+		aws.proxy.fault('AssumeRole', accessDenied);
 
 		const failed = await run(['--yes', '--json', '--verify-timeout', '3']);
 
@@ -161,8 +118,8 @@ describe('Fault injection', () => {
 		expect(changeActions()).toEqual(['iam:CreateRole', 'iam:AttachRolePolicy', 'iam:PutRolePolicy']);
 		expect(record().finished).toBe(false);
 
-		proxy.clearFaults();
-		proxy.calls.length = 0;
+		aws.proxy.clearFaults();
+		aws.proxy.calls.length = 0;
 		const rerun = await run(['--yes', '--json']);
 
 		expect(rerun.code, rerun.stderr).toBe(0);
@@ -176,10 +133,10 @@ describe('Fault injection', () => {
 	// straight back there, so the role is never converged again. The error itself says
 	// "Run billing-setup again: it adds what is missing", but every rerun fails the same way.
 	it('after a verify timeout, a rerun repairs an inline policy removed in between, as the error promises', async () => {
-		proxy.fault('AssumeRole', {kind: 'error', status: 403, code: 'AccessDenied', message: 'not authorized to perform: sts:AssumeRole'});
+		aws.proxy.fault('AssumeRole', {kind: 'error', status: 403, code: 'AccessDenied', message: 'not authorized to perform: sts:AssumeRole'});
 		expect((await run(['--yes', '--json', '--verify-timeout', '1'])).code).toBe(1);
-		proxy.clearFaults();
-		await iam.send(new DeleteRolePolicyCommand({RoleName: roleName, PolicyName: inlineName}));
+		aws.proxy.clearFaults();
+		await aws.iam.send(new DeleteRolePolicyCommand({RoleName: roleName, PolicyName: inlineName}));
 
 		const rerun = await run(['--yes', '--json']);
 
@@ -189,7 +146,7 @@ describe('Fault injection', () => {
 	});
 
 	it('says AWS could not be reached when the very first call fails, and saves no progress for the account', async () => {
-		proxy.fault('GetCallerIdentity', {kind: 'reset'});
+		aws.proxy.fault('GetCallerIdentity', {kind: 'reset'});
 
 		const result = await run(['--yes', '--json']);
 
@@ -198,21 +155,22 @@ describe('Fault injection', () => {
 		expect(result.stderr).not.toMatch(stackLine);
 		expect(json(result).ok).toBe(false);
 		expect(actions().every(action => action === 'GetCallerIdentity')).toBe(true);
-		if (existsSync(progressPath(home))) expect(readProgress(home).setups[account]).toBeUndefined();
+		if (existsSync(progressPath(aws.home))) expect(readProgress(aws.home).setups[account]).toBeUndefined();
 	});
 
-	// A fresh setup (12 calls): GetCallerIdentity, GetPolicy, GetPolicyVersion, GetRole (read before any write),
-	// CreateRole, AttachRolePolicy, PutRolePolicy, then verify reads everything back, the inline policy's content
-	// included (GetRole, ListAttachedRolePolicies, ListRolePolicies, GetRolePolicy), and AssumeRole.
-	it('makes at most 12 AWS calls for a fresh setup, and only reads when run again on a finished one', async () => {
-		const first = await run(['--yes', '--json']);
+	// A fresh setup with every default (14 calls): GetCallerIdentity, GetPolicy, GetPolicyVersion, GetRole (the read
+	// before any write), CreateRole, AttachRolePolicy, PutRolePolicy ×2 (the add-on and the guard), then verify reads
+	// everything back with both inline policies' content (GetRole, ListAttachedRolePolicies, ListRolePolicies,
+	// GetRolePolicy ×2), and AssumeRole.
+	it('makes at most 14 AWS calls for a fresh setup, and only reads when run again on a finished one', async () => {
+		const first = await run(['--yes', '--json'], true);
 
 		expect(first.code, first.stderr).toBe(0);
-		expect(actions().length, actions().join(', ')).toBeLessThanOrEqual(12);
-		expect(actions().filter(action => writeAction.test(action))).toEqual(['CreateRole', 'AttachRolePolicy', 'PutRolePolicy']);
+		expect(actions().length, actions().join(', ')).toBeLessThanOrEqual(14);
+		expect(actions().filter(action => writeAction.test(action))).toEqual(['CreateRole', 'AttachRolePolicy', 'PutRolePolicy', 'PutRolePolicy']);
 
-		proxy.calls.length = 0;
-		const second = await run(['--yes', '--json']);
+		aws.proxy.calls.length = 0;
+		const second = await run(['--yes', '--json'], true);
 
 		expect(second.code, second.stderr).toBe(0);
 		expect(json(second)).toMatchObject({ok: true, created: [], alreadyInPlace: true});

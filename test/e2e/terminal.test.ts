@@ -2,23 +2,13 @@
  * The wizard in a real pseudo-terminal (tmux), against moto: what a person at a keyboard sees and gets.
  * Needs `npm run build` (dist/cli.js), tmux and moto_server.
  */
-import {readFileSync, rmSync, writeFileSync} from 'node:fs';
-import {
-	GetRoleCommand,
-	IAMClient,
-	ListAttachedRolePoliciesCommand,
-	ListRolePoliciesCommand,
-	ListRolesCommand,
-} from '@aws-sdk/client-iam';
-import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
-import {cleanEnv, cliPath, progressPath, readProgress, runCli, tempConfigHome} from '../support/cli.js';
-import {adminIam, createLimitedUser, startMoto, type Moto} from '../support/moto.js';
-import {startFaultProxy} from '../support/fault-proxy.js';
+import {readFileSync} from 'node:fs';
+import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {account, billingPolicyArn, costExplorerPolicyName, savedSetup, useAwsFixture, writeProgress} from '../support/aws.js';
+import {cleanEnv, cliPath, progressPath, readProgress, runCli} from '../support/cli.js';
+import {createLimitedUser} from '../support/moto.js';
 import {startTerminal, type Terminal, type TerminalOptions} from '../support/terminal.js';
 
-const account = '123456789012';
-const billingPolicyArn = 'arn:aws:iam::aws:policy/job-function/Billing';
-const costExplorerPolicyName = 'BillingSetupCostExplorerRead';
 const switchRoleUrl = `https://signin.aws.amazon.com/switchrole?account=${account}&roleName=BillingAccess`;
 
 /** The question screens of the default path, in order; each prompt is the first line of its question. */
@@ -37,38 +27,24 @@ const resumeOffer = /^An unfinished setup was saved for this account\.$/m;
 /** A colour SGR sequence: foreground/background, basic, bright, 256 or RGB (the 39/49 resets excepted). */
 const colourSgr = /\x1b\[(?:\d+;)*(?:3[0-8]|4[0-8]|9[0-7]|10[0-7])(?:;\d+)*m/;
 
-let moto: Moto;
-let iam: IAMClient;
-let configHome: string;
+const aws = useAwsFixture();
 let awsEnv: Record<string, string>;
 const terminals: Terminal[] = [];
 
-beforeAll(async () => {
-	moto = await startMoto();
-	iam = await adminIam(moto);
-});
-
-afterAll(async () => {
-	iam?.destroy();
-	await moto?.stop();
-});
-
 beforeEach(async () => {
-	await moto.reset();
 	// Auth is off, so any key works; a real IAM user's keys make the wizard meet a person, not moto's default.
-	const admin = await createLimitedUser(moto, 'admin', ['*']);
-	awsEnv = {...moto.env, AWS_ACCESS_KEY_ID: admin.accessKeyId, AWS_SECRET_ACCESS_KEY: admin.secretAccessKey};
-	configHome = tempConfigHome();
+	// Through the fault proxy, which forwards everything unless a test says otherwise.
+	const admin = await createLimitedUser(aws.moto, 'admin', ['*']);
+	awsEnv = {...aws.proxy.env, AWS_ACCESS_KEY_ID: admin.accessKeyId, AWS_SECRET_ACCESS_KEY: admin.secretAccessKey};
 });
 
 afterEach(async () => {
 	await Promise.all(terminals.splice(0).map(terminal => terminal.close()));
-	rmSync(configHome, {recursive: true, force: true});
 });
 
 /** The wizard in a new terminal, on moto, with this test's config directory. */
 async function wizard(options: TerminalOptions = {}): Promise<Terminal> {
-	const terminal = await startTerminal({...options, env: {...awsEnv, XDG_CONFIG_HOME: configHome, ...options.env}});
+	const terminal = await startTerminal({...options, env: {...awsEnv, XDG_CONFIG_HOME: aws.home, ...options.env}});
 	terminals.push(terminal);
 	return terminal;
 }
@@ -81,25 +57,21 @@ async function enterThrough(terminal: Terminal, questions: ReadonlyArray<(typeof
 	}
 }
 
+/** Waits for the CLI to end with 0, then returns everything it left on the screen (scrollback included). */
 async function expectReady(terminal: Terminal): Promise<string> {
-	await terminal.waitFor(/is ready\./, 30_000, {history: true});
 	expect(await terminal.waitForExit(30_000)).toBe(0);
-	// Captured after the exit: the URL and profile are printed after Ink, later than "is ready." under load.
-	return terminal.screen({history: true});
-}
-
-async function roleNames(): Promise<string[]> {
-	const {Roles = []} = await iam.send(new ListRolesCommand({}));
-	return Roles.map(role => role.RoleName ?? '');
+	// Captured after the exit marker: the last line the CLI printed is on screen by then.
+	const screen = await terminal.screen({history: true});
+	expect(screen).toMatch(/is ready\./);
+	return screen;
 }
 
 async function expectBillingRole(roleName: string): Promise<void> {
-	const {Role} = await iam.send(new GetRoleCommand({RoleName: roleName}));
-	expect(Role?.Tags).toContainEqual({Key: 'ManagedBy', Value: 'billing-setup'});
-	const {AttachedPolicies = []} = await iam.send(new ListAttachedRolePoliciesCommand({RoleName: roleName}));
-	expect(AttachedPolicies.map(policy => policy.PolicyArn)).toEqual([billingPolicyArn]);
-	const {PolicyNames = []} = await iam.send(new ListRolePoliciesCommand({RoleName: roleName}));
-	expect(PolicyNames).toEqual([costExplorerPolicyName]);
+	const role = await aws.role(roleName);
+	expect(role?.tags).toContainEqual({Key: 'ManagedBy', Value: 'billing-setup'});
+	expect(role?.attached).toEqual([billingPolicyArn]);
+	// The add-on, and the guard that full access gets by default.
+	expect(role?.inline.sort()).toEqual([costExplorerPolicyName, 'BillingSetupGuard']);
 }
 
 describe('the wizard in a real terminal', () => {
@@ -114,7 +86,7 @@ describe('the wizard in a real terminal', () => {
 		expect(joined).toContain(`${switchRoleUrl}&displayName=BillingAccess+%40+${account}`);
 		expect(joined).toContain(`role_arn = arn:aws:iam::${account}:role/BillingAccess`);
 		expect(joined).toContain('Billing will still refuse access until root activation is done:');
-		expect(await roleNames()).toEqual(['BillingAccess']);
+		expect(await aws.roleNames()).toEqual(['BillingAccess']);
 		await expectBillingRole('BillingAccess');
 	});
 
@@ -127,7 +99,7 @@ describe('the wizard in a real terminal', () => {
 				await first.press('C-c');
 				await first.waitFor('Progress saved');
 				expect(await first.waitForExit()).toBe(130);
-				expect(await roleNames()).toEqual([]);
+				expect(await aws.roleNames()).toEqual([]);
 
 				const second = await wizard();
 				await second.waitFor(resumeOffer);
@@ -135,8 +107,8 @@ describe('the wizard in a real terminal', () => {
 				// Resume comes back to the very screen that was stopped at.
 				await enterThrough(second, screens.slice(index));
 				await expectReady(second);
-				expect(await roleNames()).toEqual(['BillingAccess']);
-				const changes: Array<{action: string}> = readProgress(configHome).setups[account].changes;
+				expect(await aws.roleNames()).toEqual(['BillingAccess']);
+				const changes: Array<{action: string}> = readProgress(aws.home).setups[account].changes;
 				expect(changes.filter(change => change.action === 'iam:CreateRole')).toHaveLength(1);
 			});
 		}
@@ -148,46 +120,43 @@ describe('the wizard in a real terminal', () => {
 		await first.waitFor(screens[2].prompt);
 		await first.press('C-c');
 		expect(await first.waitForExit()).toBe(130);
-		const saved = readFileSync(progressPath(configHome), 'utf8');
+		const saved = readFileSync(progressPath(aws.home), 'utf8');
 
 		const second = await wizard();
 		await second.waitFor(resumeOffer);
 		await second.press('C-c');
 		expect(await second.waitForExit()).toBe(130);
-		expect(readFileSync(progressPath(configHome), 'utf8')).toBe(saved);
+		expect(readFileSync(progressPath(aws.home), 'utf8')).toBe(saved);
 
 		const third = await wizard();
-		expect(await third.waitFor(resumeOffer)).toContain('Role Finance, stopped at Role settings');
+		await third.waitFor(resumeOffer);
+		await third.waitFor('Role Finance, stopped at Role settings');
 		await third.press('Enter');
 		await enterThrough(third, screens.slice(2));
 		await expectReady(third);
-		expect(await roleNames()).toEqual(['Finance']);
+		expect(await aws.roleNames()).toEqual(['Finance']);
 	});
 
 	it('Ctrl+C while AWS is working stops at once; the next run finishes the role', async () => {
-		const proxy = await startFaultProxy(moto.endpoint, awsEnv);
-		try {
-			proxy.fault('AttachRolePolicy', {kind: 'hold'});
-			const first = await wizard({env: proxy.env});
-			await enterThrough(first, screens);
-			await proxy.waitForHeld('AttachRolePolicy');
-			await first.waitFor('Writing the changes to IAM…');
-			await first.press('C-c');
-			expect(await first.waitForExit(5000)).toBe(130);
-			expect(proxy.calls.map(call => call.action)).not.toContain('PutRolePolicy');
-			proxy.clearFaults();
+		const {proxy} = aws;
+		proxy.fault('AttachRolePolicy', {kind: 'hold'});
+		const first = await wizard();
+		await enterThrough(first, screens);
+		await proxy.waitForHeld('AttachRolePolicy');
+		await first.waitFor('Writing the changes to IAM…');
+		await first.press('C-c');
+		expect(await first.waitForExit(5000)).toBe(130);
+		expect(proxy.calls.map(call => call.action)).not.toContain('PutRolePolicy');
+		proxy.clearFaults();
 
-			const second = await wizard({env: proxy.env});
-			await second.waitFor(resumeOffer);
-			await second.press('Enter');
-			// Resumed work is read from IAM again and reviewed before anything more is written.
-			await second.waitFor('Make these changes now?');
-			await second.press('Enter');
-			await expectReady(second);
-			await expectBillingRole('BillingAccess');
-		} finally {
-			await proxy.close();
-		}
+		const second = await wizard();
+		await second.waitFor(resumeOffer);
+		await second.press('Enter');
+		// Resumed work is read from IAM again and reviewed before anything more is written.
+		await second.waitFor('Make these changes now?');
+		await second.press('Enter');
+		await expectReady(second);
+		await expectBillingRole('BillingAccess');
 	});
 
 	it('checks the role name as it is typed, and Backspace edits it', async () => {
@@ -197,7 +166,8 @@ describe('the wizard in a real terminal', () => {
 		// Clear the suggested name, one Backspace per character.
 		await terminal.press(Array.from('BillingAccess', () => 'BSpace'));
 		await terminal.type('bad name!');
-		const screen = await terminal.waitFor('is not allowed in a role name');
+		// The rule appears at the space, before the rest is typed: wait for the whole input as well.
+		const screen = await terminal.waitFor(screen => screen.includes('bad name!') && screen.includes('is not allowed in a role name'));
 		const lines = screen.split('\n');
 		const input = lines.findIndex(line => line.includes('bad name!'));
 		const rule = lines.findIndex(line => line.includes('“ ” is not allowed in a role name'));
@@ -215,16 +185,18 @@ describe('the wizard in a real terminal', () => {
 		const done = await expectReady(terminal);
 		expect(done).toContain('✔ Role name: bad-name');
 		expect(done).toContain('✔ bad-name is ready.');
-		expect(await roleNames()).toEqual(['bad-name']);
+		expect(await aws.roleNames()).toEqual(['bad-name']);
 	});
 
 	it('wraps the root activation screen to a 40-column terminal and still completes', async () => {
 		const columns = 40;
 		const terminal = await wizard({columns});
 		await terminal.waitFor(screens[0].prompt);
-		// -J joins lines the terminal had to wrap, so a line the app wrote too wide would show up here. Only the
-		// URL is: whole, on its own line, for the terminal to wrap and a person to copy.
-		const lines = (await terminal.screen({join: true})).split('\n').map(line => line.trimEnd());
+		// The last choice is drawn last: once it is there, the whole screen is. -J joins lines the terminal had to
+		// wrap, so a line the app wrote too wide would show up here. Only the URL is: whole, on its own line, for
+		// the terminal to wrap and a person to copy.
+		const screen = await terminal.waitFor('Stop here and resume later', undefined, {join: true});
+		const lines = screen.split('\n').map(line => line.trimEnd());
 		expect(lines.filter(line => line.length > columns)).toEqual(['https://console.aws.amazon.com/billing/home#/account']);
 		const text = lines.join(' ').replace(/\s+/g, ' ');
 		for (const sentence of [
@@ -242,7 +214,7 @@ describe('the wizard in a real terminal', () => {
 		await enterThrough(terminal, screens);
 		const done = await expectReady(terminal);
 		expect(done).toContain('✔ BillingAccess is ready.');
-		expect(await roleNames()).toEqual(['BillingAccess']);
+		expect(await aws.roleNames()).toEqual(['BillingAccess']);
 	});
 
 	describe('colour', () => {
@@ -276,7 +248,7 @@ describe('the wizard in a real terminal', () => {
 		const refusal = 'needs an interactive terminal';
 
 		it('stdin and stdout not a TTY (stdin empty, stdout a pipe)', async () => {
-			const result = await runCli([], {env: cleanEnv({...awsEnv, XDG_CONFIG_HOME: configHome})});
+			const result = await runCli([], {env: cleanEnv({...awsEnv, XDG_CONFIG_HOME: aws.home})});
 			expect(result.code).toBe(2);
 			expect(result.stderr).toContain(refusal);
 			expect(result.stderr + result.stdout).not.toContain('Raw mode is not supported');
@@ -291,7 +263,7 @@ describe('the wizard in a real terminal', () => {
 		});
 
 		it('stdin a TTY but stdout a file', async () => {
-			const output = `${configHome}/stdout.txt`;
+			const output = `${aws.home}/stdout.txt`;
 			const terminal = await wizard({command: ['/bin/sh', '-c', '"$0" "$1" > "$2"', process.execPath, cliPath, output]});
 			expect(await terminal.waitForExit()).toBe(2);
 			expect(await terminal.screen()).toContain(refusal);
@@ -299,24 +271,14 @@ describe('the wizard in a real terminal', () => {
 	});
 
 	it('ignores saved progress of another account, and status lists both', async () => {
-		// A real progress record: stop at the access question.
-		const first = await wizard();
-		await enterThrough(first, screens.slice(0, 2));
-		await first.waitFor(screens[2].prompt);
-		await first.press('C-c');
-		expect(await first.waitForExit()).toBe(130);
-		const document = readProgress(configHome);
-		const record = document.setups[account];
-		expect(record).toMatchObject({accountId: account, step: 'access', finished: false});
-
 		const otherAccount = '999999999999';
-		const other = {
-			...record,
+		const other = savedSetup({
 			accountId: otherAccount,
 			callerArn: `arn:aws:iam::${otherAccount}:user/alice`,
-			settings: {...record.settings, roleName: 'OtherAccountRole'},
-		};
-		writeFileSync(progressPath(configHome), JSON.stringify({...document, setups: {[otherAccount]: other}}, null, '\t'));
+			step: 'access',
+			settings: {roleName: 'OtherAccountRole'},
+		});
+		writeProgress(aws.home, [other]);
 
 		const second = await wizard();
 		const screen = await second.waitFor(screens[0].prompt);
@@ -324,10 +286,10 @@ describe('the wizard in a real terminal', () => {
 		expect(screen).not.toContain('OtherAccountRole');
 		await enterThrough(second, screens);
 		await expectReady(second);
-		expect(await roleNames()).toEqual(['BillingAccess']);
-		expect(readProgress(configHome).setups[otherAccount]).toEqual(other);
+		expect(await aws.roleNames()).toEqual(['BillingAccess']);
+		expect(readProgress(aws.home).setups[otherAccount]).toEqual(other);
 
-		const status = await runCli(['status'], {env: cleanEnv({...awsEnv, XDG_CONFIG_HOME: configHome})});
+		const status = await runCli(['status'], {env: cleanEnv({...awsEnv, XDG_CONFIG_HOME: aws.home})});
 		expect(status.code).toBe(0);
 		expect(status.stdout).toMatch(/^▶ 123456789012 {2}role BillingAccess {2}finished$/m);
 		expect(status.stdout).toMatch(/^ {2}999999999999 {2}role OtherAccountRole {2}stopped at the access level$/m);

@@ -35,13 +35,15 @@ export interface FaultProxy {
 	/**
 	 * Applies `fault` to the next `times` requests for `action` (default: all of them).
 	 * Faults added for the same action queue up: each is used up before the next applies.
+	 * Windows are counted in calls, never in time: a loaded machine can take seconds to reach a call,
+	 * and a window "for the next 4 s" would then close before the call it was meant for.
 	 */
 	fault(action: string, fault: Fault, times?: number): void;
-	/** Applies `fault` to every request for `action` arriving in the next `ms` milliseconds. */
-	faultFor(action: string, fault: Fault, ms: number): void;
 	clearFaults(): void;
 	/** Forwards every request currently held for `action`; returns how many there were. */
 	release(action: string): number;
+	/** Drops (closes without an answer, never forwards) every held request of any action; returns how many. */
+	dropHeld(): number;
 	/** Resolves once at least one request for `action` is being held. */
 	waitForHeld(action: string): Promise<void>;
 	close(): Promise<void>;
@@ -50,7 +52,6 @@ export interface FaultProxy {
 interface Rule {
 	fault: Fault;
 	remaining: number;
-	until: number;
 }
 
 interface Held {
@@ -117,10 +118,9 @@ export async function startFaultProxy(target: string, baseEnv: Record<string, st
 
 	const takeFault = (action: string): Fault | undefined => {
 		const queue = rules.get(action);
-		const now = Date.now();
 		while (queue && queue.length > 0) {
 			const rule = queue[0]!;
-			if (rule.remaining > 0 && now < rule.until) {
+			if (rule.remaining > 0) {
 				rule.remaining -= 1;
 				return rule.fault;
 			}
@@ -214,10 +214,14 @@ export async function startFaultProxy(target: string, baseEnv: Record<string, st
 	const { port } = server.address() as AddressInfo;
 	const endpoint = `http://127.0.0.1:${port}`;
 
-	const addRule = (action: string, fault: Fault, remaining: number, until: number): void => {
-		const queue = rules.get(action) ?? [];
-		queue.push({ fault, remaining, until });
-		rules.set(action, queue);
+	const dropHeld = (): number => {
+		let dropped = 0;
+		for (const queue of held.values()) {
+			for (const request of queue) request.drop();
+			dropped += queue.length;
+		}
+		held.clear();
+		return dropped;
 	};
 
 	return {
@@ -226,10 +230,9 @@ export async function startFaultProxy(target: string, baseEnv: Record<string, st
 		env: { ...baseEnv, AWS_ENDPOINT_URL_STS: endpoint, AWS_ENDPOINT_URL_IAM: endpoint },
 		calls,
 		fault(action, fault, times = Infinity) {
-			addRule(action, fault, times, Infinity);
-		},
-		faultFor(action, fault, ms) {
-			addRule(action, fault, Infinity, Date.now() + ms);
+			const queue = rules.get(action) ?? [];
+			queue.push({ fault, remaining: times });
+			rules.set(action, queue);
 		},
 		clearFaults() {
 			rules.clear();
@@ -240,6 +243,7 @@ export async function startFaultProxy(target: string, baseEnv: Record<string, st
 			for (const request of queue) request.forward();
 			return queue.length;
 		},
+		dropHeld,
 		waitForHeld(action) {
 			if (closed) return Promise.reject(new Error('fault proxy is closed'));
 			if ((held.get(action)?.length ?? 0) > 0) return Promise.resolve();
@@ -254,8 +258,7 @@ export async function startFaultProxy(target: string, baseEnv: Record<string, st
 			closed = true;
 			for (const timer of timers) clearTimeout(timer);
 			timers.clear();
-			for (const queue of held.values()) for (const request of queue) request.drop();
-			held.clear();
+			dropHeld();
 			for (const waiters of heldWaiters.values()) {
 				for (const waiter of waiters) waiter.reject(new Error('fault proxy closed while waiting for a held request'));
 			}

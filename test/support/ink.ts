@@ -1,17 +1,20 @@
 /** Sends keys to an ink-testing-library render and waits for the frame to change, never a fixed sleep. */
 import {render} from 'ink-testing-library';
 import type {ReactElement} from 'react';
+import {vi} from 'vitest';
 
 export const keys = {enter: '\r', down: '\u001B[B', up: '\u001B[A', backspace: '\u007F', space: ' ', ctrlC: '\u0003'} as const;
 
 type Rendered = ReturnType<typeof render>;
 
-async function until(check: () => boolean, what: () => string, timeoutMs = 3000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!check()) {
-		if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what()}`);
-		await new Promise(resolve => setImmediate(resolve));
-	}
+/** Polls `check` (every few ms, not in a tight loop) until it holds; the budget allows for a loaded machine. */
+async function until(check: () => boolean, what: () => string, timeoutMs = 10_000): Promise<void> {
+	await vi.waitFor(
+		() => {
+			if (!check()) throw new Error(`Timed out waiting for ${what()}`);
+		},
+		{timeout: timeoutMs, interval: 5},
+	);
 }
 
 export interface Screen extends Rendered {

@@ -189,7 +189,23 @@ export async function startMoto(options: StartMotoOptions = {}): Promise<Moto> {
 	process.once('exit', killOnExit);
 
 	const endpoint = `http://127.0.0.1:${port}`;
+	const handle = motoApi(endpoint, noAuthActionCount);
+	return {
+		...handle,
+		async stop() {
+			process.removeListener('exit', killOnExit);
+			if (proc.exitCode !== null || proc.signalCode !== null) return;
+			const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+			killGroup(proc, 'SIGTERM');
+			const timer = setTimeout(() => killGroup(proc, 'SIGKILL'), STOP_TIMEOUT_MS);
+			await exited;
+			clearTimeout(timer);
+		},
+	};
+}
 
+/** Everything of a Moto handle but stop(): its endpoint, the env for it, and the /moto-api calls. */
+function motoApi(endpoint: string, noAuthActionCount: number | undefined): Moto {
 	const post = async (path: string, body?: string): Promise<void> => {
 		const response = await fetch(`${endpoint}${path}`, { method: 'POST', body: body ?? null });
 		const text = await response.text();
@@ -201,7 +217,7 @@ export async function startMoto(options: StartMotoOptions = {}): Promise<Moto> {
 
 	return {
 		endpoint,
-		port,
+		port: Number(new URL(endpoint).port),
 		env: awsTestEnv(endpoint),
 		setNoAuthActionCount,
 		async reset() {
@@ -210,15 +226,17 @@ export async function startMoto(options: StartMotoOptions = {}): Promise<Moto> {
 			if (noAuthActionCount !== undefined) await setNoAuthActionCount(noAuthActionCount);
 		},
 		async stop() {
-			process.removeListener('exit', killOnExit);
-			if (proc.exitCode !== null || proc.signalCode !== null) return;
-			const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-			killGroup(proc, 'SIGTERM');
-			const timer = setTimeout(() => killGroup(proc, 'SIGKILL'), STOP_TIMEOUT_MS);
-			await exited;
-			clearTimeout(timer);
+			// Started by someone else (connectMoto), so it is theirs to stop.
 		},
 	};
+}
+
+/**
+ * A handle on a moto_server started elsewhere (the e2e project's global setup shares one among its files):
+ * the same as startMoto's, except that stop() leaves the server running.
+ */
+export function connectMoto(endpoint: string): Moto {
+	return motoApi(endpoint, undefined);
 }
 
 /**

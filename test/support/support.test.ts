@@ -1,6 +1,25 @@
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
-import {CreateRoleCommand, GetRoleCommand, IAMClient, ListRolesCommand} from '@aws-sdk/client-iam';
+import {
+	AddUserToGroupCommand,
+	AttachRolePolicyCommand,
+	AttachUserPolicyCommand,
+	CreateAccessKeyCommand,
+	CreateGroupCommand,
+	CreatePolicyCommand,
+	CreatePolicyVersionCommand,
+	CreateRoleCommand,
+	CreateUserCommand,
+	GetRoleCommand,
+	IAMClient,
+	ListGroupsCommand,
+	ListPoliciesCommand,
+	ListRolesCommand,
+	ListUsersCommand,
+	PutRolePolicyCommand,
+	PutUserPolicyCommand,
+} from '@aws-sdk/client-iam';
 import {GetCallerIdentityCommand, STSClient} from '@aws-sdk/client-sts';
+import {emptyIam, useAwsFixture} from './aws.js';
 import {startFaultProxy, type FaultProxy} from './fault-proxy.js';
 import {CREATE_LIMITED_USER_CALLS, createLimitedUser, startMoto, type Moto} from './moto.js';
 
@@ -21,25 +40,15 @@ const trustAccount = JSON.stringify({
 });
 
 describe('moto + fault proxy', () => {
+	const aws = useAwsFixture();
 	let moto: Moto;
 	let proxy: FaultProxy;
 	let viaProxy: ReturnType<typeof clients>;
 	let direct: ReturnType<typeof clients>;
 
-	beforeAll(async () => {
-		moto = await startMoto();
-		proxy = await startFaultProxy(moto.endpoint, moto.env);
-	}, 20_000);
-
-	afterAll(async () => {
-		await proxy?.close();
-		await moto?.stop();
-	});
-
-	beforeEach(async () => {
-		await moto.reset();
-		proxy.clearFaults();
-		proxy.calls.length = 0;
+	// Runs after the fixture's own beforeEach: moto is empty, the proxy has no faults and no calls.
+	beforeEach(() => {
+		({moto, proxy} = aws);
 		viaProxy = clients(proxy.endpoint, adminCredentials(moto));
 		direct = clients(moto.endpoint, adminCredentials(moto));
 	});
@@ -72,16 +81,34 @@ describe('moto + fault proxy', () => {
 		expect(actions()).toEqual(['GetCallerIdentity', 'GetCallerIdentity', 'GetCallerIdentity']);
 	});
 
-	it('returns injected AWS errors, only within a faultFor window', async () => {
-		proxy.faultFor('ListRoles', { kind: 'error', status: 403, code: 'AccessDenied', message: 'not yet' }, 300);
-		await expect(viaProxy.iam.send(new ListRolesCommand({}))).rejects.toMatchObject({
-			name: 'AccessDenied',
-			message: 'not yet',
-			$metadata: { httpStatusCode: 403 },
-		});
-		await new Promise((resolve) => setTimeout(resolve, 350));
+	it('returns injected AWS errors for the first N calls only, then forwards', async () => {
+		const denied = { kind: 'error', status: 403, code: 'AccessDenied', message: 'not yet' } as const;
+		proxy.fault('ListRoles', denied, 2);
+		for (let call = 1; call <= 2; call++) {
+			await expect(viaProxy.iam.send(new ListRolesCommand({}))).rejects.toMatchObject({
+				name: 'AccessDenied',
+				message: 'not yet',
+				$metadata: { httpStatusCode: 403 },
+			});
+		}
 		await viaProxy.iam.send(new ListRolesCommand({}));
-		expect(actions()).toEqual(['ListRoles', 'ListRoles']);
+		expect(actions()).toEqual(['ListRoles', 'ListRoles', 'ListRoles']);
+	});
+
+	it('drops held calls: they never reach moto', async () => {
+		// One attempt: an SDK retry of the dropped request would otherwise go through.
+		const once = new IAMClient({ endpoint: proxy.endpoint, region: 'us-east-1', credentials: adminCredentials(moto), maxAttempts: 1 });
+		try {
+			proxy.fault('CreateRole', { kind: 'hold' }, 1);
+			const creating = once.send(new CreateRoleCommand({ RoleName: 'dropped', AssumeRolePolicyDocument: trustAccount }));
+			await proxy.waitForHeld('CreateRole');
+			expect(proxy.dropHeld()).toBe(1);
+			await expect(creating).rejects.toThrow();
+			expect(proxy.release('CreateRole')).toBe(0);
+			await expect(direct.iam.send(new GetRoleCommand({ RoleName: 'dropped' }))).rejects.toMatchObject({ name: 'NoSuchEntityException' });
+		} finally {
+			once.destroy();
+		}
 	});
 
 	it('delays a call', async () => {
@@ -89,6 +116,32 @@ describe('moto + fault proxy', () => {
 		const started = Date.now();
 		await viaProxy.iam.send(new ListRolesCommand({}));
 		expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+	});
+
+	it('emptyIam leaves moto with no roles, users, groups or customer policies, whatever was attached to them', async () => {
+		const iam = direct.iam;
+		const document = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ce:GetCostAndUsage', Resource: '*' }] });
+		const { Policy } = await iam.send(new CreatePolicyCommand({ PolicyName: 'Local', PolicyDocument: document }));
+		await iam.send(new CreatePolicyVersionCommand({ PolicyArn: Policy!.Arn!, PolicyDocument: document, SetAsDefault: true }));
+		await iam.send(new CreateRoleCommand({ RoleName: 'Kept', Path: '/team/', AssumeRolePolicyDocument: trustAccount }));
+		await iam.send(new AttachRolePolicyCommand({ RoleName: 'Kept', PolicyArn: Policy!.Arn! }));
+		await iam.send(new AttachRolePolicyCommand({ RoleName: 'Kept', PolicyArn: 'arn:aws:iam::aws:policy/job-function/Billing' }));
+		await iam.send(new PutRolePolicyCommand({ RoleName: 'Kept', PolicyName: 'inline', PolicyDocument: document }));
+		await iam.send(new CreateUserCommand({ UserName: 'kept' }));
+		await iam.send(new CreateAccessKeyCommand({ UserName: 'kept' }));
+		await iam.send(new PutUserPolicyCommand({ UserName: 'kept', PolicyName: 'inline', PolicyDocument: document }));
+		await iam.send(new AttachUserPolicyCommand({ UserName: 'kept', PolicyArn: Policy!.Arn! }));
+		await iam.send(new CreateGroupCommand({ GroupName: 'team' }));
+		await iam.send(new AddUserToGroupCommand({ GroupName: 'team', UserName: 'kept' }));
+
+		await emptyIam(iam);
+
+		expect((await iam.send(new ListRolesCommand({}))).Roles).toEqual([]);
+		expect((await iam.send(new ListUsersCommand({}))).Users).toEqual([]);
+		expect((await iam.send(new ListGroupsCommand({}))).Groups).toEqual([]);
+		expect((await iam.send(new ListPoliciesCommand({ Scope: 'Local' }))).Policies).toEqual([]);
+		// The AWS managed policies the CLI reads are still there.
+		expect((await iam.send(new ListPoliciesCommand({ Scope: 'AWS', MaxItems: 5 }))).Policies).toHaveLength(5);
 	});
 
 	it('holds a call until released', async () => {
