@@ -19,10 +19,11 @@ import {
 	TagRoleCommand,
 	UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
+import {beforeAll, describe, expect, test} from 'vitest';
+import {useAwsFixture} from '../support/aws.js';
 import {cleanEnv, readProgress, runCli, tempConfigHome} from '../support/cli.js';
 import {startFaultProxy} from '../support/fault-proxy.js';
-import {adminIam, startMoto, type Moto} from '../support/moto.js';
+import type {Moto} from '../support/moto.js';
 
 const account = '123456789012';
 const billing = 'arn:aws:iam::aws:policy/job-function/Billing';
@@ -31,19 +32,13 @@ const inlineName = 'BillingSetupCostExplorerRead';
 const guardName = 'BillingSetupGuard';
 const everything = JSON.stringify({Version: '2012-10-17', Statement: [{Effect: 'Allow', Action: '*', Resource: '*'}]});
 
+// Moto, emptied before each test, from the shared fixture; these tests arrange and read IAM directly.
+const aws = useAwsFixture();
 let moto: Moto;
 let iam: IAMClient;
 
-beforeAll(async () => {
-	moto = await startMoto();
-	iam = await adminIam(moto);
-});
-afterAll(async () => {
-	iam?.destroy();
-	await moto?.stop();
-});
-afterEach(async () => {
-	await moto.reset();
+beforeAll(() => {
+	({moto, iam} = aws);
 });
 
 async function cli(args: string[], home: string) {

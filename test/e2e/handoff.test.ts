@@ -7,10 +7,11 @@ import {spawn, spawnSync} from 'node:child_process';
 import {mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
+import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {cleanEnv, runCli, tempConfigHome, type CliResult} from '../support/cli.js';
 import {startMetadataServer, type MetadataServer} from '../support/metadata.js';
-import {adminIam, createLimitedUser, startMoto, TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY, type Moto} from '../support/moto.js';
+import {useAwsFixture} from '../support/aws.js';
+import {createLimitedUser, TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY, type Moto} from '../support/moto.js';
 
 const account = '123456789012';
 const roleArn = `arn:aws:iam::${account}:role/BillingAccess`;
@@ -19,23 +20,18 @@ const assumedRole = new RegExp(`^arn:aws:sts::${account}:assumed-role/BillingAcc
 const awsCliMissing = spawnSync('aws', ['--version']).error ? 'the AWS CLI (aws) is not on PATH' : undefined;
 const boto3Missing = spawnSync('python3', ['-c', 'import boto3']).status === 0 ? undefined : 'python3 with boto3 is not installed';
 
+// Moto, emptied before each test with IAM enforcement off again, from the shared fixture.
+const aws = useAwsFixture();
 let moto: Moto;
 let iam: IAMClient;
 let metadata: MetadataServer;
 
 beforeAll(async () => {
-	moto = await startMoto();
-	iam = await adminIam(moto);
+	({moto, iam} = aws);
 	metadata = await startMetadataServer({accessKeyId: TEST_ACCESS_KEY_ID, secretAccessKey: TEST_SECRET_ACCESS_KEY});
 });
 afterAll(async () => {
-	iam?.destroy();
 	await metadata?.stop();
-	await moto?.stop();
-});
-afterEach(async () => {
-	await moto.setNoAuthActionCount(Infinity);
-	await moto.reset();
 });
 
 function tempDir(): string {

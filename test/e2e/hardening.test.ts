@@ -4,17 +4,18 @@
  * answers with AWS's own wording).
  */
 import {spawn, spawnSync} from 'node:child_process';
-import {existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs';
 import {createServer as createHttpServer, type Server as HttpServer} from 'node:http';
 import {createServer as createHttpsServer} from 'node:https';
 import {createServer, type Server, type Socket} from 'node:net';
 import type {AddressInfo} from 'node:net';
 import path from 'node:path';
 import {GetRoleCommand} from '@aws-sdk/client-iam';
-import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, test} from 'vitest';
+import {afterAll, beforeAll, beforeEach, describe, expect, test} from 'vitest';
+import {useAwsFixture} from '../support/aws.js';
 import {cleanEnv, cliPath, progressPath, runCli, tempConfigHome, type CliResult} from '../support/cli.js';
-import {startFaultProxy, type FaultProxy} from '../support/fault-proxy.js';
-import {adminIam, awsTestEnv, startMoto, type Moto} from '../support/moto.js';
+import type {FaultProxy} from '../support/fault-proxy.js';
+import {awsTestEnv} from '../support/moto.js';
 import {startTerminal} from '../support/terminal.js';
 
 const stackLine = /^ {4}at /m;
@@ -145,27 +146,16 @@ describe('credentials and certificates the SDK cannot use', () => {
 });
 
 describe('against moto, through the fault proxy', () => {
-	let moto: Moto;
+	// Moto emptied, the proxy cleared and a fresh config directory before each test, from the shared fixture.
+	const aws = useAwsFixture();
 	let proxy: FaultProxy;
 	let home: string;
 	const deniedBy = (reason: string) =>
 		`User: arn:aws:iam::123456789012:user/admin is not authorized to perform: iam:CreateRole on resource: arn:aws:iam::123456789012:role/BillingAccess ${reason}`;
 
-	beforeAll(async () => {
-		moto = await startMoto();
-		proxy = await startFaultProxy(moto.endpoint, moto.env);
-	}, 30_000);
-	afterAll(async () => {
-		await proxy?.close();
-		await moto?.stop();
+	beforeEach(() => {
+		({proxy, home} = aws);
 	});
-	beforeEach(async () => {
-		await moto.reset();
-		proxy.clearFaults();
-		proxy.calls.length = 0;
-		home = tempConfigHome();
-	});
-	afterEach(() => rmSync(home, {recursive: true, force: true}));
 
 	test.each([
 		['an SCP', 'with an explicit deny in a service control policy', /Ask your organization's administrator .* Running as an administrator here does not help\./],
@@ -214,9 +204,7 @@ describe('against moto, through the fault proxy', () => {
 		expect(result.code).toBe(0);
 		expect(result.stderr).toMatch(/could not be used as it was \(the saved setup for account 123456789012 is not valid \(settings\.trust\.arns\[0\]: “\*” is not an IAM principal ARN/);
 		expect(result.stderr).not.toContain('Resuming');
-		const iam = await adminIam(moto);
-		const {Role} = await iam.send(new GetRoleCommand({RoleName: 'BillingAccess'}));
-		iam.destroy();
+		const {Role} = await aws.iam.send(new GetRoleCommand({RoleName: 'BillingAccess'}));
 		const trust = decodeURIComponent(Role?.AssumeRolePolicyDocument ?? '');
 		expect(trust).toContain('arn:aws:iam::123456789012:root');
 		expect(trust).not.toMatch(/"AWS":\s*"\*"/);

@@ -3,27 +3,24 @@
  * now, and a review shows each difference before anything is written.
  */
 import {AttachRolePolicyCommand, IAMClient, ListAttachedRolePoliciesCommand} from '@aws-sdk/client-iam';
-import {afterAll, afterEach, beforeAll, beforeEach, expect, it} from 'vitest';
+import {afterEach, beforeAll, expect, it} from 'vitest';
+import {useAwsFixture} from '../support/aws.js';
 import {cleanEnv, runCli, tempConfigHome} from '../support/cli.js';
-import {adminIam, startMoto, type Moto} from '../support/moto.js';
+import type {Moto} from '../support/moto.js';
 import {startTerminal, type Terminal} from '../support/terminal.js';
 
 const billing = 'arn:aws:iam::aws:policy/job-function/Billing';
 const admin = 'arn:aws:iam::aws:policy/AdministratorAccess';
 
+// Moto, emptied before each test, from the shared fixture.
+const aws = useAwsFixture();
 let moto: Moto;
 let iam: IAMClient;
 const terminals: Terminal[] = [];
 
-beforeAll(async () => {
-	moto = await startMoto();
-	iam = await adminIam(moto);
+beforeAll(() => {
+	({moto, iam} = aws);
 });
-afterAll(async () => {
-	iam?.destroy();
-	await moto?.stop();
-});
-beforeEach(() => moto.reset());
 afterEach(async () => {
 	await Promise.all(terminals.splice(0).map(terminal => terminal.close()));
 });
