@@ -1,10 +1,11 @@
 import {defineConfig} from 'vitest/config';
+import {e2eWorkers} from './support/workers.js';
 
 export default defineConfig({
 	test: {
 		root: new URL('..', import.meta.url).pathname,
-		// Two cores here. The e2e project takes one worker, the unit and screen tests share the other.
-		maxWorkers: 2,
+		// Two cores here: two workers, shared by the unit and e2e projects.
+		maxWorkers: e2eWorkers,
 		testTimeout: 60_000,
 		hookTimeout: 60_000,
 		env: {FORCE_COLOR: '0'},
@@ -24,11 +25,10 @@ export default defineConfig({
 				extends: true,
 				test: {
 					name: 'e2e',
-					// CLI processes, terminals and moto requests: one file at a time, so a file's waits never compete
-					// with another file's CPU-heavy work, and the files can share one moto_server.
+					// CLI processes, terminals and moto requests. Waits are by count and by output, never by the
+					// clock, so two files at once hold up under load; each worker has its own moto_server.
 					include: ['test/e2e/**/*.test.ts', 'test/support/**/*.test.ts'],
-					fileParallelism: false,
-					// One moto_server for all of them, emptied before each test by useAwsFixture().
+					// One moto_server per worker, emptied before each test by useAwsFixture().
 					globalSetup: ['test/support/global-moto.ts'],
 				},
 			},

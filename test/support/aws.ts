@@ -144,8 +144,10 @@ export function useAwsFixture(): AwsFixture {
 	};
 
 	beforeAll(async () => {
-		// The e2e project's global setup shares one moto among its files (see global-moto.ts); without it, start one.
-		const shared = inject('motoEndpoint');
+		// The e2e project's global setup gives each worker a server its files share (see global-moto.ts); without
+		// it, start one. VITEST_POOL_ID numbers the workers running at once from 1.
+		const endpoints = inject('motoEndpoints');
+		const shared = endpoints?.[(Number(process.env.VITEST_POOL_ID ?? 1) - 1) % endpoints.length];
 		moto = shared ? connectMoto(shared) : await startMoto();
 		proxy = await startFaultProxy(moto.endpoint, moto.env);
 		iam = await adminIam(moto);
