@@ -1,35 +1,26 @@
 /** The verify effect lists the caller's MFA device only when the role requires MFA, and the printed block names it. */
 import {describe, expect, test, vi} from 'vitest';
-import {describeAwsError} from '../../source/aws/problems.js';
 import {classifyCaller, type Identity} from '../../source/core/principal.js';
 import type {RoleSettings} from '../../source/core/settings.js';
 import {planFor, WizardSession, type AwsOperations} from '../../source/engine/session.js';
 import {initialState, type SavedSetup} from '../../source/engine/wizard.js';
 import {runHeadless} from '../../source/headless.js';
-import {convergeRole, inspectRole} from '../../source/reconcile/role-resources.js';
-import {memoryIam} from '../support/memory-iam.js';
+import {fakeAws} from '../support/fake-aws.js';
 
 const account = '123456789012';
 const alice: Identity = {...classifyCaller(`arn:aws:iam::${account}:user/alice`, account), signIn: {source: {kind: 'Environment'}, region: 'eu-west-1'}};
 const serial = `arn:aws:iam::${account}:mfa/alice-phone`;
 
-function fakeAws(): AwsOperations & {mfaDevice: ReturnType<typeof vi.fn>} {
-	const iam = memoryIam();
-	return {
-		whoAmI: async () => alice,
-		checkPolicy: async policyArn => ({policyArn, grantsDescribeReport: false}),
-		listPrincipals: async () => [],
-		inspect: async (plan, record) => ({inspection: (await inspectRole(iam, plan, record)).inspection, missingPrincipals: []}),
-		converge: (plan, record, options) => convergeRole(iam, plan, record, options),
+/** The in-memory account of the other tests, with the MFA device listing counted. */
+function withMfaDevice(): AwsOperations & {mfaDevice: ReturnType<typeof vi.fn>} {
+	return fakeAws(alice, {
 		verify: async plan => ({roleArn: plan.roleArn, at: 'now', assumedAs: `${plan.roleArn}/session`}),
 		mfaDevice: vi.fn(async () => serial),
-		remove: async () => {},
-		describeError: (error, who) => describeAwsError(error, {identity: who}),
-	};
+	}) as AwsOperations & {mfaDevice: ReturnType<typeof vi.fn>};
 }
 
 async function setUp(presets: Partial<RoleSettings>, saved?: SavedSetup) {
-	const aws = fakeAws();
+	const aws = withMfaDevice();
 	const saves: SavedSetup[] = [];
 	const store = {load: () => saved, save: (setup: SavedSetup) => void saves.push(setup)};
 	const session = new WizardSession(initialState(presets, new Date().toISOString(), {setupId: 'setup-1'}), {aws, store});
@@ -58,7 +49,7 @@ describe('the hand-off of a wizard run', () => {
 	test('a finished record verified by someone else does not lend this caller their MFA device', async () => {
 		const first = await setUp({requireMfa: true});
 		const record = {...first.saves.at(-1)!, verification: {...first.saves.at(-1)!.verification!, mfa: {userArn: `arn:aws:iam::${account}:user/bob`, serial: `arn:aws:iam::${account}:mfa/bob`}}};
-		const session = new WizardSession(initialState({}, new Date().toISOString(), {setupId: 'setup-2'}), {aws: fakeAws(), store: {load: () => record, save: () => {}}});
+		const session = new WizardSession(initialState({}, new Date().toISOString(), {setupId: 'setup-2'}), {aws: withMfaDevice(), store: {load: () => record, save: () => {}}});
 		await session.start();
 		expect(planFor(session.state).profileBlock).not.toContain('mfa/bob');
 		expect(planFor(session.state).profileBlock).toContain('mfa/YOUR-MFA-DEVICE');
