@@ -11,8 +11,9 @@ export interface Clients {
 	iam: IAMClient;
 }
 
-export async function createClients(options: ClientOptions): Promise<Clients> {
-	const {sts, region} = await createStsClient(options);
+/** `given`: an STS client already made for these options (the wizard's first call), so it is not made twice. */
+export async function createClients(options: ClientOptions, given?: {sts: STSClient; region: string}): Promise<Clients> {
+	const {sts, region} = given ?? (await createStsClient(options));
 	const iam = new IAMClient({...(options.profile && {profile: options.profile}), region, requestHandler});
 	// Both clients share one middleware stack type; TypeScript cannot see that through their classes.
 	nameFailedActions(iam as unknown as {middlewareStack: STSClient['middlewareStack']}, 'iam');

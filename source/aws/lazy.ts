@@ -4,10 +4,21 @@ import type {LoadedOperations, OperationOptions} from './operations.js';
 import {describeAwsError} from './problems.js';
 
 export function lazyOperations(options: OperationOptions): AwsOperations {
+	// The first question, who you are, needs STS alone: the IAM client (the larger half of the SDK) loads after it.
+	let stsClient: ReturnType<typeof createSts> | undefined;
+	const createSts = () => import('./sts.js').then(async module => ({module, ...(await module.createStsClient(options))}));
+	const sts = () => (stsClient ??= createSts());
 	let loading: Promise<LoadedOperations> | undefined;
-	const load = () => (loading ??= import('./operations.js').then(module => module.createOperations(options)));
+	const load = () =>
+		(loading ??= Promise.all([import('./operations.js'), sts()]).then(([module, {sts: client, region}]) => module.createOperations(options, {sts: client, region})));
 	return {
-		whoAmI: async () => (await load()).whoAmI(),
+		async whoAmI() {
+			const {module, sts: client} = await sts();
+			const identity = await module.whoAmI(client);
+			// Loaded while the user reads the first screen, so the next AWS step does not wait for it.
+			void load().catch(() => {});
+			return identity;
+		},
 		checkPolicy: async policyArn => (await load()).checkPolicy(policyArn),
 		listPrincipals: async () => (await load()).listPrincipals(),
 		inspect: async (plan, record, principals) => (await load()).inspect(plan, record, principals),

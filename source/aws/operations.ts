@@ -6,6 +6,7 @@ import {ProblemError} from '../core/problem.js';
 import type {AwsOperations} from '../engine/session.js';
 import type {IamPort} from '../reconcile/iam.js';
 import {checkUndo, convergeRole, inspectRole, undoRole, type SetupRecord, type UndoCheck} from '../reconcile/role-resources.js';
+import type {STSClient} from '@aws-sdk/client-sts';
 import {createClients, type ClientOptions, type Clients} from './clients.js';
 import {iamPort} from './iam-port.js';
 import {isAwsError} from './problems.js';
@@ -68,8 +69,8 @@ export async function checkRemoval(iam: IamPort, plans: Plan[], record: SetupRec
 
 export type LoadedOperations = Omit<AwsOperations, 'describeError'> & {clients: Clients; iam: IamPort};
 
-export async function createOperations(options: OperationOptions): Promise<LoadedOperations> {
-	const clients = await createClients(options);
+export async function createOperations(options: OperationOptions, sts?: {sts: STSClient; region: string}): Promise<LoadedOperations> {
+	const clients = await createClients(options, sts);
 	const iam = iamPort(clients.iam);
 	return {
 		clients,

@@ -3,6 +3,7 @@ import {partitionOfRegion, type SetupOptions} from '../args.js';
 import {lazyOperations} from '../aws/lazy.js';
 import {buildPlan} from '../core/plan.js';
 import {exitCodes, ProblemError} from '../core/problem.js';
+import {principalKindLabel, type Identity} from '../core/principal.js';
 import {defaultSettings} from '../core/settings.js';
 import {WizardSession} from '../engine/session.js';
 import {initialState, steps} from '../engine/wizard.js';
@@ -43,11 +44,35 @@ export async function runSetup(options: SetupOptions): Promise<number> {
 		if (options.json) printJson(result);
 		return exitCode;
 	}
-	// Loading Ink takes longer than drawing a line: show the first wait now and ask STS meanwhile.
+	// Loading Ink takes longer than drawing a line: show the first wait now and ask STS first. Importing Ink would
+	// hold Node's one thread while STS answers, so it loads once the caller is known; until Ink's first frame
+	// replaces it, the identity stands in the wait's place.
 	process.stdout.write(steps.identity.wait!);
 	void session.start();
+	await identified(session);
+	if (session.state.identity) process.stdout.write(`\r\u001B[2K${identityLine(session.state.identity)}`);
 	const {runWizard} = await import('../ui/run.js');
 	return runWizard(session, notice);
+}
+
+/** Resolves once STS has answered: the caller is known, or the run has ended. */
+function identified(session: WizardSession): Promise<void> {
+	return new Promise(resolve => {
+		const check = () => {
+			if (!session.state.identity && session.state.step === 'identity') return;
+			unsubscribe();
+			resolve();
+		};
+		const unsubscribe = session.subscribe(check);
+		check();
+	});
+}
+
+/** One line that fits the terminal, so erasing the current line erases all of it. */
+function identityLine(identity: Identity): string {
+	const who = identity.kind === 'unknown' ? identity.arn : `${principalKindLabel[identity.kind]} ${identity.name}`;
+	const line = `Account ${identity.accountId} (${identity.partition}) · ${who}`;
+	return line.slice(0, Math.max(1, (process.stdout.columns || 80) - 1));
 }
 
 /**
