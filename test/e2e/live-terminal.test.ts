@@ -103,3 +103,42 @@ it('with --screen-reader the whole default path runs in linear text: positions s
 	expect(history).not.toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/);
 	expect(await attached()).toEqual([billing]);
 });
+
+it('steering at 80×24: Esc walks back through every question, a review line is edited in place, a pasted name is taken, the review fits', async () => {
+	const terminal = await startTerminal({env: {...moto.env, XDG_CONFIG_HOME: tempConfigHome()}, columns: 80, rows: 24});
+	terminals.push(terminal);
+	const questions = [/Is IAM access to billing activated\?/, /^Role name$/m, /What may the role do\?/, /Add Cost Explorer reports/, /Who may switch to the role\?/, /Require MFA/, /How long may one switched session last\?/];
+	for (const prompt of questions) {
+		await terminal.waitFor(prompt);
+		await terminal.press('Enter');
+	}
+	const review = await terminal.waitFor(/^Create it now\?/m);
+	// Everything the review asks about is on the 24 rows at once: the role, what will happen, every choice.
+	for (const line of ['Role arn:aws:iam::123456789012:role/BillingAccess', 'Yes, go ahead', 'Change · Role name: BillingAccess', 'Change · Longest session: 1 h', 'No, stop here']) {
+		expect(review).toContain(line);
+	}
+
+	// Esc from the review goes back one question at a time, to the first that has one before it.
+	for (const prompt of [...questions].reverse().slice(0, -1)) {
+		await terminal.press('Escape');
+		await terminal.waitFor(screen => prompt.test(screen.split(/Step \d of 6/).at(-1) ?? ''));
+	}
+	for (const prompt of questions.slice(1)) {
+		await terminal.waitFor(prompt);
+		await terminal.press('Enter');
+	}
+
+	// "Change · Role name" (the second line), a name pasted with its newline, then back to the review.
+	await terminal.waitFor(/^Create it now\?/m);
+	await terminal.press('Down');
+	await terminal.press('Enter');
+	await terminal.waitFor(/^Role name$/m);
+	await terminal.press(Array.from('BillingAccess', () => 'BSpace'));
+	await terminal.type('Finance\r');
+	const edited = await terminal.waitFor(/Change · Role name: Finance/);
+	expect(edited).toMatch(/^Create it now\?/m);
+	await terminal.press('Enter');
+	await terminal.waitFor(/is ready\./, 30_000, {history: true});
+	expect(await terminal.waitForExit(30_000)).toBe(0);
+	expect((await iam.send(new ListAttachedRolePoliciesCommand({RoleName: 'Finance'}))).AttachedPolicies!.map(policy => policy.PolicyArn)).toEqual([billing]);
+});
