@@ -95,7 +95,10 @@ export function ReviewScreen({
 			<Text>
 				Role <Text bold>{plan.roleArn}</Text>
 			</Text>
-			{guarded(settings) && <Paragraph color={theme.muted} parts={[`Guard: the Billing policy grants ${guardedAction}; an inline Deny keeps anyone who switches from turning off IAM access to billing.`]} />}
+			{/* Explained when the role is made; for an existing one the rows go to what would change, so the review fits 80×24. */}
+			{guarded(settings) && (!inspection || inspection.ownership === 'absent') && (
+				<Paragraph color={theme.muted} parts={[`Guard: the Billing policy grants ${guardedAction}; an inline Deny keeps anyone who switches from turning off IAM access to billing.`]} />
+			)}
 			{inspection && <LiveDifferences inspection={inspection} />}
 			{details && (
 				<>
