@@ -142,3 +142,21 @@ it('steering at 80×24: Esc walks back through every question, a review line is 
 	expect(await terminal.waitForExit(30_000)).toBe(0);
 	expect((await iam.send(new ListAttachedRolePoliciesCommand({RoleName: 'Finance'}))).AttachedPolicies!.map(policy => policy.PolicyArn)).toEqual([billing]);
 });
+
+it('at 40 columns, d prints the policies and AWS CLI commands whole, for the terminal to wrap and a person to copy', async () => {
+	const terminal = await startTerminal({env: {...moto.env, XDG_CONFIG_HOME: tempConfigHome()}, columns: 40, rows: 60});
+	terminals.push(terminal);
+	for (const prompt of [/Is IAM access to billing/, /^Role name$/m, /What may the role do\?/, /Add Cost Explorer reports/, /Who may switch to the role\?/, /Require MFA/, /How long may one switched session/]) {
+		await terminal.waitFor(prompt);
+		await terminal.press('Enter');
+	}
+	await terminal.waitFor(/^Create it now\?/m);
+	await terminal.press('d');
+	// -J joins what the terminal wrapped: a line Ink had cut would come back in pieces.
+	const screen = await terminal.waitFor(/--policy-arn/, undefined, {join: true, history: true});
+	const lines = screen.split('\n').map(line => line.trim());
+	expect(lines).toContain('--policy-arn arn:aws:iam::aws:policy/job-function/Billing');
+	expect(lines).toContain(`"AWS": "arn:aws:iam::123456789012:root"`);
+	await terminal.press('C-c');
+	expect(await terminal.waitForExit()).toBe(130);
+});

@@ -1,19 +1,17 @@
 /** Review before any write, the wait while AWS works, and the result. */
 import {Spinner} from '@inkjs/ui';
 import {Choose} from '../components/choose.js';
-import {Box, Text, useInput, useIsScreenReaderEnabled} from 'ink';
+import {Box, Text, useInput, useIsScreenReaderEnabled, useStdout} from 'ink';
 import {useEffect, useState} from 'react';
 import {guarded, guardedAction, type Plan} from '../../core/plan.js';
 import {Paragraph} from '../components/paragraph.js';
 import {hours, type EditableStep, type FinishedChoice, type Verification, type WizardEvent} from '../../engine/wizard.js';
 import {principalLabel} from '../../core/policy.js';
 import {managedPolicyName, type RoleSettings} from '../../core/settings.js';
-import {differenceLine} from '../../present.js';
-import {cliCommands, substantive, type RoleInspection} from '../../reconcile/role-resources.js';
+import {differenceLine, formatPlan} from '../../present.js';
+import {substantive, type RoleInspection} from '../../reconcile/role-resources.js';
 import {firstSelectHint, Question, selectHint, Warning} from '../components/chrome.js';
 import {theme} from '../theme.js';
-
-const json = (value: unknown) => JSON.stringify(value, null, 2);
 
 const ownershipLine: Record<RoleInspection['ownership'], string> = {
 	absent: 'does not exist yet: it will be created.',
@@ -69,9 +67,10 @@ export function ReviewScreen({
 	notice?: string;
 	onAnswer: (event: WizardEvent) => void;
 }) {
-	const [details, setDetails] = useState(false);
+	const {write} = useStdout();
 	useInput(input => {
-		if (input === 'd') setDetails(shown => !shown);
+		// Written past Ink's layout, which would cut long commands and JSON lines at the terminal's width.
+		if (input === 'd') write(`\n${formatPlan(plan)}\n\n`);
 		if (input === 'n') onAnswer({type: 'review-answered', create: false});
 	});
 	const edits: Array<{label: string; value: EditableStep}> = [
@@ -100,30 +99,8 @@ export function ReviewScreen({
 				<Paragraph color={theme.muted} parts={[`Guard: the Billing policy grants ${guardedAction}; an inline Deny keeps anyone who switches from turning off IAM access to billing.`]} />
 			)}
 			{inspection && <LiveDifferences inspection={inspection} />}
-			{details && (
-				<>
-					<Text bold>Trust policy (who may switch to it)</Text>
-					<Text color={theme.muted}>{json(plan.trustPolicy)}</Text>
-					<Text>
-						<Text bold>Managed policy </Text>
-						{plan.managedPolicyArn}
-					</Text>
-					{Object.entries(plan.inlinePolicies).map(([name, document]) => (
-						<Box key={name} flexDirection="column">
-							<Text bold>Inline policy {name}</Text>
-							<Text color={theme.muted}>{json(document)}</Text>
-						</Box>
-					))}
-					<Text bold>The same with the AWS CLI</Text>
-					{cliCommands(plan).map(command => (
-						<Text key={command} color={theme.muted}>
-							{command}
-						</Text>
-					))}
-				</>
-			)}
 			<Box marginTop={1}>
-				<Question prompt={reviewQuestion(inspection)} hint={`${selectHint}; d ${details ? 'hides' : 'shows'} the policies and AWS CLI commands`}>
+				<Question prompt={reviewQuestion(inspection)} hint={`${selectHint}; d prints the policies and AWS CLI commands`}>
 					<Choose
 						options={options}
 						visibleOptionCount={options.length}
