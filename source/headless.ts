@@ -1,5 +1,6 @@
 /** Runs the wizard without prompts: flags, then saved progress, then defaults. Same session as the Ink app. */
 import {accountSettingsUrl, activationProcedure} from './core/partition.js';
+import {callerNotes} from './core/principal.js';
 import {exitCodes, type Problem} from './core/problem.js';
 import {planFor, type WizardSession} from './engine/session.js';
 import {defaultAnswer, isFinalStep, type WizardState} from './engine/wizard.js';
@@ -122,6 +123,7 @@ export async function runHeadless(
 	log: (line: string) => void,
 ): Promise<{exitCode: number; result: SetupResult}> {
 	const warnings: string[] = [];
+	let notedCaller = false;
 	await session.start();
 	// A setup answers ~15 questions; far more means two steps keep sending each other back.
 	for (let answers = 0; !isFinalStep(session.state.step); answers++) {
@@ -132,6 +134,11 @@ export async function runHeadless(
 			log(formatProblem(choice));
 			if (state.identity) log(savedMessage);
 			return {exitCode: exitCodes.failed, result: {...resultOf(state, warnings), ok: false, error: choice}};
+		}
+		// Said once, as soon as the caller is known, as the wizard shows it above the first question.
+		if (state.identity && !notedCaller) {
+			notedCaller = true;
+			for (const note of callerNotes(state.identity)) log(`${paint('yellow', '!')} ${note}`);
 		}
 		// Asked at the activation step, or, for a finished setup that skips it, at its menu.
 		if ((state.step === 'activation' || state.step === 'finished') && state.activation !== 'confirmed') {

@@ -68,3 +68,21 @@ export const principalKindLabel: Record<PrincipalKind, string> = {
 	'federated-user': 'federated user',
 	unknown: 'unrecognised principal',
 };
+
+/** What this kind of caller needs to know before a role is made for it. */
+export function callerNotes(identity: Identity): string[] {
+	switch (identity.kind) {
+		case 'root':
+			return [
+				'Root access keys can do anything in this account and cannot be limited: delete them once you have an IAM admin.',
+				'The root user cannot switch roles, so the role is created but the switch check is skipped. Use it from an IAM user or role.',
+			];
+		case 'identity-center':
+			return [
+				'You signed in through IAM Identity Center. Even with a Billing permission set, Billing stays closed to you until the root user activates IAM access to billing in this account (the step below).',
+				'A role made here is for IAM users and roles to switch to. For Identity Center users, add the Billing policy (job-function/Billing) to their permission set in the IAM Identity Center console instead.',
+			];
+		default:
+			return [];
+	}
+}

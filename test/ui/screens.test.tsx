@@ -6,7 +6,7 @@ import {defaultSettings} from '../../source/core/settings.js';
 import type {SavedSetup, WizardEvent} from '../../source/engine/wizard.js';
 import {ReviewScreen, Working} from '../../source/ui/screens/finish.js';
 import {AccessScreen, CostExplorerScreen, MfaScreen, PrincipalsScreen, RoleNameScreen, SessionScreen, TrustScreen} from '../../source/ui/screens/settings.js';
-import {ActivationScreen, ResumeScreen} from '../../source/ui/screens/start.js';
+import {ActivationScreen, IdentityDetails, ResumeScreen} from '../../source/ui/screens/start.js';
 import {keys, renderScreen} from '../support/ink.js';
 
 const identity = classifyCaller('arn:aws:iam::123456789012:user/alice', '123456789012');
@@ -287,5 +287,17 @@ describe('with a screen reader', () => {
 		const screen = await renderScreen(<Working label="Writing the changes to IAM…" />);
 		expect(screen.frame()).toContain('Working: Writing the changes to IAM…');
 		expect(screen.frames.filter(frame => frame.trim() !== '').length).toBe(1);
+	});
+});
+
+describe('identity', () => {
+	test('an Identity Center caller is told that a permission set is not enough, and where billing access is given instead', async () => {
+		const sso = classifyCaller('arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Admin_0123456789abcdef/alice', '123456789012');
+		const screen = await renderScreen(<IdentityDetails identity={sso} />);
+		const frame = screen.frame().replace(/\s+/g, ' ');
+		expect(frame).toContain('You signed in through IAM Identity Center.');
+		expect(frame).toContain('add the Billing policy (job-function/Billing) to their permission set');
+		const iamUser = await renderScreen(<IdentityDetails identity={identity} />);
+		expect(iamUser.frame()).not.toContain('Identity Center');
 	});
 });

@@ -4,7 +4,7 @@ import {Box, Text, useStdout} from 'ink';
 import {useEffect} from 'react';
 import {Paragraph} from '../components/paragraph.js';
 import {accountSettingsUrl, activationProcedure} from '../../core/partition.js';
-import {principalKindLabel, type Identity} from '../../core/principal.js';
+import {callerNotes, principalKindLabel, type Identity} from '../../core/principal.js';
 import {steps, type SavedSetup, type WizardEvent} from '../../engine/wizard.js';
 import {firstSelectHint, Question, Warning} from '../components/chrome.js';
 import {theme} from '../theme.js';
@@ -24,10 +24,11 @@ export function IdentityDetails({identity}: {identity: Identity}) {
 				account <Text bold>{identity.accountId}</Text> ({identity.partition})
 			</Text>
 			<Text color={theme.muted}>{identity.arn}</Text>
-			{identity.kind === 'root' && (
+			{callerNotes(identity).length > 0 && (
 				<Box flexDirection="column" marginTop={1}>
-					<Warning>Root access keys can do anything in this account and cannot be limited: delete them once you have an IAM admin.</Warning>
-					<Warning>The root user cannot switch roles, so the role is created but the switch check is skipped. Use it from an IAM user or role.</Warning>
+					{callerNotes(identity).map(note => (
+						<Warning key={note}>{note}</Warning>
+					))}
 				</Box>
 			)}
 		</Box>
