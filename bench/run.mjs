@@ -61,6 +61,7 @@ function awsEnv(endpoint) {
 	return {
 		AWS_ENDPOINT_URL_STS: endpoint,
 		AWS_ENDPOINT_URL_IAM: endpoint,
+		AWS_ENDPOINT_URL_COST_EXPLORER: endpoint,
 		AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
 		AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
 		AWS_REGION: 'us-east-1',

@@ -20,6 +20,8 @@ export interface SetupOptions extends CommonOptions {
 	verifyTimeoutSeconds: number;
 	/** Take over a billing role made by billing-setup elsewhere (another machine, a lost progress file). */
 	adopt: boolean;
+	/** Read this month's cost as the role once it is verified: one Cost Explorer request, USD 0.01. */
+	costCheck: boolean;
 }
 
 export type CommandName = 'setup' | 'status' | 'reset' | 'undo';
@@ -41,6 +43,7 @@ const optionSpec = {
 	access: {type: 'string'},
 	'no-cost-explorer': {type: 'boolean'},
 	'no-guard': {type: 'boolean'},
+	'no-cost-check': {type: 'boolean'},
 	trust: {type: 'string'},
 	'require-mfa': {type: 'boolean'},
 	'max-session': {type: 'string'},
@@ -66,7 +69,7 @@ const everywhere: Flag[] = ['help', 'version', 'profile', 'region', 'no-color', 
 const allowedFlags: Record<CommandName, Flag[]> = {
 	setup: [
 		'role-name', 'access', 'no-cost-explorer', 'no-guard', 'trust', 'require-mfa', 'max-session', 'path', 'permissions-boundary',
-		'verify-timeout', 'adopt', 'yes', 'dry-run', 'json', 'account',
+		'verify-timeout', 'no-cost-check', 'adopt', 'yes', 'dry-run', 'json', 'account',
 	],
 	status: ['json', 'offline', 'handoff'],
 	reset: ['all', 'yes', 'account'],
@@ -219,6 +222,7 @@ export function parseCommand(argv: string[]): Command {
 					...(account !== undefined && {account}),
 					verifyTimeoutSeconds: timeout === undefined ? 120 : wholeSeconds('verify-timeout', timeout),
 					adopt: values.adopt ?? false,
+					costCheck: !values['no-cost-check'],
 				},
 			};
 		}

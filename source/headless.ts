@@ -3,8 +3,8 @@ import {accountSettingsUrl, activationProcedure} from './core/partition.js';
 import {callerNotes} from './core/principal.js';
 import {exitCodes, type Problem} from './core/problem.js';
 import {planFor, type WizardSession} from './engine/session.js';
-import {defaultAnswer, isFinalStep, type WizardState} from './engine/wizard.js';
-import {differenceLine, formatFinish, formatProblem, paint, rootActivationSteps, savedMessage} from './present.js';
+import {defaultAnswer, isFinalStep, type CostCheck, type WizardState} from './engine/wizard.js';
+import {costLines, differenceLine, formatFinish, formatProblem, paint, rootActivationSteps, savedMessage} from './present.js';
 import {substantive} from './reconcile/role-resources.js';
 
 export interface SetupResult {
@@ -26,7 +26,7 @@ export interface SetupResult {
 	/** Who made the role: absent, ours, elsewhere (another billing-setup record), foreign. */
 	ownership?: string;
 	rootActivation: 'confirmed' | 'unconfirmed';
-	verification?: {assumedAs?: string; assumeSkipped?: string};
+	verification?: {assumedAs?: string; assumeSkipped?: string; costCheck?: CostCheck};
 	warnings: string[];
 	error?: {title: string; why: string; next: string};
 }
@@ -60,6 +60,7 @@ export function resultOf(state: WizardState, warnings: string[]): SetupResult {
 			verification: {
 				...(state.verification.assumedAs && {assumedAs: state.verification.assumedAs}),
 				...(state.verification.assumeSkipped && {assumeSkipped: state.verification.assumeSkipped}),
+				...(state.verification.cost && {costCheck: state.verification.cost}),
 			},
 		}),
 		...(state.problem && {error: state.problem}),
@@ -163,6 +164,10 @@ export async function runHeadless(
 	for (const difference of substantive(state.inspection?.differences ?? [])) log(`  ${differenceLine(difference)}`);
 	if (state.verification?.assumedAs) log(`${paint('green', '✔')} Verified: switched to it as ${state.verification.assumedAs}`);
 	if (state.verification?.assumeSkipped) log(`${paint('yellow', '!')} Switch check skipped: ${state.verification.assumeSkipped}`);
+	if (state.verification?.cost) {
+		const {ok, lines} = costLines(state.verification.cost);
+		log(`${ok ? paint('green', '✔') : paint('yellow', '!')} ${lines.join('\n')}`);
+	}
 	// The root steps were printed as a warning when the run began.
 	log(formatFinish(plan, true));
 	return {exitCode: exitCodes.done, result};

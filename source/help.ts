@@ -21,7 +21,8 @@ WHAT IT DOES
      that neither managed policy grants, tagged ManagedBy=billing-setup and
      BillingSetupId=<this setup>. Grants added outside billing-setup are shown
      and removed only with your agreement.
-  4. Verifies it (it must match exactly, then it switches to it), and prints
+  4. Verifies it (it must match exactly, then it switches to it and reads
+     this month's cost as the role: one Cost Explorer request, USD 0.01), and prints
      the console switch-role URL and a ~/.aws/config profile that switches from
      the credentials this run used (a profile, environment keys, a container or
      an instance), with the region, the session length and your MFA device when
@@ -48,6 +49,9 @@ FLAGS
                           a boundary policy your organisation requires on roles
   --adopt                 with --yes: take over and change a billing role made by
                           billing-setup elsewhere (another machine, lost progress)
+  --no-cost-check         after switching to the role, do not read this month's
+                          cost as the role (the proof that billing works through
+                          it: one Cost Explorer request, USD 0.01)
   --verify-timeout SECONDS  how long to wait for a new role to become
                           assumable (default: 120; IAM often needs 10–30 s)
   -y, --yes               no prompts: flags, then saved progress, then defaults.

@@ -5,6 +5,7 @@ import {activationProcedure} from './core/partition.js';
 import type {Partition} from './core/principal.js';
 import type {Problem} from './core/problem.js';
 import {printable} from './core/text.js';
+import type {CostCheck} from './engine/wizard.js';
 import type {Difference} from './reconcile/model.js';
 import {cliCommands, substantive, type RoleInspection} from './reconcile/role-resources.js';
 
@@ -16,6 +17,17 @@ export function paint(style: Style, text: string, stream: NodeJS.WriteStream = p
 }
 
 export const savedMessage = 'Progress saved: run billing-setup again to resume.';
+
+/** What the cost check found, as one line (and the what/why/next when it failed); `ok` says which mark goes with it. */
+export function costLines(cost: CostCheck): {ok: boolean; lines: string[]} {
+	if (cost.skipped) return {ok: false, lines: [`Cost check skipped: ${cost.skipped}.`]};
+	if (cost.problem) return {ok: false, lines: [`Cost check: ${cost.problem.title}`, `  ${cost.problem.why}`, `  Next: ${cost.problem.next}`]};
+	const amount = Number(cost.amount ?? 0).toFixed(2);
+	return {
+		ok: true,
+		lines: [`Billing works through it: this month so far ${cost.unit ?? 'USD'} ${amount}${cost.estimated ? ' (estimated)' : ''}, read as the role (one Cost Explorer request, USD 0.01).`],
+	};
+}
 
 /** A problem's texts quote AWS, files and error messages: shown without their control characters. */
 export function formatProblem(problem: Problem): string {

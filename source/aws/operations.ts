@@ -15,6 +15,8 @@ import {verifyRole} from './verify.js';
 
 export interface OperationOptions extends ClientOptions {
 	verifyTimeoutMs: number;
+	/** Read this month's cost as the role after switching to it (--no-cost-check turns it off). */
+	costCheck?: boolean;
 }
 
 /** Enough to pick from without paging through a large organisation's every principal. */
@@ -102,7 +104,7 @@ export async function createOperations(options: OperationOptions, sts?: {sts: ST
 		},
 		converge: (plan, record, converge) => convergeRole(iam, plan, record, converge),
 		verify: (plan, record, {assumeSkipped}) =>
-			verifyRole(clients, iam, plan, record, {timeoutMs: options.verifyTimeoutMs, ...(assumeSkipped && {assumeSkipped})}),
+			verifyRole(clients, iam, plan, record, {timeoutMs: options.verifyTimeoutMs, costCheck: options.costCheck ?? false, ...(assumeSkipped && {assumeSkipped})}),
 		async mfaDevice(identity) {
 			// Only an IAM user has MFA devices of its own; the AWS CLI sends this serial with AssumeRole.
 			if (identity.kind !== 'iam-user') return undefined;

@@ -1,8 +1,9 @@
 /** Reads the role back and proves it can be assumed, waiting out IAM's propagation delay. */
-import {AssumeRoleCommand} from '@aws-sdk/client-sts';
+import {AssumeRoleCommand, type Credentials} from '@aws-sdk/client-sts';
+import {thisMonth} from '../core/period.js';
 import type {Plan} from '../core/plan.js';
 import {ProblemError} from '../core/problem.js';
-import type {Verification} from '../engine/wizard.js';
+import type {CostCheck, Verification} from '../engine/wizard.js';
 import type {IamPort} from '../reconcile/iam.js';
 import {inspectRole, substantive, type SetupRecord} from '../reconcile/role-resources.js';
 import type {Clients} from './clients.js';
@@ -11,6 +12,8 @@ import {isAwsError, sentence} from './problems.js';
 export interface VerifyOptions {
 	/** Why the assume check is skipped, when it is. */
 	assumeSkipped?: string;
+	/** Read this month's cost as the role (one Cost Explorer request, USD 0.01); false for --no-cost-check. */
+	costCheck: boolean;
 	timeoutMs: number;
 	now?: () => number;
 	sleep?: (ms: number) => Promise<void>;
@@ -31,7 +34,18 @@ export async function verifyRole(clients: Clients, iam: IamPort, plan: Plan, rec
 	}
 	const base = {roleArn: inspection.liveArn ?? plan.roleArn, at: new Date().toISOString()};
 	if (options.assumeSkipped) return {...base, assumeSkipped: options.assumeSkipped};
-	return {...base, assumedAs: await assumeWithPatience(clients, plan, options)};
+	const session = await assumeWithPatience(clients, plan, options);
+	return {...base, assumedAs: session.arn, cost: await costAs(session.credentials, plan, options)};
+}
+
+/** This month's cost, read with the role's session: billing works through the role, not only switching to it. */
+async function costAs(credentials: Credentials | undefined, plan: Plan, options: VerifyOptions): Promise<CostCheck | undefined> {
+	if (!options.costCheck) return undefined;
+	const {start, end} = thisMonth(new Date());
+	if (plan.partition !== 'aws') return {start, end, skipped: 'the check reads Cost Explorer in the aws partition only'};
+	if (!credentials) return {start, end, skipped: 'STS answered without a session to read with'};
+	const {readMonthToDate} = await import('./cost.js');
+	return readMonthToDate(credentials);
 }
 
 /**
@@ -40,7 +54,7 @@ export async function verifyRole(clients: Clients, iam: IamPort, plan: Plan, rec
  * A new role is often refused for 10–30 s after CreateRole, with the same AccessDenied a missing
  * permission gives, so AccessDenied is retried until the deadline and explained only then.
  */
-async function assumeWithPatience(clients: Clients, plan: Plan, options: VerifyOptions): Promise<string> {
+async function assumeWithPatience(clients: Clients, plan: Plan, options: VerifyOptions): Promise<{arn: string; credentials?: Credentials}> {
 	const now = options.now ?? Date.now;
 	const sleep = options.sleep ?? defaultSleep;
 	const deadline = now() + options.timeoutMs;
@@ -49,7 +63,7 @@ async function assumeWithPatience(clients: Clients, plan: Plan, options: VerifyO
 			const answer = await clients.sts.send(
 				new AssumeRoleCommand({RoleArn: plan.roleArn, RoleSessionName: 'billing-setup-verify', DurationSeconds: 900}),
 			);
-			return answer.AssumedRoleUser?.Arn ?? plan.roleArn;
+			return {arn: answer.AssumedRoleUser?.Arn ?? plan.roleArn, ...(answer.Credentials && {credentials: answer.Credentials})};
 		} catch (error) {
 			if (!isAwsError(error, 'AccessDenied')) throw error;
 			const wait = Math.min(1000 * 2 ** attempt, 8000);

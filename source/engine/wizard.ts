@@ -50,8 +50,22 @@ export interface PolicyCheck {
 	grantsDescribeReport: boolean;
 }
 
+/** This month's cost as the role read it, or why it could not: the proof that billing works through it. */
+export interface CostCheck {
+	start: string;
+	end: string;
+	amount?: string;
+	unit?: string;
+	estimated?: boolean;
+	problem?: Problem;
+	/** Why no read was made (--no-cost-check, no session of the role to read with, another partition). */
+	skipped?: string;
+}
+
 export interface Verification {
 	roleArn: string;
+	/** This month's cost read as the role. */
+	cost?: CostCheck;
 	/** The assumed-role ARN STS answered with, or why the assume check was skipped. */
 	assumedAs?: string;
 	assumeSkipped?: string;

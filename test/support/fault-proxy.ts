@@ -106,6 +106,16 @@ function sendQueryError(res: ServerResponse, status: number, code: string, messa
 	res.end(body);
 }
 
+function sendJsonError(res: ServerResponse, status: number, code: string, message: string): void {
+	const body = JSON.stringify({__type: code, message});
+	res.writeHead(status, {
+		'content-type': 'application/x-amz-json-1.1',
+		'content-length': Buffer.byteLength(body),
+		'x-amzn-requestid': randomUUID(),
+	});
+	res.end(body);
+}
+
 export async function startFaultProxy(target: string, baseEnv: Record<string, string> = {}): Promise<FaultProxy> {
 	const upstream = new URL(target);
 	const agent = new Agent({ keepAlive: true });
@@ -187,7 +197,9 @@ export async function startFaultProxy(target: string, baseEnv: Record<string, st
 				sendQueryError(res, 400, 'Throttling', 'Rate exceeded');
 				return;
 			case 'error':
-				sendQueryError(res, fault.status, fault.code, fault.message);
+				// JSON-protocol services (Cost Explorer) read their errors from a JSON body, query ones from XML.
+				if (req.headers['x-amz-target']) sendJsonError(res, fault.status, fault.code, fault.message);
+				else sendQueryError(res, fault.status, fault.code, fault.message);
 				return;
 			case 'reset':
 				// No response at all: the SDK sees ECONNRESET / "socket hang up".

@@ -47,6 +47,8 @@ export function awsTestEnv(endpoint: string): Record<string, string> {
 	return {
 		AWS_ENDPOINT_URL_STS: endpoint,
 		AWS_ENDPOINT_URL_IAM: endpoint,
+		// The cost check after verify reads Cost Explorer: moto answers it too (never real AWS from a test).
+		AWS_ENDPOINT_URL_COST_EXPLORER: endpoint,
 		AWS_ACCESS_KEY_ID: TEST_ACCESS_KEY_ID,
 		AWS_SECRET_ACCESS_KEY: TEST_SECRET_ACCESS_KEY,
 		AWS_REGION: TEST_REGION,

@@ -15,7 +15,7 @@ describe('parseCommand', () => {
 	test('no arguments is the interactive wizard with defaults', () => {
 		expect(parseCommand([])).toEqual({
 			kind: 'setup',
-			options: {json: false, yes: false, presets: {}, dryRun: false, verifyTimeoutSeconds: 120, adopt: false},
+			options: {json: false, yes: false, presets: {}, dryRun: false, verifyTimeoutSeconds: 120, adopt: false, costCheck: true},
 		});
 	});
 
@@ -25,6 +25,7 @@ describe('parseCommand', () => {
 			'--trust', 'arn:aws:iam::123456789012:user/a, arn:aws:iam::123456789012:role/B', '--require-mfa',
 			'--max-session', '7200', '--profile', 'admin', '--region', 'eu-west-1', '--verify-timeout', '30',
 			'--path', '/team/finance/', '--permissions-boundary', 'arn:aws:iam::123456789012:policy/Boundary', '--adopt',
+			'--no-cost-check',
 		]);
 		expect(command).toEqual({
 			kind: 'setup',
@@ -36,6 +37,7 @@ describe('parseCommand', () => {
 				dryRun: false,
 				verifyTimeoutSeconds: 30,
 				adopt: true,
+				costCheck: false,
 				presets: {
 					roleName: 'Finance',
 					access: 'read-only',

@@ -49,7 +49,7 @@ describe('verifyRole', () => {
 	test('retries AccessDenied with growing waits until the new role can be assumed', async () => {
 		const time = fakeTime();
 		const fake = clients(['denied', 'denied', 'denied', 'ok']);
-		const verification = await verifyRole(fake, await iamWithRole(), plan, record, {timeoutMs: 120_000, ...time});
+		const verification = await verifyRole(fake, await iamWithRole(), plan, record, {timeoutMs: 120_000, costCheck: false, ...time});
 		expect(verification.assumedAs).toBe('arn:aws:sts::123456789012:assumed-role/BillingAccess/billing-setup-verify');
 		expect(time.waits).toEqual([1000, 2000, 4000]);
 	});
@@ -57,7 +57,7 @@ describe('verifyRole', () => {
 	test('gives up at the deadline and says what to grant', async () => {
 		const time = fakeTime();
 		const fake = clients(['denied']);
-		const failure = await verifyRole(fake, await iamWithRole(), plan, record, {timeoutMs: 20_000, ...time}).catch((error: unknown) => error);
+		const failure = await verifyRole(fake, await iamWithRole(), plan, record, {timeoutMs: 20_000, costCheck: false, ...time}).catch((error: unknown) => error);
 		expect(failure).toBeInstanceOf(ProblemError);
 		expect((failure as ProblemError).problem.next).toContain(`Allow sts:AssumeRole on ${plan.roleArn}`);
 		expect(time.now()).toBeLessThanOrEqual(20_000);
@@ -67,13 +67,13 @@ describe('verifyRole', () => {
 	test('other errors are not retried', async () => {
 		const time = fakeTime();
 		const boom = Object.assign(new Error('boom'), {name: 'InternalFailure'});
-		await expect(verifyRole(clients([boom]), await iamWithRole(), plan, record, {timeoutMs: 120_000, ...time})).rejects.toBe(boom);
+		await expect(verifyRole(clients([boom]), await iamWithRole(), plan, record, {timeoutMs: 120_000, costCheck: false, ...time})).rejects.toBe(boom);
 		expect(time.waits).toEqual([]);
 	});
 
 	test('skips the switch with the reason given, and never calls STS', async () => {
 		const fake = clients(['denied']);
-		const verification = await verifyRole(fake, await iamWithRole(), plan, record, {timeoutMs: 1000, assumeSkipped: 'the root user cannot switch roles'});
+		const verification = await verifyRole(fake, await iamWithRole(), plan, record, {timeoutMs: 1000, costCheck: false, assumeSkipped: 'the root user cannot switch roles'});
 		expect(verification).toMatchObject({assumeSkipped: 'the root user cannot switch roles', roleArn: plan.roleArn});
 		expect(fake.assumeCalls).toBe(0);
 	});
@@ -82,7 +82,7 @@ describe('verifyRole', () => {
 		const iam = await iamWithRole();
 		await iam.attachPolicy(plan.roleName, 'arn:aws:iam::aws:policy/AdministratorAccess');
 		const fake = clients(['ok']);
-		const failure = await verifyRole(fake, iam, plan, record, {timeoutMs: 1000}).catch((error: unknown) => error);
+		const failure = await verifyRole(fake, iam, plan, record, {timeoutMs: 1000, costCheck: false}).catch((error: unknown) => error);
 		expect((failure as ProblemError).problem.title).toBe(`The role ${plan.roleName} does not match the plan.`);
 		expect((failure as ProblemError).problem.why).toContain('detach AdministratorAccess (attached outside billing-setup)');
 		expect(fake.assumeCalls).toBe(0);

@@ -5,10 +5,10 @@ import {Box, Text, useInput, useIsScreenReaderEnabled, useStdout} from 'ink';
 import {useEffect, useState} from 'react';
 import {guarded, guardedAction, type Plan} from '../../core/plan.js';
 import {Paragraph} from '../components/paragraph.js';
-import {hours, type EditableStep, type FinishedChoice, type Verification, type WizardEvent} from '../../engine/wizard.js';
+import {hours, type CostCheck, type EditableStep, type FinishedChoice, type Verification, type WizardEvent} from '../../engine/wizard.js';
 import {principalLabel} from '../../core/policy.js';
 import {managedPolicyName, type RoleSettings} from '../../core/settings.js';
-import {differenceLine, formatPlan} from '../../present.js';
+import {costLines, differenceLine, formatPlan} from '../../present.js';
 import {substantive, type RoleInspection} from '../../reconcile/role-resources.js';
 import {firstSelectHint, Question, selectHint, Warning} from '../components/chrome.js';
 import {theme} from '../theme.js';
@@ -164,6 +164,20 @@ export function DoneScreen({plan, verification}: {plan: Plan; verification?: Ver
 			</Text>
 			{verification?.assumedAs && <Text>Verified: switched to it as {verification.assumedAs}</Text>}
 			{verification?.assumeSkipped && <Warning>Switch check skipped: {verification.assumeSkipped}.</Warning>}
+			{verification?.cost && <CostResult cost={verification.cost} />}
+		</Box>
+	);
+}
+
+function CostResult({cost}: {cost: CostCheck}) {
+	const {ok, lines} = costLines(cost);
+	const [first, ...rest] = lines;
+	return (
+		<Box flexDirection="column">
+			{ok ? <Text color={theme.success}>✔ {first}</Text> : <Warning>{first}</Warning>}
+			{rest.map(line => (
+				<Text key={line}>{line}</Text>
+			))}
 		</Box>
 	);
 }
