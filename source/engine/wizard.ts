@@ -5,6 +5,7 @@
  * read that table; effects (AWS calls) are run by the session for the effect steps.
  */
 import {billingElsewhere} from '../core/partition.js';
+import {hours} from '../core/text.js';
 import {principalKindLabel, type Identity} from '../core/principal.js';
 import type {Problem} from '../core/problem.js';
 import {defaultSettings, managedPolicyName, type AccessLevel, type RoleSettings, type Trust} from '../core/settings.js';
@@ -185,6 +186,8 @@ const resumeInsteadOf: Partial<Record<SavedSetup['step'], SavedSetup['step']>> =
 	create: 'inspect-role',
 	verify: 'inspect-role',
 	boundary: 'inspect-role',
+	// The picker's list is not saved: list again.
+	'trust-principals': 'list-principals',
 	finished: 'check-live',
 	remove: 'check-live',
 	identity: 'activation',
@@ -270,10 +273,6 @@ function policyCheckFits(check: PolicyCheck, access: AccessLevel): boolean {
 	return check.policyArn.endsWith(access === 'full' ? '/job-function/Billing' : '/AWSBillingReadOnlyAccess');
 }
 
-export function hours(seconds: number): string {
-	const value = seconds / 3600;
-	return `${Number.isInteger(value) ? value : value.toFixed(2)} h`;
-}
 
 type Handlers = {[Type in WizardEvent['type']]?: (state: WizardState, event: Extract<WizardEvent, {type: Type}>) => WizardState};
 
@@ -346,7 +345,9 @@ export const steps: Record<Step, StepSpec> = {
 					const restored = restore(state, state.saved);
 					return moveTo(restored, restored.step);
 				}
-				return moveTo({...state, saved: undefined, settings: {...defaultSettings, ...state.presets}}, 'activation');
+				// The answers are forgotten, never what was written: undo and ownership still need the roles this record made.
+				const {changes, setupId = state.setupId} = state.saved;
+				return moveTo({...state, saved: undefined, settings: {...defaultSettings, ...state.presets}, changes, setupId}, 'activation');
 			},
 		},
 	},
@@ -600,7 +601,9 @@ export function toSaved(state: WizardState, now: string): SavedSetup | undefined
 	// Until the resume question is answered, the record on disk is the one being offered: keep it as it is.
 	// Nor is anything saved for a run that ended where it began (GovCloud, say): there is nothing to resume.
 	if (!state.identity || state.step === 'resume' || state.resumeStep === 'identity') return undefined;
-	const finished = state.step === 'done';
+	// Opening a finished setup (its live check and menu) leaves it finished until an answer changes something.
+	const reopened = state.saved?.finished === true && !state.saved.removedAt && (state.resumeStep === 'check-live' || state.resumeStep === 'finished');
+	const finished = state.step === 'done' || reopened;
 	const removed = state.step === 'removed';
 	return {
 		setupId: state.setupId,

@@ -280,6 +280,29 @@ describe('resume', () => {
 		expect(state.notice).toMatch(/at least one/);
 	});
 
+	test('starting over forgets the answers but never the roles the record created, nor the setup id that owns them', () => {
+		const change = {action: 'iam:CreateRole', target: 'arn:aws:iam::123456789012:role/SavedRole', at: now};
+		let state = transition(initialState({}, now, {setupId: 'new-run'}), {type: 'identity-loaded', identity, saved: saved({changes: [change]})});
+		state = transition(state, {type: 'resume-answered', resume: false});
+		expect(state.settings).toEqual(defaultSettings);
+		expect(toSaved(state, now)).toMatchObject({setupId, changes: [change]});
+	});
+
+	test('a record saved at the principal picker resumes by listing the principals again', () => {
+		let state = transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity, saved: saved({step: 'trust-principals'})});
+		state = transition(state, {type: 'resume-answered', resume: true});
+		expect(state.step).toBe('list-principals');
+	});
+
+	test('opening a finished setup keeps it finished while its live check and menu are open, or fail', () => {
+		let state = transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity, saved: saved({finished: true, step: 'verify'})});
+		expect(toSaved(state, now)).toMatchObject({finished: true});
+		state = transition(state, {type: 'role-inspected', inspection: {ownership: 'ours', billingShaped: true, differences: []}, missingPrincipals: []});
+		expect(toSaved(state, now)).toMatchObject({finished: true});
+		expect(toSaved(transition(state, {type: 'failed', problem: {title: 't', why: 'w', next: 'n'}}), now)).toMatchObject({finished: true});
+		expect(toSaved(transition(state, {type: 'finished-chosen', choice: 'change'}), now)).toMatchObject({finished: false});
+	});
+
 	test('starting over forgets the saved answers', () => {
 		let state = transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity, saved: saved({})});
 		state = transition(state, {type: 'resume-answered', resume: false});
