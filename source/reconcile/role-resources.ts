@@ -13,8 +13,12 @@ import {managedPoliciesReconciler} from './managed-policies.js';
 import {owned, type Difference, type Inspected, type ReconcileContext, type RecordWrite} from './model.js';
 import {roleReconciler} from './role.js';
 
-/** Order matters: the role exists before anything is attached to it; undo runs backwards. */
-export const roleResources = [owned(roleReconciler), owned(managedPoliciesReconciler), owned(inlinePoliciesReconciler)];
+/**
+ * Order matters: the role exists before anything is put on it, and the inline policies (the guard's Deny
+ * among them) before the managed grant, so a run cut short never leaves Billing without its guard.
+ * Undo runs backwards.
+ */
+export const roleResources = [owned(roleReconciler), owned(inlinePoliciesReconciler), owned(managedPoliciesReconciler)];
 
 /** A write the local record holds. `role` is absent in records written before it was kept. */
 export interface RecordedWrite {
@@ -143,7 +147,10 @@ export async function convergeRole(
 	{reviewed, adopt, write}: {reviewed: RoleInspection | undefined; adopt: boolean; write: RecordWrite},
 ): Promise<ConvergeOutcome> {
 	const {inspection, items} = await inspectRole(iam, plan, record, reviewed?.ownership === 'absent' ? {role: undefined} : undefined);
-	if (summaries(inspection.differences) !== summaries(reviewed?.differences ?? [])) return {kind: 'changed', inspection};
+	// Who owns it counts as much as what differs: a role tagged by another record since the review is shown again.
+	if (inspection.ownership !== (reviewed?.ownership ?? inspection.ownership) || summaries(inspection.differences) !== summaries(reviewed?.differences ?? [])) {
+		return {kind: 'changed', inspection};
+	}
 	if (!mayChange(inspection, adopt)) return {kind: 'refused', inspection};
 	if (substantive(inspection.differences).length === 0) return {kind: 'converged'};
 	try {

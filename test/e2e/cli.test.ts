@@ -45,7 +45,7 @@ describe('headless setup', () => {
 			rootActivation: 'unconfirmed',
 			verification: {assumedAs: `arn:aws:sts::${account}:assumed-role/X/billing-setup-verify`},
 		});
-		expect(result.created.map((change: {action: string}) => change.action)).toEqual(['iam:CreateRole', 'iam:AttachRolePolicy', 'iam:PutRolePolicy']);
+		expect(result.created.map((change: {action: string}) => change.action)).toEqual(['iam:CreateRole', 'iam:PutRolePolicy', 'iam:AttachRolePolicy']);
 		// Read-only access gets no guard: AWSBillingReadOnlyAccess does not grant what it denies.
 		expect(result.warnings[0]).toMatch(/Root activation is unconfirmed.*Activate IAM Access/);
 		expect(stderr).toContain('Root activation is unconfirmed');
@@ -259,7 +259,7 @@ describe('status, reset and undo', () => {
 		expect(code).toBe(0);
 		expect(stderr).toContain('detach arn:aws:iam::aws:policy/job-function/Billing');
 		expect(JSON.parse(stdout)).toMatchObject({ok: true, account, roles: [`arn:aws:iam::${account}:role/Mine`], removed: true});
-		expect(JSON.parse(stdout).writes.map((write: {action: string}) => write.action)).toEqual(['iam:DeleteRolePolicy', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:DeleteRole']);
+		expect(JSON.parse(stdout).writes.map((write: {action: string}) => write.action)).toEqual(['iam:DetachRolePolicy', 'iam:DeleteRolePolicy', 'iam:DeleteRolePolicy', 'iam:DeleteRole']);
 		await expect(iam.send(new GetRoleCommand({RoleName: 'Mine'}))).rejects.toMatchObject({name: expect.stringMatching(/NoSuchEntity/)});
 		expect((await iam.send(new GetRoleCommand({RoleName: 'Other'}))).Role).toBeDefined();
 		const record = readProgress(home).setups[account];

@@ -75,9 +75,9 @@ async function drift(roleName = 'BillingAccess') {
 const driftSummaries = [
 	'change who may switch: account 123456789012, account 999999999999 → account 123456789012',
 	'remove the permissions boundary arn:aws:iam::aws:policy/AWSDenyAll (set outside billing-setup)',
-	'detach AdministratorAccess (attached outside billing-setup)',
 	`rewrite the inline policy ${inlineName}: it was edited outside billing-setup`,
 	'delete the inline policy extra (added outside billing-setup)',
+	'detach AdministratorAccess (attached outside billing-setup)',
 ];
 
 describe('drift on a role this setup made', () => {
@@ -177,10 +177,10 @@ describe('roles billing-setup did not make here', () => {
 		expect(refused.stderr).toContain('was made by billing-setup elsewhere, and this run would change it');
 		expect(refused.stderr).toContain('--adopt');
 		expect(summaries(refused.json())).toEqual([
-			'attach AWSBillingReadOnlyAccess (arn:aws:iam::aws:policy/AWSBillingReadOnlyAccess)',
-			'detach Billing (attached outside billing-setup)',
 			`delete the inline policy ${inlineName} (added outside billing-setup)`,
 			`delete the inline policy ${guardName} (added outside billing-setup)`,
+			'attach AWSBillingReadOnlyAccess (arn:aws:iam::aws:policy/AWSBillingReadOnlyAccess)',
+			'detach Billing (attached outside billing-setup)',
 		]);
 		expect(await live()).toEqual(before);
 

@@ -72,24 +72,25 @@ describe('Fault injection', () => {
 		expect((await roleInMoto()).attached).toEqual([billingArn]);
 	});
 
-	it('keeps progress when PutRolePolicy never gets through, and a rerun adds only the inline policy', async () => {
-		aws.proxy.fault('PutRolePolicy', {kind: 'reset'});
+	// The last write of a setup: the role and its inline policy are in place before the managed grant.
+	it('keeps progress when AttachRolePolicy never gets through, and a rerun adds only the attachment', async () => {
+		aws.proxy.fault('AttachRolePolicy', {kind: 'reset'});
 
 		const failed = await run(['--yes', '--json']);
 
 		expect(failed.code).toBe(1);
 		expect(failed.stderr).toContain('AWS could not be reached');
-		expect(failed.stderr).toContain('iam:PutRolePolicy');
+		expect(failed.stderr).toContain('iam:AttachRolePolicy');
 		expect(failed.stderr).not.toMatch(stackLine);
 		expect(json(failed).ok).toBe(false);
-		expect(changeActions()).toEqual(['iam:CreateRole', 'iam:AttachRolePolicy']);
+		expect(changeActions()).toEqual(['iam:CreateRole', 'iam:PutRolePolicy']);
 		expect(record().finished).toBe(false);
 
 		aws.proxy.clearFaults();
 		const rerun = await run(['--yes', '--json']);
 
 		expect(rerun.code, rerun.stderr).toBe(0);
-		expect(json(rerun).created).toEqual([{action: 'iam:PutRolePolicy', target: `${roleArn}/${inlineName}`}]);
+		expect(json(rerun).created).toEqual([{action: 'iam:AttachRolePolicy', target: billingArn}]);
 		expect(await roleInMoto()).toEqual({roles: [roleName], attached: [billingArn], inline: [inlineName]});
 		expect(record().finished).toBe(true);
 	});
@@ -115,7 +116,7 @@ describe('Fault injection', () => {
 		expect(failed.stderr).toContain('sts:AssumeRole');
 		expect(failed.stderr).toContain(`Allow sts:AssumeRole on ${roleArn}`);
 		expect(failed.stderr).not.toMatch(stackLine);
-		expect(changeActions()).toEqual(['iam:CreateRole', 'iam:AttachRolePolicy', 'iam:PutRolePolicy']);
+		expect(changeActions()).toEqual(['iam:CreateRole', 'iam:PutRolePolicy', 'iam:AttachRolePolicy']);
 		expect(record().finished).toBe(false);
 
 		aws.proxy.clearFaults();
@@ -126,7 +127,7 @@ describe('Fault injection', () => {
 		expect(json(rerun)).toMatchObject({ok: true, created: [], alreadyInPlace: true});
 		expect(actions().filter(action => writeAction.test(action))).toEqual([]);
 		expect(record().finished).toBe(true);
-		expect(changeActions()).toEqual(['iam:CreateRole', 'iam:AttachRolePolicy', 'iam:PutRolePolicy']);
+		expect(changeActions()).toEqual(['iam:CreateRole', 'iam:PutRolePolicy', 'iam:AttachRolePolicy']);
 	});
 
 	// Product bug: a setup that failed at the verify step is saved with step "verify", and resume jumps
@@ -167,7 +168,7 @@ describe('Fault injection', () => {
 
 		expect(first.code, first.stderr).toBe(0);
 		expect(actions().length, actions().join(', ')).toBeLessThanOrEqual(14);
-		expect(actions().filter(action => writeAction.test(action))).toEqual(['CreateRole', 'AttachRolePolicy', 'PutRolePolicy', 'PutRolePolicy']);
+		expect(actions().filter(action => writeAction.test(action))).toEqual(['CreateRole', 'PutRolePolicy', 'PutRolePolicy', 'AttachRolePolicy']);
 
 		aws.proxy.calls.length = 0;
 		const second = await run(['--yes', '--json'], true);

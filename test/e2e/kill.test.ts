@@ -20,7 +20,8 @@ const change = {
 	AttachRolePolicy: {action: 'iam:AttachRolePolicy', target: billingArn},
 	PutRolePolicy: {action: 'iam:PutRolePolicy', target: `${roleArn}/${inlineName}`},
 } as const;
-const writes: Write[] = ['CreateRole', 'AttachRolePolicy', 'PutRolePolicy'];
+// The order a setup writes in: the inline policy goes on before the managed grant.
+const writes: Write[] = ['CreateRole', 'PutRolePolicy', 'AttachRolePolicy'];
 
 interface Started {
 	exited: Promise<{code: number | null; signal: NodeJS.Signals | null}>;
@@ -128,7 +129,7 @@ describe('Kill at every boundary', () => {
 	// The progress file at every read of a fresh setup (the writes are the cases above): a kill while the call is
 	// parked must leave no file (before the account is known) or a whole, unfinished one, and the next run must
 	// read it and finish. Fresh setup, in order: GetCallerIdentity, GetPolicy, GetPolicyVersion, GetRole (the read
-	// before any write), CreateRole, AttachRolePolicy, PutRolePolicy, GetRole, ListAttachedRolePolicies,
+	// before any write), CreateRole, PutRolePolicy, AttachRolePolicy, GetRole, ListAttachedRolePolicies,
 	// ListRolePolicies, GetRolePolicy, AssumeRole. A kill at GetRole holds the first one.
 	const reads = [
 		{action: 'GetCallerIdentity', file: 'none'},

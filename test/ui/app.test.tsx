@@ -40,7 +40,7 @@ describe('the wizard', () => {
 		expect(frame).toContain('✔ Max session: 1 h');
 		// Progress was saved after every step, and the last record is the finished setup.
 		expect(store.saves.length).toBeGreaterThanOrEqual(prompts.length + 2);
-		expect(store.saves.at(-1)).toMatchObject({finished: true, changes: [{action: 'iam:CreateRole'}, {action: 'iam:AttachRolePolicy'}, {action: 'iam:PutRolePolicy'}, {action: 'iam:PutRolePolicy'}]});
+		expect(store.saves.at(-1)).toMatchObject({finished: true, changes: [{action: 'iam:CreateRole'}, {action: 'iam:PutRolePolicy'}, {action: 'iam:PutRolePolicy'}, {action: 'iam:AttachRolePolicy'}]});
 	});
 
 	test('the header says where you are and in which account', async () => {

@@ -145,7 +145,8 @@ describe('the AWS CLI commands', () => {
 
 	test('paste into a shell as one command each, with the policies intact', () => {
 		const plan = buildPlan(account, 'aws', {...defaultSettings, roleName: "Bill'ing"});
-		const [create, attach, put] = cliCommands({...plan, permissionsBoundary: 'arn:aws:iam::123456789012:policy/Boundary'}).map(argumentsBashPasses);
+		// Inline policies (the add-on, the guard) go on before the managed grant.
+		const [create, put, , attach] = cliCommands({...plan, permissionsBoundary: 'arn:aws:iam::123456789012:policy/Boundary'}).map(argumentsBashPasses);
 		expect(create!.slice(0, 4)).toEqual(['iam', 'create-role', '--role-name', "Bill'ing"]);
 		expect(JSON.parse(create![create!.indexOf('--assume-role-policy-document') + 1]!)).toEqual(plan.trustPolicy);
 		expect(create).toContain('Key=ManagedBy,Value=billing-setup');

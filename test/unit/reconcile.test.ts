@@ -2,6 +2,7 @@ import {describe, expect, test} from 'vitest';
 import {buildPlan, costExplorerPolicyName} from '../../source/core/plan.js';
 import {defaultSettings} from '../../source/core/settings.js';
 import {checkUndo, convergeRole, inspectRole, mayChange, type SetupRecord} from '../../source/reconcile/role-resources.js';
+import {undoBlockers} from '../../source/aws/operations.js';
 import {memoryIam, type MemoryIam} from '../support/memory-iam.js';
 
 const plan = buildPlan('123456789012', 'aws', defaultSettings, {setupId: 'mine'});
@@ -21,7 +22,8 @@ async function converge(iam: MemoryIam, from: SetupRecord = record, adopt = fals
 describe('converge', () => {
 	test('creates the role from nothing, then a second pass finds nothing to write', async () => {
 		const iam = memoryIam();
-		expect(await converge(iam)).toEqual(['iam:CreateRole', 'iam:AttachRolePolicy', 'iam:PutRolePolicy', 'iam:PutRolePolicy']);
+		// The guard's Deny is on before Billing is attached: a run cut short never leaves the grant unguarded.
+		expect(await converge(iam)).toEqual(['iam:CreateRole', 'iam:PutRolePolicy', 'iam:PutRolePolicy', 'iam:AttachRolePolicy']);
 		iam.calls.length = 0;
 		expect(await converge(iam)).toEqual([]);
 		expect(iam.calls.filter(call => !/^(read|get|list)/.test(call))).toEqual([]);
@@ -125,8 +127,8 @@ describe('the differences', () => {
 			{summary: 'change who may switch: anyone (*) → account 123456789012', widening: true, foreign: false},
 			{summary: 'change the longest session: 12 h → 1 h', widening: true, foreign: false},
 			{summary: 'remove the permissions boundary arn:aws:iam::aws:policy/AWSDenyAll (set outside billing-setup)', widening: false, foreign: true},
-			{summary: 'detach AdministratorAccess (attached outside billing-setup)', widening: true, foreign: true},
 			{summary: 'delete the inline policy extra (added outside billing-setup)', widening: true, foreign: true},
+			{summary: 'detach AdministratorAccess (attached outside billing-setup)', widening: true, foreign: true},
 		]);
 	});
 
@@ -160,5 +162,30 @@ describe('undo check', () => {
 		iam.roles.get(plan.roleName)!.instanceProfiles = ['web'];
 		const check = await checkUndo(iam, plan, {setupId: 'mine', changes: writes});
 		expect(check).toMatchObject({ownership: 'ours', foreignGrants: [admin], instanceProfiles: ['web']});
+	});
+});
+
+describe('ownership between the review and the write', () => {
+	test('a role tagged by another record after the review is shown again, even when its differences read the same', async () => {
+		const iam = memoryIam();
+		await converge(iam);
+		// A record from before setup ids: ours by its CreateRole alone, so the tag counts as not yet written.
+		delete iam.roles.get(plan.roleName)!.tags.BillingSetupId;
+		const legacy = {setupId: 'mine', changes: [{action: 'iam:CreateRole', target: plan.roleArn}]};
+		iam.roles.get(plan.roleName)!.maxSessionSeconds = 7200;
+		const {inspection} = await inspectRole(iam, plan, legacy);
+		expect(inspection.ownership).toBe('ours');
+		iam.roles.get(plan.roleName)!.tags.BillingSetupId = 'theirs';
+		const outcome = await convergeRole(iam, plan, legacy, {reviewed: inspection, adopt: true, write: () => {}});
+		expect(outcome).toMatchObject({kind: 'changed', inspection: {ownership: 'elsewhere'}});
+		expect(iam.roles.get(plan.roleName)!.maxSessionSeconds).toBe(7200);
+	});
+
+	test('undo refuses a role of the recorded name under another path, whatever its tags say', async () => {
+		const iam = memoryIam();
+		await converge(iam);
+		const moved = {...plan, path: '/team/', roleArn: 'arn:aws:iam::123456789012:role/team/BillingAccess'};
+		const check = await checkUndo(iam, moved, record);
+		expect(undoBlockers(check, true)).toContain(`${plan.roleArn} is not the role this setup created (${moved.roleArn})`);
 	});
 });
