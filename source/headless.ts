@@ -1,6 +1,8 @@
 /** Runs the wizard without prompts: flags, then saved progress, then defaults. Same session as the Ink app. */
 import {accountSettingsUrl, activationProcedure} from './core/partition.js';
+import {costExplorerPolicyName, guardPolicyName} from './core/plan.js';
 import {callerNotes} from './core/principal.js';
+import {printable} from './core/text.js';
 import {exitCodes, type Problem} from './core/problem.js';
 import {planFor, type WizardSession} from './engine/session.js';
 import {defaultAnswer, isFinalStep, type CostCheck, type WizardState} from './engine/wizard.js';
@@ -13,7 +15,7 @@ export interface SetupResult {
 	caller?: string;
 	partition?: string;
 	role?: {name: string; arn: string; maxSessionSeconds: number};
-	policies?: {managed: string; costExplorerInline: boolean};
+	policies?: {managed: string; costExplorerInline: boolean; guard: boolean};
 	switchRoleUrl?: string;
 	profile?: string;
 	/** Who the profile is for and what each of them needs, when not only the caller. */
@@ -52,7 +54,7 @@ export function resultOf(state: WizardState, warnings: string[]): SetupResult {
 		caller: state.identity.arn,
 		partition: plan.partition,
 		role: {name: plan.roleName, arn: plan.roleArn, maxSessionSeconds: plan.maxSessionSeconds},
-		policies: {managed: plan.managedPolicyArn, costExplorerInline: Object.keys(plan.inlinePolicies).length > 0},
+		policies: {managed: plan.managedPolicyArn, costExplorerInline: costExplorerPolicyName in plan.inlinePolicies, guard: guardPolicyName in plan.inlinePolicies},
 		switchRoleUrl: plan.switchRoleUrl,
 		profile: plan.profileBlock,
 		profileNotes: plan.profileNotes,
@@ -162,7 +164,7 @@ export async function runHeadless(
 	const plan = planFor(state);
 	log(`${paint('green', '✔')} ${result.created.length === 0 ? 'Already in place' : 'In place now'}: ${plan.roleArn}`);
 	for (const difference of substantive(state.inspection?.differences ?? [])) log(`  ${differenceLine(difference)}`);
-	if (state.verification?.assumedAs) log(`${paint('green', '✔')} Verified: switched to it as ${state.verification.assumedAs}`);
+	if (state.verification?.assumedAs) log(`${paint('green', '✔')} Verified: switched to it as ${printable(state.verification.assumedAs)}`);
 	if (state.verification?.assumeSkipped) log(`${paint('yellow', '!')} Switch check skipped: ${state.verification.assumeSkipped}`);
 	if (state.verification?.cost) {
 		const {ok, lines} = costLines(state.verification.cost);

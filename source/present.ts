@@ -4,7 +4,7 @@ import type {Plan} from './core/plan.js';
 import {activationProcedure} from './core/partition.js';
 import type {Partition} from './core/principal.js';
 import type {Problem} from './core/problem.js';
-import {printable} from './core/text.js';
+import {hours, printable} from './core/text.js';
 import type {CostCheck} from './engine/wizard.js';
 import type {Difference} from './reconcile/model.js';
 import {cliCommands, substantive, type RoleInspection} from './reconcile/role-resources.js';
@@ -21,7 +21,8 @@ export const savedMessage = 'Progress saved: run billing-setup again to resume.'
 /** What the cost check found, as one line (and the what/why/next when it failed); `ok` says which mark goes with it. */
 export function costLines(cost: CostCheck): {ok: boolean; lines: string[]} {
 	if (cost.skipped) return {ok: false, lines: [`Cost check skipped: ${cost.skipped}.`]};
-	if (cost.problem) return {ok: false, lines: [`Cost check: ${cost.problem.title}`, `  ${cost.problem.why}`, `  Next: ${cost.problem.next}`]};
+	// Cost Explorer's own words are in the reason: printed without control characters, like every outside text.
+	if (cost.problem) return {ok: false, lines: [`Cost check: ${cost.problem.title}`, `  ${cost.problem.why}`, `  Next: ${cost.problem.next}`].map(printable)};
 	const amount = Number(cost.amount ?? 0).toFixed(2);
 	return {
 		ok: true,
@@ -47,7 +48,7 @@ export function formatPlan(plan: Plan): string {
 	const json = (value: unknown) => JSON.stringify(value, null, 2);
 	return [
 		`Role ${plan.roleArn}`,
-		`Max session: ${plan.maxSessionSeconds / 3600} h`,
+		`Max session: ${hours(plan.maxSessionSeconds)}`,
 		...(plan.permissionsBoundary ? [`Permissions boundary: ${plan.permissionsBoundary}`] : []),
 		'',
 		'Trust policy (who may switch to it):',
@@ -90,7 +91,7 @@ export function formatFinish(plan: Plan, activationConfirmed: boolean): string {
 	// Switching in the console chains roles, which AWS caps at 1 h.
 	const consoleSession =
 		plan.maxSessionSeconds > 3600
-			? `A console session in the role lasts 1 h, whatever the maximum; the ${plan.maxSessionSeconds / 3600} h apply to the CLI and SDKs.`
+			? `A console session in the role lasts 1 h, whatever the maximum; the ${hours(plan.maxSessionSeconds)} apply to the CLI and SDKs.`
 			: 'A console session in the role lasts 1 h.';
 	return [
 		'Switch to the role in the console:',

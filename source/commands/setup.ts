@@ -4,6 +4,7 @@ import {lazyOperations} from '../aws/lazy.js';
 import {buildPlan} from '../core/plan.js';
 import {exitCodes, ProblemError} from '../core/problem.js';
 import {principalKindLabel, type Identity} from '../core/principal.js';
+import {printable} from '../core/text.js';
 import {defaultSettings} from '../core/settings.js';
 import {WizardSession} from '../engine/session.js';
 import {initialState, steps} from '../engine/wizard.js';
@@ -110,7 +111,7 @@ async function runDryRun(options: SetupOptions): Promise<number> {
 	}
 	if (options.json) printJson({dryRun: true, ...plan, cliCommands: cliCommands(plan), ...(inspection && {live: inspection})});
 	else {
-		const live = inspection ? `${formatInspection(inspection)}\n\n` : '';
+		const live = inspection ? `${printable(formatInspection(inspection))}\n\n` : '';
 		process.stdout.write(`Dry run: nothing is written to AWS.\n\n${live}${formatPlan(plan)}\n`);
 	}
 	return exitCodes.done;

@@ -2,10 +2,10 @@
 import {managedByTag, setupIdTagKey, type Plan} from '../core/plan.js';
 import {principalLabel, requiresMfa, samePolicy, trustedPrincipals} from '../core/policy.js';
 import {ProblemError} from '../core/problem.js';
+import {hours} from '../core/text.js';
 import type {LiveRole} from './iam.js';
 import {policyArgument, shellCommand, shellQuote, type Difference, type Reconciler} from './model.js';
 
-const hours = (seconds: number) => `${seconds / 3600} h`;
 
 function trustDifference(live: LiveRole, plan: Plan): Difference | undefined {
 	if (samePolicy(live.trustPolicy, plan.trustPolicy)) return undefined;

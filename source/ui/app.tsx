@@ -1,7 +1,7 @@
 /** The wizard: draws the session's state and sends the user's answers back. It never calls AWS. */
 import {Box, Static, Text, useApp, useInput} from 'ink';
 import {useEffect, useSyncExternalStore, type ReactNode} from 'react';
-import {planFor, type WizardSession} from '../engine/session.js';
+import {createdRoles, planFor, type WizardSession} from '../engine/session.js';
 import {isFinalStep, sectionOf, sections, steps, type FinalStep, type QuestionStep, type WizardEvent, type WizardState} from '../engine/wizard.js';
 import {Answered, Header, ProblemBox, Warning} from './components/chrome.js';
 import {ActivationScreen, IdentityDetails, ResumeScreen} from './screens/start.js';
@@ -26,7 +26,7 @@ const questionScreens: Record<QuestionStep, (state: WizardState, send: Send) => 
 		),
 	mfa: (state, send) => <MfaScreen settings={state.settings} onAnswer={send} />,
 	session: (state, send) => <SessionScreen settings={state.settings} onAnswer={send} />,
-	finished: (state, send) => state.inspection && <FinishedScreen inspection={state.inspection} onAnswer={send} />,
+	finished: (state, send) => state.inspection && <FinishedScreen inspection={state.inspection} roles={createdRoles(state.changes)} onAnswer={send} />,
 	review: (state, send) => <ReviewScreen plan={planFor(state)} settings={state.settings} inspection={state.inspection} notice={state.notice} onAnswer={send} />,
 	boundary: (state, send) => (
 		<BoundaryScreen problem={state.problem} onAnswer={send} onGiveUp={() => state.problem && send({type: 'failed', problem: state.problem})} />

@@ -4,7 +4,7 @@ import type {RoleInspection} from '../../source/reconcile/role-resources.js';
 import {classifyCaller} from '../../source/core/principal.js';
 import {defaultSettings} from '../../source/core/settings.js';
 import type {SavedSetup, WizardEvent} from '../../source/engine/wizard.js';
-import {ReviewScreen, Working} from '../../source/ui/screens/finish.js';
+import {FinishedScreen, ReviewScreen, Working} from '../../source/ui/screens/finish.js';
 import {AccessScreen, CostExplorerScreen, MfaScreen, PrincipalsScreen, RoleNameScreen, SessionScreen, TrustScreen} from '../../source/ui/screens/settings.js';
 import {ActivationScreen, IdentityDetails, ResumeScreen} from '../../source/ui/screens/start.js';
 import {keys, renderScreen} from '../support/ink.js';
@@ -299,5 +299,30 @@ describe('identity', () => {
 		expect(frame).toContain('add the Billing policy (job-function/Billing) to their permission set');
 		const iamUser = await renderScreen(<IdentityDetails identity={identity} />);
 		expect(iamUser.frame()).not.toContain('Identity Center');
+	});
+});
+
+describe('finished-setup menu', () => {
+	test('Remove lists every role it would delete and asks first; no goes back to the menu, nothing sent', async () => {
+		const {events, onAnswer, answered} = answers();
+		const roles = ['arn:aws:iam::123456789012:role/First', 'arn:aws:iam::123456789012:role/Second'];
+		const inPlace: RoleInspection = {ownership: 'ours', billingShaped: true, differences: []};
+		const screen = await renderScreen(<FinishedScreen inspection={inPlace} roles={roles} onAnswer={onAnswer} />);
+		for (let index = 0; index < 2; index++) await screen.press(keys.down);
+		const asked = await screen.press(keys.enter);
+		expect(asked).toContain('Delete these 2 roles and the policies on them?');
+		expect(asked).toContain('- arn:aws:iam::123456789012:role/First');
+		expect(asked).toContain('- arn:aws:iam::123456789012:role/Second');
+		// A prompt that just mounted subscribes to keys in an effect: one turn of the event loop first.
+		const subscribed = () => new Promise(resolve => setImmediate(resolve));
+		await subscribed();
+		expect(await screen.press('n')).toContain('What now?');
+		expect(events).toEqual([]);
+		await subscribed();
+		for (let index = 0; index < 2; index++) await screen.press(keys.down);
+		await screen.press(keys.enter);
+		await subscribed();
+		await screen.press('y', answered);
+		expect(events).toEqual([{type: 'finished-chosen', choice: 'remove'}]);
 	});
 });

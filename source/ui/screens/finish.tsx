@@ -1,16 +1,17 @@
 /** Review before any write, the wait while AWS works, and the result. */
-import {Spinner} from '@inkjs/ui';
+import {ConfirmInput, Spinner} from '@inkjs/ui';
 import {Choose} from '../components/choose.js';
 import {Box, Text, useInput, useIsScreenReaderEnabled, useStdout} from 'ink';
 import {useEffect, useState} from 'react';
 import {guarded, guardedAction, type Plan} from '../../core/plan.js';
 import {Paragraph} from '../components/paragraph.js';
-import {hours, type CostCheck, type EditableStep, type FinishedChoice, type Verification, type WizardEvent} from '../../engine/wizard.js';
+import {hours, printable} from '../../core/text.js';
+import {type CostCheck, type EditableStep, type FinishedChoice, type Verification, type WizardEvent} from '../../engine/wizard.js';
 import {principalLabel} from '../../core/policy.js';
 import {managedPolicyName, type RoleSettings} from '../../core/settings.js';
 import {costLines, differenceLine, formatPlan} from '../../present.js';
 import {substantive, type RoleInspection} from '../../reconcile/role-resources.js';
-import {firstSelectHint, Question, selectHint, Warning} from '../components/chrome.js';
+import {confirmHint, firstSelectHint, Question, selectHint, Warning} from '../components/chrome.js';
 import {theme} from '../theme.js';
 
 const ownershipLine: Record<RoleInspection['ownership'], string> = {
@@ -117,7 +118,17 @@ export function ReviewScreen({
 }
 
 /** A finished setup run again: the live check, then what to do with it. */
-export function FinishedScreen({inspection, onAnswer}: {inspection: RoleInspection; onAnswer: (event: WizardEvent) => void}) {
+export function FinishedScreen({
+	inspection,
+	roles,
+	onAnswer,
+}: {
+	inspection: RoleInspection;
+	/** Every role this setup created and has not removed (a rename leaves two): what Remove deletes. */
+	roles: string[];
+	onAnswer: (event: WizardEvent) => void;
+}) {
+	const [removing, setRemoving] = useState(false);
 	const drifted = substantive(inspection.differences).length > 0;
 	const options = [
 		...(drifted ? [{label: 'Repair it: review these changes, then apply them', value: 'repair'}] : []),
@@ -125,12 +136,26 @@ export function FinishedScreen({inspection, onAnswer}: {inspection: RoleInspecti
 		{label: 'Change its settings', value: 'change'},
 		{label: 'Remove it (what this setup created)', value: 'remove'},
 	];
+	if (removing) {
+		return (
+			<Question prompt={`Delete ${roles.length === 1 ? 'this role' : `these ${roles.length} roles`} and the policies on them?`} hint={confirmHint}>
+				{roles.map(arn => (
+					<Text key={arn}>- {printable(arn)}</Text>
+				))}
+				<Paragraph color={theme.muted} parts={['Only what this setup created; nothing goes while a role carries grants added outside billing-setup.']} />
+				<ConfirmInput defaultChoice="cancel" onConfirm={() => onAnswer({type: 'finished-chosen', choice: 'remove'})} onCancel={() => setRemoving(false)} />
+			</Question>
+		);
+	}
 	return (
 		<Box flexDirection="column">
 			<LiveDifferences inspection={inspection} />
 			<Box marginTop={1}>
 				<Question prompt="This account's setup is finished. What now?" hint={firstSelectHint}>
-					<Choose options={options} onChange={value => onAnswer({type: 'finished-chosen', choice: value as FinishedChoice})} />
+					<Choose
+						options={options}
+						onChange={value => (value === 'remove' ? setRemoving(true) : onAnswer({type: 'finished-chosen', choice: value as FinishedChoice}))}
+					/>
 				</Question>
 			</Box>
 		</Box>
@@ -162,7 +187,7 @@ export function DoneScreen({plan, verification}: {plan: Plan; verification?: Ver
 			<Text bold color={theme.success}>
 				✔ {plan.roleName} is ready.
 			</Text>
-			{verification?.assumedAs && <Text>Verified: switched to it as {verification.assumedAs}</Text>}
+			{verification?.assumedAs && <Text>Verified: switched to it as {printable(verification.assumedAs)}</Text>}
 			{verification?.assumeSkipped && <Warning>Switch check skipped: {verification.assumeSkipped}.</Warning>}
 			{verification?.cost && <CostResult cost={verification.cost} />}
 		</Box>
