@@ -62,10 +62,11 @@ export function formatPlan(plan: Plan): string {
 	].join('\n');
 }
 
-const ownershipWords: Record<RoleInspection['ownership'], string> = {
-	absent: 'does not exist yet',
-	ours: 'was created by this setup',
-	elsewhere: 'was made by billing-setup elsewhere (another machine or a lost progress file)',
+/** Who made the role, as the review, status and the dry run say it. */
+export const ownershipWords: Record<RoleInspection['ownership'], string> = {
+	absent: 'does not exist yet: it will be created',
+	ours: 'exists and was created by this setup',
+	elsewhere: 'exists and was made by billing-setup elsewhere (another machine, or a lost progress file)',
 	foreign: 'exists and was not created by billing-setup',
 };
 

@@ -9,17 +9,11 @@ import {hours, printable} from '../../core/text.js';
 import {type CostCheck, type EditableStep, type FinishedChoice, type Verification, type WizardEvent} from '../../engine/wizard.js';
 import {principalLabel} from '../../core/policy.js';
 import {managedPolicyName, type RoleSettings} from '../../core/settings.js';
-import {costLines, differenceLine, formatPlan} from '../../present.js';
+import {costLines, differenceLine, formatPlan, ownershipWords} from '../../present.js';
 import {substantive, type RoleInspection} from '../../reconcile/role-resources.js';
 import {confirmHint, firstSelectHint, Question, selectHint, Warning} from '../components/chrome.js';
 import {theme} from '../theme.js';
 
-const ownershipLine: Record<RoleInspection['ownership'], string> = {
-	absent: 'does not exist yet: it will be created.',
-	ours: 'exists and was created by this setup.',
-	elsewhere: 'exists and was made by billing-setup elsewhere (another machine, or a lost progress file).',
-	foreign: 'exists and was not created by billing-setup.',
-};
 
 /** What IAM has now and what applying the plan would change, one line each. */
 export function LiveDifferences({inspection}: {inspection: RoleInspection}) {
@@ -27,7 +21,7 @@ export function LiveDifferences({inspection}: {inspection: RoleInspection}) {
 	return (
 		<Box flexDirection="column">
 			<Text>
-				<Text bold>In IAM now:</Text> the role {ownershipLine[inspection.ownership]}
+				<Text bold>In IAM now:</Text> the role {ownershipWords[inspection.ownership]}.
 			</Text>
 			{inspection.ownership !== 'absent' && differences.length === 0 && <Text color={theme.success}>No change: it matches your answers.</Text>}
 			{inspection.ownership !== 'absent' &&
