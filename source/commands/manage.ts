@@ -2,11 +2,11 @@
 import type {CommonOptions, Command} from '../args.js';
 import type {STSClient} from '@aws-sdk/client-sts';
 import {describeAwsError} from '../aws/problems.js';
-import {buildPlan, roleLocation, type Plan} from '../core/plan.js';
+import {buildPlan} from '../core/plan.js';
 import {exitCodes, ProblemError, type Problem} from '../core/problem.js';
 import {defaultSettings} from '../core/settings.js';
 import type {Identity} from '../core/principal.js';
-import {createdRoles} from '../engine/session.js';
+import {createdRoles, planOfRole} from '../engine/session.js';
 import type {SavedSetup} from '../engine/wizard.js';
 import {printable} from '../core/text.js';
 import {steps} from '../engine/wizard.js';
@@ -40,11 +40,8 @@ async function operationsFor(options: CommonOptions) {
 	return createOperations({...options, verifyTimeoutMs: 0});
 }
 
-/** The plan of one role of a record: its settings, with the name and path that role has. */
-function planOfRole(setup: SavedSetup, partition: Identity['partition'], roleArn?: string): Plan {
-	// Records from before a setting existed lack it: the defaults fill it in, as resume does.
-	return buildPlan(setup.accountId, partition, {...defaultSettings, ...setup.settings, ...(roleArn && roleLocation(roleArn))}, {setupId: setup.setupId ?? legacySetupId});
-}
+/** A saved record as planOfRole takes it: records from before setup ids own their roles by CreateRole alone. */
+const ownRecord = (setup: SavedSetup) => ({...setup, setupId: setup.setupId ?? legacySetupId});
 
 /** Records from before setup ids prove ownership by their CreateRole alone (see ownershipOf). */
 const legacySetupId = 'none';
@@ -71,7 +68,7 @@ export async function runStatus(options: Options<'status'>): Promise<number> {
 	let live: RoleInspection | {error: Problem} | undefined;
 	if (identity && own) {
 		const operations = await operationsFor(options);
-		live = await withSpinner('Reading the role from IAM…', operations.inspect(planOfRole(own, identity.partition), {setupId: own.setupId ?? legacySetupId, changes: own.changes}, [])).then(
+		live = await withSpinner('Reading the role from IAM…', operations.inspect(planOfRole(ownRecord(own), identity.partition), {setupId: own.setupId ?? legacySetupId, changes: own.changes}, [])).then(
 			({inspection}) => inspection,
 			(error: unknown) => ({error: describeAwsError(error, {identity, profile: options.profile})}),
 		);
@@ -201,7 +198,7 @@ async function undo(options: Options<'undo'>, result: UndoResult): Promise<numbe
 		return exitCodes.done;
 	}
 	result.roles = wanted;
-	const plans = wanted.map(arn => planOfRole(saved!, identity.partition, arn));
+	const plans = wanted.map(arn => planOfRole(ownRecord(saved!), identity.partition, arn));
 	const record = {setupId: saved!.setupId ?? legacySetupId, changes: saved!.changes};
 	const {checkRemoval} = await import('../aws/operations.js');
 	const checks = await withSpinner('Reading the roles from IAM…', checkRemoval(operations.iam, plans, record, {force: options.force})).catch((error: unknown) => fail(error));

@@ -4,10 +4,10 @@
  */
 import {callerIsTrusted} from '../core/handoff.js';
 import {buildPlan, roleLocation, type Plan} from '../core/plan.js';
-import type {Identity} from '../core/principal.js';
+import type {Identity, Partition} from '../core/principal.js';
 import {ProblemError, type Problem} from '../core/problem.js';
 import {isAwsError, roleBoundaryMayHelp} from '../aws/problems.js';
-import {managedPolicyArn, type RoleSettings} from '../core/settings.js';
+import {defaultSettings, managedPolicyArn, type RoleSettings} from '../core/settings.js';
 import type {ConvergeOutcome, RoleInspection, SetupRecord} from '../reconcile/role-resources.js';
 import type {RecordWrite} from '../reconcile/model.js';
 import {
@@ -78,9 +78,18 @@ export function createdRoles(changes: SetupRecord['changes']): string[] {
 	return [...new Set(created)].filter(arn => !deleted.has(arn));
 }
 
-/** The plan of a role named by its ARN, with the record's other settings: what undo works from. */
-export function planForRoleArn(state: WizardState, roleArn: string): Plan {
-	return planFor(state, {...state.settings, ...roleLocation(roleArn)});
+/**
+ * The plan of one role of a record: its settings, with the name and path that role has (a rename leaves
+ * roles of other names). What undo and status work from, in the wizard and the commands alike.
+ */
+export function planOfRole(
+	record: {accountId: string; settings: Partial<RoleSettings>; setupId: string},
+	partition: Partition,
+	roleArn?: string,
+): Plan {
+	// Records from before a setting existed lack it: the defaults fill it in, as resume does.
+	const settings = {...defaultSettings, ...record.settings, ...(roleArn && roleLocation(roleArn))};
+	return buildPlan(record.accountId, partition, settings, {setupId: record.setupId});
 }
 
 /** IAM users and roles of this account that the trust names, which IAM can say exist or not. */
@@ -227,7 +236,8 @@ export class WizardSession {
 				return {type: 'verified', verification: {...verification, ...(serial && {mfa: {userArn: identity.arn, serial}})}};
 			}
 			case 'remove': {
-				const plans = createdRoles(state.changes).map(arn => planForRoleArn(state, arn));
+				const {accountId, partition} = state.identity!;
+				const plans = createdRoles(state.changes).map(arn => planOfRole({accountId, settings: state.settings, setupId: state.setupId}, partition, arn));
 				await aws.remove(plans, recordOf(state), this.writer());
 				return {type: 'removed'};
 			}
