@@ -3,7 +3,7 @@ import {partitionOfRegion, type SetupOptions} from '../args.js';
 import {lazyOperations} from '../aws/lazy.js';
 import {buildPlan} from '../core/plan.js';
 import {exitCodes, ProblemError} from '../core/problem.js';
-import {principalKindLabel, type Identity} from '../core/principal.js';
+import {callerName, type Identity} from '../core/principal.js';
 import {printable} from '../core/text.js';
 import {defaultSettings} from '../core/settings.js';
 import {WizardSession} from '../engine/session.js';
@@ -71,8 +71,7 @@ function identified(session: WizardSession): Promise<void> {
 
 /** One line that fits the terminal, so erasing the current line erases all of it. */
 function identityLine(identity: Identity): string {
-	const who = identity.kind === 'unknown' ? identity.arn : `${principalKindLabel[identity.kind]} ${identity.name}`;
-	const line = `Account ${identity.accountId} (${identity.partition}) · ${who}`;
+	const line = `Account ${identity.accountId} (${identity.partition}) · ${callerName(identity)}`;
 	return line.slice(0, Math.max(1, (process.stdout.columns || 80) - 1));
 }
 

@@ -60,6 +60,11 @@ export function classifyCaller(arn: string, accountId: string): Identity {
 	return {...base, kind: 'unknown', name: resource || arn};
 }
 
+/** Who the caller is, as the transcript and the first line say it: "IAM user alice", or the ARN when unrecognised. */
+export function callerName(identity: Identity): string {
+	return identity.kind === 'unknown' ? identity.arn : `${principalKindLabel[identity.kind]} ${identity.name}`;
+}
+
 export const principalKindLabel: Record<PrincipalKind, string> = {
 	root: 'root user',
 	'iam-user': 'IAM user',

@@ -6,7 +6,7 @@
  */
 import {billingElsewhere} from '../core/partition.js';
 import {hours} from '../core/text.js';
-import {principalKindLabel, type Identity} from '../core/principal.js';
+import {callerName, type Identity} from '../core/principal.js';
 import type {Problem} from '../core/problem.js';
 import {defaultSettings, managedPolicyName, type AccessLevel, type RoleSettings, type Trust} from '../core/settings.js';
 import {substantive, type RoleInspection} from '../reconcile/role-resources.js';
@@ -359,7 +359,7 @@ export const steps: Record<Step, StepSpec> = {
 		defaultAnswer: (state, now) => ({type: 'activation-answered', answer: state.activation ?? 'not-yet', at: now}),
 		trail: ({identity, activation}) => [
 			...(identity
-				? [`Signed in as ${identity.kind === 'unknown' ? identity.arn : `${principalKindLabel[identity.kind]} ${identity.name}`} in account ${identity.accountId} (${identity.partition})`]
+				? [`Signed in as ${callerName(identity)} in account ${identity.accountId} (${identity.partition})`]
 				: []),
 			activation === 'confirmed'
 				? 'Root activation: you confirmed IAM access to billing is on'
