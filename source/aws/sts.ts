@@ -12,8 +12,8 @@ export interface ClientOptions {
 	region?: string;
 }
 
-/** Marks every SDK error with the IAM action that failed and where it was sent, so problems can name both. */
-export function nameFailedActions(client: {middlewareStack: STSClient['middlewareStack']}, service: 'sts' | 'iam'): void {
+/** Marks every SDK error with the action (`service:Operation`) that failed and where it was sent, so problems can name both. */
+export function nameFailedActions(client: {middlewareStack: STSClient['middlewareStack']}, service: string): void {
 	client.middlewareStack.add(
 		next => async args => {
 			try {

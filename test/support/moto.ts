@@ -49,6 +49,10 @@ export function awsTestEnv(endpoint: string): Record<string, string> {
 		AWS_ENDPOINT_URL_IAM: endpoint,
 		// The cost check after verify reads Cost Explorer: moto answers it too (never real AWS from a test).
 		AWS_ENDPOINT_URL_COST_EXPLORER: endpoint,
+		AWS_ENDPOINT_URL_ORGANIZATIONS: endpoint,
+		AWS_ENDPOINT_URL_SSO_ADMIN: endpoint,
+		AWS_ENDPOINT_URL_IDENTITYSTORE: endpoint,
+		AWS_ENDPOINT_URL_CLOUDFORMATION: endpoint,
 		AWS_ACCESS_KEY_ID: TEST_ACCESS_KEY_ID,
 		AWS_SECRET_ACCESS_KEY: TEST_SECRET_ACCESS_KEY,
 		AWS_REGION: TEST_REGION,

@@ -1,0 +1,32 @@
+/** AWS Organizations reads: where this account sits. Loaded only when used, like every client past STS and IAM. */
+import {DescribeOrganizationCommand, OrganizationsClient} from '@aws-sdk/client-organizations';
+import type {OrganizationPlace} from '../core/account.js';
+import {requestHandler} from './http.js';
+import {isAwsError, sentence} from './problems.js';
+import {nameFailedActions, type ClientOptions} from './sts.js';
+
+export function createOrganizationsClient({profile}: ClientOptions, region: string): OrganizationsClient {
+	const client = new OrganizationsClient({...(profile && {profile}), region, requestHandler});
+	// Every client shares one middleware stack type; TypeScript cannot see that through their classes.
+	nameFailedActions(client as unknown as Parameters<typeof nameFailedActions>[0], 'organizations');
+	return client;
+}
+
+/** Standalone, management or member; any failure is `unknown` with its reason, since this only informs the advice. */
+export async function describeOrganization(client: OrganizationsClient, accountId: string): Promise<OrganizationPlace> {
+	try {
+		const {Organization: organization} = await client.send(new DescribeOrganizationCommand({}));
+		const organizationId = organization?.Id ?? '';
+		const managementAccountId = organization?.MasterAccountId ?? '';
+		return managementAccountId === accountId ? {kind: 'management', organizationId} : {kind: 'member', organizationId, managementAccountId};
+	} catch (error) {
+		if (isAwsError(error, 'AWSOrganizationsNotInUse')) return {kind: 'standalone'};
+		const {name = 'Error', message = ''} = error as {name?: string; message?: string};
+		return {
+			kind: 'unknown',
+			reason: isAwsError(error, 'AccessDenied')
+				? 'organizations:DescribeOrganization was denied to you, so billing-setup cannot tell whether this account belongs to an AWS Organization.'
+				: `organizations:DescribeOrganization failed (${name}: ${sentence(message || 'no message')})`,
+		};
+	}
+}
