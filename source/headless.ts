@@ -1,4 +1,5 @@
 /** Runs the wizard without prompts: flags, then saved progress, then defaults. Same session as the Ink app. */
+import {accountNotes, type OrganizationPlace, type PrincipalAccess} from './core/account.js';
 import {accountSettingsUrl, activationProcedure} from './core/partition.js';
 import {costExplorerPolicyName, guardPolicyName} from './core/plan.js';
 import {callerNotes} from './core/principal.js';
@@ -28,6 +29,10 @@ export interface SetupResult {
 	/** Who made the role: absent, ours, elsewhere (another billing-setup record), foreign. */
 	ownership?: string;
 	rootActivation: 'confirmed' | 'unconfirmed';
+	/** Where the account sits in AWS Organizations (standalone, management, member, unknown with the reason). */
+	organization?: OrganizationPlace;
+	/** What the caller's own policies allow of billing: `simulated`, read from its `policies`, or `unknown`. */
+	callerAccess?: PrincipalAccess;
 	verification?: {assumedAs?: string; assumeSkipped?: string; costCheck?: CostCheck};
 	warnings: string[];
 	error?: {title: string; why: string; next: string};
@@ -44,6 +49,8 @@ export function resultOf(state: WizardState, warnings: string[]): SetupResult {
 		...(state.inspection && {ownership: state.inspection.ownership}),
 		alreadyInPlace: state.step === 'done' && created.length === 0,
 		rootActivation: state.activation === 'confirmed' ? ('confirmed' as const) : ('unconfirmed' as const),
+		...(state.account && {organization: state.account.organization}),
+		...(state.account?.callerAccess && {callerAccess: state.account.callerAccess}),
 		warnings,
 	};
 	if (!state.identity) return {...base, ...(state.problem && {error: state.problem})};
@@ -142,6 +149,7 @@ export async function runHeadless(
 		if (state.identity && !notedCaller) {
 			notedCaller = true;
 			for (const note of callerNotes(state.identity)) log(`${paint('yellow', '!')} ${note}`);
+			for (const note of accountNotes(state.account, state.identity.kind)) log(note);
 		}
 		// Asked at the activation step, or, for a finished setup that skips it, at its menu.
 		if ((state.step === 'activation' || state.step === 'finished') && state.activation !== 'confirmed') {

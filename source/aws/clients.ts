@@ -9,13 +9,19 @@ export type {ClientOptions};
 export interface Clients {
 	sts: STSClient;
 	iam: IAMClient;
+	/** Tries once: for best-effort reads whose failure has a fallback (SimulatePrincipalPolicy), where retries only delay it. */
+	iamProbe: IAMClient;
+	region: string;
 }
 
 /** `given`: an STS client already made for these options (the wizard's first call), so it is not made twice. */
 export async function createClients(options: ClientOptions, given?: {sts: STSClient; region: string}): Promise<Clients> {
 	const {sts, region} = given ?? (await createStsClient(options));
-	const iam = new IAMClient({...(options.profile && {profile: options.profile}), region, requestHandler});
-	// Both clients share one middleware stack type; TypeScript cannot see that through their classes.
-	nameFailedActions(iam as unknown as {middlewareStack: STSClient['middlewareStack']}, 'iam');
-	return {sts, iam};
+	const iamClient = (extra: {maxAttempts?: number} = {}) => {
+		const iam = new IAMClient({...(options.profile && {profile: options.profile}), region, requestHandler, ...extra});
+		// The clients share one middleware stack type; TypeScript cannot see that through their classes.
+		nameFailedActions(iam as unknown as {middlewareStack: STSClient['middlewareStack']}, 'iam');
+		return iam;
+	};
+	return {sts, iam: iamClient(), iamProbe: iamClient({maxAttempts: 1}), region};
 }

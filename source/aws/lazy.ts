@@ -19,6 +19,7 @@ export function lazyOperations(options: OperationOptions): AwsOperations {
 			void load().catch(() => {});
 			return identity;
 		},
+		inspectAccount: async identity => (await load()).inspectAccount(identity),
 		checkPolicy: async policyArn => (await load()).checkPolicy(policyArn),
 		listPrincipals: async () => (await load()).listPrincipals(),
 		inspect: async (plan, record, principals) => (await load()).inspect(plan, record, principals),

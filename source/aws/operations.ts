@@ -1,7 +1,8 @@
 /** The real AwsOperations: loaded lazily, so --help, --version and the first frame never pay for the SDK. */
 import {GetPolicyCommand, GetPolicyVersionCommand, ListMFADevicesCommand, paginateListRoles, paginateListUsers, type IAMClient} from '@aws-sdk/client-iam';
-import {costExplorerAction, policyAllows, type Plan} from '../core/plan.js';
-import {parsePolicyDocument} from '../core/policy.js';
+import {billingActions} from '../core/account.js';
+import {costExplorerAction, type Plan} from '../core/plan.js';
+import {parsePolicyDocument, policyAllows} from '../core/policy.js';
 import {ProblemError} from '../core/problem.js';
 import type {AwsOperations} from '../engine/session.js';
 import type {IamPort} from '../reconcile/iam.js';
@@ -107,6 +108,24 @@ export async function createOperations(options: OperationOptions, sts?: {sts: ST
 		converge: (plan, record, converge) => convergeRole(iam, plan, record, converge),
 		verify: (plan, record, {assumeSkipped}) =>
 			verifyRole(clients, iam, plan, record, {timeoutMs: options.verifyTimeoutMs, costCheck: options.costCheck ?? false, ...(assumeSkipped && {assumeSkipped})}),
+		async inspectAccount(identity) {
+			const [{createOrganizationsClient, describeOrganization}, {principalAccess}] = await Promise.all([
+				import('./organizations.js'),
+				import('./principal-access.js'),
+			]);
+			const organizations = createOrganizationsClient(options, clients.region);
+			// The root user and unnamed principals have no IAM policies to read.
+			const principal = identity.kind === 'iam-user' ? identity.arn : identity.kind === 'root' ? undefined : identity.roleArn;
+			try {
+				const [organization, callerAccess] = await Promise.all([
+					describeOrganization(organizations, identity.accountId),
+					principal ? principalAccess(clients.iam, clients.iamProbe, principal, billingActions) : undefined,
+				]);
+				return {organization, ...(callerAccess && {callerAccess})};
+			} finally {
+				organizations.destroy();
+			}
+		},
 		async mfaDevice(identity) {
 			// Only an IAM user has MFA devices of its own; the AWS CLI sends this serial with AssumeRole.
 			if (identity.kind !== 'iam-user') return undefined;

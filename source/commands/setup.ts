@@ -1,6 +1,7 @@
 import {randomUUID} from 'node:crypto';
 import {partitionOfRegion, type SetupOptions} from '../args.js';
 import {lazyOperations} from '../aws/lazy.js';
+import {accountNotes, type AccountContext} from '../core/account.js';
 import {buildPlan} from '../core/plan.js';
 import {exitCodes, ProblemError} from '../core/problem.js';
 import {callerName, type Identity} from '../core/principal.js';
@@ -100,18 +101,27 @@ async function runDryRun(options: SetupOptions): Promise<number> {
 		region,
 	});
 	let inspection: RoleInspection | undefined;
-	if (!options.account) {
+	let account: AccountContext | undefined;
+	if (caller) {
 		const {createOperations} = await import('../aws/operations.js');
 		const {describeAwsError} = await import('../aws/problems.js');
 		const operations = await createOperations({...options, verifyTimeoutMs: 0});
-		inspection = (await operations.inspect(plan, {setupId: plan.setupId, changes: saved?.changes ?? []}, []).catch((error: unknown) => {
-			throw new ProblemError(describeAwsError(error, {profile: options.profile}));
-		})).inspection;
+		[inspection, account] = await Promise.all([
+			operations.inspect(plan, {setupId: plan.setupId, changes: saved?.changes ?? []}, []).then(
+				read => read.inspection,
+				(error: unknown) => {
+					throw new ProblemError(describeAwsError(error, {profile: options.profile}));
+				},
+			),
+			operations.inspectAccount(caller),
+		]);
 	}
-	if (options.json) printJson({dryRun: true, ...plan, cliCommands: cliCommands(plan), ...(inspection && {live: inspection})});
-	else {
+	if (options.json) {
+		printJson({dryRun: true, ...plan, cliCommands: cliCommands(plan), ...(inspection && {live: inspection}), ...(account && {organization: account.organization}), ...(account?.callerAccess && {callerAccess: account.callerAccess})});
+	} else {
+		const notes = caller ? accountNotes(account, caller.kind).map(note => `${printable(note)}\n\n`).join('') : '';
 		const live = inspection ? `${printable(formatInspection(inspection))}\n\n` : '';
-		process.stdout.write(`Dry run: nothing is written to AWS.\n\n${live}${formatPlan(plan)}\n`);
+		process.stdout.write(`Dry run: nothing is written to AWS.\n\n${notes}${live}${formatPlan(plan)}\n`);
 	}
 	return exitCodes.done;
 }

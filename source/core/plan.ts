@@ -129,24 +129,3 @@ export function buildPlan(
 		profileNotes: notes,
 	};
 }
-
-/** Whether a policy document allows an action, honouring `*` wildcards and ignoring conditions. */
-export function policyAllows(document: unknown, action: string): boolean {
-	const statements = (document as {Statement?: unknown})?.Statement;
-	const list = Array.isArray(statements) ? statements : [statements];
-	const allowed = list.some(statement => {
-		const {Effect: effect, Action: actions} = (statement ?? {}) as {Effect?: string; Action?: string | string[]};
-		if (effect !== 'Allow' || actions === undefined) return false;
-		return [actions].flat().some(pattern => actionMatches(pattern, action));
-	});
-	return allowed;
-}
-
-function actionMatches(pattern: string, action: string): boolean {
-	const expression = pattern
-		.toLowerCase()
-		.replaceAll(/[.+^${}()|[\]\\]/g, '\\$&')
-		.replaceAll('*', '.*')
-		.replaceAll('?', '.');
-	return new RegExp(`^${expression}$`).test(action.toLowerCase());
-}

@@ -23,7 +23,7 @@ export function samePolicy(a: unknown, b: unknown): boolean {
 	return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 
-type Statement = {Effect?: unknown; Principal?: unknown; NotPrincipal?: unknown; Condition?: unknown};
+type Statement = {Effect?: unknown; Action?: unknown; NotAction?: unknown; Principal?: unknown; NotPrincipal?: unknown; Condition?: unknown};
 
 function statements(document: unknown): Statement[] {
 	const list = (document as {Statement?: unknown})?.Statement;
@@ -65,4 +65,43 @@ export function principalLabel(principal: string): string {
 	const match = /^arn:[\w-]+:(?:iam|sts)::(\d{12}):(.+)$/.exec(value);
 	if (!match) return value;
 	return match[2] === 'root' ? `account ${match[1]}` : match[2]!;
+}
+
+function actionMatches(pattern: unknown, action: string): boolean {
+	if (typeof pattern !== 'string') return false;
+	const expression = pattern
+		.toLowerCase()
+		.replaceAll(/[.+^${}()|[\]\\]/g, '\\$&')
+		.replaceAll('*', '.*')
+		.replaceAll('?', '.');
+	return new RegExp(`^${expression}$`).test(action.toLowerCase());
+}
+
+/** Whether a statement names the action: through Action, or NotAction (every action but those). */
+function statementCovers(statement: Statement, action: string): boolean {
+	if (statement.Action !== undefined) return [statement.Action].flat().some(pattern => actionMatches(pattern, action));
+	if (statement.NotAction !== undefined) return ![statement.NotAction].flat().some(pattern => actionMatches(pattern, action));
+	return false;
+}
+
+/** Whether a policy document allows an action, honouring `*` wildcards and ignoring conditions. */
+export function policyAllows(document: unknown, action: string): boolean {
+	return statements(document).some(statement => statement.Effect === 'Allow' && statementCovers(statement, action));
+}
+
+export type ActionDecision = 'allowed' | 'denied' | 'not-allowed';
+
+/**
+ * What a set of identity policies decide for an action, as IAM evaluates them: an explicit Deny wins, then any
+ * Allow. Statements with a condition may or may not apply, so they decide nothing and are counted instead.
+ */
+export function decideAction(documents: unknown[], action: string): {decision: ActionDecision; conditional: boolean} {
+	const covering = documents.flatMap(statements).filter(statement => statementCovers(statement, action));
+	const unconditional = covering.filter(statement => statement.Condition === undefined);
+	const decision = unconditional.some(statement => statement.Effect === 'Deny')
+		? 'denied'
+		: unconditional.some(statement => statement.Effect === 'Allow')
+			? 'allowed'
+			: 'not-allowed';
+	return {decision, conditional: covering.length > unconditional.length};
 }

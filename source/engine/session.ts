@@ -2,6 +2,7 @@
  * Drives the step engine: applies events, saves progress after every one, and runs the effect
  * that an effect step needs. The Ink app and the headless runner share it; neither calls AWS itself.
  */
+import type {AccountContext} from '../core/account.js';
 import {callerIsTrusted} from '../core/handoff.js';
 import {buildPlan, roleLocation, type Plan} from '../core/plan.js';
 import type {Identity, Partition} from '../core/principal.js';
@@ -24,6 +25,8 @@ import {
 /** What the effects need from AWS; the real one lives in aws/operations.ts, tests may pass their own. */
 export interface AwsOperations {
 	whoAmI(): Promise<Identity>;
+	/** Where the account sits in Organizations and what the caller's own policies allow; never fails, `unknown` says why. */
+	inspectAccount(identity: Identity): Promise<AccountContext>;
 	checkPolicy(policyArn: string): Promise<PolicyCheck>;
 	listPrincipals(): Promise<string[]>;
 	/** Reads the live role and diffs it against the plan; checks that the named principals exist. */
@@ -193,6 +196,8 @@ export class WizardSession {
 				const identity = await aws.whoAmI();
 				return {type: 'identity-loaded', identity, saved: store.load(identity.accountId)};
 			}
+			case 'inspect-account':
+				return {type: 'account-inspected', context: await aws.inspectAccount(state.identity!)};
 			case 'inspect-policy': {
 				const partition = state.identity?.partition ?? 'aws';
 				return {type: 'policy-inspected', check: await aws.checkPolicy(managedPolicyArn(state.settings.access, partition))};

@@ -4,6 +4,7 @@
  * its trail line and its wait label. The Ink screens, the header, the trail and the headless runner all
  * read that table; effects (AWS calls) are run by the session for the effect steps.
  */
+import type {AccountContext} from '../core/account.js';
 import {billingElsewhere} from '../core/partition.js';
 import {hours} from '../core/text.js';
 import {callerName, type Identity} from '../core/principal.js';
@@ -24,8 +25,9 @@ export type QuestionStep =
 	| 'finished'
 	| 'review'
 	| 'boundary';
-export type EffectStep = 'identity' | 'inspect-policy' | 'list-principals' | 'check-live' | 'inspect-role' | 'create' | 'verify' | 'remove';
-export type FinalStep = 'done' | 'removed' | 'stopped' | 'failed';
+export type EffectStep = 'identity' | 'inspect-account' | 'inspect-policy' | 'list-principals' | 'check-live' | 'inspect-role' | 'create' | 'verify' | 'remove';
+/** `not-needed`: the caller's own policies allow billing, so the root step alone was all they needed; nothing was created. */
+export type FinalStep = 'done' | 'removed' | 'stopped' | 'not-needed' | 'failed';
 export type Step = QuestionStep | EffectStep | FinalStep;
 
 /** The sections a person sees in the header, "Step k of n". */
@@ -33,6 +35,8 @@ export const sections = ['Identity', 'Root activation', 'Role settings', 'Review
 export type Section = (typeof sections)[number];
 
 export type ActivationAnswer = 'confirmed' | 'not-yet';
+/** At the root step: go on to the role, stop to come back later, or end here because the caller needs no role. */
+export type ActivationChoice = ActivationAnswer | 'stop' | 'not-needed';
 
 /** An AWS write the tool made, recorded the moment it succeeded. */
 export interface Change {
@@ -101,6 +105,8 @@ export interface WizardState {
 	presets: Partial<RoleSettings>;
 	settings: RoleSettings;
 	identity?: Identity;
+	/** Where the account sits and what the caller's own policies allow, read right after identity. */
+	account?: AccountContext;
 	saved?: SavedSetup;
 	activation?: ActivationAnswer;
 	activationAnsweredAt?: string;
@@ -127,8 +133,9 @@ export interface WizardState {
 
 export type WizardEvent =
 	| {type: 'identity-loaded'; identity: Identity; saved?: SavedSetup}
+	| {type: 'account-inspected'; context: AccountContext}
 	| {type: 'resume-answered'; resume: boolean}
-	| {type: 'activation-answered'; answer: ActivationAnswer | 'stop'; at: string}
+	| {type: 'activation-answered'; answer: ActivationChoice; at: string}
 	| {type: 'role-name-entered'; roleName: string}
 	| {type: 'access-chosen'; access: AccessLevel}
 	| {type: 'policy-inspected'; check: PolicyCheck}
@@ -191,6 +198,7 @@ const resumeInsteadOf: Partial<Record<SavedSetup['step'], SavedSetup['step']>> =
 	finished: 'check-live',
 	remove: 'check-live',
 	identity: 'activation',
+	'inspect-account': 'activation',
 	resume: 'activation',
 };
 
@@ -324,13 +332,23 @@ export const steps: Record<Step, StepSpec> = {
 				const loaded = {...state, identity: event.identity, saved: event.saved};
 				const elsewhere = billingElsewhere(event.identity.partition);
 				if (elsewhere) return moveTo(loaded, 'failed', {problem: elsewhere});
-				if (event.saved && !event.saved.finished && !event.saved.removedAt) return moveTo(loaded, 'resume');
+				// A finished setup opens on its live role; the account's place was told when it was set up.
 				if (event.saved?.finished && !event.saved.removedAt) {
 					const restored = restore(loaded, event.saved);
 					return moveTo(restored, restored.step);
 				}
-				return moveTo(loaded, 'activation');
+				return moveTo(loaded, 'inspect-account');
 			},
+		},
+	},
+	'inspect-account': {
+		title: 'reading where the account sits',
+		kind: 'effect',
+		section: 'Identity',
+		wait: 'Reading where this account sits and what your own policies allow…',
+		on: {
+			'account-inspected': (state, event) =>
+				moveTo(state, state.saved && !state.saved.finished && !state.saved.removedAt ? 'resume' : 'activation', {account: event.context}),
 		},
 	},
 	resume: {
@@ -368,8 +386,8 @@ export const steps: Record<Step, StepSpec> = {
 		on: {
 			'activation-answered': (state, event) =>
 				// Stopping keeps whatever was answered before: the user goes to do the root step and comes back here.
-				event.answer === 'stop'
-					? moveTo(state, 'stopped', {resumeStep: 'activation'})
+				event.answer === 'stop' || event.answer === 'not-needed'
+					? moveTo(state, event.answer === 'stop' ? 'stopped' : 'not-needed', {resumeStep: 'activation'})
 					: moveOn(state, 'role-name', {activation: event.answer, activationAnsweredAt: event.at}),
 		},
 	},
@@ -543,6 +561,7 @@ export const steps: Record<Step, StepSpec> = {
 	done: {title: 'done', kind: 'final', on: {}},
 	removed: {title: 'removed', kind: 'final', on: {}},
 	stopped: {title: 'stopped', kind: 'final', on: {}},
+	'not-needed': {title: 'ended at the root step, with no role needed', kind: 'final', on: {}},
 	failed: {title: 'failed', kind: 'final', on: {}},
 };
 
@@ -600,7 +619,7 @@ export function defaultAnswer(state: WizardState, now: string): WizardEvent {
 export function toSaved(state: WizardState, now: string): SavedSetup | undefined {
 	// Until the resume question is answered, the record on disk is the one being offered: keep it as it is.
 	// Nor is anything saved for a run that ended where it began (GovCloud, say): there is nothing to resume.
-	if (!state.identity || state.step === 'resume' || state.resumeStep === 'identity') return undefined;
+	if (!state.identity || steps[state.resumeStep].section === 'Identity') return undefined;
 	// Opening a finished setup (its live check and menu) leaves it finished until an answer changes something.
 	const reopened = state.saved?.finished === true && !state.saved.removedAt && (state.resumeStep === 'check-live' || state.resumeStep === 'finished');
 	const finished = state.step === 'done' || reopened;

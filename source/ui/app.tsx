@@ -4,7 +4,7 @@ import {useEffect, useSyncExternalStore, type ReactNode} from 'react';
 import {createdRoles, planFor, type WizardSession} from '../engine/session.js';
 import {isFinalStep, sectionOf, sections, steps, type FinalStep, type QuestionStep, type WizardEvent, type WizardState} from '../engine/wizard.js';
 import {Answered, Header, ProblemBox, Warning} from './components/chrome.js';
-import {ActivationScreen, IdentityDetails, ResumeScreen} from './screens/start.js';
+import {ActivationScreen, IdentityDetails, NotNeededScreen, ResumeScreen} from './screens/start.js';
 import {AccessScreen, BoundaryScreen, CostExplorerScreen, MfaScreen, PrincipalsScreen, RoleNameScreen, SessionScreen, TrustScreen} from './screens/settings.js';
 import {DoneScreen, FinishedScreen, ReviewScreen, Working} from './screens/finish.js';
 import {savedMessage} from '../present.js';
@@ -15,7 +15,7 @@ type Send = (event: WizardEvent) => void;
 /** One screen per question: TypeScript holds this map to the step table's questions. */
 const questionScreens: Record<QuestionStep, (state: WizardState, send: Send) => ReactNode> = {
 	resume: (state, send) => state.saved && <ResumeScreen saved={state.saved} onAnswer={send} />,
-	activation: (state, send) => state.identity && <ActivationScreen identity={state.identity} onAnswer={send} />,
+	activation: (state, send) => state.identity && <ActivationScreen identity={state.identity} account={state.account} onAnswer={send} />,
 	'role-name': (state, send) => <RoleNameScreen settings={state.settings} notice={state.notice} onAnswer={send} />,
 	access: (state, send) => <AccessScreen settings={state.settings} onAnswer={send} />,
 	'cost-explorer': (state, send) => <CostExplorerScreen settings={state.settings} check={state.policyCheck} onAnswer={send} />,
@@ -37,6 +37,7 @@ const finalScreens: Record<FinalStep, (state: WizardState) => ReactNode> = {
 	done: state => <DoneScreen plan={planFor(state)} verification={state.verification} />,
 	removed: () => <Text color={theme.success}>✔ Removed what this setup created.</Text>,
 	stopped: () => <Text>Stopped. {savedMessage}</Text>,
+	'not-needed': state => state.identity && <NotNeededScreen partition={state.identity.partition} />,
 	failed: state => (
 		<Box flexDirection="column">
 			{state.problem && <ProblemBox problem={state.problem} />}
@@ -93,7 +94,7 @@ export function App({session, notice, onInterrupt}: AppProps) {
 			)}
 			{showIdentity && state.identity && (
 				<Box marginBottom={1}>
-					<IdentityDetails identity={state.identity} />
+					<IdentityDetails identity={state.identity} account={state.account} />
 				</Box>
 			)}
 			<CurrentStep state={state} send={send} />

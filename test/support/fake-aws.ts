@@ -29,6 +29,8 @@ export function fakeAws(identity: Identity = alice, overrides: Partial<AwsOperat
 	const iam = memoryIam();
 	return {
 		whoAmI: async () => identity,
+		// A standalone account whose caller's policies grant nothing of billing: the seed scenario before setup.
+		inspectAccount: async () => ({organization: {kind: 'standalone'}, callerAccess: {method: 'policies', allowed: [], denied: []}}),
 		checkPolicy: async policyArn => ({policyArn, grantsDescribeReport: false}),
 		listPrincipals: async () => [],
 		inspect: async (plan, record) => ({inspection: (await inspectRole(iam, plan, record)).inspection, missingPrincipals: []}),

@@ -5,9 +5,10 @@ import {defaultAnswer, initialState, trailOf, transition, type WizardState} from
 const now = '2026-11-23T10:00:00.000Z';
 const identity = classifyCaller('arn:aws:iam::123456789012:user/alice', '123456789012');
 const policyInspected = {type: 'policy-inspected', check: {policyArn: 'arn:aws:iam::aws:policy/job-function/Billing', grantsDescribeReport: false}} as const;
+const accountInspected = {type: 'account-inspected', context: {organization: {kind: 'standalone'}}} as const;
 
 test('each answer joins the transcript as the next question opens, and a resumed run derives the same lines', () => {
-	let state: WizardState = transition(initialState({}, now, {setupId: 'setup-1'}), {type: 'identity-loaded', identity});
+	let state: WizardState = transition(transition(initialState({}, now, {setupId: 'setup-1'}), {type: 'identity-loaded', identity}), accountInspected);
 	const expected: Record<string, string> = {
 		activation: 'Root activation: not confirmed yet',
 		'role-name': 'Role name: BillingAccess',
@@ -29,7 +30,7 @@ test('each answer joins the transcript as the next question opens, and a resumed
 });
 
 test('going back and answering again adds the new answer to the transcript, keeping the old one above it', () => {
-	let state: WizardState = transition(initialState({}, now, {setupId: 'setup-1'}), {type: 'identity-loaded', identity});
+	let state: WizardState = transition(transition(initialState({}, now, {setupId: 'setup-1'}), {type: 'identity-loaded', identity}), accountInspected);
 	state = transition(state, defaultAnswer(state, now));
 	state = transition(state, {type: 'role-name-entered', roleName: 'First'});
 	state = transition(state, {type: 'back'});

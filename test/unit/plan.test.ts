@@ -1,7 +1,8 @@
 import {execFileSync} from 'node:child_process';
 import {describe, expect, test} from 'vitest';
 import {accountSettingsUrl} from '../../source/core/partition.js';
-import {buildPlan as buildPlanWith, costExplorerPolicyName, policyAllows, roleLocation, switchRoleUrl, trustPolicy} from '../../source/core/plan.js';
+import {buildPlan as buildPlanWith, costExplorerPolicyName, roleLocation, switchRoleUrl, trustPolicy} from '../../source/core/plan.js';
+import {decideAction, policyAllows} from '../../source/core/policy.js';
 import {defaultSettings, managedPolicyArn, type RoleSettings} from '../../source/core/settings.js';
 import {classifyCaller, type Partition} from '../../source/core/principal.js';
 import {cliCommands} from '../../source/reconcile/role-resources.js';
@@ -111,6 +112,28 @@ describe('buildPlan', () => {
 	test('CLI commands quote names so a shell cannot split them', () => {
 		const plan = buildPlan(account, 'aws', {...defaultSettings, roleName: "a'b"});
 		expect(cliCommands(plan)[1]).toContain(`--role-name 'a'\\''b'`);
+	});
+});
+
+describe('decideAction', () => {
+	const statement = (Effect: string, fields: Record<string, unknown>) => ({Version: '2012-10-17', Statement: [{Effect, Resource: '*', ...fields}]});
+
+	test('an explicit Deny in any policy wins over an Allow in another', () => {
+		const documents = [statement('Allow', {Action: '*'}), statement('Deny', {Action: 'ce:*'})];
+		expect(decideAction(documents, 'ce:GetCostAndUsage')).toEqual({decision: 'denied', conditional: false});
+		expect(decideAction(documents, 'billing:GetBillingData')).toEqual({decision: 'allowed', conditional: false});
+	});
+
+	test('NotAction allows everything but what it names', () => {
+		const documents = [statement('Allow', {NotAction: ['iam:*', 'billing:*']})];
+		expect(decideAction(documents, 'ce:GetCostAndUsage').decision).toBe('allowed');
+		expect(decideAction(documents, 'billing:GetBillingData').decision).toBe('not-allowed');
+	});
+
+	test('a statement with a condition decides nothing but is reported', () => {
+		const documents = [statement('Allow', {Action: 'ce:*', Condition: {Bool: {'aws:MultiFactorAuthPresent': 'true'}}})];
+		expect(decideAction(documents, 'ce:GetCostAndUsage')).toEqual({decision: 'not-allowed', conditional: true});
+		expect(decideAction([], 'ce:GetCostAndUsage')).toEqual({decision: 'not-allowed', conditional: false});
 	});
 });
 

@@ -87,7 +87,7 @@ describe('progress store', () => {
 		['a trust of "*"', record => (record.settings.trust = {kind: 'principals', arns: ['*']}), 'settings.trust.arns[0]: “*” is not an IAM principal ARN'],
 		['a session AWS refuses', record => (record.settings.maxSessionSeconds = 99_999), 'settings.maxSessionSeconds: Session duration must be'],
 		['a role name with escape sequences', record => (record.settings.roleName = 'Billing\u001B[2J'), 'settings.roleName: “'],
-		['a bogus step', record => (record.step = 'bogus'), 'step is not one of identity, resume'],
+		['a bogus step', record => (record.step = 'bogus'), 'step is not one of identity, inspect-account, resume'],
 		['a final step', record => (record.step = 'done'), 'step is not one of'],
 		['an account that is not 12 digits', record => (record.accountId = '1234'), 'accountId: An AWS account ID is exactly 12 digits.'],
 		['a record filed under another account', record => (record.accountId = '999999999999'), 'it is filed under account 111111111111'],

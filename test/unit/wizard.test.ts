@@ -21,6 +21,13 @@ function run(state: WizardState, ...events: WizardEvent[]): WizardState {
 	return events.reduce(transition, state);
 }
 
+const standalone: WizardEvent = {type: 'account-inspected', context: {organization: {kind: 'standalone'}, callerAccess: {method: 'policies', allowed: [], denied: []}}};
+
+/** Who the caller is, then where the account sits: the two reads before the first question. */
+function identified(state: WizardState, event: Extract<WizardEvent, {type: 'identity-loaded'}>): WizardState {
+	return run(state, event, standalone);
+}
+
 function saved(overrides: Partial<SavedSetup>): SavedSetup {
 	return {
 		setupId,
@@ -56,26 +63,26 @@ function answerDefaults(state: WizardState): WizardState {
 
 describe('the default path', () => {
 	test('Enter at every question walks from identity to a verified role', () => {
-		const state = answerDefaults(transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity}));
+		const state = answerDefaults(identified(initialState({}, now, {setupId}), {type: 'identity-loaded', identity}));
 		expect(state.step).toBe('done');
 		expect(state.settings).toEqual(defaultSettings);
 		expect(state.activation).toBe('not-yet');
 	});
 
 	test('Enter never claims the root activation was done', () => {
-		const state = transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity});
+		const state = identified(initialState({}, now, {setupId}), {type: 'identity-loaded', identity});
 		expect(defaultAnswer(state, now)).toEqual({type: 'activation-answered', answer: 'not-yet', at: now});
 	});
 
 	test('flags preset the answers', () => {
 		const presets = {roleName: 'Finance', access: 'read-only' as const, costExplorer: false, maxSessionSeconds: 7200};
-		const state = answerDefaults(transition(initialState(presets, now, {setupId}), {type: 'identity-loaded', identity}));
+		const state = answerDefaults(identified(initialState(presets, now, {setupId}), {type: 'identity-loaded', identity}));
 		expect(state.settings).toMatchObject(presets);
 	});
 
 	test('trust ARNs from flags skip listing principals', () => {
 		const arns = ['arn:aws:iam::123456789012:user/bob'];
-		let state = run(initialState({trust: {kind: 'principals', arns}}, now, {setupId}), {type: 'identity-loaded', identity});
+		let state = identified(initialState({trust: {kind: 'principals', arns}}, now, {setupId}), {type: 'identity-loaded', identity});
 		state = run(state, defaultAnswer(state, now));
 		state = run(state, {type: 'role-name-entered', roleName: 'R'}, {type: 'access-chosen', access: 'full'});
 		state = run(state, {type: 'policy-inspected', check: {policyArn: 'arn:aws:iam::aws:policy/job-function/Billing', grantsDescribeReport: false}});
@@ -86,7 +93,7 @@ describe('the default path', () => {
 });
 
 describe('transitions', () => {
-	const atActivation = transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity});
+	const atActivation = identified(initialState({}, now, {setupId}), {type: 'identity-loaded', identity});
 
 	test('stopping at root activation saves that step to come back to', () => {
 		const state = run(atActivation, {type: 'activation-answered', answer: 'stop', at: now});
@@ -174,7 +181,7 @@ describe('transitions', () => {
 
 describe('the step table', () => {
 	const atSession = () => {
-		let state = transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity});
+		let state = identified(initialState({}, now, {setupId}), {type: 'identity-loaded', identity});
 		for (let guard = 0; state.step !== 'session' && guard < 20; guard++) {
 			state = state.step === 'inspect-policy'
 				? transition(state, {type: 'policy-inspected', check: {policyArn: 'arn:aws:iam::aws:policy/job-function/Billing', grantsDescribeReport: false}})
@@ -237,65 +244,65 @@ describe('the step table', () => {
 
 describe('resume', () => {
 	test('unfinished progress for this account is offered for resume', () => {
-		const state = transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity, saved: saved({})});
+		const state = identified(initialState({}, now, {setupId}), {type: 'identity-loaded', identity, saved: saved({})});
 		expect(state.step).toBe('resume');
 		expect(defaultAnswer(state, now)).toEqual({type: 'resume-answered', resume: true});
 	});
 
 	test('resuming restores answers, writes and the step; flags still win', () => {
 		const change = {action: 'iam:CreateRole', target: 'arn:aws:iam::123456789012:role/SavedRole', at: now};
-		let state = transition(initialState({maxSessionSeconds: 7200}, now, {setupId}), {type: 'identity-loaded', identity, saved: saved({changes: [change]})});
+		let state = identified(initialState({maxSessionSeconds: 7200}, now, {setupId}), {type: 'identity-loaded', identity, saved: saved({changes: [change]})});
 		state = transition(state, {type: 'resume-answered', resume: true});
 		expect(state).toMatchObject({step: 'mfa', activation: 'confirmed', changes: [change]});
 		expect(state.settings).toMatchObject({roleName: 'SavedRole', access: 'read-only', maxSessionSeconds: 7200});
 	});
 
 	test.each(['review', 'create', 'verify'] as const)('a setup stopped at %s resumes by reading IAM again before any write', step => {
-		let state = transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity, saved: saved({step})});
+		let state = identified(initialState({}, now, {setupId}), {type: 'identity-loaded', identity, saved: saved({step})});
 		state = transition(state, {type: 'resume-answered', resume: true});
 		expect(state.step).toBe('inspect-role');
 	});
 
 	test('a resumed record keeps its own setup id', () => {
-		let state = transition(initialState({}, now, {setupId: 'new-run'}), {type: 'identity-loaded', identity, saved: saved({})});
+		let state = identified(initialState({}, now, {setupId: 'new-run'}), {type: 'identity-loaded', identity, saved: saved({})});
 		state = transition(state, {type: 'resume-answered', resume: true});
 		expect(toSaved(state, now)?.setupId).toBe(setupId);
 	});
 
 	test('the saved record is left alone until the resume question is answered', () => {
-		const state = transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity, saved: saved({})});
+		const state = identified(initialState({}, now, {setupId}), {type: 'identity-loaded', identity, saved: saved({})});
 		expect(state.step).toBe('resume');
 		expect(toSaved(state, now)).toBeUndefined();
 	});
 
 	test.each(['identity', 'resume'] as const)('a record stopped at %s resumes at activation, never looping back', step => {
-		let state = transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity, saved: saved({step})});
+		let state = identified(initialState({}, now, {setupId}), {type: 'identity-loaded', identity, saved: saved({step})});
 		state = transition(state, {type: 'resume-answered', resume: true});
 		expect(state.step).toBe('activation');
 	});
 
 	test('an empty choice of principals is not an answer', () => {
-		const state = run({...transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity}), step: 'trust-principals'}, {type: 'principals-chosen', arns: []});
+		const state = run({...identified(initialState({}, now, {setupId}), {type: 'identity-loaded', identity}), step: 'trust-principals'}, {type: 'principals-chosen', arns: []});
 		expect(state.step).toBe('trust-principals');
 		expect(state.notice).toMatch(/at least one/);
 	});
 
 	test('starting over forgets the answers but never the roles the record created, nor the setup id that owns them', () => {
 		const change = {action: 'iam:CreateRole', target: 'arn:aws:iam::123456789012:role/SavedRole', at: now};
-		let state = transition(initialState({}, now, {setupId: 'new-run'}), {type: 'identity-loaded', identity, saved: saved({changes: [change]})});
+		let state = identified(initialState({}, now, {setupId: 'new-run'}), {type: 'identity-loaded', identity, saved: saved({changes: [change]})});
 		state = transition(state, {type: 'resume-answered', resume: false});
 		expect(state.settings).toEqual(defaultSettings);
 		expect(toSaved(state, now)).toMatchObject({setupId, changes: [change]});
 	});
 
 	test('a record saved at the principal picker resumes by listing the principals again', () => {
-		let state = transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity, saved: saved({step: 'trust-principals'})});
+		let state = identified(initialState({}, now, {setupId}), {type: 'identity-loaded', identity, saved: saved({step: 'trust-principals'})});
 		state = transition(state, {type: 'resume-answered', resume: true});
 		expect(state.step).toBe('list-principals');
 	});
 
 	test('opening a finished setup keeps it finished while its live check and menu are open, or fail', () => {
-		let state = transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity, saved: saved({finished: true, step: 'verify'})});
+		let state = identified(initialState({}, now, {setupId}), {type: 'identity-loaded', identity, saved: saved({finished: true, step: 'verify'})});
 		expect(toSaved(state, now)).toMatchObject({finished: true});
 		state = transition(state, {type: 'role-inspected', inspection: {ownership: 'ours', billingShaped: true, differences: []}, missingPrincipals: []});
 		expect(toSaved(state, now)).toMatchObject({finished: true});
@@ -304,7 +311,7 @@ describe('resume', () => {
 	});
 
 	test('starting over forgets the saved answers', () => {
-		let state = transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity, saved: saved({})});
+		let state = identified(initialState({}, now, {setupId}), {type: 'identity-loaded', identity, saved: saved({})});
 		state = transition(state, {type: 'resume-answered', resume: false});
 		expect(state.step).toBe('activation');
 		expect(state.settings).toEqual(defaultSettings);
@@ -312,7 +319,7 @@ describe('resume', () => {
 	});
 
 	test('a finished setup opens on a live check of its role, then one menu', () => {
-		let state = transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity, saved: saved({finished: true, step: 'verify'})});
+		let state = identified(initialState({}, now, {setupId}), {type: 'identity-loaded', identity, saved: saved({finished: true, step: 'verify'})});
 		expect(state.step).toBe('check-live');
 		expect(state.settings.roleName).toBe('SavedRole');
 		const inPlace: RoleInspection = {ownership: 'ours', billingShaped: true, differences: []};
@@ -328,13 +335,13 @@ describe('resume', () => {
 	});
 
 	test('removing from the menu records the removal, so the next run starts fresh', () => {
-		const state = run({...transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity}), step: 'remove'}, {type: 'removed'});
+		const state = run({...identified(initialState({}, now, {setupId}), {type: 'identity-loaded', identity}), step: 'remove'}, {type: 'removed'});
 		expect(state.step).toBe('removed');
 		expect(toSaved(state, now)).toMatchObject({finished: false, removedAt: now});
 	});
 
 	test('after undo, a new setup starts fresh', () => {
-		const state = transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity, saved: saved({removedAt: now})});
+		const state = identified(initialState({}, now, {setupId}), {type: 'identity-loaded', identity, saved: saved({removedAt: now})});
 		expect(state.step).toBe('activation');
 		expect(state.changes).toEqual([]);
 	});
@@ -342,7 +349,7 @@ describe('resume', () => {
 
 describe('toSaved', () => {
 	test('holds no credentials, only what the setup needs', () => {
-		const state = answerDefaults(transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity}));
+		const state = answerDefaults(identified(initialState({}, now, {setupId}), {type: 'identity-loaded', identity}));
 		const record = toSaved(state, now)!;
 		expect(Object.keys(record).sort()).toEqual(
 			['setupId', 'accountId', 'activation', 'activationAnsweredAt', 'callerArn', 'changes', 'finished', 'policyCheck', 'settings', 'startedAt', 'step', 'updatedAt', 'verification'].sort(),

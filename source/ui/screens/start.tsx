@@ -3,13 +3,14 @@ import {Choose} from '../components/choose.js';
 import {Box, Text, useStdout} from 'ink';
 import {useEffect} from 'react';
 import {Paragraph} from '../components/paragraph.js';
-import {accountSettingsUrl, activationProcedure} from '../../core/partition.js';
+import {accountNotes, callerHasBilling, type AccountContext} from '../../core/account.js';
+import {accountSettingsUrl, activationProcedure, consoleHost} from '../../core/partition.js';
 import {callerNotes, principalKindLabel, type Identity} from '../../core/principal.js';
-import {steps, type SavedSetup, type WizardEvent} from '../../engine/wizard.js';
+import {steps, type ActivationChoice, type SavedSetup, type WizardEvent} from '../../engine/wizard.js';
 import {firstSelectHint, Question, Warning} from '../components/chrome.js';
 import {theme} from '../theme.js';
 
-export function IdentityDetails({identity}: {identity: Identity}) {
+export function IdentityDetails({identity, account}: {identity: Identity; account?: AccountContext}) {
 	return (
 		<Box flexDirection="column">
 			<Text>
@@ -31,6 +32,11 @@ export function IdentityDetails({identity}: {identity: Identity}) {
 					))}
 				</Box>
 			)}
+			{accountNotes(account, identity.kind).map(note => (
+				<Box key={note} marginTop={1}>
+					<Paragraph parts={[note]} />
+				</Box>
+			))}
 		</Box>
 	);
 }
@@ -53,10 +59,10 @@ export function ResumeScreen({saved, onAnswer}: {saved: SavedSetup; onAnswer: (e
 	);
 }
 
-export function ActivationScreen({identity, onAnswer}: {identity: Identity; onAnswer: (event: WizardEvent) => void}) {
+export function ActivationScreen({identity, account, onAnswer}: {identity: Identity; account?: AccountContext; onAnswer: (event: WizardEvent) => void}) {
 	const answer = (value: string) => {
 		const at = new Date().toISOString();
-		onAnswer({type: 'activation-answered', answer: value as 'confirmed' | 'not-yet' | 'stop', at});
+		onAnswer({type: 'activation-answered', answer: value as ActivationChoice, at});
 	};
 	const url = accountSettingsUrl(identity.partition);
 	const procedure = activationProcedure(identity.partition);
@@ -80,10 +86,28 @@ export function ActivationScreen({identity, onAnswer}: {identity: Identity; onAn
 						{label: 'Not yet, or not sure: create the role anyway (you will get a reminder)', value: 'not-yet'},
 						{label: 'Yes, it is activated', value: 'confirmed'},
 						{label: 'Stop here and resume later', value: 'stop'},
+						// Only for a caller whose own policies open Billing: the role would be for others.
+						...(callerHasBilling(account, identity.kind)
+							? [{label: 'I only need Billing myself: end here, create no role', value: 'not-needed'}]
+							: []),
 					]}
 					onChange={answer}
 				/>
 			</Question>
+		</Box>
+	);
+}
+
+/** The end for a caller whose own policies allow billing: the root step is all they need. */
+export function NotNeededScreen({partition}: {partition: Identity['partition']}) {
+	return (
+		<Box flexDirection="column">
+			<Text color={theme.success}>✔ Nothing was created in AWS.</Text>
+			<Paragraph
+				parts={[
+					`Once the root step is done, open Billing as yourself: https://${consoleHost[partition]}/billing/home. Run billing-setup again when you want a billing-only role for others.`,
+				]}
+			/>
 		</Box>
 	);
 }

@@ -1,0 +1,107 @@
+/**
+ * What a principal's own IAM policies allow of some actions. iam:SimulatePrincipalPolicy answers best (it also
+ * weighs a permissions boundary and conditions); where it is denied or unavailable, the principal's attached,
+ * inline and group policies are read and evaluated here. Neither sees SCPs or the root-only billing setting.
+ */
+import {
+	GetGroupPolicyCommand,
+	GetPolicyCommand,
+	GetPolicyVersionCommand,
+	GetRolePolicyCommand,
+	GetUserPolicyCommand,
+	IAMClient,
+	paginateListAttachedGroupPolicies,
+	paginateListAttachedRolePolicies,
+	paginateListAttachedUserPolicies,
+	paginateListGroupPolicies,
+	paginateListGroupsForUser,
+	paginateListRolePolicies,
+	paginateListUserPolicies,
+	SimulatePrincipalPolicyCommand,
+} from '@aws-sdk/client-iam';
+import type {PrincipalAccess} from '../core/account.js';
+import {decideAction, parsePolicyDocument} from '../core/policy.js';
+import {sentence} from './problems.js';
+
+async function names<Page>(pages: AsyncIterable<Page>, pick: (page: Page) => Array<string | undefined> | undefined): Promise<string[]> {
+	const found: string[] = [];
+	for await (const page of pages) found.push(...(pick(page) ?? []).filter((value): value is string => Boolean(value)));
+	return found;
+}
+
+async function managedDocument(iam: IAMClient, policyArn: string): Promise<unknown> {
+	const {Policy: policy} = await iam.send(new GetPolicyCommand({PolicyArn: policyArn}));
+	const {PolicyVersion: version} = await iam.send(new GetPolicyVersionCommand({PolicyArn: policyArn, VersionId: policy?.DefaultVersionId}));
+	return parsePolicyDocument(version?.Document);
+}
+
+/** Every identity policy document of a user (its own and its groups') or a role. */
+async function identityPolicies(iam: IAMClient, kind: 'user' | 'role', name: string): Promise<unknown[]> {
+	const client = {client: iam};
+	const attached: string[] = [];
+	const inline: Array<Promise<unknown>> = [];
+	if (kind === 'role') {
+		attached.push(...(await names(paginateListAttachedRolePolicies(client, {RoleName: name}), page => page.AttachedPolicies?.map(policy => policy.PolicyArn))));
+		for (const policyName of await names(paginateListRolePolicies(client, {RoleName: name}), page => page.PolicyNames)) {
+			inline.push(iam.send(new GetRolePolicyCommand({RoleName: name, PolicyName: policyName})).then(answer => parsePolicyDocument(answer.PolicyDocument)));
+		}
+	} else {
+		attached.push(...(await names(paginateListAttachedUserPolicies(client, {UserName: name}), page => page.AttachedPolicies?.map(policy => policy.PolicyArn))));
+		for (const policyName of await names(paginateListUserPolicies(client, {UserName: name}), page => page.PolicyNames)) {
+			inline.push(iam.send(new GetUserPolicyCommand({UserName: name, PolicyName: policyName})).then(answer => parsePolicyDocument(answer.PolicyDocument)));
+		}
+		for (const group of await names(paginateListGroupsForUser(client, {UserName: name}), page => page.Groups?.map(entry => entry.GroupName))) {
+			attached.push(...(await names(paginateListAttachedGroupPolicies(client, {GroupName: group}), page => page.AttachedPolicies?.map(policy => policy.PolicyArn))));
+			for (const policyName of await names(paginateListGroupPolicies(client, {GroupName: group}), page => page.PolicyNames)) {
+				inline.push(iam.send(new GetGroupPolicyCommand({GroupName: group, PolicyName: policyName})).then(answer => parsePolicyDocument(answer.PolicyDocument)));
+			}
+		}
+	}
+	return Promise.all([...new Set(attached)].map(arn => managedDocument(iam, arn)).concat(inline));
+}
+
+/** `user/alice` or `role/team/Admin` out of an IAM ARN: the kind and the name without its path. */
+function principalOf(arn: string): {kind: 'user' | 'role'; name: string} | undefined {
+	const match = /^arn:[\w-]+:iam::\d{12}:(user|role)\/(?:.*\/)?([^/]+)$/.exec(arn);
+	return match ? {kind: match[1] as 'user' | 'role', name: match[2]!} : undefined;
+}
+
+function failure(error: unknown): string {
+	const {name = 'Error', message = '', action = 'IAM', $metadata: metadata} = error as {name?: string; message?: string; action?: string; $metadata?: {httpStatusCode?: number}};
+	// A server error's body is often a web page, not a message worth repeating.
+	const status = metadata?.httpStatusCode ?? 0;
+	return status >= 500 ? `${action} failed (HTTP ${status})` : `${action} failed (${name}: ${sentence(message || 'no message')})`;
+}
+
+/**
+ * `probe`: an IAM client that tries once. SimulatePrincipalPolicy is a best-effort first try, and a service that
+ * lacks it (or denies it) should cost one request, not three with back-off, before the policies are read.
+ */
+export async function principalAccess(iam: IAMClient, probe: IAMClient, principalArn: string, actions: string[]): Promise<PrincipalAccess> {
+	let simulateFailure: string;
+	try {
+		const {EvaluationResults: results = []} = await probe.send(new SimulatePrincipalPolicyCommand({PolicySourceArn: principalArn, ActionNames: actions}));
+		const decided = (decision: string) => results.filter(result => result.EvalDecision === decision).flatMap(result => (result.EvalActionName ? [result.EvalActionName] : []));
+		return {method: 'simulated', allowed: decided('allowed'), denied: decided('explicitDeny')};
+	} catch (error) {
+		simulateFailure = failure(error);
+	}
+	const principal = principalOf(principalArn);
+	if (!principal) return {method: 'unknown', allowed: [], denied: [], reason: `${principalArn} is not an IAM user or role, and ${simulateFailure}`};
+	try {
+		const documents = await identityPolicies(iam, principal.kind, principal.name);
+		const decisions = actions.map(action => ({action, ...decideAction(documents, action)}));
+		const conditional = decisions.filter(decision => decision.conditional).map(decision => decision.action);
+		return {
+			method: 'policies',
+			allowed: decisions.filter(decision => decision.decision === 'allowed').map(decision => decision.action),
+			denied: decisions.filter(decision => decision.decision === 'denied').map(decision => decision.action),
+			reason: [
+				`read from its policies, since ${simulateFailure}; a permissions boundary is not weighed.`,
+				...(conditional.length > 0 ? [`Statements with conditions on ${conditional.join(', ')} were left out.`] : []),
+			].join(' '),
+		};
+	} catch (error) {
+		return {method: 'unknown', allowed: [], denied: [], reason: `${simulateFailure}, and ${failure(error)}`};
+	}
+}
