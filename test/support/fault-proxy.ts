@@ -18,7 +18,9 @@ export type Fault =
 	| { kind: 'throttle' }
 	| { kind: 'error'; status: number; code: string; message: string }
 	| { kind: 'reset' }
-	| { kind: 'hold' };
+	| { kind: 'hold' }
+	/** A canned success: what an API moto lacks (SimulatePrincipalPolicy) would answer. */
+	| { kind: 'answer'; body: string };
 
 export interface ProxyCall {
 	action: string;
@@ -28,7 +30,7 @@ export interface ProxyCall {
 export interface FaultProxy {
 	endpoint: string;
 	port: number;
-	/** baseEnv with the IAM/STS endpoint variables pointed at this proxy. */
+	/** baseEnv with the IAM, STS and Organizations endpoint variables pointed at this proxy. */
 	env: Record<string, string>;
 	/** Every request received, in arrival order, faulted or not. Clear with `calls.length = 0`. */
 	calls: ProxyCall[];
@@ -201,6 +203,12 @@ export async function startFaultProxy(target: string, baseEnv: Record<string, st
 				if (req.headers['x-amz-target']) sendJsonError(res, fault.status, fault.code, fault.message);
 				else sendQueryError(res, fault.status, fault.code, fault.message);
 				return;
+			case 'answer': {
+				const contentType = req.headers['x-amz-target'] ? 'application/x-amz-json-1.1' : 'text/xml';
+				res.writeHead(200, {'content-type': contentType, 'content-length': Buffer.byteLength(fault.body), 'x-amzn-requestid': randomUUID()});
+				res.end(fault.body);
+				return;
+			}
 			case 'reset':
 				// No response at all: the SDK sees ECONNRESET / "socket hang up".
 				req.socket.destroy();
@@ -239,7 +247,7 @@ export async function startFaultProxy(target: string, baseEnv: Record<string, st
 	return {
 		endpoint,
 		port,
-		env: { ...baseEnv, AWS_ENDPOINT_URL_STS: endpoint, AWS_ENDPOINT_URL_IAM: endpoint },
+		env: { ...baseEnv, AWS_ENDPOINT_URL_STS: endpoint, AWS_ENDPOINT_URL_IAM: endpoint, AWS_ENDPOINT_URL_ORGANIZATIONS: endpoint },
 		calls,
 		fault(action, fault, times = Infinity) {
 			const queue = rules.get(action) ?? [];

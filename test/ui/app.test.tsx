@@ -1,4 +1,5 @@
 import {describe, expect, test, vi} from 'vitest';
+import {billingActions} from '../../source/core/account.js';
 import {classifyCaller} from '../../source/core/principal.js';
 import {ProblemError} from '../../source/core/problem.js';
 import {defaultSettings} from '../../source/core/settings.js';
@@ -56,6 +57,32 @@ describe('the wizard', () => {
 		const frame = await screen.waitFor('Is IAM access');
 		expect(frame).toContain('Root access keys can do anything');
 		expect(frame).toContain('The root user cannot switch roles');
+	});
+
+	test('a caller whose own policies allow billing may end at the root step, and nothing is written', async () => {
+		const converge = vi.fn();
+		const aws = fakeAws(alice, {
+			inspectAccount: async () => ({organization: {kind: 'standalone'}, callerAccess: {method: 'simulated', allowed: billingActions, denied: []}}),
+			converge,
+		});
+		const {screen, session} = await start(aws);
+		const frame = await screen.waitFor('Is IAM access');
+		expect(frame).toContain('This account is not in an AWS Organization');
+		expect(frame.replaceAll('\n', ' ')).toContain('After the root step you can open Billing yourself');
+		await screen.press(keys.down, () => screen.frame().includes('❯ Yes, it is activated'));
+		await screen.press(keys.down, () => screen.frame().includes('❯ Stop here'));
+		await screen.press(keys.down, () => screen.frame().includes('❯ I only need Billing myself'));
+		await screen.press(keys.enter);
+		expect(await screen.waitFor('Nothing was created in AWS.')).toContain('https://console.aws.amazon.com/billing/home');
+		expect(session.state.step).toBe('not-needed');
+		expect(converge).not.toHaveBeenCalled();
+	});
+
+	test('without billing in the caller’s own policies, ending at the root step is not offered', async () => {
+		const {screen} = await start(fakeAws());
+		const frame = await screen.waitFor('Is IAM access');
+		expect(frame).toContain('Your own policies do not allow billing:GetBillingData');
+		expect(frame).not.toContain('I only need Billing myself');
 	});
 
 	test('unfinished progress for this account is offered for resume first', async () => {

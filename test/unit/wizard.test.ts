@@ -101,6 +101,21 @@ describe('transitions', () => {
 		expect(toSaved(state, now)?.step).toBe('activation');
 	});
 
+	test('ending at root activation with no role needed writes nothing and keeps the step', () => {
+		const state = run(atActivation, {type: 'activation-answered', answer: 'not-needed', at: now});
+		expect(state.step).toBe('not-needed');
+		expect(toSaved(state, now)).toMatchObject({step: 'activation', finished: false, changes: []});
+	});
+
+	test('where the account sits is read after identity and before the first question; the record offered is not overwritten meanwhile', () => {
+		const loaded = transition(initialState({}, now, {setupId}), {type: 'identity-loaded', identity, saved: saved({})});
+		expect(loaded.step).toBe('inspect-account');
+		expect(toSaved(loaded, now)).toBeUndefined();
+		const asked = transition(loaded, standalone);
+		expect(asked.step).toBe('resume');
+		expect(asked.account?.organization).toEqual({kind: 'standalone'});
+	});
+
 	test('the managed policy is read again only when the access level changes', () => {
 		let state = run(atActivation, {type: 'activation-answered', answer: 'confirmed', at: now}, {type: 'role-name-entered', roleName: 'R'});
 		state = run(state, {type: 'access-chosen', access: 'full'});

@@ -1,0 +1,143 @@
+/**
+ * What the wizard reads right after identity: where the account sits in AWS Organizations, and what the caller's
+ * own policies allow of billing. Against moto, which serves Organizations (member credentials through AssumeRole
+ * into OrganizationAccountAccessRole) but not SimulatePrincipalPolicy: that answer comes from the fault proxy.
+ */
+import {AttachGroupPolicyCommand, AddUserToGroupCommand, CreateGroupCommand, PutUserPolicyCommand} from '@aws-sdk/client-iam';
+import {
+	CreateAccountCommand,
+	CreateOrganizationCommand,
+	DeleteOrganizationCommand,
+	DescribeCreateAccountStatusCommand,
+	ListAccountsCommand,
+	OrganizationsClient,
+	RemoveAccountFromOrganizationCommand,
+} from '@aws-sdk/client-organizations';
+import {AssumeRoleCommand, STSClient} from '@aws-sdk/client-sts';
+import {afterEach, describe, expect, it} from 'vitest';
+import {billingActions} from '../../source/core/account.js';
+import {account, useAwsFixture} from '../support/aws.js';
+import {runCli} from '../support/cli.js';
+import {createLimitedUser, TEST_ACCESS_KEY_ID, TEST_REGION, TEST_SECRET_ACCESS_KEY} from '../support/moto.js';
+
+const aws = useAwsFixture();
+const admin = () => ({endpoint: aws.moto.endpoint, region: TEST_REGION, credentials: {accessKeyId: TEST_ACCESS_KEY_ID, secretAccessKey: TEST_SECRET_ACCESS_KEY}});
+
+async function setup(keys: {accessKeyId: string; secretAccessKey: string; sessionToken?: string}, args: string[] = []) {
+	const env = aws.env({AWS_ACCESS_KEY_ID: keys.accessKeyId, AWS_SECRET_ACCESS_KEY: keys.secretAccessKey, AWS_SESSION_TOKEN: keys.sessionToken});
+	const run = await runCli(['--yes', '--json', '--no-cost-check', ...args], {env});
+	expect(run.code, run.stderr).toBe(0);
+	return {...run, result: JSON.parse(run.stdout)};
+}
+
+/** Organizations state outlives a test in the shared moto: every organization made here is taken apart after it. */
+afterEach(async () => {
+	const organizations = new OrganizationsClient(admin());
+	try {
+		const {Accounts: accounts = []} = await organizations.send(new ListAccountsCommand({}));
+		for (const {Id: id} of accounts) if (id !== account) await organizations.send(new RemoveAccountFromOrganizationCommand({AccountId: id}));
+		await organizations.send(new DeleteOrganizationCommand({}));
+	} catch (error) {
+		if ((error as Error).name !== 'AWSOrganizationsNotInUseException') throw error;
+	} finally {
+		organizations.destroy();
+	}
+});
+
+describe('what the caller needs', () => {
+	it('an administrator is told the root step alone opens Billing to them, and the role is for others', async () => {
+		const user = await createLimitedUser(aws.moto, 'admin', ['*']);
+		const {stderr, result} = await setup(user);
+		expect(result.callerAccess).toMatchObject({method: 'policies', allowed: billingActions, denied: []});
+		expect(stderr).toContain('Your own policies already allow billing');
+		expect(stderr).toContain('After the root step you can open Billing yourself: the role is for giving others billing-only access.');
+	});
+
+	it('a user whose policies grant no billing is told the role is how they get it', async () => {
+		const user = await createLimitedUser(aws.moto, 'builder', ['iam:*', 'sts:*']);
+		const {stderr, result} = await setup(user);
+		expect(result.callerAccess).toMatchObject({method: 'policies', allowed: [], denied: []});
+		expect(stderr).toContain('Your own policies do not allow billing:GetBillingData, ce:GetCostAndUsage, ce:DescribeReport');
+	});
+
+	it('group policies count, and an explicit Deny in the user’s own policy wins over them', async () => {
+		const user = await createLimitedUser(aws.moto, 'analyst', ['sts:*']);
+		await aws.iam.send(new CreateGroupCommand({GroupName: 'Admins'}));
+		await aws.iam.send(new AttachGroupPolicyCommand({GroupName: 'Admins', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess'}));
+		await aws.iam.send(new AddUserToGroupCommand({GroupName: 'Admins', UserName: 'analyst'}));
+		const deny = {Version: '2012-10-17', Statement: [{Effect: 'Deny', Action: 'ce:*', Resource: '*'}]};
+		await aws.iam.send(new PutUserPolicyCommand({UserName: 'analyst', PolicyName: 'no-ce', PolicyDocument: JSON.stringify(deny)}));
+		const {stderr, result} = await setup(user);
+		expect(result.callerAccess).toMatchObject({method: 'policies', allowed: ['billing:GetBillingData'], denied: ['ce:GetCostAndUsage', 'ce:DescribeReport']});
+		expect(stderr).toContain('Your own policies deny ce:GetCostAndUsage, ce:DescribeReport');
+	});
+
+	it('where IAM’s policy simulator answers, its decisions are taken and no policy is read', async () => {
+		const user = await createLimitedUser(aws.moto, 'admin', ['*']);
+		const member = (action: string, decision: string) =>
+			`<member><EvalActionName>${action}</EvalActionName><EvalResourceName>*</EvalResourceName><EvalDecision>${decision}</EvalDecision></member>`;
+		aws.proxy.fault('SimulatePrincipalPolicy', {
+			kind: 'answer',
+			body: [
+				'<SimulatePrincipalPolicyResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><SimulatePrincipalPolicyResult><IsTruncated>false</IsTruncated><EvaluationResults>',
+				member('billing:GetBillingData', 'allowed'),
+				member('ce:GetCostAndUsage', 'allowed'),
+				// A permissions boundary or a condition the simulator weighs, which reading policies cannot.
+				member('ce:DescribeReport', 'implicitDeny'),
+				'</EvaluationResults></SimulatePrincipalPolicyResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></SimulatePrincipalPolicyResponse>',
+			].join(''),
+		});
+		const {stderr, result} = await setup(user);
+		expect(result.callerAccess).toEqual({method: 'simulated', allowed: ['billing:GetBillingData', 'ce:GetCostAndUsage'], denied: []});
+		expect(stderr).toContain('Your own policies do not allow ce:DescribeReport (checked with IAM’s policy simulator)');
+		expect(aws.proxy.calls.map(call => call.action)).not.toContain('ListAttachedUserPolicies');
+	});
+});
+
+describe('where the account sits', () => {
+	it('standalone: the role sees this account’s bills', async () => {
+		const {stderr, result} = await setup({accessKeyId: TEST_ACCESS_KEY_ID, secretAccessKey: TEST_SECRET_ACCESS_KEY});
+		expect(result.organization).toEqual({kind: 'standalone'});
+		expect(stderr).toContain('This account is not in an AWS Organization: the role will see its bills, payments and costs.');
+	});
+
+	it('management account: the role sees the consolidated bill', async () => {
+		const organizations = new OrganizationsClient(admin());
+		const {Organization: organization} = await organizations.send(new CreateOrganizationCommand({FeatureSet: 'ALL'}));
+		organizations.destroy();
+		const {stderr, result} = await setup({accessKeyId: TEST_ACCESS_KEY_ID, secretAccessKey: TEST_SECRET_ACCESS_KEY});
+		expect(result.organization).toEqual({kind: 'management', organizationId: organization!.Id});
+		expect(stderr).toContain(`This is the management account of organization ${organization!.Id}: the role will see the consolidated bill`);
+	});
+
+	it('member account: this account’s costs only, and what the management account must enable', async () => {
+		const organizations = new OrganizationsClient(admin());
+		const {Organization: organization} = await organizations.send(new CreateOrganizationCommand({FeatureSet: 'ALL'}));
+		const {CreateAccountStatus: creating} = await organizations.send(new CreateAccountCommand({Email: 'member@example.com', AccountName: 'member'}));
+		let memberId: string | undefined;
+		// moto finishes CreateAccount at once; a bounded number of reads, not a time window.
+		for (let reads = 0; !memberId && reads < 10; reads++) {
+			const {CreateAccountStatus: status} = await organizations.send(new DescribeCreateAccountStatusCommand({CreateAccountRequestId: creating!.Id}));
+			memberId = status?.AccountId;
+		}
+		organizations.destroy();
+		const sts = new STSClient(admin());
+		const {Credentials: session} = await sts.send(
+			new AssumeRoleCommand({RoleArn: `arn:aws:iam::${memberId}:role/OrganizationAccountAccessRole`, RoleSessionName: 'member-admin'}),
+		);
+		sts.destroy();
+		const {stderr, result} = await setup({accessKeyId: session!.AccessKeyId!, secretAccessKey: session!.SecretAccessKey!, sessionToken: session!.SessionToken!});
+		expect(result.account).toBe(memberId);
+		expect(result.organization).toEqual({kind: 'member', organizationId: organization!.Id, managementAccountId: account});
+		expect(stderr).toContain(`management account ${account}): the role will see this account's costs only`);
+		expect(stderr).toContain('Linked account access');
+		expect(stderr).toContain('Accounts created through Organizations have IAM access to billing on by default; invited accounts keep their own setting.');
+	});
+
+	it('DescribeOrganization denied: unknown, and it says so instead of guessing', async () => {
+		aws.proxy.fault('DescribeOrganization', {kind: 'error', status: 400, code: 'AccessDeniedException', message: 'You don’t have permissions to access this resource.'});
+		const {stderr, result} = await setup({accessKeyId: TEST_ACCESS_KEY_ID, secretAccessKey: TEST_SECRET_ACCESS_KEY});
+		expect(result.organization.kind).toBe('unknown');
+		expect(stderr).toContain('organizations:DescribeOrganization was denied to you, so billing-setup cannot tell whether this account belongs to an AWS Organization.');
+	});
+});
