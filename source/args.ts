@@ -24,7 +24,7 @@ export interface SetupOptions extends CommonOptions {
 	costCheck: boolean;
 }
 
-export type CommandName = 'setup' | 'status' | 'reset' | 'undo';
+export type CommandName = 'setup' | 'status' | 'reset' | 'undo' | 'diagnose';
 
 export type Command =
 	| {kind: 'help'; command?: CommandName}
@@ -32,7 +32,8 @@ export type Command =
 	| {kind: 'setup'; options: SetupOptions}
 	| {kind: 'status'; options: CommonOptions & {offline: boolean; handoff: boolean}}
 	| {kind: 'reset'; options: CommonOptions & {all: boolean; account?: string}}
-	| {kind: 'undo'; options: CommonOptions & {roleName?: string; force: boolean}};
+	| {kind: 'undo'; options: CommonOptions & {roleName?: string; force: boolean}}
+	| {kind: 'diagnose'; options: CommonOptions & {text?: string}};
 
 const optionSpec = {
 	help: {type: 'boolean', short: 'h'},
@@ -74,6 +75,7 @@ const allowedFlags: Record<CommandName, Flag[]> = {
 	status: ['json', 'offline', 'handoff'],
 	reset: ['all', 'yes', 'account'],
 	undo: ['role-name', 'force', 'yes', 'json'],
+	diagnose: ['json'],
 };
 
 const commands = Object.keys(allowedFlags) as Array<keyof typeof allowedFlags>;
@@ -186,7 +188,8 @@ export function parseCommand(argv: string[]): Command {
 	}
 	if (values.help) return {kind: 'help', ...(positionals[0] && {command: name as CommandName})};
 	if (values.version) return {kind: 'version'};
-	if (positionals.length > 1) fail(`Unexpected argument “${positionals[1]}”. Run billing-setup --help for usage.`);
+	// diagnose takes the error text as its arguments; no other command takes any.
+	if (positionals.length > 1 && name !== 'diagnose') fail(`Unexpected argument “${positionals[1]}”. Run billing-setup --help for usage.`);
 	const command = name as (typeof commands)[number];
 	for (const flag of Object.keys(values) as Flag[]) {
 		if (!everywhere.includes(flag) && !allowedFlags[command].includes(flag)) {
@@ -235,6 +238,10 @@ export function parseCommand(argv: string[]): Command {
 		case 'undo': {
 			const roleName = presetsFrom(values).roleName;
 			return {kind: 'undo', options: {...common, force: values.force ?? false, ...(roleName !== undefined && {roleName})}};
+		}
+		case 'diagnose': {
+			const text = positionals.slice(1).join(' ');
+			return {kind: 'diagnose', options: {...common, ...(text && {text})}};
 		}
 	}
 }

@@ -52,6 +52,8 @@ async function main(): Promise<number> {
 			return (await import('./commands/manage.js')).runReset(command.options);
 		case 'undo':
 			return (await import('./commands/manage.js')).runUndo(command.options);
+		case 'diagnose':
+			return (await import('./commands/diagnose.js')).runDiagnose(command.options);
 	}
 }
 

@@ -9,6 +9,8 @@ USAGE
                                     current account's finished setup, again
   billing-setup reset [--all]       forget saved progress (never changes AWS)
   billing-setup undo                delete the roles this machine's setup created
+  billing-setup diagnose [TEXT]     which cause of an AccessDenied applies, and
+                                    what to do (the text as arguments, or piped)
 
 WHAT IT DOES
   1. Tells you who your credentials are (STS GetCallerIdentity).
@@ -81,6 +83,9 @@ EXAMPLES
   billing-setup status --json
   billing-setup status --handoff --profile admin
   billing-setup undo --yes --role-name Finance
+  billing-setup diagnose "User: arn:aws:iam::123456789012:user/alice is not \
+    authorized to perform: ce:DescribeReport …"
+  pbpaste | billing-setup diagnose --json
   billing-setup --yes --path /team/finance/ --permissions-boundary \
     arn:aws:iam::123456789012:policy/Boundary
 
@@ -141,6 +146,25 @@ FLAGS
   --force                 also remove policies added outside billing-setup
   -y, --yes               no [y/N] question
   --json                  one JSON document on stdout, on failure too
+${commonFlags}
+`,
+	diagnose: `billing-setup diagnose — which cause of a billing AccessDenied applies, and what to do
+
+USAGE
+  billing-setup diagnose [TEXT…] [--json]
+  … | billing-setup diagnose
+
+  Reads the error text (the arguments, else stdin; on a terminal, paste it and
+  press Enter on an empty line). It picks out the action, the principal and the
+  reason AWS gives. Where AWS names no reason, it checks the principal's own
+  policies with your credentials (iam:SimulatePrincipalPolicy, else reading
+  them), then answers which applies: the root-only setting is off, no policy
+  allows the action, an SCP, a permissions boundary, a session policy, or an
+  explicit Deny. The root-only setting cannot be read by any API: where the
+  policies allow the action and Billing still refuses, that is what is left.
+
+FLAGS
+  --json                  one JSON document on stdout
 ${commonFlags}
 `,
 } as const;

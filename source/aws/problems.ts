@@ -2,6 +2,7 @@
 import {readFileSync} from 'node:fs';
 import {homedir} from 'node:os';
 import path from 'node:path';
+import {denialReason, type DenialReason} from '../core/diagnosis.js';
 import {principalKindLabel, type Identity} from '../core/principal.js';
 import {ProblemError, type Problem} from '../core/problem.js';
 import {awsTimeoutSeconds, endpointOverrides} from './http.js';
@@ -46,46 +47,45 @@ export function sentence(text: string): string {
 	return /[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
 }
 
-/** What AWS's AccessDenied text says denied the call, and the advice that can help with that kind of denial. */
+/** The advice that can help with each kind of denial AWS's AccessDenied text names. */
 interface Denial {
-	pattern: RegExp;
 	roleBoundaryMayHelp: boolean;
 	why: (who: string) => string;
 	next: (action: string) => string;
 }
 
-// AWS's wording: https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html
-const denials: Denial[] = [
-	{
-		pattern: /(explicit deny in a|no) service control policy/i,
+const denials: Partial<Record<DenialReason, Denial>> = {
+	'service-control-policy': {
 		roleBoundaryMayHelp: false,
 		why: () => 'A service control policy (SCP) of your AWS Organization forbids it for every identity in this account, administrators and root included.',
 		next: action =>
 			`Ask your organization's administrator (AWS Organizations, in the management account) to allow ${action} for this account. Running as an administrator here does not help.`,
 	},
-	{
-		pattern: /(explicit deny in a|no) permissions boundary/i,
+	'permissions-boundary': {
 		roleBoundaryMayHelp: false,
 		why: who => `A permissions boundary on ${who} caps what it may do, whatever its own policies allow.`,
 		next: action =>
 			`Ask whoever manages IAM in this account to allow ${action} in this identity's permissions boundary, or run billing-setup as an identity without that boundary.`,
 	},
-	{
-		pattern: /(explicit deny in a|no) session policy/i,
+	'session-policy': {
 		roleBoundaryMayHelp: false,
 		why: () => 'These credentials come from a session that was started with a session policy, which narrows what the session may do.',
 		next: action =>
 			`Start a session whose policy allows ${action} (assume the role again without --policy, or choose a broader permission set), then run billing-setup again.`,
 	},
-	{
-		pattern: /explicit deny in an identity-based policy/i,
+	'identity-deny': {
 		// "Deny CreateRole unless iam:PermissionsBoundary is X" is how organisations require a boundary.
 		roleBoundaryMayHelp: true,
 		why: () => 'A policy attached to this identity (or its group) denies it outright; a Deny wins over every Allow, so attaching more permissions does not help.',
 		next: action =>
 			`Ask whoever manages IAM in this account to narrow the Deny statement for ${action}, or run billing-setup as an identity it does not apply to.`,
 	},
-];
+};
+
+function denialOf(message: string): Denial | undefined {
+	const reason = denialReason(message);
+	return reason && denials[reason];
+}
 
 /**
  * Whether giving the new role a permissions boundary could turn this CreateRole denial into an allow:
@@ -93,7 +93,7 @@ const denials: Denial[] = [
  * session policy denies whatever the new role carries.
  */
 export function roleBoundaryMayHelp(message: string): boolean {
-	return denials.find(candidate => candidate.pattern.test(message))?.roleBoundaryMayHelp ?? true;
+	return denialOf(message)?.roleBoundaryMayHelp ?? true;
 }
 
 const grantNext = (action: string) =>
@@ -101,7 +101,7 @@ const grantNext = (action: string) =>
 
 function accessDenied(message: string, action: string, identity?: Identity): Problem {
 	const who = identity ? `${identity.arn} (${principalKindLabel[identity.kind]})` : 'The caller';
-	const denial = denials.find(candidate => candidate.pattern.test(message));
+	const denial = denialOf(message);
 	return {
 		title: `${who} is not allowed to call ${action}.`,
 		why: denial ? `${sentence(message)} ${denial.why(identity?.arn ?? 'this identity')}` : message,

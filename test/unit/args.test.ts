@@ -102,6 +102,15 @@ describe('parseCommand', () => {
 		expect(parseCommand(['status', '--handoff', '--json'])).toMatchObject({kind: 'status', options: {handoff: true, json: true}});
 		expect(parseCommand(['--dry-run', '--account', '123456789012'])).toMatchObject({kind: 'setup', options: {dryRun: true, account: '123456789012'}});
 	});
+
+	test('diagnose takes the error text as its words, or none (then stdin)', () => {
+		expect(parseCommand(['diagnose', 'User:', 'arn:aws:iam::1:user/a', 'is', 'not', 'authorized', '--json'])).toEqual({
+			kind: 'diagnose',
+			options: {json: true, yes: false, text: 'User: arn:aws:iam::1:user/a is not authorized'},
+		});
+		expect(parseCommand(['diagnose'])).toEqual({kind: 'diagnose', options: {json: false, yes: false}});
+		expect(usageError(['diagnose', '--yes'])).toMatch(/--yes does not apply to “diagnose”/);
+	});
 });
 
 describe('usage errors name the flag and the rule', () => {

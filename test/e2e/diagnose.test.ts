@@ -1,0 +1,75 @@
+/**
+ * `billing-setup diagnose` as people use it: the error text as arguments or piped, against moto. moto lacks
+ * iam:SimulatePrincipalPolicy (it answers 500), so the policies are read; the simulator's answer comes from the
+ * fault proxy.
+ */
+import {describe, expect, it} from 'vitest';
+import {useAwsFixture} from '../support/aws.js';
+import {runCli} from '../support/cli.js';
+import {createLimitedUser} from '../support/moto.js';
+
+const aws = useAwsFixture();
+
+const consoleText =
+	"You don't have permission to access billing information for this account. Contact your AWS administrator if you need help. If you are an AWS administrator, you can provide permissions for your users or groups by making sure that (1) this account allows IAM and federated users to access billing information and (2) you have the required IAM permissions.";
+
+async function diagnose(args: string[], keys?: {accessKeyId: string; secretAccessKey: string}, input?: string) {
+	const env = aws.env(keys ? {AWS_ACCESS_KEY_ID: keys.accessKeyId, AWS_SECRET_ACCESS_KEY: keys.secretAccessKey} : {});
+	return runCli(['diagnose', ...args], {env, ...(input !== undefined && {input})});
+}
+
+describe('billing-setup diagnose', () => {
+	it('an administrator refused by the console: their policies allow billing, so the root-only setting is what is left', async () => {
+		const admin = await createLimitedUser(aws.moto, 'admin', ['*']);
+		const run = await diagnose([consoleText], admin);
+		expect(run.code, run.stderr).toBe(0);
+		expect(run.stderr).toContain('Checked arn:aws:iam::123456789012:user/admin (its IAM policies)');
+		expect(run.stderr).toContain('Cause (from the check above): IAM access to billing information is not activated in this account.');
+		expect(run.stderr).toContain('https://console.aws.amazon.com/billing/home#/account');
+	});
+
+	it('piped text naming another user of the account checks that user, and finds the missing permission', async () => {
+		await createLimitedUser(aws.moto, 'alice', ['s3:*']);
+		const text = "You don't have permission to perform ce:DescribeReport.\nUser: arn:aws:iam::123456789012:user/alice is not authorized to perform: ce:DescribeReport";
+		const run = await diagnose(['--json'], undefined, text);
+		expect(run.code, run.stderr).toBe(0);
+		expect(JSON.parse(run.stdout)).toMatchObject({
+			cause: 'missing-permission',
+			basis: 'checked',
+			check: {principal: 'arn:aws:iam::123456789012:user/alice', actions: ['ce:DescribeReport'], access: {method: 'policies', allowed: []}},
+		});
+	});
+
+	it('a reason AWS states is taken as stated, and nothing is asked of AWS', async () => {
+		const text =
+			'User: arn:aws:sts::123456789012:assumed-role/Admin/alice is not authorized to perform: ce:GetCostAndUsage on resource: arn:aws:ce:us-east-1:123456789012:/GetCostAndUsage with an explicit deny in a service control policy';
+		const run = await diagnose(['--json', text]);
+		expect(run.code, run.stderr).toBe(0);
+		expect(JSON.parse(run.stdout)).toMatchObject({cause: 'service-control-policy', basis: 'stated', checkSkipped: 'AWS’s text states the reason'});
+		expect(aws.proxy.calls).toEqual([]);
+	});
+
+	it('where the policy simulator answers, its decision is the check', async () => {
+		const user = await createLimitedUser(aws.moto, 'erin', ['*']);
+		aws.proxy.fault('SimulatePrincipalPolicy', {
+			kind: 'answer',
+			body: '<SimulatePrincipalPolicyResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><SimulatePrincipalPolicyResult><IsTruncated>false</IsTruncated><EvaluationResults><member><EvalActionName>ce:DescribeReport</EvalActionName><EvalResourceName>*</EvalResourceName><EvalDecision>explicitDeny</EvalDecision></member></EvaluationResults></SimulatePrincipalPolicyResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></SimulatePrincipalPolicyResponse>',
+		});
+		const run = await diagnose(['--json', "You don't have permission to perform ce:DescribeReport"], user);
+		expect(run.code, run.stderr).toBe(0);
+		expect(JSON.parse(run.stdout)).toMatchObject({cause: 'explicit-deny', basis: 'checked', check: {access: {method: 'simulated', denied: ['ce:DescribeReport']}}});
+	});
+
+	it('without usable credentials it still answers from the words, and says it could not check', async () => {
+		const run = await runCli(['diagnose', consoleText], {env: aws.env({AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent'})});
+		expect(run.code, run.stderr).toBe(0);
+		expect(run.stderr).toContain('Not checked: no credentials could be used (No AWS credentials were found.)');
+		expect(run.stderr).toContain('Cause (likely, from the words alone): IAM access to billing information is not activated');
+	});
+
+	it('no text: a usage error, exit 2', async () => {
+		const run = await diagnose([], undefined, '');
+		expect(run.code).toBe(2);
+		expect(run.stderr).toContain('diagnose needs the error text');
+	});
+});
