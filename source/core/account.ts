@@ -38,45 +38,36 @@ export function callerHasBilling(context: AccountContext | undefined, kind: stri
 	return access !== undefined && access.method !== 'unknown' && billingActions.every(action => access.allowed.includes(action));
 }
 
-/** Where the account sits, and what a billing role sees there. */
+/** Where the account sits, and what a billing role sees there: short, since it shares the first screen. */
 export function organizationNote(place: OrganizationPlace): string {
 	switch (place.kind) {
 		case 'standalone':
-			return 'This account is not in an AWS Organization: the role will see its bills, payments and costs.';
+			return 'Not in an AWS Organization: the role will see this account’s bills and costs.';
 		case 'management':
-			return `This is the management account of organization ${place.organizationId}: the role will see the consolidated bill, with every member account's costs.`;
+			return `Management account of organization ${place.organizationId}: the role will see the consolidated bill of every member account.`;
 		case 'member':
 			return [
-				`This account is a member of organization ${place.organizationId} (management account ${place.managementAccountId}): the role will see this account's costs only,`,
-				'and Cost Explorer only once the management account lets member accounts in (Billing and Cost Management → Cost Management preferences → Linked account access).',
+				`Member of organization ${place.organizationId} (management account ${place.managementAccountId}): the role will see this account’s costs only,`,
+				'and Cost Explorer once the management account lets members in (Cost Management preferences → Linked account access).',
 				'Accounts created through Organizations have IAM access to billing on by default; invited accounts keep their own setting.',
 			].join(' ');
 		case 'unknown':
-			return `${place.reason} In a member account the role sees that account's costs only, and Cost Explorer needs the management account's consent.`;
+			return `${place.reason} A member account’s role sees only that account’s costs.`;
 	}
 }
 
-const howChecked: Record<PrincipalAccess['method'], string> = {
-	simulated: 'checked with IAM’s policy simulator',
-	policies: 'read from your IAM policies',
-	unknown: 'not checked',
-};
-
-/** What the caller's own policies mean for them: whether the role is for them or for others. */
+/** What the caller's own policies mean for them: whether the role is for them or for others. How it was found out is in --json. */
 export function callerAccessNote(context: AccountContext | undefined, kind: string): string | undefined {
 	if (kind === 'root') return 'The root user can always open Billing: the role is for giving IAM users and roles billing-only access.';
 	const access = context?.callerAccess;
 	if (!access) return undefined;
 	if (access.method === 'unknown') return `billing-setup could not tell what your own policies allow: ${access.reason}`;
-	const how = howChecked[access.method];
 	if (callerHasBilling(context, kind)) {
-		return `Your own policies already allow billing (${billingActions.join(', ')}; ${how}). After the root step you can open Billing yourself: the role is for giving others billing-only access.`;
+		return 'Your own policies already allow billing: after the root step you can open Billing yourself, and the role is for giving others billing-only access.';
 	}
-	if (access.denied.length > 0) {
-		return `Your own policies deny ${access.denied.join(', ')} (${how}): the role this creates is how you get billing, once the root step is done.`;
-	}
+	if (access.denied.length > 0) return `Your own policies deny ${access.denied.join(', ')}: you get billing by switching to this role.`;
 	const missing = billingActions.filter(action => !access.allowed.includes(action));
-	return `Your own policies do not allow ${missing.join(', ')} (${how}): switch to the role this creates, once the root step is done.`;
+	return `Your own policies do not allow ${missing.join(', ')}: you get billing by switching to this role.`;
 }
 
 /** What the first screen says of the account and the caller, in order; nothing before the account was read. */

@@ -90,6 +90,19 @@ describe('the wizard in a real terminal', () => {
 		await expectBillingRole('BillingAccess');
 	});
 
+	it('an administrator is told the role is for others, and may end at the root step with nothing created', async () => {
+		const terminal = await wizard();
+		const screen = await terminal.waitFor(screens[0].prompt);
+		expect(screen).toContain('This account is not in an AWS Organization');
+		expect(screen).toMatch(/Your own policies already allow billing/);
+		await terminal.press(['Down', 'Down', 'Down']);
+		await terminal.waitFor('❯ I only need Billing myself: end here, create no role');
+		await terminal.press('Enter');
+		await terminal.waitFor('Nothing was created in AWS.');
+		expect(await terminal.waitForExit()).toBe(0);
+		expect(await aws.roleNames()).toEqual([]);
+	});
+
 	describe('Ctrl+C saves progress, and the next run resumes there', () => {
 		for (const [index, stopAt] of screens.entries()) {
 			it(`at the ${stopAt.name} screen`, async () => {

@@ -24,7 +24,8 @@ export function IdentityDetails({identity, account}: {identity: Identity; accoun
 				)}{' '}
 				account <Text bold>{identity.accountId}</Text> ({identity.partition})
 			</Text>
-			<Text color={theme.muted}>{identity.arn}</Text>
+			{/* A user's ARN says no more than the line above; a role session's names the role and the session. */}
+			{identity.kind !== 'iam-user' && <Text color={theme.muted}>{identity.arn}</Text>}
 			{callerNotes(identity).length > 0 && (
 				<Box flexDirection="column" marginTop={1}>
 					{callerNotes(identity).map(note => (
@@ -32,11 +33,13 @@ export function IdentityDetails({identity, account}: {identity: Identity; accoun
 					))}
 				</Box>
 			)}
-			{accountNotes(account, identity.kind).map(note => (
-				<Box key={note} marginTop={1}>
-					<Paragraph parts={[note]} />
+			{accountNotes(account, identity.kind).length > 0 && (
+				<Box flexDirection="column" marginTop={1}>
+					{accountNotes(account, identity.kind).map(note => (
+						<Paragraph key={note} parts={[note]} />
+					))}
 				</Box>
-			))}
+			)}
 		</Box>
 	);
 }
@@ -68,7 +71,7 @@ export function ActivationScreen({identity, account, onAnswer}: {identity: Ident
 	const procedure = activationProcedure(identity.partition);
 	const {write} = useStdout();
 	// Written past Ink's layout, which would cut the URL into indented pieces a terminal cannot rejoin.
-	useEffect(() => write(`The account settings page:\n${url}\n`), [write, url]);
+	useEffect(() => write(`Account settings page: ${url}\n`), [write, url]);
 	const [, ...rest] = procedure.steps;
 	return (
 		<Box flexDirection="column">
@@ -79,7 +82,7 @@ export function ActivationScreen({identity, account, onAnswer}: {identity: Ident
 					<Paragraph key={step} indent={2} parts={[`${index + 2}. ${step}`]} />
 				))}
 			</Box>
-			<Paragraph color={theme.muted} parts={['No AWS API can read or change this setting, so billing-setup cannot check it: only you know.']} />
+			<Paragraph color={theme.muted} parts={['No AWS API can read this setting, so billing-setup cannot check it.']} />
 			<Question prompt="Is IAM access to billing activated?" hint={firstSelectHint}>
 				<Choose
 					options={[
