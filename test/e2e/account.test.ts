@@ -50,7 +50,7 @@ describe('what the caller needs', () => {
 		const {stderr, result} = await setup(user);
 		expect(result.callerAccess).toMatchObject({method: 'policies', allowed: billingActions, denied: []});
 		expect(stderr).toContain('Your own policies already allow billing');
-		expect(stderr).toContain('After the root step you can open Billing yourself: the role is for giving others billing-only access.');
+		expect(stderr).toContain('after the root step you can open Billing yourself, and the role is for giving others billing-only access.');
 	});
 
 	it('a user whose policies grant no billing is told the role is how they get it', async () => {
@@ -89,7 +89,7 @@ describe('what the caller needs', () => {
 		});
 		const {stderr, result} = await setup(user);
 		expect(result.callerAccess).toEqual({method: 'simulated', allowed: ['billing:GetBillingData', 'ce:GetCostAndUsage'], denied: []});
-		expect(stderr).toContain('Your own policies do not allow ce:DescribeReport (checked with IAM’s policy simulator)');
+		expect(stderr).toContain('Your own policies do not allow ce:DescribeReport: you get billing by switching to this role.');
 		expect(aws.proxy.calls.map(call => call.action)).not.toContain('ListAttachedUserPolicies');
 	});
 });
@@ -98,7 +98,7 @@ describe('where the account sits', () => {
 	it('standalone: the role sees this account’s bills', async () => {
 		const {stderr, result} = await setup({accessKeyId: TEST_ACCESS_KEY_ID, secretAccessKey: TEST_SECRET_ACCESS_KEY});
 		expect(result.organization).toEqual({kind: 'standalone'});
-		expect(stderr).toContain('This account is not in an AWS Organization: the role will see its bills, payments and costs.');
+		expect(stderr).toContain('Not in an AWS Organization: the role will see this account’s bills and costs.');
 	});
 
 	it('management account: the role sees the consolidated bill', async () => {
@@ -107,7 +107,7 @@ describe('where the account sits', () => {
 		organizations.destroy();
 		const {stderr, result} = await setup({accessKeyId: TEST_ACCESS_KEY_ID, secretAccessKey: TEST_SECRET_ACCESS_KEY});
 		expect(result.organization).toEqual({kind: 'management', organizationId: organization!.Id});
-		expect(stderr).toContain(`This is the management account of organization ${organization!.Id}: the role will see the consolidated bill`);
+		expect(stderr).toContain(`Management account of organization ${organization!.Id}: the role will see the consolidated bill of every member account.`);
 	});
 
 	it('member account: this account’s costs only, and what the management account must enable', async () => {
@@ -129,7 +129,7 @@ describe('where the account sits', () => {
 		const {stderr, result} = await setup({accessKeyId: session!.AccessKeyId!, secretAccessKey: session!.SecretAccessKey!, sessionToken: session!.SessionToken!});
 		expect(result.account).toBe(memberId);
 		expect(result.organization).toEqual({kind: 'member', organizationId: organization!.Id, managementAccountId: account});
-		expect(stderr).toContain(`management account ${account}): the role will see this account's costs only`);
+		expect(stderr).toContain(`Member of organization ${organization!.Id} (management account ${account}): the role will see this account’s costs only`);
 		expect(stderr).toContain('Linked account access');
 		expect(stderr).toContain('Accounts created through Organizations have IAM access to billing on by default; invited accounts keep their own setting.');
 	});

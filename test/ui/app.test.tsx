@@ -67,8 +67,8 @@ describe('the wizard', () => {
 		});
 		const {screen, session} = await start(aws);
 		const frame = await screen.waitFor('Is IAM access');
-		expect(frame).toContain('This account is not in an AWS Organization');
-		expect(frame.replaceAll('\n', ' ')).toContain('After the root step you can open Billing yourself');
+		expect(frame).toContain('Not in an AWS Organization');
+		expect(frame.replaceAll('\n', ' ')).toContain('after the root step you can open Billing yourself');
 		await screen.press(keys.down, () => screen.frame().includes('❯ Yes, it is activated'));
 		await screen.press(keys.down, () => screen.frame().includes('❯ Stop here'));
 		await screen.press(keys.down, () => screen.frame().includes('❯ I only need Billing myself'));
