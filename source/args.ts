@@ -24,7 +24,16 @@ export interface SetupOptions extends CommonOptions {
 	costCheck: boolean;
 }
 
-export type CommandName = 'setup' | 'status' | 'reset' | 'undo';
+export type TemplateFormat = 'json' | 'yaml';
+
+export interface TemplateOptions extends Pick<CommonOptions, 'profile' | 'region'> {
+	presets: Partial<RoleSettings>;
+	format: TemplateFormat;
+	/** Also print, on stderr, the AWS CLI commands that deploy it to an organisation through a StackSet. */
+	stackset: boolean;
+}
+
+export type CommandName = 'setup' | 'status' | 'reset' | 'undo' | 'template';
 
 export type Command =
 	| {kind: 'help'; command?: CommandName}
@@ -32,7 +41,8 @@ export type Command =
 	| {kind: 'setup'; options: SetupOptions}
 	| {kind: 'status'; options: CommonOptions & {offline: boolean; handoff: boolean}}
 	| {kind: 'reset'; options: CommonOptions & {all: boolean; account?: string}}
-	| {kind: 'undo'; options: CommonOptions & {roleName?: string; force: boolean}};
+	| {kind: 'undo'; options: CommonOptions & {roleName?: string; force: boolean}}
+	| {kind: 'template'; options: TemplateOptions};
 
 const optionSpec = {
 	help: {type: 'boolean', short: 'h'},
@@ -59,6 +69,8 @@ const optionSpec = {
 	json: {type: 'boolean'},
 	account: {type: 'string'},
 	all: {type: 'boolean'},
+	format: {type: 'string'},
+	stackset: {type: 'boolean'},
 	'no-color': {type: 'boolean'},
 	'screen-reader': {type: 'boolean'},
 } as const;
@@ -66,14 +78,17 @@ const optionSpec = {
 type Flag = keyof typeof optionSpec;
 
 const everywhere: Flag[] = ['help', 'version', 'profile', 'region', 'no-color', 'screen-reader'];
+/** What the role is: the wizard's answers, and the template's. */
+const roleFlags: Flag[] = ['role-name', 'access', 'no-cost-explorer', 'no-guard', 'trust', 'require-mfa', 'max-session', 'path', 'permissions-boundary'];
 const allowedFlags: Record<CommandName, Flag[]> = {
 	setup: [
-		'role-name', 'access', 'no-cost-explorer', 'no-guard', 'trust', 'require-mfa', 'max-session', 'path', 'permissions-boundary',
+		...roleFlags,
 		'verify-timeout', 'no-cost-check', 'adopt', 'yes', 'dry-run', 'json', 'account',
 	],
 	status: ['json', 'offline', 'handoff'],
 	reset: ['all', 'yes', 'account'],
 	undo: ['role-name', 'force', 'yes', 'json'],
+	template: [...roleFlags, 'format', 'stackset'],
 };
 
 const commands = Object.keys(allowedFlags) as Array<keyof typeof allowedFlags>;
@@ -235,6 +250,20 @@ export function parseCommand(argv: string[]): Command {
 		case 'undo': {
 			const roleName = presetsFrom(values).roleName;
 			return {kind: 'undo', options: {...common, force: values.force ?? false, ...(roleName !== undefined && {roleName})}};
+		}
+		case 'template': {
+			const format = values.format ?? 'json';
+			if (format !== 'json' && format !== 'yaml') fail(`--format must be “json” or “yaml” (got “${format}”).`);
+			return {
+				kind: 'template',
+				options: {
+					...(common.profile !== undefined && {profile: common.profile}),
+					...(common.region !== undefined && {region: common.region}),
+					presets: presetsFrom(values),
+					format,
+					stackset: values.stackset ?? false,
+				},
+			};
 		}
 	}
 }

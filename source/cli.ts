@@ -52,6 +52,8 @@ async function main(): Promise<number> {
 			return (await import('./commands/manage.js')).runReset(command.options);
 		case 'undo':
 			return (await import('./commands/manage.js')).runUndo(command.options);
+		case 'template':
+			return (await import('./commands/template.js')).runTemplate(command.options);
 	}
 }
 
