@@ -69,7 +69,9 @@ describe('parseCommand', () => {
 		[['stauts'], 'Did you mean “status”?'],
 		[['--rolename', 'X'], "Unknown flag '--rolename'. Did you mean “--role-name”?"],
 		[['--dryrun'], 'Did you mean “--dry-run”?'],
-		[['help', 'undoo'], 'No help for “undoo”. Commands: setup, status, reset, undo. Did you mean “undo”?'],
+		[['templat'], 'Did you mean “template”?'],
+		[['template', '--stack-set'], 'Did you mean “--stackset”?'],
+		[['help', 'undoo'], 'No help for “undoo”. Commands: setup, status, reset, undo, template. Did you mean “undo”?'],
 	])('%j suggests the near miss: %s', (args, message) => {
 		expect(() => parseCommand(args)).toThrow(message);
 	});
@@ -102,6 +104,37 @@ describe('parseCommand', () => {
 		expect(parseCommand(['status', '--handoff', '--json'])).toMatchObject({kind: 'status', options: {handoff: true, json: true}});
 		expect(parseCommand(['--dry-run', '--account', '123456789012'])).toMatchObject({kind: 'setup', options: {dryRun: true, account: '123456789012'}});
 	});
+
+	test('template takes the setup flags that say what the role is, a format (JSON by default) and --stackset', () => {
+		expect(parseCommand(['template'])).toEqual({kind: 'template', options: {presets: {}, format: 'json', stackset: false}});
+		expect(
+			parseCommand([
+				'template', '--role-name', 'Finance', '--access', 'read-only', '--no-cost-explorer', '--no-guard', '--require-mfa',
+				'--trust', 'arn:aws:iam::111122223333:role/Admin', '--max-session', '7200', '--path', '/team/',
+				'--permissions-boundary', 'arn:aws:iam::123456789012:policy/Boundary', '--format', 'yaml', '--stackset',
+				'--profile', 'org', '--region', 'eu-west-1',
+			]),
+		).toEqual({
+			kind: 'template',
+			options: {
+				profile: 'org',
+				region: 'eu-west-1',
+				format: 'yaml',
+				stackset: true,
+				presets: {
+					roleName: 'Finance',
+					access: 'read-only',
+					costExplorer: false,
+					guard: false,
+					requireMfa: true,
+					trust: {kind: 'principals', arns: ['arn:aws:iam::111122223333:role/Admin']},
+					maxSessionSeconds: 7200,
+					path: '/team/',
+					permissionsBoundary: 'arn:aws:iam::123456789012:policy/Boundary',
+				},
+			},
+		});
+	});
 });
 
 describe('usage errors name the flag and the rule', () => {
@@ -127,6 +160,12 @@ describe('usage errors name the flag and the rule', () => {
 		[['reset', '--all', '--account', '123456789012'], /--all and --account cannot be used together/],
 		[['undo', '--role-name', 'a/b'], /--role-name: “\/” is not allowed/],
 		[['--verify-timeout', '-1'], /--verify-timeout/],
+		[['template', '--format', 'xml'], /--format must be “json” or “yaml” \(got “xml”\)/],
+		[['template', '--max-session', '100'], /--max-session: .*3600 to 43200/],
+		[['template', '--yes'], /--yes does not apply to “template”/],
+		[['template', '--json'], /--json does not apply to “template”/],
+		[['--format', 'yaml'], /--format does not apply to “setup”/],
+		[['--stackset'], /--stackset does not apply to “setup”/],
 	])('%j', (argv, message) => {
 		expect(usageError(argv)).toMatch(message);
 	});
