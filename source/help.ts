@@ -89,7 +89,7 @@ EXAMPLES
   billing-setup status --json
   billing-setup status --handoff --profile admin
   billing-setup undo --yes --role-name Finance
-  billing-setup template --format yaml --stackset > billing-setup-BillingAccess.yaml
+  billing-setup template --format yaml --stackset > billing.yaml
   billing-setup --yes --path /team/finance/ --permissions-boundary \
     arn:aws:iam::123456789012:policy/Boundary
 
@@ -152,7 +152,7 @@ FLAGS
   --json                  one JSON document on stdout, on failure too
 ${commonFlags}
 `,
-	template: `billing-setup template — the role as a CloudFormation template, for many accounts
+	template: `billing-setup template — the role as a CloudFormation template, for StackSets
 
 USAGE
   billing-setup template [role flags] [--format json|yaml] [--stackset]
@@ -176,7 +176,7 @@ ${roleFlags}
                           deploy it to an organisation's accounts through a
                           service-managed StackSet, and what that cannot do
                           (the management account, root activation)
-  --region REGION         with --stackset: the StackSet's region (default: us-east-1)
+  --region REGION         with --stackset: its region (default: us-east-1)
   --profile NAME          with --stackset: put into the printed commands
 `,
 } as const;
