@@ -24,7 +24,16 @@ export interface SetupOptions extends CommonOptions {
 	costCheck: boolean;
 }
 
-export type CommandName = 'setup' | 'status' | 'reset' | 'undo' | 'diagnose';
+export type TemplateFormat = 'json' | 'yaml';
+
+export interface TemplateOptions extends Pick<CommonOptions, 'profile' | 'region'> {
+	presets: Partial<RoleSettings>;
+	format: TemplateFormat;
+	/** Also print, on stderr, the AWS CLI commands that deploy it to an organisation through a StackSet. */
+	stackset: boolean;
+}
+
+export type CommandName = 'setup' | 'status' | 'reset' | 'undo' | 'diagnose' | 'template';
 
 export type Command =
 	| {kind: 'help'; command?: CommandName}
@@ -33,7 +42,8 @@ export type Command =
 	| {kind: 'status'; options: CommonOptions & {offline: boolean; handoff: boolean}}
 	| {kind: 'reset'; options: CommonOptions & {all: boolean; account?: string}}
 	| {kind: 'undo'; options: CommonOptions & {roleName?: string; force: boolean}}
-	| {kind: 'diagnose'; options: CommonOptions & {text?: string}};
+	| {kind: 'diagnose'; options: CommonOptions & {text?: string}}
+	| {kind: 'template'; options: TemplateOptions};
 
 const optionSpec = {
 	help: {type: 'boolean', short: 'h'},
@@ -60,6 +70,8 @@ const optionSpec = {
 	json: {type: 'boolean'},
 	account: {type: 'string'},
 	all: {type: 'boolean'},
+	format: {type: 'string'},
+	stackset: {type: 'boolean'},
 	'no-color': {type: 'boolean'},
 	'screen-reader': {type: 'boolean'},
 } as const;
@@ -67,15 +79,18 @@ const optionSpec = {
 type Flag = keyof typeof optionSpec;
 
 const everywhere: Flag[] = ['help', 'version', 'profile', 'region', 'no-color', 'screen-reader'];
+/** What the role is: the wizard's answers, and the template's. */
+const roleFlags: Flag[] = ['role-name', 'access', 'no-cost-explorer', 'no-guard', 'trust', 'require-mfa', 'max-session', 'path', 'permissions-boundary'];
 const allowedFlags: Record<CommandName, Flag[]> = {
 	setup: [
-		'role-name', 'access', 'no-cost-explorer', 'no-guard', 'trust', 'require-mfa', 'max-session', 'path', 'permissions-boundary',
+		...roleFlags,
 		'verify-timeout', 'no-cost-check', 'adopt', 'yes', 'dry-run', 'json', 'account',
 	],
 	status: ['json', 'offline', 'handoff'],
 	reset: ['all', 'yes', 'account'],
 	undo: ['role-name', 'force', 'yes', 'json'],
 	diagnose: ['json'],
+	template: [...roleFlags, 'format', 'stackset'],
 };
 
 const commands = Object.keys(allowedFlags) as Array<keyof typeof allowedFlags>;
@@ -242,6 +257,20 @@ export function parseCommand(argv: string[]): Command {
 		case 'diagnose': {
 			const text = positionals.slice(1).join(' ');
 			return {kind: 'diagnose', options: {...common, ...(text && {text})}};
+		}
+		case 'template': {
+			const format = values.format ?? 'json';
+			if (format !== 'json' && format !== 'yaml') fail(`--format must be “json” or “yaml” (got “${format}”).`);
+			return {
+				kind: 'template',
+				options: {
+					...(common.profile !== undefined && {profile: common.profile}),
+					...(common.region !== undefined && {region: common.region}),
+					presets: presetsFrom(values),
+					format,
+					stackset: values.stackset ?? false,
+				},
+			};
 		}
 	}
 }

@@ -54,6 +54,8 @@ async function main(): Promise<number> {
 			return (await import('./commands/manage.js')).runUndo(command.options);
 		case 'diagnose':
 			return (await import('./commands/diagnose.js')).runDiagnose(command.options);
+		case 'template':
+			return (await import('./commands/template.js')).runTemplate(command.options);
 	}
 }
 

@@ -1,3 +1,19 @@
+/** What the role is: the wizard's flags, and the template's. */
+const roleFlags = `  --role-name NAME        role to create (default: BillingAccess)
+  --access full|read-only Billing (default) or AWSBillingReadOnlyAccess
+  --no-cost-explorer      skip the Cost Explorer (ce:DescribeReport) add-on
+  --no-guard              skip the guard: an inline Deny on
+                          billing:UpdateIAMAccessPreference, which Billing grants,
+                          so no one who switches can turn IAM access to billing off
+  --trust account|ARN,…   who may switch to the role: every principal of this
+                          account allowed by its own IAM policies (default), or
+                          only the listed IAM user/role ARNs
+  --require-mfa           only allow switching with MFA
+  --max-session SECONDS   role session length, 3600–43200 (default: 3600)
+  --path PATH             IAM path for the role, e.g. /team/finance/ (default: /)
+  --permissions-boundary ARN
+                          a boundary policy your organisation requires on roles`;
+
 export const helpText = `billing-setup — give IAM users and roles access to AWS Billing and Cost Explorer
 
 USAGE
@@ -11,6 +27,8 @@ USAGE
   billing-setup undo                delete the roles this machine's setup created
   billing-setup diagnose [TEXT]     which cause of an AccessDenied applies, and
                                     what to do (the text as arguments, or piped)
+  billing-setup template            the same role as a CloudFormation template,
+                                    for StackSets (no AWS call, no credentials)
 
 WHAT IT DOES
   1. Tells you who your credentials are (STS GetCallerIdentity).
@@ -35,20 +53,7 @@ WHAT IT DOES
 FLAGS
   --profile NAME          AWS profile (default: AWS_PROFILE, then "default")
   --region REGION         region for STS (default: AWS_REGION or the profile's)
-  --role-name NAME        role to create (default: BillingAccess)
-  --access full|read-only Billing (default) or AWSBillingReadOnlyAccess
-  --no-cost-explorer      skip the Cost Explorer (ce:DescribeReport) add-on
-  --no-guard              skip the guard: an inline Deny on
-                          billing:UpdateIAMAccessPreference, which Billing grants,
-                          so no one who switches can turn IAM access to billing off
-  --trust account|ARN,…   who may switch to the role: every principal of this
-                          account allowed by its own IAM policies (default), or
-                          only the listed IAM user/role ARNs
-  --require-mfa           only allow switching with MFA
-  --max-session SECONDS   role session length, 3600–43200 (default: 3600)
-  --path PATH             IAM path for the role, e.g. /team/finance/ (default: /)
-  --permissions-boundary ARN
-                          a boundary policy your organisation requires on roles
+${roleFlags}
   --adopt                 with --yes: take over and change a billing role made by
                           billing-setup elsewhere (another machine, lost progress)
   --no-cost-check         after switching to the role, do not read this month's
@@ -65,6 +70,9 @@ FLAGS
   --json                  with --yes, --dry-run, status or undo: one JSON document
                           on stdout, human text on stderr
   --all                   with reset: forget every account's progress
+  --format json|yaml      with template: the template's format (default: json)
+  --stackset              with template: also print, on stderr, the AWS CLI
+                          commands that deploy it to an organisation
   --force                 with undo: also remove grants added outside billing-setup
   --offline               with status: only the progress file, no AWS call
   --handoff               with status: print the hand-off of the current
@@ -86,6 +94,7 @@ EXAMPLES
   billing-setup diagnose "User: arn:aws:iam::123456789012:user/alice is not \
     authorized to perform: ce:DescribeReport …"
   pbpaste | billing-setup diagnose --json
+  billing-setup template --format yaml --stackset > billing.yaml
   billing-setup --yes --path /team/finance/ --permissions-boundary \
     arn:aws:iam::123456789012:policy/Boundary
 
@@ -166,5 +175,32 @@ USAGE
 FLAGS
   --json                  one JSON document on stdout
 ${commonFlags}
+`,
+	template: `billing-setup template — the role as a CloudFormation template, for StackSets
+
+USAGE
+  billing-setup template [role flags] [--format json|yaml] [--stackset]
+
+  Prints on stdout the AWS::IAM::Role the wizard would create for these flags
+  (saved progress is not read): trust policy, managed policy, the Cost Explorer
+  add-on and the guard, session length, path, boundary, tags ManagedBy and
+  BillingSetupId (the stack's id). Every ARN uses \${AWS::Partition} and
+  \${AWS::AccountId}, so it deploys unchanged in any account; outputs are the
+  role's ARN and its switch-role URL. No AWS call, no credentials needed.
+  Trusted ARNs (--trust) stay as given: the same principals in every account.
+  A permissions boundary becomes the policy of that name in each account.
+
+  Deploy it with CAPABILITY_NAMED_IAM. Change a stack's role through the stack:
+  billing-setup sees it as made elsewhere and changes it only if you agree.
+
+FLAGS
+${roleFlags}
+  --format json|yaml      json (default: any tool, and valid YAML too) or yaml
+  --stackset              also print, on stderr, the AWS CLI commands that
+                          deploy it to an organisation's accounts through a
+                          service-managed StackSet, and what that cannot do
+                          (the management account, root activation)
+  --region REGION         with --stackset: its region (default: us-east-1)
+  --profile NAME          with --stackset: put into the printed commands
 `,
 } as const;

@@ -21,23 +21,27 @@ export interface PolicyDocument {
 	Statement: Array<Record<string, unknown>>;
 }
 
-export interface Plan {
-	accountId: string;
-	partition: Partition;
+/** The role itself, as IAM holds it: what the wizard writes and what the CloudFormation template declares. */
+export interface RoleDefinition {
 	roleName: string;
 	/** `/` or `/team/finance/`: part of the ARN, and of the role name the console and AssumeRole need. */
 	path: string;
-	roleArn: string;
 	description: string;
-	/** The id of the local record this plan belongs to, written as the role's BillingSetupId tag. */
-	setupId: string;
 	tags: Array<{Key: string; Value: string}>;
 	trustPolicy: PolicyDocument;
 	managedPolicyArn: string;
-	/** Inline policies by name: the Cost Explorer add-on when chosen. */
+	/** Inline policies by name: the Cost Explorer add-on and the guard, when chosen. */
 	inlinePolicies: Record<string, PolicyDocument>;
 	permissionsBoundary?: string;
 	maxSessionSeconds: number;
+}
+
+export interface Plan extends RoleDefinition {
+	accountId: string;
+	partition: Partition;
+	roleArn: string;
+	/** The id of the local record this plan belongs to, written as the role's BillingSetupId tag. */
+	setupId: string;
 	switchRoleUrl: string;
 	/** The ~/.aws/config profile that switches to the role, and who it is for when not the caller (core/handoff.ts). */
 	profileName: string;
@@ -45,7 +49,7 @@ export interface Plan {
 	profileNotes: string[];
 }
 
-export function trustPolicy(accountId: string, partition: Partition, settings: RoleSettings): PolicyDocument {
+export function trustPolicy(accountId: string, partition: string, settings: RoleSettings): PolicyDocument {
 	const principals =
 		settings.trust.kind === 'account' ? [`arn:${partition}:iam::${accountId}:root`] : settings.trust.arns;
 	return {
@@ -93,9 +97,38 @@ export function roleLocation(roleArn: string): {path: string; roleName: string} 
 }
 
 export function switchRoleUrl(accountId: string, partition: Partition, roleName: string, path = '/'): string {
+	return switchRoleUrlAt(signinHost[partition], accountId, roleName, path);
+}
+
+/**
+ * The switch-role URL on a given sign-in host. The account goes in unencoded: twelve digits need no encoding,
+ * and the template's `${AWS::AccountId}` must reach Fn::Sub whole.
+ */
+export function switchRoleUrlAt(host: string, accountId: string, roleName: string, path = '/'): string {
+	const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 	// A role under a path is entered in the console's Role box as path/name.
-	const query = new URLSearchParams({account: accountId, roleName: pathedRoleName(path, roleName), displayName: `${roleName} @ ${accountId}`});
-	return `https://${signinHost[partition]}/switchrole?${query.toString()}`;
+	return `https://${host}/switchrole?account=${accountId}&${form({roleName: pathedRoleName(path, roleName)})}&${form({displayName: `${roleName} @ `})}${accountId}`;
+}
+
+/**
+ * The role for these settings. Account and partition appear only inside ARNs, so the CloudFormation template
+ * passes `${AWS::AccountId}` and `${AWS::Partition}` and gets the wizard's role with CloudFormation's placeholders.
+ */
+export function roleDefinition(accountId: string, partition: string, settings: RoleSettings, setupId: string): RoleDefinition {
+	return {
+		roleName: settings.roleName,
+		path: settings.path,
+		description: roleDescription,
+		tags: [{...managedByTag}, {Key: setupIdTagKey, Value: setupId}],
+		trustPolicy: trustPolicy(accountId, partition, settings),
+		managedPolicyArn: managedPolicyArn(settings.access, partition),
+		inlinePolicies: {
+			...(settings.costExplorer && {[costExplorerPolicyName]: costExplorerPolicy}),
+			...(guarded(settings) && {[guardPolicyName]: guardPolicy}),
+		},
+		...(settings.permissionsBoundary && {permissionsBoundary: settings.permissionsBoundary}),
+		maxSessionSeconds: settings.maxSessionSeconds,
+	};
 }
 
 export function buildPlan(
@@ -109,20 +142,9 @@ export function buildPlan(
 	return {
 		accountId,
 		partition,
-		roleName: settings.roleName,
-		path: settings.path,
 		roleArn,
-		description: roleDescription,
 		setupId,
-		tags: [{...managedByTag}, {Key: setupIdTagKey, Value: setupId}],
-		trustPolicy: trustPolicy(accountId, partition, settings),
-		managedPolicyArn: managedPolicyArn(settings.access, partition),
-		inlinePolicies: {
-			...(settings.costExplorer && {[costExplorerPolicyName]: costExplorerPolicy}),
-			...(guarded(settings) && {[guardPolicyName]: guardPolicy}),
-		},
-		...(settings.permissionsBoundary && {permissionsBoundary: settings.permissionsBoundary}),
-		maxSessionSeconds: settings.maxSessionSeconds,
+		...roleDefinition(accountId, partition, settings, setupId),
 		switchRoleUrl: switchRoleUrl(accountId, partition, settings.roleName, settings.path),
 		profileName,
 		profileBlock,

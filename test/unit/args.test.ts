@@ -70,6 +70,8 @@ describe('parseCommand', () => {
 		[['--rolename', 'X'], "Unknown flag '--rolename'. Did you mean “--role-name”?"],
 		[['--dryrun'], 'Did you mean “--dry-run”?'],
 		[['help', 'undoo'], 'Did you mean “undo”?'],
+		[['templat'], 'Did you mean “template”?'],
+		[['template', '--stack-set'], 'Did you mean “--stackset”?'],
 	])('%j suggests the near miss: %s', (args, message) => {
 		expect(() => parseCommand(args)).toThrow(message);
 	});
@@ -111,6 +113,37 @@ describe('parseCommand', () => {
 		expect(parseCommand(['diagnose'])).toEqual({kind: 'diagnose', options: {json: false, yes: false}});
 		expect(usageError(['diagnose', '--yes'])).toMatch(/--yes does not apply to “diagnose”/);
 	});
+
+	test('template takes the setup flags that say what the role is, a format (JSON by default) and --stackset', () => {
+		expect(parseCommand(['template'])).toEqual({kind: 'template', options: {presets: {}, format: 'json', stackset: false}});
+		expect(
+			parseCommand([
+				'template', '--role-name', 'Finance', '--access', 'read-only', '--no-cost-explorer', '--no-guard', '--require-mfa',
+				'--trust', 'arn:aws:iam::111122223333:role/Admin', '--max-session', '7200', '--path', '/team/',
+				'--permissions-boundary', 'arn:aws:iam::123456789012:policy/Boundary', '--format', 'yaml', '--stackset',
+				'--profile', 'org', '--region', 'eu-west-1',
+			]),
+		).toEqual({
+			kind: 'template',
+			options: {
+				profile: 'org',
+				region: 'eu-west-1',
+				format: 'yaml',
+				stackset: true,
+				presets: {
+					roleName: 'Finance',
+					access: 'read-only',
+					costExplorer: false,
+					guard: false,
+					requireMfa: true,
+					trust: {kind: 'principals', arns: ['arn:aws:iam::111122223333:role/Admin']},
+					maxSessionSeconds: 7200,
+					path: '/team/',
+					permissionsBoundary: 'arn:aws:iam::123456789012:policy/Boundary',
+				},
+			},
+		});
+	});
 });
 
 describe('usage errors name the flag and the rule', () => {
@@ -136,6 +169,12 @@ describe('usage errors name the flag and the rule', () => {
 		[['reset', '--all', '--account', '123456789012'], /--all and --account cannot be used together/],
 		[['undo', '--role-name', 'a/b'], /--role-name: “\/” is not allowed/],
 		[['--verify-timeout', '-1'], /--verify-timeout/],
+		[['template', '--format', 'xml'], /--format must be “json” or “yaml” \(got “xml”\)/],
+		[['template', '--max-session', '100'], /--max-session: .*3600 to 43200/],
+		[['template', '--yes'], /--yes does not apply to “template”/],
+		[['template', '--json'], /--json does not apply to “template”/],
+		[['--format', 'yaml'], /--format does not apply to “setup”/],
+		[['--stackset'], /--stackset does not apply to “setup”/],
 	])('%j', (argv, message) => {
 		expect(usageError(argv)).toMatch(message);
 	});
