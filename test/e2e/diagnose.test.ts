@@ -7,6 +7,7 @@ import {describe, expect, it} from 'vitest';
 import {useAwsFixture} from '../support/aws.js';
 import {runCli} from '../support/cli.js';
 import {createLimitedUser} from '../support/moto.js';
+import {startTerminal} from '../support/terminal.js';
 
 const aws = useAwsFixture();
 
@@ -65,6 +66,23 @@ describe('billing-setup diagnose', () => {
 		expect(run.code, run.stderr).toBe(0);
 		expect(run.stderr).toContain('Not checked: no credentials could be used (No AWS credentials were found.)');
 		expect(run.stderr).toContain('Cause (likely, from the words alone): IAM access to billing information is not activated');
+	});
+
+	it('in a terminal it asks for the text, takes a multi-line paste and ends at the empty line', async () => {
+		const admin = await createLimitedUser(aws.moto, 'admin', ['*']);
+		const terminal = await startTerminal({args: ['diagnose'], env: {...aws.proxy.env, AWS_ACCESS_KEY_ID: admin.accessKeyId, AWS_SECRET_ACCESS_KEY: admin.secretAccessKey, XDG_CONFIG_HOME: aws.home}});
+		try {
+			await terminal.waitFor('Paste the error message, then press Enter on an empty line');
+			await terminal.type("You don't have permission to access billing information");
+			await terminal.press('Enter');
+			await terminal.type('for this account.');
+			await terminal.press('Enter');
+			await terminal.press('Enter');
+			await terminal.waitFor('IAM access to billing information is not activated in this account.');
+			expect(await terminal.waitForExit()).toBe(0);
+		} finally {
+			await terminal.close();
+		}
 	});
 
 	it('no text: a usage error, exit 2', async () => {
