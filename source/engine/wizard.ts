@@ -42,7 +42,7 @@ export type ActivationChoice = ActivationAnswer | 'stop' | 'not-needed';
 export interface Change {
 	action: string;
 	target: string;
-	/** The role it was made on; absent in records from before it was kept. */
+	/** The role (or permission set) it was made on; absent in records from before it was kept. */
 	role?: string;
 	at: string;
 }
@@ -68,7 +68,12 @@ export interface CostCheck {
 }
 
 export interface Verification {
+	/** The role's ARN, or the permission set's (via Identity Center). */
 	roleArn: string;
+	/** Via Identity Center: where people sign in, the identity store it names, and the region Identity Center lives in. */
+	accessPortalUrl?: string;
+	identityStoreId?: string;
+	ssoRegion?: string;
 	/** This month's cost read as the role. */
 	cost?: CostCheck;
 	/** The assumed-role ARN STS answered with, or why the assume check was skipped. */
