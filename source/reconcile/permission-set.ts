@@ -34,6 +34,8 @@ export interface SsoContext {
 	instance: IdentityCenterInstance;
 	/** The permission set as Identity Center has it now, read once per pass. */
 	permissionSet(): Promise<LivePermissionSet | undefined>;
+	/** Told by the create, so the parts that follow put themselves on it without reading it again. */
+	created(arn: string): void;
 	/** Whether the local record holds that write on that permission set. */
 	madeByUs(action: string, target: string, permissionSetArn: string): boolean;
 	polling: Polling;
@@ -124,10 +126,11 @@ export const permissionSetReconciler: Reconciler<LivePermissionSet | undefined, 
 	id: 'permission-set',
 	read: context => context.permissionSet(),
 	diff: (live, {plan}) => diffPermissionSet(live, plan),
-	async apply(live, {sso, plan, instance}, record) {
+	async apply(live, {sso, plan, instance, created}, record) {
 		if (!live) {
 			const arn = await sso.createPermissionSet(instance.instanceArn, {name: plan.name, description: plan.description, sessionDuration: plan.sessionDuration, tags: plan.tags});
 			record(ssoActions.create, arn, arn);
+			created(arn);
 			return;
 		}
 		if (live.sessionDuration !== plan.sessionDuration || live.description !== plan.description) {
@@ -428,6 +431,18 @@ export function ssoContext(
 		instance,
 		polling,
 		permissionSet: () => (permissionSet ??= sso.findPermissionSet(instance.instanceArn, plan.name)),
+		created(arn) {
+			const {name, description, sessionDuration, tags} = plan;
+			permissionSet = Promise.resolve({
+				arn,
+				name,
+				description,
+				sessionDuration,
+				tags: Object.fromEntries(tags.map(tag => [tag.Key, tag.Value])),
+				managedPolicies: [],
+				customerManagedPolicies: [],
+			});
+		},
 		madeByUs: (action, target, permissionSetArn) =>
 			record.changes.some(change => change.action === action && change.target === target && change.role === permissionSetArn),
 	};
