@@ -10,7 +10,8 @@ import {createdPermissionSets, createdRoles, permissionSetPlanOf, planOfRole} fr
 import type {SavedSetup} from '../engine/wizard.js';
 import {printable} from '../core/text.js';
 import {steps} from '../engine/wizard.js';
-import {formatFinish, formatInspection, paint, permissionSetInspectionHead} from '../present.js';
+import {formatFinish, formatIdentityCenterFinish, formatInspection, paint, permissionSetInspectionHead} from '../present.js';
+import {ssoHandOff} from '../core/identity-center.js';
 import {lockProgress} from '../progress/lock.js';
 import {openProgressStore, progressDirectory} from '../progress/store.js';
 import type {RoleInspection} from '../reconcile/role-resources.js';
@@ -122,6 +123,14 @@ async function printHandOff(options: Options<'status'>): Promise<number> {
 			why: 'status --handoff prints the switch-role URL and profile of a setup that billing-setup finished on this machine.',
 			next: 'Run billing-setup to finish one, or billing-setup status to see what is saved.',
 		});
+	}
+	if (setup.settings.via === 'identity-center') {
+		const plan = permissionSetPlanOf(ownRecord(setup), identity.partition);
+		const {verification} = setup;
+		const handOff = verification?.identityStoreId && verification.ssoRegion ? ssoHandOff(plan, {identityStoreId: verification.identityStoreId, region: verification.ssoRegion}) : undefined;
+		if (options.json) printJson({accountId: plan.accountId, permissionSetArn: verification?.roleArn, ...(handOff && {accessPortalUrl: handOff.accessPortalUrl, profileName: handOff.profileName, profileBlock: handOff.profileBlock})});
+		else process.stdout.write(`${formatIdentityCenterFinish(plan, verification, setup.activation === 'confirmed')}\n`);
+		return exitCodes.done;
 	}
 	const mfaSerial = setup.settings.requireMfa
 		? await (await operationsFor(options)).mfaDevice(identity).catch((error: unknown) => {

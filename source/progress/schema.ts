@@ -90,7 +90,15 @@ const record = object({
 	}),
 	policyCheck: optional(object({policyArn: text, grantsDescribeReport: flag})),
 	changes: listOf(object({action: text, target: text, role: optional(text), at: timestamp})),
-	verification: optional(object({roleArn: text, at: timestamp})),
+	verification: optional(
+		object({
+			roleArn: text,
+			at: timestamp,
+			// Via Identity Center they become the printed portal URL and profile: only what AWS's ids and regions look like.
+			identityStoreId: optional(value => (typeof value === 'string' && /^[\w-]{1,64}$/.test(value) ? undefined : ' is not an identity store id')),
+			ssoRegion: optional(value => (typeof value === 'string' && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(value) ? undefined : ' is not a region')),
+		}),
+	),
 	removedAt: optional(timestamp),
 	startedAt: timestamp,
 	updatedAt: timestamp,
