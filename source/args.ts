@@ -1,8 +1,8 @@
 /** Command-line parsing and validation: pure, so every usage error is tested without a process. */
 import {parseArgs} from 'node:util';
 import type {Partition} from './core/principal.js';
-import type {AccessLevel, RoleSettings} from './core/settings.js';
-import {accountIdProblem, policyArnProblem, principalArnProblem, roleNameProblem, rolePathProblem, sessionSecondsProblem} from './core/validation.js';
+import type {AccessLevel, Assignee, RoleSettings} from './core/settings.js';
+import {accountIdProblem, assigneeProblem, permissionSetNameProblem, policyArnProblem, principalArnProblem, roleNameProblem, rolePathProblem, sessionSecondsProblem} from './core/validation.js';
 
 export class UsageError extends Error {}
 
@@ -60,6 +60,9 @@ const optionSpec = {
 	'max-session': {type: 'string'},
 	path: {type: 'string'},
 	'permissions-boundary': {type: 'string'},
+	via: {type: 'string'},
+	'permission-set': {type: 'string'},
+	assign: {type: 'string'},
 	adopt: {type: 'boolean'},
 	force: {type: 'boolean'},
 	offline: {type: 'boolean'},
@@ -84,7 +87,7 @@ const roleFlags: Flag[] = ['role-name', 'access', 'no-cost-explorer', 'no-guard'
 const allowedFlags: Record<CommandName, Flag[]> = {
 	setup: [
 		...roleFlags,
-		'verify-timeout', 'no-cost-check', 'adopt', 'yes', 'dry-run', 'json', 'account',
+		'verify-timeout', 'no-cost-check', 'adopt', 'yes', 'dry-run', 'json', 'account', 'via', 'permission-set', 'assign',
 	],
 	status: ['json', 'offline', 'handoff'],
 	reset: ['all', 'yes', 'account'],
@@ -172,11 +175,46 @@ function presetsFrom(values: Partial<Record<Flag, string | boolean>>): Partial<R
 		if (problem) fail(`--path: ${problem}`);
 		presets.path = path;
 	}
+	Object.assign(presets, identityCenterPresets(values));
 	const boundary = values['permissions-boundary'];
 	if (typeof boundary === 'string') {
 		const problem = policyArnProblem(boundary);
 		if (problem) fail(`--permissions-boundary: ${problem}`);
 		presets.permissionsBoundary = boundary;
+	}
+	return presets;
+}
+
+/** Flags that shape a role only: a permission set has no trust policy, path or boundary of its own to set. */
+const roleOnlyFlags: Flag[] = ['role-name', 'trust', 'require-mfa', 'path', 'permissions-boundary'];
+
+function identityCenterPresets(values: Partial<Record<Flag, string | boolean>>): Partial<RoleSettings> {
+	const via = values.via;
+	if (via !== undefined && via !== 'role' && via !== 'identity-center') fail(`--via must be “role” or “identity-center” (got “${String(via)}”).`);
+	const name = values['permission-set'];
+	const assign = values.assign;
+	if (via !== 'identity-center') {
+		const stray = (['permission-set', 'assign'] as const).find(flag => values[flag] !== undefined);
+		if (stray) fail(`--${stray} goes with --via identity-center.`);
+		return via === 'role' ? {via} : {};
+	}
+	const roleOnly = roleOnlyFlags.find(flag => values[flag] !== undefined);
+	if (roleOnly) fail(`--${roleOnly} sets up an IAM role and does not go with --via identity-center.`);
+	const presets: Partial<RoleSettings> = {via};
+	if (typeof name === 'string') {
+		const problem = permissionSetNameProblem(name);
+		if (problem) fail(`--permission-set: ${problem}`);
+		presets.permissionSetName = name;
+	}
+	if (typeof assign === 'string') {
+		const items = assign.split(',').map(item => item.trim()).filter(Boolean);
+		if (items.length === 0) fail('--assign takes user:NAME or group:NAME, comma-separated.');
+		presets.assignees = items.map((item): Assignee => {
+			const problem = assigneeProblem(item);
+			if (problem) fail(`--assign: ${problem}`);
+			const cut = item.indexOf(':');
+			return {type: item.slice(0, cut) === 'user' ? 'USER' : 'GROUP', name: item.slice(cut + 1)};
+		});
 	}
 	return presets;
 }
@@ -229,6 +267,8 @@ export function parseCommand(argv: string[]): Command {
 		case 'setup': {
 			const dryRun = values['dry-run'] ?? false;
 			if (common.json && !common.yes && !dryRun) fail('--json goes with --yes or --dry-run (an interactive run prints screens, not JSON).');
+			// The wizard's screens ask about a role; Identity Center runs headless until they ask about permission sets too.
+			if (values.via === 'identity-center' && !common.yes && !dryRun) fail('--via identity-center goes with --yes or --dry-run for now: the interactive wizard sets up a role.');
 			if (account !== undefined && !dryRun) fail('--account goes with --dry-run: a real setup uses the account of your credentials.');
 			const timeout = values['verify-timeout'];
 			return {

@@ -1,13 +1,14 @@
 /** Runs the wizard without prompts: flags, then saved progress, then defaults. Same session as the Ink app. */
 import {accountNotes, type OrganizationPlace, type PrincipalAccess} from './core/account.js';
 import {accountSettingsUrl, activationProcedure} from './core/partition.js';
-import {costExplorerPolicyName, guardPolicyName} from './core/plan.js';
+import {assigneeLabel, ssoHandOff} from './core/identity-center.js';
+import {costExplorerPolicyName, guardPolicyName, guarded} from './core/plan.js';
 import {callerNotes} from './core/principal.js';
 import {printable} from './core/text.js';
 import {exitCodes, type Problem} from './core/problem.js';
-import {planFor, type WizardSession} from './engine/session.js';
-import {defaultAnswer, isFinalStep, type CostCheck, type WizardState} from './engine/wizard.js';
-import {costLines, differenceLine, formatFinish, formatProblem, paint, rootActivationSteps, savedMessage} from './present.js';
+import {permissionSetPlanOf, planFor, type WizardSession} from './engine/session.js';
+import {defaultAnswer, isFinalStep, madeThing, type CostCheck, type WizardState} from './engine/wizard.js';
+import {costLines, differenceLine, formatFinish, formatIdentityCenterFinish, formatProblem, paint, rootActivationSteps, savedMessage} from './present.js';
 import {substantive} from './reconcile/role-resources.js';
 
 export interface SetupResult {
@@ -34,6 +35,10 @@ export interface SetupResult {
 	/** What the caller's own policies allow of billing: `simulated`, read from its `policies`, or `unknown`. */
 	callerAccess?: PrincipalAccess;
 	verification?: {assumedAs?: string; assumeSkipped?: string; costCheck?: CostCheck};
+	/** Via Identity Center, instead of role, switchRoleUrl and profile: the permission set and where its people sign in. */
+	via?: 'identity-center';
+	permissionSet?: {name: string; arn?: string; sessionDuration: string; assignees: string[]};
+	accessPortalUrl?: string;
 	warnings: string[];
 	error?: {title: string; why: string; next: string};
 }
@@ -54,6 +59,7 @@ export function resultOf(state: WizardState, warnings: string[]): SetupResult {
 		warnings,
 	};
 	if (!state.identity) return {...base, ...(state.problem && {error: state.problem})};
+	if (state.settings.via === 'identity-center') return {...base, ...identityCenterResult(state), ...(state.problem && {error: state.problem})};
 	const plan = planFor(state);
 	return {
 		...base,
@@ -76,6 +82,23 @@ export function resultOf(state: WizardState, warnings: string[]): SetupResult {
 	};
 }
 
+function identityCenterResult(state: WizardState): Partial<SetupResult> {
+	const {identity, settings, verification, inspection} = state;
+	const plan = permissionSetPlanOf({accountId: identity!.accountId, settings, setupId: state.setupId}, identity!.partition);
+	const handOff = verification?.identityStoreId && verification.ssoRegion && ssoHandOff(plan, {identityStoreId: verification.identityStoreId, region: verification.ssoRegion});
+	const arn = verification?.roleArn || inspection?.liveArn;
+	return {
+		account: plan.accountId,
+		caller: identity!.arn,
+		partition: plan.partition,
+		via: 'identity-center',
+		permissionSet: {name: plan.name, ...(arn && {arn}), sessionDuration: plan.sessionDuration, assignees: plan.assignees.map(assigneeLabel)},
+		policies: {managed: plan.managedPolicyArn, costExplorerInline: settings.costExplorer, guard: guarded(settings)},
+		...(handOff && {accessPortalUrl: handOff.accessPortalUrl, profile: handOff.profileBlock}),
+		...(verification?.assumeSkipped && {verification: {assumeSkipped: verification.assumeSkipped}}),
+	};
+}
+
 /** The result of a run a signal stopped: what was done so far, and the stop as its error. */
 export function stoppedResult(state: WizardState, signal: string): SetupResult & {error: Problem} {
 	return {
@@ -94,7 +117,8 @@ export function stoppedResult(state: WizardState, signal: string): SetupResult &
 /** Decisions only the user may make: --yes names the flag instead of guessing. */
 function choiceWithoutDefault(state: WizardState): Problem | undefined {
 	if (state.step === 'role-name' && state.notice) {
-		return {title: state.notice, why: 'billing-setup never modifies a role it did not create.', next: 'Run again with --role-name OTHER-NAME.'};
+		const {noun, flag} = madeThing(state.settings);
+		return {title: state.notice, why: `billing-setup never modifies a ${noun} it did not create.`, next: `Run again with ${flag} OTHER-NAME.`};
 	}
 	if (state.step === 'boundary' && state.problem) {
 		return {
@@ -112,10 +136,11 @@ function choiceWithoutDefault(state: WizardState): Problem | undefined {
 	}
 	const differences = substantive(state.inspection?.differences ?? []);
 	if (state.step === 'review' && state.inspection?.ownership === 'elsewhere' && differences.length > 0 && !state.adopt) {
+		const {noun, name, flag} = madeThing(state.settings);
 		return {
-			title: `The role ${state.settings.roleName} was made by billing-setup elsewhere, and this run would change it.`,
+			title: `The ${noun} ${name} was made by billing-setup elsewhere, and this run would change it.`,
 			why: `It would: ${differences.map(difference => difference.summary).join('; ')}. Someone may rely on it as it is.`,
-			next: 'Run again with --adopt to take it over and apply these changes, or with --role-name OTHER-NAME.',
+			next: `Run again with --adopt to take it over and apply these changes, or with ${flag} OTHER-NAME.`,
 		};
 	}
 	if (state.step === 'trust-principals' && !state.presets.trust) {
@@ -169,8 +194,16 @@ export async function runHeadless(
 		if (state.identity) log(savedMessage);
 		return {exitCode: exitCodes.failed, result};
 	}
+	const placed = `${paint('green', '✔')} ${result.created.length === 0 ? 'Already in place' : 'In place now'}`;
+	if (state.settings.via === 'identity-center') {
+		log(`${placed}: the permission set ${result.permissionSet?.name} (${result.permissionSet?.arn ?? 'no ARN read'}), assigned to ${result.permissionSet?.assignees.join(', ') || 'no one'}`);
+		for (const difference of substantive(state.inspection?.differences ?? [])) log(`  ${differenceLine(difference)}`);
+		const plan = permissionSetPlanOf({accountId: state.identity!.accountId, settings: state.settings, setupId: state.setupId}, state.identity!.partition);
+		log(formatIdentityCenterFinish(plan, state.verification, true));
+		return {exitCode: exitCodes.done, result};
+	}
 	const plan = planFor(state);
-	log(`${paint('green', '✔')} ${result.created.length === 0 ? 'Already in place' : 'In place now'}: ${plan.roleArn}`);
+	log(`${placed}: ${plan.roleArn}`);
 	for (const difference of substantive(state.inspection?.differences ?? [])) log(`  ${differenceLine(difference)}`);
 	if (state.verification?.assumedAs) log(`${paint('green', '✔')} Verified: switched to it as ${printable(state.verification.assumedAs)}`);
 	if (state.verification?.assumeSkipped) log(`${paint('yellow', '!')} Switch check skipped: ${state.verification.assumeSkipped}`);

@@ -54,6 +54,15 @@ FLAGS
   --profile NAME          AWS profile (default: AWS_PROFILE, then "default")
   --region REGION         region for STS (default: AWS_REGION or the profile's)
 ${roleFlags}
+  --via role|identity-center
+                          an IAM role people switch to (default), or an IAM
+                          Identity Center permission set assigned to users and
+                          groups (headless only for now: with --yes or --dry-run)
+  --permission-set NAME   with --via identity-center: its name (default:
+                          BillingAccess; 1–32 of letters, digits, +=,.@_-)
+  --assign user:NAME,group:NAME
+                          with --via identity-center: who gets it in this account
+                          (identity store user names and group display names)
   --adopt                 with --yes: take over and change a billing role made by
                           billing-setup elsewhere (another machine, lost progress)
   --no-cost-check         after switching to the role, do not read this month's
@@ -88,6 +97,7 @@ EXAMPLES
   billing-setup --profile admin
   billing-setup --yes --role-name Finance --access read-only --json
   billing-setup --dry-run --account 123456789012
+  billing-setup --via identity-center --assign group:Finance --yes --json
   billing-setup status --json
   billing-setup status --handoff --profile admin
   billing-setup undo --yes --role-name Finance

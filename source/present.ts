@@ -1,11 +1,13 @@
 /** Plain-text presentation for headless runs and the non-wizard commands (the wizard draws with Ink). */
 import {styleText} from 'node:util';
+import {assigneeLabel, ssoHandOff, type PermissionSetPlan} from './core/identity-center.js';
 import type {Plan} from './core/plan.js';
 import {activationProcedure} from './core/partition.js';
 import type {Partition} from './core/principal.js';
 import type {Problem} from './core/problem.js';
 import {hours, printable} from './core/text.js';
-import type {CostCheck} from './engine/wizard.js';
+import type {CostCheck, Verification} from './engine/wizard.js';
+import {permissionSetCommands} from './reconcile/permission-set.js';
 import type {Difference} from './reconcile/model.js';
 import {cliCommands, substantive, type RoleInspection} from './reconcile/role-resources.js';
 
@@ -76,10 +78,10 @@ export function differenceLine(difference: Difference): string {
 	return `${mark} ${difference.summary}${difference.widening ? ' [beyond the plan]' : ''}`;
 }
 
-/** What IAM has now, compared with the plan, in words. */
-export function formatInspection(inspection: RoleInspection): string {
+/** What AWS has now, compared with the plan, in words: `where` says whose view it is (IAM's role, Identity Center's permission set). */
+export function formatInspection(inspection: RoleInspection, where = 'In IAM now: the role'): string {
 	const differences = substantive(inspection.differences);
-	const head = `In IAM now: the role ${ownershipWords[inspection.ownership]}${inspection.liveArn ? ` (${inspection.liveArn})` : ''}.`;
+	const head = `${where} ${ownershipWords[inspection.ownership]}${inspection.liveArn ? ` (${inspection.liveArn})` : ''}.`;
 	if (differences.length === 0) return `${head}\nNo change: it matches the plan.`;
 	return [`${head}`, 'A run would:', ...differences.map(difference => `  ${differenceLine(difference)}`)].join('\n');
 }
@@ -102,6 +104,38 @@ export function formatFinish(plan: Plan, activationConfirmed: boolean): string {
 		`Or add this to ~/.aws/config and use --profile ${plan.profileName}:`,
 		...plan.profileBlock.split('\n').map(line => `  ${line}`),
 		...(plan.profileNotes.length > 0 ? ['', ...plan.profileNotes] : []),
+		...reminder,
+	].join('\n');
+}
+
+export const permissionSetInspectionHead = 'In Identity Center now: the permission set';
+
+export function formatPermissionSetPlan(plan: PermissionSetPlan): string {
+	return [
+		`Permission set ${plan.name} in account ${plan.accountId}`,
+		`Session duration: ${plan.sessionDuration}`,
+		`Assigned to: ${plan.assignees.map(assigneeLabel).join(', ') || 'no one yet (--assign user:NAME,group:NAME)'}`,
+		'',
+		`Managed policy: ${plan.managedPolicyArn}`,
+		...(plan.inlinePolicy ? ['', 'Inline policy (Identity Center takes one: the add-on and the guard together):', JSON.stringify(plan.inlinePolicy, null, 2)] : []),
+		'',
+		'Equivalent AWS CLI commands:',
+		...permissionSetCommands(plan),
+	].join('\n');
+}
+
+/** Where the permission set's people sign in, and the profile `aws configure sso` would write for it. */
+export function formatIdentityCenterFinish(plan: PermissionSetPlan, verification: Verification | undefined, activationConfirmed: boolean): string {
+	const reminder = activationConfirmed ? [] : ['', 'Billing will still refuse access until root activation is done:', ...rootActivationSteps(plan.partition)];
+	const handOff = verification?.identityStoreId && verification.ssoRegion && ssoHandOff(plan, {identityStoreId: verification.identityStoreId, region: verification.ssoRegion});
+	if (!handOff) return reminder.join('\n');
+	return [
+		`${plan.assignees.map(assigneeLabel).join(', ') || 'Whoever is assigned it'} sign${plan.assignees.length === 1 ? 's' : ''} in at the AWS access portal and choose ${plan.name} for account ${plan.accountId}:`,
+		`  ${handOff.accessPortalUrl}`,
+		'  (the default portal URL; if your organisation set an alias in Identity Center, that URL works too)',
+		'',
+		`Or add this to ~/.aws/config, then aws sso login --profile ${handOff.profileName}:`,
+		...handOff.profileBlock.split('\n').map(line => `  ${line}`),
 		...reminder,
 	].join('\n');
 }

@@ -27,6 +27,12 @@ export function lazyOperations(options: OperationOptions): AwsOperations {
 		verify: async (plan, record, verify) => (await load()).verify(plan, record, verify),
 		remove: async (plans, record, write) => (await load()).remove(plans, record, write),
 		mfaDevice: async identity => (await load()).mfaDevice(identity),
+		identityCenter: {
+			inspect: async (plan, record) => (await load()).identityCenter.inspect(plan, record),
+			converge: async (plan, record, converge) => (await load()).identityCenter.converge(plan, record, converge),
+			verify: async (plan, record) => (await load()).identityCenter.verify(plan, record),
+			remove: async (permissionSets, record, write) => (await load()).identityCenter.remove(permissionSets, record, write),
+		},
 		describeError: (error, identity) => describeAwsError(error, {identity, profile: options.profile}),
 	};
 }

@@ -10,6 +10,7 @@ import {checkUndo, convergeRole, inspectRole, undoRole, type SetupRecord, type U
 import type {STSClient} from '@aws-sdk/client-sts';
 import {createClients, type ClientOptions, type Clients} from './clients.js';
 import {iamPort} from './iam-port.js';
+import {identityCenterOperations} from './identity-center.js';
 import {isAwsError} from './problems.js';
 import {whoAmI} from './sts.js';
 import {verifyRole} from './verify.js';
@@ -72,7 +73,7 @@ export async function checkRemoval(iam: IamPort, plans: Plan[], record: SetupRec
 	return checks;
 }
 
-export type LoadedOperations = Omit<AwsOperations, 'describeError'> & {clients: Clients; iam: IamPort};
+export type LoadedOperations = Omit<AwsOperations, 'describeError' | 'identityCenter'> & {clients: Clients; iam: IamPort; identityCenter: ReturnType<typeof identityCenterOperations>};
 
 export async function createOperations(options: OperationOptions, sts?: {sts: STSClient; region: string}): Promise<LoadedOperations> {
 	const clients = await createClients(options, sts);
@@ -141,5 +142,6 @@ export async function createOperations(options: OperationOptions, sts?: {sts: ST
 		async remove(plans, record, write) {
 			for (const check of await checkRemoval(iam, plans, record, {force: false})) await undoRole(check, write);
 		},
+		identityCenter: identityCenterOperations(options, clients.region),
 	};
 }

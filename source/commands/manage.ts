@@ -6,11 +6,12 @@ import {buildPlan} from '../core/plan.js';
 import {exitCodes, ProblemError, type Problem} from '../core/problem.js';
 import {defaultSettings} from '../core/settings.js';
 import type {Identity} from '../core/principal.js';
-import {createdRoles, planOfRole} from '../engine/session.js';
+import {createdPermissionSets, createdRoles, permissionSetPlanOf, planOfRole} from '../engine/session.js';
 import type {SavedSetup} from '../engine/wizard.js';
 import {printable} from '../core/text.js';
 import {steps} from '../engine/wizard.js';
-import {formatFinish, formatInspection, paint} from '../present.js';
+import {formatFinish, formatIdentityCenterFinish, formatInspection, paint, permissionSetInspectionHead} from '../present.js';
+import {ssoHandOff} from '../core/identity-center.js';
 import {lockProgress} from '../progress/lock.js';
 import {openProgressStore, progressDirectory} from '../progress/store.js';
 import type {RoleInspection} from '../reconcile/role-resources.js';
@@ -49,7 +50,7 @@ const legacySetupId = 'none';
 const activationWords = {confirmed: 'confirmed by you', 'not-yet': 'not confirmed yet', unanswered: 'not answered'} as const;
 
 function lastWrite(setup: SavedSetup): string {
-	return setup.changes.length === 0 ? 'nothing yet' : setup.changes.map(change => change.action.replace('iam:', '')).join(', ');
+	return setup.changes.length === 0 ? 'nothing yet' : setup.changes.map(change => change.action.replace(/^(iam|sso):/, '')).join(', ');
 }
 
 export async function runStatus(options: Options<'status'>): Promise<number> {
@@ -68,7 +69,12 @@ export async function runStatus(options: Options<'status'>): Promise<number> {
 	let live: RoleInspection | {error: Problem} | undefined;
 	if (identity && own) {
 		const operations = await operationsFor(options);
-		live = await withSpinner('Reading the role from IAM…', operations.inspect(planOfRole(ownRecord(own), identity.partition), {setupId: own.setupId ?? legacySetupId, changes: own.changes}, [])).then(
+		const record = {setupId: own.setupId ?? legacySetupId, changes: own.changes};
+		const read =
+			own.settings.via === 'identity-center'
+				? withSpinner('Reading the permission set from Identity Center…', operations.identityCenter.inspect(permissionSetPlanOf(ownRecord(own), identity.partition), record))
+				: withSpinner('Reading the role from IAM…', operations.inspect(planOfRole(ownRecord(own), identity.partition), record, []));
+		live = await read.then(
 			({inspection}) => inspection,
 			(error: unknown) => ({error: describeAwsError(error, {identity, profile: options.profile})}),
 		);
@@ -87,15 +93,16 @@ export async function runStatus(options: Options<'status'>): Promise<number> {
 	}
 	for (const setup of setups) {
 		const mark = setup.accountId === current ? paint('green', '▶', process.stdout) : ' ';
-		const state = setup.removedAt ? `role removed ${timeAgo(setup.removedAt)}` : setup.finished ? 'finished' : `stopped at ${steps[setup.step]?.title ?? setup.step}`;
+		const viaIdentityCenter = setup.settings.via === 'identity-center';
+		const state = setup.removedAt ? `${viaIdentityCenter ? 'permission set' : 'role'} removed ${timeAgo(setup.removedAt)}` : setup.finished ? 'finished' : `stopped at ${steps[setup.step]?.title ?? setup.step}`;
 		const verified = setup.verification ? `; verified ${timeAgo(setup.verification.at)}` : '';
 		// The record passed the schema, but its free text comes from a file anyone can edit, and AWS's from the network.
 		const lines = [
-			`${setup.accountId}  role ${setup.settings.roleName}  ${state}`,
+			`${setup.accountId}  ${viaIdentityCenter ? `permission set ${setup.settings.permissionSetName}` : `role ${setup.settings.roleName}`}  ${state}`,
 			`    written: ${lastWrite(setup)}; root activation: ${activationWords[setup.activation ?? 'unanswered']}; updated ${timeAgo(setup.updatedAt)}${verified}`,
 		];
 		if (setup === own && live) {
-			const text = 'error' in live ? `Could not read it from IAM: ${live.error.title}` : formatInspection(live);
+			const text = 'error' in live ? `Could not read it: ${live.error.title}` : viaIdentityCenter ? formatInspection(live, permissionSetInspectionHead) : formatInspection(live);
 			lines.push(...text.split('\n').map(line => `    ${line}`));
 		}
 		process.stdout.write(`${mark} ${printable(lines.join('\n'))}\n`);
@@ -116,6 +123,14 @@ async function printHandOff(options: Options<'status'>): Promise<number> {
 			why: 'status --handoff prints the switch-role URL and profile of a setup that billing-setup finished on this machine.',
 			next: 'Run billing-setup to finish one, or billing-setup status to see what is saved.',
 		});
+	}
+	if (setup.settings.via === 'identity-center') {
+		const plan = permissionSetPlanOf(ownRecord(setup), identity.partition);
+		const {verification} = setup;
+		const handOff = verification?.identityStoreId && verification.ssoRegion ? ssoHandOff(plan, {identityStoreId: verification.identityStoreId, region: verification.ssoRegion}) : undefined;
+		if (options.json) printJson({accountId: plan.accountId, permissionSetArn: verification?.roleArn, ...(handOff && {accessPortalUrl: handOff.accessPortalUrl, profileName: handOff.profileName, profileBlock: handOff.profileBlock})});
+		else process.stdout.write(`${formatIdentityCenterFinish(plan, verification, setup.activation === 'confirmed')}\n`);
+		return exitCodes.done;
 	}
 	const mfaSerial = setup.settings.requireMfa
 		? await (await operationsFor(options)).mfaDevice(identity).catch((error: unknown) => {
@@ -149,6 +164,8 @@ interface UndoResult {
 	account?: string;
 	/** Roles this record created that undo removed (or would have). */
 	roles: string[];
+	/** Permission sets (ARNs) this record created that undo removed (or would have). */
+	permissionSets: string[];
 	removed: boolean;
 	/** Writes undo made. */
 	writes: Array<{action: string; target: string}>;
@@ -161,7 +178,7 @@ interface UndoResult {
  * has grants it did not make (unless --force) or sits in an instance profile.
  */
 export async function runUndo(options: Options<'undo'>): Promise<number> {
-	const result: UndoResult = {ok: false, roles: [], removed: false, writes: []};
+	const result: UndoResult = {ok: false, roles: [], permissionSets: [], removed: false, writes: []};
 	try {
 		return await undo(options, result);
 	} catch (error) {
@@ -192,16 +209,36 @@ async function undo(options: Options<'undo'>, result: UndoResult): Promise<numbe
 			next: `Delete it yourself in the IAM console if you mean to, or run undo where it was set up.${recorded.length > 0 ? ` This record created: ${recorded.join(', ')}.` : ''}`,
 		});
 	}
-	if (wanted.length === 0) {
-		say(`billing-setup has no record of creating a role in account ${identity.accountId}: nothing to undo.`);
+	// --role-name picks one role; the permission sets stay.
+	const permissionSetArns = saved && !saved.removedAt && !options.roleName ? createdPermissionSets(saved.changes) : [];
+	if (wanted.length === 0 && permissionSetArns.length === 0) {
+		say(`billing-setup has no record of creating a role or permission set in account ${identity.accountId}: nothing to undo.`);
 		if (options.json) printJson({...result, ok: true});
 		return exitCodes.done;
 	}
 	result.roles = wanted;
+	result.permissionSets = permissionSetArns;
 	const plans = wanted.map(arn => planOfRole(ownRecord(saved!), identity.partition, arn));
 	const record = {setupId: saved!.setupId ?? legacySetupId, changes: saved!.changes};
-	const {checkRemoval} = await import('../aws/operations.js');
+	const [{checkRemoval}, {checkPermissionSetUndo, undoPermissionSet}, {permissionSetUndoBlockers, undoRefused}] = await Promise.all([
+		import('../aws/operations.js'),
+		import('../reconcile/permission-set.js'),
+		import('../aws/identity-center.js'),
+	]);
 	const checks = await withSpinner('Reading the roles from IAM…', checkRemoval(operations.iam, plans, record, {force: options.force})).catch((error: unknown) => fail(error));
+	const permissionSetPlan = permissionSetPlanOf(ownRecord(saved!), identity.partition);
+	const permissionSetChecks = await withSpinner(
+		'Reading the permission sets from Identity Center…',
+		(async () => {
+			if (permissionSetArns.length === 0) return [];
+			const sso = await operations.identityCenter.port();
+			const read = [];
+			for (const arn of permissionSetArns) read.push(await checkPermissionSetUndo(sso, permissionSetPlan, arn, record));
+			return read;
+		})(),
+	).catch((error: unknown) => fail(error));
+	const blockers = permissionSetUndoBlockers(permissionSetChecks, options.force);
+	if (blockers.length > 0) throw undoRefused(blockers);
 	for (const check of checks) {
 		if (!check.live) {
 			say(`${check.plan.roleArn} is already gone.`);
@@ -212,6 +249,15 @@ async function undo(options: Options<'undo'>, result: UndoResult): Promise<numbe
 		for (const name of check.live.inline) say(`  delete inline policy ${name}`);
 		say('  delete the role');
 	}
+	for (const check of permissionSetChecks) {
+		if (!check.live) {
+			say(`The permission set ${check.arn} is already gone.`);
+			continue;
+		}
+		say(`This deletes the permission set ${check.live.name} (${check.live.arn}):`);
+		for (const difference of check.items.flatMap(item => item.differences)) if (difference.kind === 'remove') say(`  ${difference.summary}`);
+		say('  remove its assignments in this account, its policies, and the permission set');
+	}
 	if (!options.yes && !(await confirm('Delete it?'))) {
 		say('Nothing deleted.');
 		if (options.json) printJson({...result, ok: true});
@@ -219,16 +265,20 @@ async function undo(options: Options<'undo'>, result: UndoResult): Promise<numbe
 	}
 	const now = () => new Date().toISOString();
 	let progress: SavedSetup = saved!;
+	const recorder = (on: string) => (action: string, target: string, made = on) => {
+		result.writes.push({action, target});
+		progress = {...progress, changes: [...progress.changes, {action, target, role: made, at: now()}], updatedAt: now()};
+		store.save(progress);
+	};
 	const {undoRole} = await import('../reconcile/role-resources.js');
 	for (const check of checks) {
-		await withSpinner(`Deleting ${check.plan.roleName}…`, undoRole(check, (action, target) => {
-			result.writes.push({action, target});
-			progress = {...progress, changes: [...progress.changes, {action, target, role: check.plan.roleArn, at: now()}], updatedAt: now()};
-			store.save(progress);
-		})).catch(fail);
+		await withSpinner(`Deleting ${check.plan.roleName}…`, undoRole(check, recorder(check.plan.roleArn))).catch(fail);
+	}
+	for (const check of permissionSetChecks) {
+		await withSpinner(`Deleting the permission set ${check.plan.name}…`, undoPermissionSet(check, recorder(check.arn))).catch(fail);
 	}
 	store.save({...progress, finished: false, step: 'identity', removedAt: now()});
-	for (const check of checks) if (check.live) say(`${paint('green', '✔')} Deleted ${check.live.arn}.`);
+	for (const check of [...checks, ...permissionSetChecks]) if (check.live) say(`${paint('green', '✔')} Deleted ${check.live.arn}.`);
 	result.ok = true;
 	result.removed = true;
 	if (options.json) printJson(result);

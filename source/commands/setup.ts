@@ -7,11 +7,13 @@ import {exitCodes, ProblemError} from '../core/problem.js';
 import {callerName, type Identity} from '../core/principal.js';
 import {printable} from '../core/text.js';
 import {defaultSettings} from '../core/settings.js';
-import {WizardSession} from '../engine/session.js';
+import {permissionSetPlanOf, WizardSession} from '../engine/session.js';
+import type {PermissionSetPlan} from '../core/identity-center.js';
 import {initialState, steps} from '../engine/wizard.js';
 import {runHeadless, stoppedResult} from '../headless.js';
-import {formatInspection, formatPlan, formatProblem, savedMessage} from '../present.js';
-import {cliCommands, type RoleInspection} from '../reconcile/role-resources.js';
+import {formatInspection, formatPermissionSetPlan, formatPlan, formatProblem, permissionSetInspectionHead, savedMessage} from '../present.js';
+import {permissionSetCommands} from '../reconcile/permission-set.js';
+import {cliCommands, type RoleInspection, type SetupRecord} from '../reconcile/role-resources.js';
 import {lockProgress} from '../progress/lock.js';
 import {openProgressStore, progressDirectory, type FileProgressStore} from '../progress/store.js';
 import {exitOnStopSignals, isInteractiveTerminal, NeedsTerminalError, printJson, say} from '../terminal.js';
@@ -95,7 +97,12 @@ async function runDryRun(options: SetupOptions): Promise<number> {
 		({accountId, partition} = caller);
 		saved = openProgressStore({readOnly: true}).load(accountId);
 	}
-	const plan = buildPlan(accountId, partition, {...defaultSettings, ...saved?.settings, ...options.presets}, {
+	const settings = {...defaultSettings, ...saved?.settings, ...options.presets};
+	if (settings.via === 'identity-center') {
+		const record = {setupId: saved?.setupId ?? randomUUID(), changes: saved?.changes ?? []};
+		return dryRunPermissionSet(options, permissionSetPlanOf({accountId, settings, setupId: record.setupId}, partition), record, Boolean(caller));
+	}
+	const plan = buildPlan(accountId, partition, settings, {
 		setupId: saved?.setupId ?? randomUUID(),
 		caller,
 		region,
@@ -122,6 +129,28 @@ async function runDryRun(options: SetupOptions): Promise<number> {
 		const notes = caller ? accountNotes(account, caller.kind).map(note => `${printable(note)}\n\n`).join('') : '';
 		const live = inspection ? `${printable(formatInspection(inspection))}\n\n` : '';
 		process.stdout.write(`Dry run: nothing is written to AWS.\n\n${notes}${live}${formatPlan(plan)}\n`);
+	}
+	return exitCodes.done;
+}
+
+/** The dry run of a permission set: its plan and commands, and with credentials what Identity Center has now. */
+async function dryRunPermissionSet(options: SetupOptions, plan: PermissionSetPlan, record: SetupRecord, live: boolean): Promise<number> {
+	let inspection: RoleInspection | undefined;
+	if (live) {
+		const {createOperations} = await import('../aws/operations.js');
+		const {describeAwsError} = await import('../aws/problems.js');
+		const operations = await createOperations({...options, verifyTimeoutMs: 0});
+		inspection = await operations.identityCenter.inspect(plan, record).then(
+			read => read.inspection,
+			(error: unknown) => {
+				throw error instanceof ProblemError ? error : new ProblemError(describeAwsError(error, {profile: options.profile}));
+			},
+		);
+	}
+	if (options.json) printJson({dryRun: true, via: 'identity-center', permissionSet: plan, cliCommands: permissionSetCommands(plan), ...(inspection && {live: inspection})});
+	else {
+		const now = inspection ? `${printable(formatInspection(inspection, permissionSetInspectionHead))}\n\n` : '';
+		process.stdout.write(`Dry run: nothing is written to AWS.\n\n${now}${formatPermissionSetPlan(plan)}\n`);
 	}
 	return exitCodes.done;
 }

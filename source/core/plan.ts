@@ -80,6 +80,14 @@ export const costExplorerPolicy: PolicyDocument = {
 	Statement: [{Effect: 'Allow', Action: ['ce:Describe*', 'ce:Get*', 'ce:List*'], Resource: '*'}],
 };
 
+/** The inline policies the settings ask for, by name: the Cost Explorer add-on and the guard. */
+export function inlinePoliciesFor(settings: Pick<RoleSettings, 'costExplorer' | 'guard' | 'access'>): Record<string, PolicyDocument> {
+	return {
+		...(settings.costExplorer && {[costExplorerPolicyName]: costExplorerPolicy}),
+		...(guarded(settings) && {[guardPolicyName]: guardPolicy}),
+	};
+}
+
 /** The role's path and name as the console's switch-role page and AssumeRole's ARN need it: `team/finance/Name`. */
 export function pathedRoleName(path: string, roleName: string): string {
 	return `${path.slice(1)}${roleName}`;
@@ -122,10 +130,7 @@ export function roleDefinition(accountId: string, partition: string, settings: R
 		tags: [{...managedByTag}, {Key: setupIdTagKey, Value: setupId}],
 		trustPolicy: trustPolicy(accountId, partition, settings),
 		managedPolicyArn: managedPolicyArn(settings.access, partition),
-		inlinePolicies: {
-			...(settings.costExplorer && {[costExplorerPolicyName]: costExplorerPolicy}),
-			...(guarded(settings) && {[guardPolicyName]: guardPolicy}),
-		},
+		inlinePolicies: inlinePoliciesFor(settings),
 		...(settings.permissionsBoundary && {permissionsBoundary: settings.permissionsBoundary}),
 		maxSessionSeconds: settings.maxSessionSeconds,
 	};

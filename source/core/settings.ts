@@ -4,6 +4,15 @@ export type AccessLevel = 'full' | 'read-only';
 
 export type Trust = {kind: 'account'} | {kind: 'principals'; arns: string[]};
 
+/** How people get billing: an IAM role they switch to, or an IAM Identity Center permission set assigned to them. */
+export type Via = 'role' | 'identity-center';
+
+/** A user (by user name) or group (by display name) of the identity store, as --assign names them. */
+export interface Assignee {
+	type: 'USER' | 'GROUP';
+	name: string;
+}
+
 export interface RoleSettings {
 	roleName: string;
 	access: AccessLevel;
@@ -18,6 +27,11 @@ export interface RoleSettings {
 	permissionsBoundary?: string;
 	/** Deny billing:UpdateIAMAccessPreference, which Billing grants: no one who switches can turn the root-only setting off. */
 	guard: boolean;
+	via: Via;
+	/** The permission set's name (via Identity Center). */
+	permissionSetName: string;
+	/** Who the permission set is assigned to in this account (via Identity Center). */
+	assignees: Assignee[];
 }
 
 export const defaultSettings: RoleSettings = {
@@ -29,6 +43,9 @@ export const defaultSettings: RoleSettings = {
 	maxSessionSeconds: 3600,
 	path: '/',
 	guard: true,
+	via: 'role',
+	permissionSetName: 'BillingAccess',
+	assignees: [],
 };
 
 export const managedPolicyName: Record<AccessLevel, string> = {

@@ -1,12 +1,25 @@
 /** Input rules, each returning a sentence for the user or undefined when the value is fine. */
 
 export const roleNameRule = '1–64 characters: letters, digits and + = , . @ _ -';
+export const permissionSetNameRule = '1–32 characters: letters, digits and + = , . @ _ -';
 
-export function roleNameProblem(name: string): string | undefined {
-	if (name.length === 0) return 'Type a role name.';
-	if (name.length > 64) return `Role names are at most 64 characters (this one has ${name.length}).`;
+/** IAM role names and permission set names follow the same rule, with different lengths. */
+function iamNameProblem(what: string, rule: string, longest: number, name: string): string | undefined {
+	if (name.length === 0) return `Type a ${what} name.`;
+	if (name.length > longest) return `${what[0]!.toUpperCase()}${what.slice(1)} names are at most ${longest} characters (this one has ${name.length}).`;
 	const bad = [...name].find(character => !/[\w+=,.@-]/.test(character));
-	if (bad !== undefined) return `“${bad}” is not allowed in a role name; use ${roleNameRule}.`;
+	if (bad !== undefined) return `“${bad}” is not allowed in a ${what} name; use ${rule}.`;
+	return undefined;
+}
+
+export const roleNameProblem = (name: string) => iamNameProblem('role', roleNameRule, 64, name);
+export const permissionSetNameProblem = (name: string) => iamNameProblem('permission set', permissionSetNameRule, 32, name);
+
+/** `user:NAME` or `group:NAME`, as --assign takes them: a user name, or a group's display name. */
+export function assigneeProblem(text: string): string | undefined {
+	const match = /^(user|group):(.+)$/.exec(text);
+	if (!match) return `“${text}” is not user:NAME or group:NAME.`;
+	if (match[2]!.length > 128) return `“${match[2]}” is longer than an identity store name may be (128 characters).`;
 	return undefined;
 }
 

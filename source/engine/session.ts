@@ -4,6 +4,7 @@
  */
 import type {AccountContext} from '../core/account.js';
 import {callerIsTrusted} from '../core/handoff.js';
+import {buildPermissionSetPlan, type PermissionSetPlan} from '../core/identity-center.js';
 import {buildPlan, roleLocation, type Plan} from '../core/plan.js';
 import type {Identity, Partition} from '../core/principal.js';
 import {ProblemError, type Problem} from '../core/problem.js';
@@ -22,6 +23,16 @@ import {
 	type WizardState,
 } from './wizard.js';
 
+/** The effects of a setup via IAM Identity Center (aws/identity-center.ts): a permission set instead of a role. */
+export interface IdentityCenterOperations {
+	inspect(plan: PermissionSetPlan, record: SetupRecord): Promise<{inspection: RoleInspection}>;
+	converge(plan: PermissionSetPlan, record: SetupRecord, options: {reviewed: RoleInspection | undefined; adopt: boolean; write: RecordWrite}): Promise<ConvergeOutcome>;
+	/** Reads it back: it must match the plan exactly; says where its people sign in. */
+	verify(plan: PermissionSetPlan, record: SetupRecord): Promise<Verification>;
+	/** Removes the permission sets this record created (their ARNs), with what is on them. */
+	remove(permissionSets: Array<{plan: PermissionSetPlan; arn: string}>, record: SetupRecord, write: RecordWrite): Promise<void>;
+}
+
 /** What the effects need from AWS; the real one lives in aws/operations.ts, tests may pass their own. */
 export interface AwsOperations {
 	whoAmI(): Promise<Identity>;
@@ -38,6 +49,7 @@ export interface AwsOperations {
 	mfaDevice(identity: Identity): Promise<string | undefined>;
 	/** Removes every role this record created (see commands/manage.ts undo). */
 	remove(plans: Plan[], record: SetupRecord, write: RecordWrite): Promise<void>;
+	identityCenter: IdentityCenterOperations;
 	describeError(error: unknown, identity?: Identity): Problem;
 }
 
@@ -74,11 +86,31 @@ export function recordOf(state: Pick<WizardState, 'setupId' | 'changes'>): Setup
 	return {setupId: state.setupId, changes: state.changes};
 }
 
+/** What this record created (`create`) and has not removed (`remove`) since, by ARN. */
+function createdBy(changes: SetupRecord['changes'], create: string, remove: string): string[] {
+	const created = changes.filter(change => change.action === create).map(change => change.target);
+	const deleted = new Set(changes.filter(change => change.action === remove).map(change => change.target));
+	return [...new Set(created)].filter(arn => !deleted.has(arn));
+}
+
 /** Every role this record created and has not removed: a rename leaves the first one behind. */
 export function createdRoles(changes: SetupRecord['changes']): string[] {
-	const created = changes.filter(change => change.action === 'iam:CreateRole').map(change => change.target);
-	const deleted = new Set(changes.filter(change => change.action === 'iam:DeleteRole').map(change => change.target));
-	return [...new Set(created)].filter(arn => !deleted.has(arn));
+	return createdBy(changes, 'iam:CreateRole', 'iam:DeleteRole');
+}
+
+/** Every permission set this record created and has not removed. */
+export function createdPermissionSets(changes: SetupRecord['changes']): string[] {
+	return createdBy(changes, 'sso:CreatePermissionSet', 'sso:DeletePermissionSet');
+}
+
+/** The permission set plan of a state or a saved record (via Identity Center). */
+export function permissionSetPlanOf(record: {accountId: string; settings: Partial<RoleSettings>; setupId: string}, partition: Partition): PermissionSetPlan {
+	return buildPermissionSetPlan(record.accountId, partition, {...defaultSettings, ...record.settings}, {setupId: record.setupId});
+}
+
+function permissionSetPlanFor(state: WizardState): PermissionSetPlan {
+	const {accountId, partition} = state.identity!;
+	return permissionSetPlanOf({accountId, settings: state.settings, setupId: state.setupId}, partition);
 }
 
 /**
@@ -153,9 +185,9 @@ export class WizardSession {
 		return (this.deps.now?.() ?? new Date()).toISOString();
 	}
 
-	/** Records each write into progress the moment it succeeds. */
+	/** Records each write into progress the moment it succeeds, with the role (or permission set) it was made on. */
 	private writer(role?: string): RecordWrite {
-		return (action, target) => this.apply({type: 'changed', change: {action, target, ...(role && {role}), at: this.now()}});
+		return (action, target, on = role) => this.apply({type: 'changed', change: {action, target, ...(on && {role: on}), at: this.now()}});
 	}
 
 	private apply(event: WizardEvent): void {
@@ -206,15 +238,23 @@ export class WizardSession {
 				return {type: 'principals-listed', arns: await aws.listPrincipals()};
 			case 'check-live':
 			case 'inspect-role': {
-				const {inspection, missingPrincipals} = await aws.inspect(planFor(state), recordOf(state), principalsToCheck(state)).catch((error: unknown) => {
+				const read =
+					state.settings.via === 'identity-center'
+						? aws.identityCenter.inspect(permissionSetPlanFor(state), recordOf(state)).then(({inspection}) => ({inspection, missingPrincipals: []}))
+						: aws.inspect(planFor(state), recordOf(state), principalsToCheck(state));
+				const {inspection, missingPrincipals} = await read.catch((error: unknown) => {
 					if (!isAwsError(error, 'AccessDenied')) throw error;
 					const problem = aws.describeError(error, state.identity);
 					// Say what the denial costs: without the read there is no diff, and without a diff no write.
-					throw new ProblemError({...problem, why: `${problem.why} Without it billing-setup cannot compare the live role with your answers, so it changes nothing.`});
+					throw new ProblemError({...problem, why: `${problem.why} Without it billing-setup cannot compare what is live with your answers, so it changes nothing.`});
 				});
 				return {type: 'role-inspected', inspection, missingPrincipals};
 			}
 			case 'create': {
+				if (state.settings.via === 'identity-center') {
+					const outcome = await aws.identityCenter.converge(permissionSetPlanFor(state), recordOf(state), {reviewed: state.inspection, adopt: true, write: this.writer()});
+					return outcome.kind === 'converged' ? {type: 'created'} : {type: 'live-changed', inspection: outcome.inspection};
+				}
 				const plan = planFor(state);
 				try {
 					const outcome = await aws.converge(plan, recordOf(state), {
@@ -235,6 +275,7 @@ export class WizardSession {
 				}
 			}
 			case 'verify': {
+				if (state.settings.via === 'identity-center') return {type: 'verified', verification: await aws.identityCenter.verify(permissionSetPlanFor(state), recordOf(state))};
 				const identity = state.identity!;
 				const verification = await aws.verify(planFor(state), recordOf(state), {assumeSkipped: assumeSkipReason(identity, state)});
 				const serial = state.settings.requireMfa ? await aws.mfaDevice(identity) : undefined;
@@ -243,7 +284,9 @@ export class WizardSession {
 			case 'remove': {
 				const {accountId, partition} = state.identity!;
 				const plans = createdRoles(state.changes).map(arn => planOfRole({accountId, settings: state.settings, setupId: state.setupId}, partition, arn));
-				await aws.remove(plans, recordOf(state), this.writer());
+				if (plans.length > 0) await aws.remove(plans, recordOf(state), this.writer());
+				const permissionSets = createdPermissionSets(state.changes).map(arn => ({plan: permissionSetPlanFor(state), arn}));
+				if (permissionSets.length > 0) await aws.identityCenter.remove(permissionSets, recordOf(state), this.writer());
 				return {type: 'removed'};
 			}
 			default:

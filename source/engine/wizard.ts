@@ -42,7 +42,7 @@ export type ActivationChoice = ActivationAnswer | 'stop' | 'not-needed';
 export interface Change {
 	action: string;
 	target: string;
-	/** The role it was made on; absent in records from before it was kept. */
+	/** The role (or permission set) it was made on; absent in records from before it was kept. */
 	role?: string;
 	at: string;
 }
@@ -68,7 +68,12 @@ export interface CostCheck {
 }
 
 export interface Verification {
+	/** The role's ARN, or the permission set's (via Identity Center). */
 	roleArn: string;
+	/** Via Identity Center: where people sign in, the identity store it names, and the region Identity Center lives in. */
+	accessPortalUrl?: string;
+	identityStoreId?: string;
+	ssoRegion?: string;
 	/** This month's cost read as the role. */
 	cost?: CostCheck;
 	/** The assumed-role ARN STS answered with, or why the assume check was skipped. */
@@ -253,24 +258,31 @@ function moveOn(state: WizardState, next: Step, changes: Partial<WizardState> = 
 const finishedNext: Record<FinishedChoice, Step> = {'hand-off': 'done', change: 'role-name', repair: 'review', remove: 'remove'};
 
 /** Where a read of the live role leads: the review, the finished-setup menu, or back to a question that must change. */
+/** What the setup makes, in words and by the flag that names it: a role, or a permission set via Identity Center. */
+export function madeThing(settings: RoleSettings): {noun: string; name: string; flag: string} {
+	return settings.via === 'identity-center'
+		? {noun: 'permission set', name: settings.permissionSetName, flag: '--permission-set'}
+		: {noun: 'role', name: settings.roleName, flag: '--role-name'};
+}
+
 function afterInspection(state: WizardState, inspection: RoleInspection, missingPrincipals: string[], notice?: string): WizardState {
-	const name = state.settings.roleName;
+	const {noun, name} = madeThing(state.settings);
 	if (state.step === 'check-live') return moveTo(state, 'finished', {inspection});
 	if (inspection.ownership === 'foreign') {
 		return moveTo(state, 'role-name', {
 			inspection,
-			notice: `A role named ${name} already exists and was not created by billing-setup, so it is left untouched. Choose another name.`,
+			notice: `A ${noun} named ${name} already exists and was not created by billing-setup, so it is left untouched. Choose another name.`,
 		});
 	}
 	if (inspection.ownership === 'elsewhere' && !inspection.billingShaped) {
 		const beyond = inspection.differences.filter(difference => difference.widening).map(difference => difference.summary);
 		return moveTo(state, 'role-name', {
 			inspection,
-			notice: `A role named ${name} is tagged ManagedBy=billing-setup but was not set up from here, and it is not only a billing role (${beyond.join('; ')}). It is left untouched. Choose another name.`,
+			notice: `A ${noun} named ${name} is tagged ManagedBy=billing-setup but was not set up from here, and it is not only a billing ${noun} (${beyond.join('; ')}). It is left untouched. Choose another name.`,
 		});
 	}
 	const blocked = inspection.differences.find(difference => difference.blocked);
-	if (blocked) return moveTo(state, 'role-name', {inspection, notice: `The role ${name} exists, and billing-setup cannot ${blocked.summary}. ${blocked.blocked}`});
+	if (blocked) return moveTo(state, 'role-name', {inspection, notice: `The ${noun} ${name} exists, and billing-setup cannot ${blocked.summary}. ${blocked.blocked}`});
 	if (missingPrincipals.length > 0) {
 		return moveTo(state, 'trust', {inspection, notice: `IAM has no ${missingPrincipals.join(', ')}: choose who may switch again.`});
 	}
@@ -281,6 +293,12 @@ function policyCheckFits(check: PolicyCheck, access: AccessLevel): boolean {
 	return check.policyArn.endsWith(access === 'full' ? '/job-function/Billing' : '/AWSBillingReadOnlyAccess');
 }
 
+
+/**
+ * A permission set has no name question yet (--permission-set names it), and no trust or MFA questions: Identity
+ * Center decides who signs in, through its assignments.
+ */
+const viaIdentityCenter = (state: WizardState) => state.settings.via === 'identity-center';
 
 type Handlers = {[Type in WizardEvent['type']]?: (state: WizardState, event: Extract<WizardEvent, {type: Type}>) => WizardState};
 
@@ -388,7 +406,7 @@ export const steps: Record<Step, StepSpec> = {
 				// Stopping keeps whatever was answered before: the user goes to do the root step and comes back here.
 				event.answer === 'stop' || event.answer === 'not-needed'
 					? moveTo(state, event.answer === 'stop' ? 'stopped' : 'not-needed', {resumeStep: 'activation'})
-					: moveOn(state, 'role-name', {activation: event.answer, activationAnsweredAt: event.at}),
+					: moveOn(state, viaIdentityCenter(state) ? 'access' : 'role-name', {activation: event.answer, activationAnsweredAt: event.at}),
 		},
 	},
 	'role-name': {
@@ -404,7 +422,7 @@ export const steps: Record<Step, StepSpec> = {
 		title: 'the access level',
 		kind: 'question',
 		section: 'Role settings',
-		back: () => 'role-name',
+		back: state => (viaIdentityCenter(state) ? 'activation' : 'role-name'),
 		defaultAnswer: state => ({type: 'access-chosen', access: state.settings.access}),
 		trail: ({settings}) => [`Access: ${settings.access} (${managedPolicyName[settings.access]})`],
 		on: {
@@ -431,7 +449,10 @@ export const steps: Record<Step, StepSpec> = {
 		back: () => 'access',
 		defaultAnswer: state => ({type: 'cost-explorer-answered', enabled: state.settings.costExplorer}),
 		trail: ({settings}) => [`Cost Explorer add-on: ${settings.costExplorer ? 'yes' : 'no'}`],
-		on: {'cost-explorer-answered': (state, event) => moveOn(state, 'trust', {settings: {...state.settings, costExplorer: event.enabled}})},
+		on: {
+			'cost-explorer-answered': (state, event) =>
+				moveOn(state, viaIdentityCenter(state) ? 'session' : 'trust', {settings: {...state.settings, costExplorer: event.enabled}}),
+		},
 	},
 	trust: {
 		title: 'who may switch',
@@ -473,7 +494,7 @@ export const steps: Record<Step, StepSpec> = {
 		title: 'the session length',
 		kind: 'question',
 		section: 'Role settings',
-		back: () => 'mfa',
+		back: state => (viaIdentityCenter(state) ? 'cost-explorer' : 'mfa'),
 		defaultAnswer: state => ({type: 'session-chosen', seconds: state.settings.maxSessionSeconds}),
 		trail: ({settings}) => [`Max session: ${hours(settings.maxSessionSeconds)}`],
 		on: {

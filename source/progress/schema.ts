@@ -4,7 +4,7 @@
  * Fields not listed are tolerated, so a record written by a newer billing-setup still reads.
  */
 import {managedPolicyName} from '../core/settings.js';
-import {accountIdProblem, policyArnProblem, principalArnProblem, roleNameProblem, rolePathProblem, sessionSecondsProblem} from '../core/validation.js';
+import {accountIdProblem, assigneeProblem, permissionSetNameProblem, policyArnProblem, principalArnProblem, roleNameProblem, rolePathProblem, sessionSecondsProblem} from '../core/validation.js';
 import {steps} from '../engine/wizard.js';
 
 /**
@@ -84,10 +84,21 @@ const record = object({
 		path: optional(rule('string', rolePathProblem)),
 		permissionsBoundary: optional(rule('string', policyArnProblem)),
 		guard: optional(flag),
+		via: optional(oneOf('role', 'identity-center')),
+		permissionSetName: optional(rule('string', permissionSetNameProblem)),
+		assignees: optional(listOf(object({type: oneOf('USER', 'GROUP'), name: rule('string', (name: string) => assigneeProblem(`user:${name}`))}))),
 	}),
 	policyCheck: optional(object({policyArn: text, grantsDescribeReport: flag})),
 	changes: listOf(object({action: text, target: text, role: optional(text), at: timestamp})),
-	verification: optional(object({roleArn: text, at: timestamp})),
+	verification: optional(
+		object({
+			roleArn: text,
+			at: timestamp,
+			// Via Identity Center they become the printed portal URL and profile: only what AWS's ids and regions look like.
+			identityStoreId: optional(value => (typeof value === 'string' && /^[\w-]{1,64}$/.test(value) ? undefined : ' is not an identity store id')),
+			ssoRegion: optional(value => (typeof value === 'string' && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(value) ? undefined : ' is not a region')),
+		}),
+	),
 	removedAt: optional(timestamp),
 	startedAt: timestamp,
 	updatedAt: timestamp,

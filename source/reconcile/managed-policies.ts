@@ -2,25 +2,33 @@
 import type {LiveRole} from './iam.js';
 import {policyName, shellCommand, shellQuote, type Difference, type Reconciler} from './model.js';
 
+/**
+ * Exactly the chosen billing policy attached, nothing else: for a role and a permission set alike.
+ * `attachedByUs` says whether this setup's record holds the attachment of that ARN.
+ */
+export function managedPolicyDifferences(resource: string, attached: string[], wanted: string, attachedByUs: (arn: string) => boolean): Difference[] {
+	const differences: Difference[] = [];
+	if (!attached.includes(wanted)) {
+		differences.push({resource, kind: 'add', summary: `attach ${policyName(wanted)} (${wanted})`, widening: false, foreign: false});
+	}
+	for (const arn of attached.filter(arn => arn !== wanted)) {
+		const foreign = !attachedByUs(arn);
+		differences.push({
+			resource,
+			kind: 'remove',
+			summary: `detach ${policyName(arn)}${foreign ? ' (attached outside billing-setup)' : ''}`,
+			widening: true,
+			foreign,
+		});
+	}
+	return differences;
+}
+
 export const managedPoliciesReconciler: Reconciler<string[]> = {
 	id: 'managed-policies',
 	read: async context => (await context.role())?.attached ?? [],
 	diff(attached, {plan, madeByUs}) {
-		const differences: Difference[] = [];
-		if (!attached.includes(plan.managedPolicyArn)) {
-			differences.push({resource: this.id, kind: 'add', summary: `attach ${policyName(plan.managedPolicyArn)} (${plan.managedPolicyArn})`, widening: false, foreign: false});
-		}
-		for (const arn of attached.filter(arn => arn !== plan.managedPolicyArn)) {
-			const foreign = !madeByUs('iam:AttachRolePolicy', arn);
-			differences.push({
-				resource: this.id,
-				kind: 'remove',
-				summary: `detach ${policyName(arn)}${foreign ? ' (attached outside billing-setup)' : ''}`,
-				widening: true,
-				foreign,
-			});
-		}
-		return differences;
+		return managedPolicyDifferences(this.id, attached, plan.managedPolicyArn, arn => madeByUs('iam:AttachRolePolicy', arn));
 	},
 	async apply(attached, {iam, plan}, record) {
 		if (!attached.includes(plan.managedPolicyArn)) {

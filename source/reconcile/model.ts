@@ -23,8 +23,11 @@ export interface Difference {
 	blocked?: string;
 }
 
-/** Called right after each successful write, so progress records it before anything else can fail. */
-export type RecordWrite = (action: string, target: string) => void;
+/**
+ * Called right after each successful write, so progress records it before anything else can fail. `on` is the
+ * resource it was made on when the caller could not know it beforehand (a permission set's ARN comes from its create).
+ */
+export type RecordWrite = (action: string, target: string, on?: string) => void;
 
 export interface ReconcileContext {
 	iam: IamPort;
@@ -35,16 +38,17 @@ export interface ReconcileContext {
 	madeByUs(action: string, target: string): boolean;
 }
 
-export interface Reconciler<Live> {
+/** `Context` and `Of` default to a role's; a permission set's reconcilers bring their own (permission-set.ts). */
+export interface Reconciler<Live, Context = ReconcileContext, Of = Plan> {
 	readonly id: string;
-	read(context: ReconcileContext): Promise<Live>;
-	diff(live: Live, context: ReconcileContext): Difference[];
-	/** Makes IAM match the plan; called only with the live state `diff` was computed from. */
-	apply(live: Live, context: ReconcileContext, record: RecordWrite): Promise<void>;
+	read(context: Context): Promise<Live>;
+	diff(live: Live, context: Context): Difference[];
+	/** Makes AWS match the plan; called only with the live state `diff` was computed from. */
+	apply(live: Live, context: Context, record: RecordWrite): Promise<void>;
 	/** Removes the resource (and, for the role, whatever IAM requires removed first is undone by the others before). */
-	undo(live: Live, context: ReconcileContext, record: RecordWrite): Promise<void>;
+	undo(live: Live, context: Context, record: RecordWrite): Promise<void>;
 	/** AWS CLI commands that make it from nothing. */
-	describe(plan: Plan): string[];
+	describe(plan: Of): string[];
 }
 
 /** A reconciler after its read: the differences, and apply/undo bound to the live state they were computed from. */
@@ -56,13 +60,13 @@ export interface Inspected {
 }
 
 /** A reconciler of any live type, so different resources share one list. */
-export interface OwnedResource {
+export interface OwnedResource<Context = ReconcileContext, Of = Plan> {
 	id: string;
-	inspect(context: ReconcileContext): Promise<Inspected>;
-	describe(plan: Plan): string[];
+	inspect(context: Context): Promise<Inspected>;
+	describe(plan: Of): string[];
 }
 
-export function owned<Live>(reconciler: Reconciler<Live>): OwnedResource {
+export function owned<Live, Context = ReconcileContext, Of = Plan>(reconciler: Reconciler<Live, Context, Of>): OwnedResource<Context, Of> {
 	return {
 		id: reconciler.id,
 		describe: plan => reconciler.describe(plan),

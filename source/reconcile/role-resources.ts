@@ -39,7 +39,7 @@ export interface SetupRecord {
  */
 export type Ownership = 'absent' | 'ours' | 'elsewhere' | 'foreign';
 
-/** Plain data, kept in the wizard state: what the review, status and headless runs show. */
+/** Plain data, kept in the wizard state: what the review, status and headless runs show. Also a permission set's (permission-set.ts). */
 export interface RoleInspection {
 	ownership: Ownership;
 	/** Trust inside the account, only billing policies and the add-on: the only kind of foreign-made role that may be adopted. */
@@ -57,12 +57,13 @@ export function substantive(differences: Difference[]): Difference[] {
 	return differences.filter(difference => !difference.adoption);
 }
 
-export function ownershipOf(live: LiveRole | undefined, record: SetupRecord): Ownership {
+/** From the live tags and the record; `createAction` is the write that made such a resource (a record from before setup ids holds it). */
+export function ownershipOf(live: {tags: Record<string, string>; arn: string} | undefined, record: SetupRecord, createAction = 'iam:CreateRole'): Ownership {
 	if (!live) return 'absent';
 	if (live.tags[managedByTag.Key] !== managedByTag.Value) return 'foreign';
 	const tagged = live.tags[setupIdTagKey];
 	if (tagged === record.setupId) return 'ours';
-	if (!tagged && record.changes.some(change => change.action === 'iam:CreateRole' && change.target === live.arn)) return 'ours';
+	if (!tagged && record.changes.some(change => change.action === createAction && change.target === live.arn)) return 'ours';
 	return 'elsewhere';
 }
 
@@ -135,19 +136,25 @@ export type ConvergeOutcome =
 	| {kind: 'changed'; inspection: RoleInspection}
 	| {kind: 'refused'; inspection: RoleInspection};
 
+/** One read of a resource and its parts: what the review shows, and the reconcilers bound to what was read. */
+export interface Pass {
+	inspection: RoleInspection;
+	items: Inspected[];
+}
+
 /**
- * Reads again, and writes only if IAM still matches what the user reviewed (`reviewed`), so an edit
- * between the review and now is shown rather than overwritten. A role the review saw absent is not read
- * again: CreateRole itself fails if one appeared meanwhile.
+ * Reads again (`inspect`; `knownAbsent` when the review saw nothing there, so it is not read again: the create
+ * itself fails if one appeared meanwhile), and writes only if AWS still matches what the user reviewed
+ * (`reviewed`), so an edit between the review and now is shown rather than overwritten. `isCreateRace` knows the
+ * error of a create that lost to someone else's.
  */
-export async function convergeRole(
-	iam: IamPort,
-	plan: Plan,
-	record: SetupRecord,
+export async function convergeInspected(
+	inspect: (knownAbsent: boolean) => Promise<Pass>,
 	{reviewed, adopt, write}: {reviewed: RoleInspection | undefined; adopt: boolean; write: RecordWrite},
+	isCreateRace: (error: unknown) => boolean,
 ): Promise<ConvergeOutcome> {
-	const {inspection, items} = await inspectRole(iam, plan, record, reviewed?.ownership === 'absent' ? {role: undefined} : undefined);
-	// Who owns it counts as much as what differs: a role tagged by another record since the review is shown again.
+	const {inspection, items} = await inspect(reviewed?.ownership === 'absent');
+	// Who owns it counts as much as what differs: a resource tagged by another record since the review is shown again.
 	if (inspection.ownership !== (reviewed?.ownership ?? inspection.ownership) || summaries(inspection.differences) !== summaries(reviewed?.differences ?? [])) {
 		return {kind: 'changed', inspection};
 	}
@@ -157,10 +164,23 @@ export async function convergeRole(
 		for (const item of items) await item.apply(write);
 	} catch (error) {
 		// Created by someone else between our read and our write: show what is there now.
-		if (isAwsError(error, 'EntityAlreadyExists')) return {kind: 'changed', inspection: (await inspectRole(iam, plan, record)).inspection};
+		if (isCreateRace(error)) return {kind: 'changed', inspection: (await inspect(false)).inspection};
 		throw error;
 	}
 	return {kind: 'converged'};
+}
+
+export function convergeRole(
+	iam: IamPort,
+	plan: Plan,
+	record: SetupRecord,
+	options: {reviewed: RoleInspection | undefined; adopt: boolean; write: RecordWrite},
+): Promise<ConvergeOutcome> {
+	return convergeInspected(
+		knownAbsent => inspectRole(iam, plan, record, knownAbsent ? {role: undefined} : undefined),
+		options,
+		error => isAwsError(error, 'EntityAlreadyExists'),
+	);
 }
 
 /** What undo would remove from one role, and what stops it. */

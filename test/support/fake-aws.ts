@@ -4,7 +4,9 @@ import {classifyCaller, type Identity} from '../../source/core/principal.js';
 import type {AwsOperations, ProgressStore} from '../../source/engine/session.js';
 import type {SavedSetup} from '../../source/engine/wizard.js';
 import {convergeRole, inspectRole} from '../../source/reconcile/role-resources.js';
+import {convergePermissionSet, inspectPermissionSet} from '../../source/reconcile/permission-set.js';
 import {memoryIam} from './memory-iam.js';
+import {memorySso} from './memory-sso.js';
 
 export const alice = classifyCaller('arn:aws:iam::123456789012:user/alice', '123456789012');
 
@@ -27,6 +29,7 @@ export function memoryStore(initial: SavedSetup[] = []): ProgressStore & {saves:
  */
 export function fakeAws(identity: Identity = alice, overrides: Partial<AwsOperations> = {}): AwsOperations {
 	const iam = memoryIam();
+	const sso = memorySso();
 	return {
 		whoAmI: async () => identity,
 		// A standalone account whose caller's policies grant nothing of billing: the seed scenario before setup.
@@ -42,6 +45,12 @@ export function fakeAws(identity: Identity = alice, overrides: Partial<AwsOperat
 		}),
 		remove: async () => {},
 		mfaDevice: async () => undefined,
+		identityCenter: {
+			inspect: async (plan, record) => ({inspection: (await inspectPermissionSet(sso, plan, record)).inspection}),
+			converge: (plan, record, options) => convergePermissionSet(sso, plan, record, options),
+			verify: async () => ({roleArn: 'permission-set', at: 'now'}),
+			remove: async () => {},
+		},
 		describeError: (error, who) => describeAwsError(error, {identity: who}),
 		...overrides,
 	};

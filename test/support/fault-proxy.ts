@@ -19,8 +19,8 @@ export type Fault =
 	| { kind: 'error'; status: number; code: string; message: string }
 	| { kind: 'reset' }
 	| { kind: 'hold' }
-	/** A canned success: what an API moto lacks (SimulatePrincipalPolicy) would answer. */
-	| { kind: 'answer'; body: string };
+	/** A canned success: what an API moto lacks (SimulatePrincipalPolicy) would answer; a function is asked at each call. */
+	| { kind: 'answer'; body: string | (() => string) };
 
 export interface ProxyCall {
 	action: string;
@@ -30,7 +30,7 @@ export interface ProxyCall {
 export interface FaultProxy {
 	endpoint: string;
 	port: number;
-	/** baseEnv with the IAM, STS and Organizations endpoint variables pointed at this proxy. */
+	/** baseEnv with the IAM, STS, Organizations, sso-admin and identitystore endpoint variables pointed at this proxy. */
 	env: Record<string, string>;
 	/** Every request received, in arrival order, faulted or not. Clear with `calls.length = 0`. */
 	calls: ProxyCall[];
@@ -204,9 +204,10 @@ export async function startFaultProxy(target: string, baseEnv: Record<string, st
 				else sendQueryError(res, fault.status, fault.code, fault.message);
 				return;
 			case 'answer': {
+				const answer = typeof fault.body === 'function' ? fault.body() : fault.body;
 				const contentType = req.headers['x-amz-target'] ? 'application/x-amz-json-1.1' : 'text/xml';
-				res.writeHead(200, {'content-type': contentType, 'content-length': Buffer.byteLength(fault.body), 'x-amzn-requestid': randomUUID()});
-				res.end(fault.body);
+				res.writeHead(200, {'content-type': contentType, 'content-length': Buffer.byteLength(answer), 'x-amzn-requestid': randomUUID()});
+				res.end(answer);
 				return;
 			}
 			case 'reset':
@@ -247,7 +248,14 @@ export async function startFaultProxy(target: string, baseEnv: Record<string, st
 	return {
 		endpoint,
 		port,
-		env: { ...baseEnv, AWS_ENDPOINT_URL_STS: endpoint, AWS_ENDPOINT_URL_IAM: endpoint, AWS_ENDPOINT_URL_ORGANIZATIONS: endpoint },
+		env: {
+			...baseEnv,
+			AWS_ENDPOINT_URL_STS: endpoint,
+			AWS_ENDPOINT_URL_IAM: endpoint,
+			AWS_ENDPOINT_URL_ORGANIZATIONS: endpoint,
+			AWS_ENDPOINT_URL_SSO_ADMIN: endpoint,
+			AWS_ENDPOINT_URL_IDENTITYSTORE: endpoint,
+		},
 		calls,
 		fault(action, fault, times = Infinity) {
 			const queue = rules.get(action) ?? [];

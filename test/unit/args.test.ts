@@ -190,3 +190,31 @@ test('the partition follows the region for plans made without credentials', () =
 	expect(partitionOfRegion('eu-west-1')).toBe('aws');
 	expect(partitionOfRegion(undefined)).toBe('aws');
 });
+
+describe('--via identity-center', () => {
+	test('names the permission set and who gets it', () => {
+		const command = parseCommand(['--via', 'identity-center', '--permission-set', 'Finance', '--assign', 'group:Finance, user:alice', '--yes']);
+		expect(command).toMatchObject({
+			kind: 'setup',
+			options: {
+				presets: {
+					via: 'identity-center',
+					permissionSetName: 'Finance',
+					assignees: [
+						{type: 'GROUP', name: 'Finance'},
+						{type: 'USER', name: 'alice'},
+					],
+				},
+			},
+		});
+	});
+
+	test('refuses what only a role has, assignees without it, bad names, and the interactive wizard', () => {
+		expect(usageError(['--via', 'identity-center', '--trust', 'account', '--yes'])).toBe('--trust sets up an IAM role and does not go with --via identity-center.');
+		expect(usageError(['--assign', 'group:Finance', '--yes'])).toBe('--assign goes with --via identity-center.');
+		expect(usageError(['--via', 'identity-center', '--assign', 'team:Finance', '--yes'])).toBe('--assign: “team:Finance” is not user:NAME or group:NAME.');
+		expect(usageError(['--via', 'identity-center', '--permission-set', 'x'.repeat(33), '--yes'])).toContain('at most 32 characters');
+		expect(usageError(['--via', 'sso', '--yes'])).toBe('--via must be “role” or “identity-center” (got “sso”).');
+		expect(usageError(['--via', 'identity-center'])).toContain('goes with --yes or --dry-run');
+	});
+});

@@ -1,0 +1,80 @@
+/** The Identity Center effects of a setup (--via identity-center): the SDK loads only when one of them runs. */
+import {ssoHandOff, type PermissionSetPlan} from '../core/identity-center.js';
+import {ProblemError} from '../core/problem.js';
+import type {IdentityCenterOperations} from '../engine/session.js';
+import {substantive} from '../reconcile/role-resources.js';
+import type {SsoPort} from '../reconcile/sso.js';
+import type {ClientOptions} from './sts.js';
+
+export function identityCenterOperations(options: ClientOptions, region: string): IdentityCenterOperations & {port(): Promise<SsoPort>} {
+	let port: Promise<SsoPort> | undefined;
+	const load = () =>
+		(port ??= Promise.all([import('./sso-port.js'), import('../reconcile/permission-set.js')]).then(([{createSsoClients, ssoPort}]) =>
+			ssoPort(createSsoClients(options, region), region),
+		));
+	const reconcilers = () => import('../reconcile/permission-set.js');
+	return {
+		port: load,
+		async inspect(plan, record) {
+			const [sso, {inspectPermissionSet}] = await Promise.all([load(), reconcilers()]);
+			return {inspection: (await inspectPermissionSet(sso, plan, record)).inspection};
+		},
+		async converge(plan, record, converge) {
+			const [sso, {convergePermissionSet}] = await Promise.all([load(), reconcilers()]);
+			return convergePermissionSet(sso, plan, record, converge);
+		},
+		async verify(plan, record) {
+			const [sso, {inspectPermissionSet}] = await Promise.all([load(), reconcilers()]);
+			const {inspection, instance} = await inspectPermissionSet(sso, plan, record);
+			const differences = substantive(inspection.differences);
+			if (differences.length > 0) throw mismatch(plan, inspection.ownership === 'absent', differences.map(difference => difference.summary));
+			const {accessPortalUrl} = ssoHandOff(plan, {identityStoreId: instance.identityStoreId, region: sso.region});
+			return {
+				roleArn: inspection.liveArn ?? '',
+				accessPortalUrl,
+				identityStoreId: instance.identityStoreId,
+				ssoRegion: sso.region,
+				// Signing in as an assignee needs their browser login; billing-setup cannot do that for them.
+				assumeSkipped: 'people sign in to a permission set through the AWS access portal, which billing-setup cannot do for them',
+				at: new Date().toISOString(),
+			};
+		},
+		async remove(permissionSets, record, write) {
+			const [sso, {checkPermissionSetUndo, undoPermissionSet}] = await Promise.all([load(), reconcilers()]);
+			const checks = [];
+			for (const {plan, arn} of permissionSets) checks.push(await checkPermissionSetUndo(sso, plan, arn, record));
+			const blockers = permissionSetUndoBlockers(checks, false);
+			if (blockers.length > 0) throw undoRefused(blockers);
+			for (const check of checks) await undoPermissionSet(check, write);
+		},
+	};
+}
+
+function mismatch(plan: PermissionSetPlan, absent: boolean, summaries: string[]): ProblemError {
+	return new ProblemError({
+		title: absent ? `The permission set ${plan.name} does not exist.` : `The permission set ${plan.name} does not match the plan.`,
+		why: `Still to do: ${summaries.join('; ')}. It was changed outside billing-setup, or an earlier run stopped half-way.`,
+		next: 'Run billing-setup again: it shows these changes and applies them when you agree.',
+	});
+}
+
+/** What stops undo from touching a permission set: another record's, or grants and assignments made outside (unless --force). */
+export function permissionSetUndoBlockers(
+	checks: Array<{live?: {arn: string}; ownership: string; foreignGrants: string[]}>,
+	force: boolean,
+): string[] {
+	return checks.flatMap(check => [
+		...(check.ownership === 'elsewhere' || check.ownership === 'foreign'
+			? [`${check.live?.arn} no longer carries this setup's ${check.ownership === 'foreign' ? 'ManagedBy tag' : 'BillingSetupId tag'}`]
+			: []),
+		...(force ? [] : check.foreignGrants.map(grant => `${grant} was added outside billing-setup`)),
+	]);
+}
+
+export function undoRefused(blockers: string[]): ProblemError {
+	return new ProblemError({
+		title: 'billing-setup removed nothing.',
+		why: `${blockers.join('; ')}.`,
+		next: 'Deal with those in the Identity Center console first; grants and assignments added outside billing-setup can also go with `billing-setup undo --force`.',
+	});
+}

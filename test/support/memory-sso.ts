@@ -1,0 +1,155 @@
+/**
+ * An in-memory SsoPort for unit tests of the permission-set reconcilers: Identity Center's data model (one
+ * instance, permission sets, account assignments, an identity store), no network, every call logged.
+ * `pending` makes the next requests answer IN_PROGRESS for that many status polls, as real provisioning does.
+ */
+import type {Assignee} from '../../source/core/settings.js';
+import type {AssignmentTarget, LiveAssignment, LivePermissionSet, RequestStatus, SsoPort} from '../../source/reconcile/sso.js';
+
+export interface MemorySso extends SsoPort {
+	permissionSets: Map<string, LivePermissionSet>;
+	/** Assignments by permission set ARN, in this one account. */
+	assignments: Map<string, LiveAssignment[]>;
+	/** Identity store principals: `USER:alice` → id. */
+	principals: Map<string, string>;
+	/** How many status polls each new request answers IN_PROGRESS before it ends. */
+	pending: {polls: number; outcome: 'SUCCEEDED' | 'FAILED'};
+	calls: string[];
+	addPrincipal(assignee: Assignee): string;
+}
+
+export const instanceArn = 'arn:aws:sso:::instance/ssoins-0000000000000000';
+export const identityStoreId = 'd-0000000000';
+
+export function memorySso({hasInstance = true} = {}): MemorySso {
+	const permissionSets = new Map<string, LivePermissionSet>();
+	const assignments = new Map<string, LiveAssignment[]>();
+	const requests = new Map<string, {remaining: number; outcome: RequestStatus['status']}>();
+	const calls: string[] = [];
+	let counter = 0;
+	const log = (call: string) => void calls.push(call);
+	const found = (arn: string): LivePermissionSet => {
+		const set = permissionSets.get(arn);
+		if (!set) throw Object.assign(new Error(`Could not find PermissionSet ${arn}`), {name: 'ResourceNotFoundException'});
+		return set;
+	};
+	const port: MemorySso = {
+		region: 'us-east-1',
+		permissionSets,
+		assignments,
+		principals: new Map(),
+		pending: {polls: 0, outcome: 'SUCCEEDED'},
+		calls,
+		addPrincipal(assignee) {
+			const id = `${assignee.type.toLowerCase()}-${++counter}`;
+			this.principals.set(`${assignee.type}:${assignee.name}`, id);
+			return id;
+		},
+		async instance() {
+			log('instance');
+			return hasInstance ? {instanceArn, identityStoreId} : undefined;
+		},
+		async findPermissionSet(_instance, name) {
+			log('findPermissionSet');
+			const set = [...permissionSets.values()].find(candidate => candidate.name === name);
+			return set && structuredClone(set);
+		},
+		async readPermissionSet(_instance, arn) {
+			log('readPermissionSet');
+			const set = permissionSets.get(arn);
+			return set && structuredClone(set);
+		},
+		async principalId(_store, assignee) {
+			log('principalId');
+			return this.principals.get(`${assignee.type}:${assignee.name}`);
+		},
+		async listAssignments(_instance, _account, arn) {
+			log('listAssignments');
+			return structuredClone(assignments.get(arn) ?? []);
+		},
+		async createPermissionSet(_instance, {name, description, sessionDuration, tags}) {
+			log('createPermissionSet');
+			if ([...permissionSets.values()].some(set => set.name === name)) throw Object.assign(new Error('exists'), {name: 'ConflictException'});
+			const arn = `${instanceArn}/ps-${++counter}`;
+			permissionSets.set(arn, {
+				arn,
+				name,
+				description,
+				sessionDuration,
+				tags: Object.fromEntries(tags.map(tag => [tag.Key, tag.Value])),
+				managedPolicies: [],
+				customerManagedPolicies: [],
+			});
+			return arn;
+		},
+		async updatePermissionSet(_instance, arn, changes) {
+			log('updatePermissionSet');
+			Object.assign(found(arn), changes);
+		},
+		async tagPermissionSet(_instance, arn, tags) {
+			log('tagPermissionSet');
+			for (const tag of tags) found(arn).tags[tag.Key] = tag.Value;
+		},
+		async attachManagedPolicy(_instance, arn, policy) {
+			log('attachManagedPolicy');
+			if (!found(arn).managedPolicies.includes(policy)) found(arn).managedPolicies.push(policy);
+		},
+		async detachManagedPolicy(_instance, arn, policy) {
+			log('detachManagedPolicy');
+			found(arn).managedPolicies = found(arn).managedPolicies.filter(attached => attached !== policy);
+		},
+		async detachCustomerManagedPolicy(_instance, arn, reference) {
+			log('detachCustomerManagedPolicy');
+			found(arn).customerManagedPolicies = found(arn).customerManagedPolicies.filter(attached => attached !== reference);
+		},
+		async putInlinePolicy(_instance, arn, document) {
+			log('putInlinePolicy');
+			found(arn).inlinePolicy = structuredClone(document);
+		},
+		async deleteInlinePolicy(_instance, arn) {
+			log('deleteInlinePolicy');
+			delete found(arn).inlinePolicy;
+		},
+		async createAssignment(_instance, target: AssignmentTarget) {
+			log('createAssignment');
+			const list = assignments.get(target.permissionSetArn) ?? [];
+			list.push({principalType: target.principalType, principalId: target.principalId});
+			assignments.set(target.permissionSetArn, list);
+			return request();
+		},
+		async deleteAssignment(_instance, target) {
+			log('deleteAssignment');
+			const list = assignments.get(target.permissionSetArn) ?? [];
+			assignments.set(
+				target.permissionSetArn,
+				list.filter(assignment => assignment.principalId !== target.principalId || assignment.principalType !== target.principalType),
+			);
+			return request();
+		},
+		async provision(_instance, arn) {
+			log('provision');
+			found(arn);
+			return request();
+		},
+		async requestStatus(_instance, _kind, requestId) {
+			log('requestStatus');
+			const entry = requests.get(requestId)!;
+			entry.remaining -= 1;
+			return {requestId, status: entry.remaining > 0 ? 'IN_PROGRESS' : entry.outcome, ...(entry.outcome === 'FAILED' && {failureReason: 'the account is suspended'})};
+		},
+		async deletePermissionSet(_instance, arn) {
+			log('deletePermissionSet');
+			if ((assignments.get(arn) ?? []).length > 0) throw Object.assign(new Error('still assigned'), {name: 'ConflictException'});
+			found(arn);
+			permissionSets.delete(arn);
+		},
+	};
+	function request(): RequestStatus {
+		const requestId = `request-${++counter}`;
+		const {polls, outcome} = port.pending;
+		if (polls === 0) return {requestId, status: outcome};
+		requests.set(requestId, {remaining: polls, outcome});
+		return {requestId, status: 'IN_PROGRESS'};
+	}
+	return port;
+}

@@ -1,0 +1,191 @@
+import {describe, expect, test} from 'vitest';
+import {buildPermissionSetPlan, isoDuration, ssoHandOff} from '../../source/core/identity-center.js';
+import {defaultSettings, type RoleSettings} from '../../source/core/settings.js';
+import {mayChange, type SetupRecord} from '../../source/reconcile/role-resources.js';
+import {
+	checkPermissionSetUndo,
+	convergePermissionSet,
+	inspectPermissionSet,
+	undoPermissionSet,
+	type Polling,
+} from '../../source/reconcile/permission-set.js';
+import {memorySso, type MemorySso} from '../support/memory-sso.js';
+
+const billing = 'arn:aws:iam::aws:policy/job-function/Billing';
+const admin = 'arn:aws:iam::aws:policy/AdministratorAccess';
+const settings: RoleSettings = {...defaultSettings, via: 'identity-center', assignees: [{type: 'GROUP', name: 'Finance'}]};
+const plan = buildPermissionSetPlan('123456789012', 'aws', settings, {setupId: 'mine'});
+const polling: Polling = {polls: 3, pauseMs: 0};
+
+/** A record that grows as a session's would: each write with the permission set it was made on. */
+function recording(setupId = 'mine'): SetupRecord & {write(action: string, target: string, on?: string): void; actions(): string[]} {
+	const changes: SetupRecord['changes'] = [];
+	return {
+		setupId,
+		changes,
+		write: (action, target, on) => void changes.push({action, target, ...(on && {role: on})}),
+		actions: () => changes.map(change => change.action),
+	};
+}
+
+async function converge(sso: MemorySso, record = recording(), adopt = false, of = plan) {
+	const planned = {...of, setupId: record.setupId, tags: [of.tags[0]!, {Key: 'BillingSetupId', Value: record.setupId}]};
+	const before = record.changes.length;
+	const {inspection} = await inspectPermissionSet(sso, planned, record, {polling});
+	const outcome = await convergePermissionSet(sso, planned, record, {reviewed: inspection, adopt, write: record.write, polling});
+	return {outcome, writes: record.actions().slice(before), inspection};
+}
+
+function withFinance(): MemorySso {
+	const sso = memorySso();
+	sso.addPrincipal({type: 'GROUP', name: 'Finance'});
+	return sso;
+}
+
+const only = (sso: MemorySso) => [...sso.permissionSets.values()][0]!;
+
+describe('the plan', () => {
+	test('the session length as ISO-8601, and the add-on and the guard as one inline document', () => {
+		expect([isoDuration(3600), isoDuration(5400), isoDuration(43_200)]).toEqual(['PT1H', 'PT1H30M', 'PT12H']);
+		expect(plan.inlinePolicy?.Statement.map(statement => [statement.Sid, statement.Effect])).toEqual([
+			['BillingSetupCostExplorerRead', 'Allow'],
+			['BillingSetupGuard', 'Deny'],
+		]);
+		const readOnly = buildPermissionSetPlan('123456789012', 'aws', {...settings, access: 'read-only', costExplorer: false}, {setupId: 'mine'});
+		expect(readOnly.inlinePolicy).toBeUndefined();
+	});
+
+	test('the hand-off names the portal of the identity store and the permission set as the SSO role', () => {
+		const {accessPortalUrl, profileBlock} = ssoHandOff(plan, {identityStoreId: 'd-1234567890', region: 'eu-west-1'});
+		expect(accessPortalUrl).toBe('https://d-1234567890.awsapps.com/start');
+		expect(profileBlock).toContain('sso_start_url = https://d-1234567890.awsapps.com/start\nsso_region = eu-west-1\nsso_registration_scopes = sso:account:access');
+		expect(profileBlock).toContain('[profile billingaccess-123456789012]\nsso_session = billing-setup\nsso_account_id = 123456789012\nsso_role_name = BillingAccess');
+	});
+});
+
+describe('converge', () => {
+	test('makes the permission set, its guard before its grant, then assigns it; a second pass writes nothing', async () => {
+		const sso = withFinance();
+		const record = recording();
+		const first = await converge(sso, record);
+		expect(first.outcome).toEqual({kind: 'converged'});
+		// A new assignment provisions the set itself: no ProvisionPermissionSet on a first setup.
+		expect(first.writes).toEqual(['sso:CreatePermissionSet', 'sso:PutInlinePolicyToPermissionSet', 'sso:AttachManagedPolicyToPermissionSet', 'sso:CreateAccountAssignment']);
+		expect(only(sso)).toMatchObject({name: 'BillingAccess', sessionDuration: 'PT1H', managedPolicies: [billing], tags: {ManagedBy: 'billing-setup', BillingSetupId: 'mine'}});
+		expect(sso.assignments.get(only(sso).arn)).toEqual([{principalType: 'GROUP', principalId: 'group-1'}]);
+		sso.calls.length = 0;
+		const second = await converge(sso, record);
+		expect(second.writes).toEqual([]);
+		expect(second.inspection).toMatchObject({ownership: 'ours', differences: []});
+	});
+
+	test('a managed policy attached outside is drift beyond the plan: detached, and the change provisioned to the account', async () => {
+		const sso = withFinance();
+		const record = recording();
+		await converge(sso, record);
+		only(sso).managedPolicies.push(admin);
+		const {writes, inspection} = await converge(sso, record);
+		expect(inspection.differences).toEqual([
+			expect.objectContaining({summary: 'detach AdministratorAccess (attached outside billing-setup)', kind: 'remove', widening: true, foreign: true}),
+		]);
+		expect(writes).toEqual(['sso:DetachManagedPolicyFromPermissionSet', 'sso:ProvisionPermissionSet']);
+		expect(only(sso).managedPolicies).toEqual([billing]);
+	});
+
+	test('a longer session, edited inline content and another assignee are each named, and undone', async () => {
+		const sso = withFinance();
+		const record = recording();
+		await converge(sso, record);
+		Object.assign(only(sso), {sessionDuration: 'PT12H', inlinePolicy: {Version: '2012-10-17', Statement: [{Effect: 'Allow', Action: '*', Resource: '*'}]}});
+		sso.assignments.get(only(sso).arn)!.push({principalType: 'USER', principalId: 'mallory'});
+		const {inspection} = await converge(sso, record);
+		expect(inspection.differences.map(({summary, widening}) => ({summary, widening}))).toEqual([
+			{summary: 'change the session duration: PT12H → PT1H', widening: true},
+			{summary: 'rewrite the inline policy: it was edited outside billing-setup', widening: true},
+			{summary: 'unassign user mallory (assigned outside billing-setup)', widening: true},
+		]);
+		expect((await inspectPermissionSet(sso, plan, record, {polling})).inspection.differences).toEqual([]);
+	});
+
+	test('a permission set of that name not tagged by billing-setup is never touched', async () => {
+		const sso = withFinance();
+		await sso.createPermissionSet('instance', {name: 'BillingAccess', description: 'theirs', sessionDuration: 'PT1H', tags: []});
+		const {outcome, writes} = await converge(sso, recording(), true);
+		expect(outcome).toMatchObject({kind: 'refused', inspection: {ownership: 'foreign'}});
+		expect(writes).toEqual([]);
+	});
+
+	test('one made by billing-setup elsewhere is adopted only while billing-shaped, and only with consent when it would change', async () => {
+		const sso = withFinance();
+		await converge(sso, recording('theirs'));
+		only(sso).sessionDuration = 'PT2H';
+		const {inspection} = await inspectPermissionSet(sso, plan, recording(), {polling});
+		expect(inspection).toMatchObject({ownership: 'elsewhere', billingShaped: true});
+		expect([mayChange(inspection, false), mayChange(inspection, true)]).toEqual([false, true]);
+		only(sso).customerManagedPolicies.push('/Wide');
+		expect((await inspectPermissionSet(sso, plan, recording(), {polling})).inspection.billingShaped).toBe(false);
+	});
+
+	test('an assignee the identity store does not have stops the read, naming it', async () => {
+		await expect(inspectPermissionSet(memorySso(), plan, recording(), {polling})).rejects.toMatchObject({
+			problem: {title: 'The identity store d-0000000000 has no group named Finance.'},
+		});
+	});
+
+	test('a region without an Identity Center instance says where to look', async () => {
+		await expect(inspectPermissionSet(memorySso({hasInstance: false}), plan, recording(), {polling})).rejects.toMatchObject({
+			problem: {title: 'IAM Identity Center has no instance in us-east-1 for this account.'},
+		});
+	});
+});
+
+describe('waiting for Identity Center', () => {
+	test('polls an assignment until it succeeds, within the count', async () => {
+		const sso = withFinance();
+		sso.pending = {polls: 3, outcome: 'SUCCEEDED'};
+		expect((await converge(sso)).outcome).toEqual({kind: 'converged'});
+		expect(sso.calls.filter(call => call === 'requestStatus')).toHaveLength(3);
+	});
+
+	test('a request still running after the last poll fails in words, and the assignment stays recorded for undo', async () => {
+		const sso = withFinance();
+		sso.pending = {polls: 5, outcome: 'SUCCEEDED'};
+		const record = recording();
+		await expect(converge(sso, record)).rejects.toMatchObject({problem: {title: 'Identity Center did not finish assign BillingAccess to group:Finance after 3 checks.'}});
+		expect(record.actions()).toContain('sso:CreateAccountAssignment');
+	});
+
+	test('a failed request gives Identity Center’s reason', async () => {
+		const sso = withFinance();
+		sso.pending = {polls: 1, outcome: 'FAILED'};
+		await expect(converge(sso)).rejects.toMatchObject({problem: {why: 'the account is suspended'}});
+	});
+});
+
+describe('undo', () => {
+	test('removes the assignments, the policies and the permission set, recording each', async () => {
+		const sso = withFinance();
+		const record = recording();
+		await converge(sso, record);
+		const check = await checkPermissionSetUndo(sso, plan, only(sso).arn, record, polling);
+		expect(check).toMatchObject({ownership: 'ours', foreignGrants: []});
+		await undoPermissionSet(check, record.write);
+		expect(sso.permissionSets.size).toBe(0);
+		expect(record.actions().slice(-4)).toEqual([
+			'sso:DeleteAccountAssignment',
+			'sso:DetachManagedPolicyFromPermissionSet',
+			'sso:DeleteInlinePolicyFromPermissionSet',
+			'sso:DeletePermissionSet',
+		]);
+	});
+
+	test('names what was added outside billing-setup', async () => {
+		const sso = withFinance();
+		const record = recording();
+		await converge(sso, record);
+		only(sso).managedPolicies.push(admin);
+		sso.assignments.get(only(sso).arn)!.push({principalType: 'USER', principalId: 'mallory'});
+		const check = await checkPermissionSetUndo(sso, plan, only(sso).arn, record, polling);
+		expect(check.foreignGrants).toEqual(['AdministratorAccess on BillingAccess', 'the assignment of BillingAccess to user mallory']);
+	});
+});
