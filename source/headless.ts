@@ -1,5 +1,5 @@
 /** Runs the wizard without prompts: flags, then saved progress, then defaults. Same session as the Ink app. */
-import {accountNotes, type OrganizationPlace, type PrincipalAccess} from './core/account.js';
+import {accountNotes, madeVia, type OrganizationPlace, type PrincipalAccess} from './core/account.js';
 import {accountSettingsUrl, activationProcedure} from './core/partition.js';
 import {assigneeLabel, ssoHandOff} from './core/identity-center.js';
 import {costExplorerPolicyName, guardPolicyName, guarded} from './core/plan.js';
@@ -174,7 +174,7 @@ export async function runHeadless(
 		if (state.identity && !notedCaller) {
 			notedCaller = true;
 			for (const note of callerNotes(state.identity)) log(`${paint('yellow', '!')} ${note}`);
-			for (const note of accountNotes(state.account, state.identity.kind)) log(note);
+			for (const note of accountNotes(state.account, state.identity.kind, madeVia(state.settings.via))) log(note);
 		}
 		// Asked at the activation step, or, for a finished setup that skips it, at its menu.
 		if ((state.step === 'activation' || state.step === 'finished') && state.activation !== 'confirmed') {

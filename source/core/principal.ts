@@ -85,7 +85,7 @@ export function callerNotes(identity: Identity): string[] {
 		case 'identity-center':
 			return [
 				'You signed in through IAM Identity Center. Even with a Billing permission set, Billing stays closed to you until the root user activates IAM access to billing in this account (the step below).',
-				'A role made here is for IAM users and roles to switch to. For Identity Center users, add the Billing policy (job-function/Billing) to their permission set in the IAM Identity Center console instead.',
+				'A role made here is for IAM users and roles to switch to. For Identity Center users, make a Billing permission set instead: billing-setup --via identity-center --assign user:NAME,group:NAME --yes.',
 			];
 		default:
 			return [];

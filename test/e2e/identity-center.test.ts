@@ -53,6 +53,8 @@ describe('a billing permission set', () => {
 			accessPortalUrl: `https://${ic.identityStoreId}.awsapps.com/start`,
 		});
 		expect(made.profile).toContain('sso_role_name = BillingAccess');
+		// The first notes name what this path makes.
+		expect(first.stderr).toContain('Not in an AWS Organization: the permission set will see this account’s bills and costs.');
 		expect(made.profile).toContain(`sso_start_url = https://${ic.identityStoreId}.awsapps.com/start`);
 		const [set] = await ic.permissionSets();
 		expect(set).toMatchObject({name: 'BillingAccess', sessionDuration: 'PT1H', managed: [readOnly], assignments: [{type: 'GROUP', id: finance}]});

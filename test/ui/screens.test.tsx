@@ -296,7 +296,7 @@ describe('identity', () => {
 		const screen = await renderScreen(<IdentityDetails identity={sso} />);
 		const frame = screen.frame().replace(/\s+/g, ' ');
 		expect(frame).toContain('You signed in through IAM Identity Center.');
-		expect(frame).toContain('add the Billing policy (job-function/Billing) to their permission set');
+		expect(frame).toContain('billing-setup --via identity-center --assign user:NAME,group:NAME --yes');
 		const iamUser = await renderScreen(<IdentityDetails identity={identity} />);
 		expect(iamUser.frame()).not.toContain('Identity Center');
 	});
