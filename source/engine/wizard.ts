@@ -257,7 +257,6 @@ function moveOn(state: WizardState, next: Step, changes: Partial<WizardState> = 
 
 const finishedNext: Record<FinishedChoice, Step> = {'hand-off': 'done', change: 'role-name', repair: 'review', remove: 'remove'};
 
-/** Where a read of the live role leads: the review, the finished-setup menu, or back to a question that must change. */
 /** What the setup makes, in words and by the flag that names it: a role, or a permission set via Identity Center. */
 export function madeThing(settings: RoleSettings): {noun: string; name: string; flag: string} {
 	return settings.via === 'identity-center'
@@ -265,6 +264,7 @@ export function madeThing(settings: RoleSettings): {noun: string; name: string; 
 		: {noun: 'role', name: settings.roleName, flag: '--role-name'};
 }
 
+/** Where a read of the live role leads: the review, the finished-setup menu, or back to a question that must change. */
 function afterInspection(state: WizardState, inspection: RoleInspection, missingPrincipals: string[], notice?: string): WizardState {
 	const {noun, name} = madeThing(state.settings);
 	if (state.step === 'check-live') return moveTo(state, 'finished', {inspection});
