@@ -2,7 +2,7 @@
 import {DescribeOrganizationCommand, OrganizationsClient} from '@aws-sdk/client-organizations';
 import type {OrganizationPlace} from '../core/account.js';
 import {requestHandler} from './http.js';
-import {isAwsError, sentence} from './problems.js';
+import {failedCall, isAwsError} from './problems.js';
 import {nameFailedActions, type ClientOptions} from './sts.js';
 
 export function createOrganizationsClient({profile}: ClientOptions, region: string): OrganizationsClient {
@@ -21,12 +21,11 @@ export async function describeOrganization(client: OrganizationsClient, accountI
 		return managementAccountId === accountId ? {kind: 'management', organizationId} : {kind: 'member', organizationId, managementAccountId};
 	} catch (error) {
 		if (isAwsError(error, 'AWSOrganizationsNotInUse')) return {kind: 'standalone'};
-		const {name = 'Error', message = ''} = error as {name?: string; message?: string};
 		return {
 			kind: 'unknown',
 			reason: isAwsError(error, 'AccessDenied')
 				? 'organizations:DescribeOrganization was denied to you, so billing-setup cannot tell whether this account belongs to an AWS Organization.'
-				: `organizations:DescribeOrganization failed (${name}: ${sentence(message || 'no message')})`,
+				: failedCall(error, 'organizations:DescribeOrganization'),
 		};
 	}
 }
