@@ -1,5 +1,6 @@
 /** Plain-text presentation for headless runs and the non-wizard commands (the wizard draws with Ink). */
 import {styleText} from 'node:util';
+import {roleStateWords, type AccountEntry} from './core/account.js';
 import type {Plan} from './core/plan.js';
 import {activationProcedure} from './core/partition.js';
 import type {Partition} from './core/principal.js';
@@ -103,5 +104,35 @@ export function formatFinish(plan: Plan, activationConfirmed: boolean): string {
 		...plan.profileBlock.split('\n').map(line => `  ${line}`),
 		...(plan.profileNotes.length > 0 ? ['', ...plan.profileNotes] : []),
 		...reminder,
+	].join('\n');
+}
+
+/**
+ * The organization's accounts, one block each, and the console steps once at the end (each account's own steps,
+ * with its sign-in email, are in --json). Names and emails come from AWS: printed without control characters.
+ */
+export function formatAccounts(
+	entries: AccountEntry[],
+	{organizationId, roleName, accessRole, partition}: {organizationId: string; roleName: string; accessRole: string; partition: Partition},
+): string {
+	const blocks = entries.map(entry => {
+		const mark = entry.management ? paint('green', '▶', process.stdout) : ' ';
+		const joined = entry.management ? 'management account, this one: StackSets never deploy here' : entry.joinedMethod.toLowerCase();
+		return [
+			`${mark} ${entry.id}  ${entry.name}  ${entry.status}  ${joined}`,
+			`    Role ${roleName}: ${roleStateWords(entry.role)}`,
+			...(entry.next ? [`    Next: ${entry.next}`] : []),
+			`    Root-only setting: ${entry.billingAccess.note}`,
+		].map(printable).join('\n');
+	});
+	const {who, steps} = activationProcedure(partition);
+	return [
+		`Organization ${organizationId}: ${entries.length} account${entries.length === 1 ? '' : 's'}. Member accounts were read through ${accessRole}.`,
+		'',
+		...blocks,
+		'',
+		'To switch on IAM access to billing in an account (console only: no AWS API reads or changes it):',
+		`  1. Sign in to that account as ${who}`,
+		...steps.map((step, index) => `  ${index + 2}. ${step}`),
 	].join('\n');
 }
