@@ -118,12 +118,14 @@ export function formatAccounts(
 	const blocks = entries.map(entry => {
 		const mark = entry.management ? paint('green', '▶', process.stdout) : ' ';
 		const joined = entry.management ? 'management account, this one: StackSets never deploy here' : entry.joinedMethod.toLowerCase();
-		return [
-			`${mark} ${entry.id}  ${entry.name}  ${entry.status}  ${joined}`,
+		const lines = [
+			`${entry.id}  ${entry.name}  ${entry.status}  ${joined}`,
 			`    Role ${roleName}: ${roleStateWords(entry.role)}`,
 			...(entry.next ? [`    Next: ${entry.next}`] : []),
 			`    Root-only setting: ${entry.billingAccess.note}`,
-		].map(printable).join('\n');
+		];
+		// The mark is added after: printable would strip its colour.
+		return `${mark} ${printable(lines.join('\n'))}`;
 	});
 	const {who, steps} = activationProcedure(partition);
 	return [
