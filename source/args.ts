@@ -1,7 +1,7 @@
 /** Command-line parsing and validation: pure, so every usage error is tested without a process. */
 import {parseArgs} from 'node:util';
 import type {Partition} from './core/principal.js';
-import type {AccessLevel, Assignee, RoleSettings} from './core/settings.js';
+import {defaultSettings, type AccessLevel, type Assignee, type RoleSettings} from './core/settings.js';
 import {accountIdProblem, assigneeProblem, permissionSetNameProblem, policyArnProblem, principalArnProblem, roleNameProblem, rolePathProblem, sessionSecondsProblem} from './core/validation.js';
 
 export class UsageError extends Error {}
@@ -33,7 +33,16 @@ export interface TemplateOptions extends Pick<CommonOptions, 'profile' | 'region
 	stackset: boolean;
 }
 
-export type CommandName = 'setup' | 'status' | 'reset' | 'undo' | 'diagnose' | 'template';
+export interface AccountsOptions extends Pick<CommonOptions, 'profile' | 'region' | 'json'> {
+	roleName: string;
+	/** The role assumed in each member account to read its billing role. */
+	accessRole: string;
+}
+
+/** The role Organizations creates in every account it creates, trusting the management account. */
+export const defaultAccessRole = 'OrganizationAccountAccessRole';
+
+export type CommandName = 'setup' | 'status' | 'reset' | 'undo' | 'diagnose' | 'template' | 'accounts';
 
 export type Command =
 	| {kind: 'help'; command?: CommandName}
@@ -43,7 +52,8 @@ export type Command =
 	| {kind: 'reset'; options: CommonOptions & {all: boolean; account?: string}}
 	| {kind: 'undo'; options: CommonOptions & {roleName?: string; force: boolean}}
 	| {kind: 'diagnose'; options: CommonOptions & {text?: string}}
-	| {kind: 'template'; options: TemplateOptions};
+	| {kind: 'template'; options: TemplateOptions}
+	| {kind: 'accounts'; options: AccountsOptions};
 
 const optionSpec = {
 	help: {type: 'boolean', short: 'h'},
@@ -51,6 +61,7 @@ const optionSpec = {
 	profile: {type: 'string'},
 	region: {type: 'string'},
 	'role-name': {type: 'string'},
+	'access-role': {type: 'string'},
 	access: {type: 'string'},
 	'no-cost-explorer': {type: 'boolean'},
 	'no-guard': {type: 'boolean'},
@@ -94,6 +105,7 @@ const allowedFlags: Record<CommandName, Flag[]> = {
 	undo: ['role-name', 'force', 'yes', 'json'],
 	diagnose: ['json'],
 	template: [...roleFlags, 'format', 'stackset'],
+	accounts: ['role-name', 'access-role', 'json'],
 };
 
 const commands = Object.keys(allowedFlags) as Array<keyof typeof allowedFlags>;
@@ -309,6 +321,21 @@ export function parseCommand(argv: string[]): Command {
 					presets: presetsFrom(values),
 					format,
 					stackset: values.stackset ?? false,
+				},
+			};
+		}
+		case 'accounts': {
+			const accessRole = values['access-role'] ?? defaultAccessRole;
+			const problem = roleNameProblem(accessRole);
+			if (problem) fail(`--access-role: ${problem}`);
+			return {
+				kind: 'accounts',
+				options: {
+					...(common.profile !== undefined && {profile: common.profile}),
+					...(common.region !== undefined && {region: common.region}),
+					json: common.json,
+					roleName: presetsFrom(values).roleName ?? defaultSettings.roleName,
+					accessRole,
 				},
 			};
 		}

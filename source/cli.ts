@@ -56,6 +56,8 @@ async function main(): Promise<number> {
 			return (await import('./commands/diagnose.js')).runDiagnose(command.options);
 		case 'template':
 			return (await import('./commands/template.js')).runTemplate(command.options);
+		case 'accounts':
+			return (await import('./commands/accounts.js')).runAccounts(command.options);
 	}
 }
 

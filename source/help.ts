@@ -29,6 +29,9 @@ USAGE
                                     what to do (the text as arguments, or piped)
   billing-setup template            the same role as a CloudFormation template,
                                     for StackSets (no AWS call, no credentials)
+  billing-setup accounts [--json]   from a management account: each account of
+                                    the organization, its billing role, and
+                                    whether its root user must check the setting
 
 WHAT IT DOES
   1. Tells you who your credentials are (STS GetCallerIdentity).
@@ -76,13 +79,15 @@ ${roleFlags}
   --dry-run               print the plan (policies, AWS CLI commands); write nothing
   --account ID            with --dry-run: plan for this account, no credentials needed;
                           with reset: forget that account without asking AWS
-  --json                  with --yes, --dry-run, status or undo: one JSON document
-                          on stdout, human text on stderr
+  --json                  with --yes, --dry-run, status, undo or accounts: one
+                          JSON document on stdout, human text on stderr
   --all                   with reset: forget every account's progress
   --format json|yaml      with template: the template's format (default: json)
   --stackset              with template: also print, on stderr, the AWS CLI
                           commands that deploy it to an organisation
   --force                 with undo: also remove grants added outside billing-setup
+  --access-role NAME      with accounts: the role assumed in member accounts to
+                          read theirs (default: OrganizationAccountAccessRole)
   --offline               with status: only the progress file, no AWS call
   --handoff               with status: print the hand-off of the current
                           account's finished setup again
@@ -105,6 +110,7 @@ EXAMPLES
     authorized to perform: ce:DescribeReport …"
   pbpaste | billing-setup diagnose --json
   billing-setup template --format yaml --stackset > billing.yaml
+  billing-setup accounts --profile management
   billing-setup --yes --path /team/finance/ --permissions-boundary \
     arn:aws:iam::123456789012:policy/Boundary
 
@@ -212,5 +218,32 @@ ${roleFlags}
                           (the management account, root activation)
   --region REGION         with --stackset: its region (default: us-east-1)
   --profile NAME          with --stackset: put into the printed commands
+`,
+	accounts: `billing-setup accounts — each account of the organization, its billing role and its root-only setting
+
+USAGE
+  billing-setup accounts [--role-name NAME] [--access-role NAME] [--json]
+
+  Run in an AWS Organizations management account. Lists every account
+  (organizations:ListAccounts), the management account first: StackSets never
+  deploy there, so run billing-setup there. For each account:
+  - the billing role as IAM has it there, compared with the default settings:
+    in place, differs (each difference), absent, or cannot tell (which role
+    was tried, and what to do). The management account is read with your
+    credentials; member accounts through the access role, 4 at a time;
+  - IAM access to billing, by how it joined: CREATED accounts have it on by
+    default (CreateAccount's IamUserAccessToBilling defaults to ALLOW) unless
+    whoever created them chose DENY; INVITED accounts keep their own setting,
+    and their root user must check it. No API reads the setting; the console
+    steps are printed.
+  Outside a management account it says where to run it, with exit 1.
+
+FLAGS
+  --role-name NAME        the billing role to look for (default: BillingAccess)
+  --access-role NAME      the role to assume in member accounts (default:
+                          OrganizationAccountAccessRole, which Organizations
+                          creates in the accounts it creates)
+  --json                  one JSON document on stdout
+${commonFlags}
 `,
 } as const;

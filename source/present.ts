@@ -1,5 +1,6 @@
 /** Plain-text presentation for headless runs and the non-wizard commands (the wizard draws with Ink). */
 import {styleText} from 'node:util';
+import {roleStateWords, type AccountEntry} from './core/account.js';
 import {assigneeLabel, ssoHandOff, type PermissionSetPlan} from './core/identity-center.js';
 import type {Plan} from './core/plan.js';
 import {activationProcedure} from './core/partition.js';
@@ -137,5 +138,37 @@ export function formatIdentityCenterFinish(plan: PermissionSetPlan, verification
 		`Or add this to ~/.aws/config, then aws sso login --profile ${handOff.profileName}:`,
 		...handOff.profileBlock.split('\n').map(line => `  ${line}`),
 		...reminder,
+	].join('\n');
+}
+
+/**
+ * The organization's accounts, one block each, and the console steps once at the end (each account's own steps,
+ * with its sign-in email, are in --json). Names and emails come from AWS: printed without control characters.
+ */
+export function formatAccounts(
+	entries: AccountEntry[],
+	{organizationId, roleName, accessRole, partition}: {organizationId: string; roleName: string; accessRole: string; partition: Partition},
+): string {
+	const blocks = entries.map(entry => {
+		const mark = entry.management ? paint('green', '▶', process.stdout) : ' ';
+		const joined = entry.management ? 'management account, this one: StackSets never deploy here' : entry.joinedMethod.toLowerCase();
+		const lines = [
+			`${entry.id}  ${entry.name}  ${entry.status}  ${joined}`,
+			`    Role ${roleName}: ${roleStateWords(entry.role)}`,
+			...(entry.next ? [`    Next: ${entry.next}`] : []),
+			`    Root-only setting: ${entry.billingAccess.note}`,
+		];
+		// The mark is added after: printable would strip its colour.
+		return `${mark} ${printable(lines.join('\n'))}`;
+	});
+	const {who, steps} = activationProcedure(partition);
+	return [
+		`Organization ${organizationId}: ${entries.length} account${entries.length === 1 ? '' : 's'}. Member accounts were read through ${accessRole}.`,
+		'',
+		...blocks,
+		'',
+		'To switch on IAM access to billing in an account (console only: no AWS API reads or changes it):',
+		`  1. Sign in to that account as ${who}`,
+		...steps.map((step, index) => `  ${index + 2}. ${step}`),
 	].join('\n');
 }

@@ -14,14 +14,20 @@ export interface Clients {
 	region: string;
 }
 
+/** `credentials`: a session's keys (another account's, from AssumeRole) instead of the profile's. */
+export function createIamClient(
+	{profile}: ClientOptions,
+	region: string,
+	extra: {maxAttempts?: number; credentials?: {accessKeyId: string; secretAccessKey: string; sessionToken?: string}} = {},
+): IAMClient {
+	const iam = new IAMClient({...(profile && !extra.credentials && {profile}), region, requestHandler, ...extra});
+	// The clients share one middleware stack type; TypeScript cannot see that through their classes.
+	nameFailedActions(iam as unknown as {middlewareStack: STSClient['middlewareStack']}, 'iam');
+	return iam;
+}
+
 /** `given`: an STS client already made for these options (the wizard's first call), so it is not made twice. */
 export async function createClients(options: ClientOptions, given?: {sts: STSClient; region: string}): Promise<Clients> {
 	const {sts, region} = given ?? (await createStsClient(options));
-	const iamClient = (extra: {maxAttempts?: number} = {}) => {
-		const iam = new IAMClient({...(options.profile && {profile: options.profile}), region, requestHandler, ...extra});
-		// The clients share one middleware stack type; TypeScript cannot see that through their classes.
-		nameFailedActions(iam as unknown as {middlewareStack: STSClient['middlewareStack']}, 'iam');
-		return iam;
-	};
-	return {sts, iam: iamClient(), iamProbe: iamClient({maxAttempts: 1}), region};
+	return {sts, iam: createIamClient(options, region), iamProbe: createIamClient(options, region, {maxAttempts: 1}), region};
 }

@@ -21,7 +21,7 @@ import {
 } from '@aws-sdk/client-iam';
 import type {PrincipalAccess} from '../core/account.js';
 import {decideAction, parsePolicyDocument} from '../core/policy.js';
-import {sentence} from './problems.js';
+import {failedCall} from './problems.js';
 
 async function names<Page>(pages: AsyncIterable<Page>, pick: (page: Page) => Array<string | undefined> | undefined): Promise<string[]> {
 	const found: string[] = [];
@@ -66,13 +66,6 @@ function principalOf(arn: string): {kind: 'user' | 'role'; name: string} | undef
 	return match ? {kind: match[1] as 'user' | 'role', name: match[2]!} : undefined;
 }
 
-function failure(error: unknown): string {
-	const {name = 'Error', message = '', action = 'IAM', $metadata: metadata} = error as {name?: string; message?: string; action?: string; $metadata?: {httpStatusCode?: number}};
-	// A server error's body is often a web page, not a message worth repeating.
-	const status = metadata?.httpStatusCode ?? 0;
-	return status >= 500 ? `${action} failed (HTTP ${status})` : `${action} failed (${name}: ${sentence(message || 'no message')})`;
-}
-
 /**
  * `probe`: an IAM client that tries once. SimulatePrincipalPolicy is a best-effort first try, and a service that
  * lacks it (or denies it) should cost one request, not three with back-off, before the policies are read.
@@ -84,7 +77,7 @@ export async function principalAccess(iam: IAMClient, probe: IAMClient, principa
 		const decided = (decision: string) => results.filter(result => result.EvalDecision === decision).flatMap(result => (result.EvalActionName ? [result.EvalActionName] : []));
 		return {method: 'simulated', allowed: decided('allowed'), denied: decided('explicitDeny')};
 	} catch (error) {
-		simulateFailure = failure(error);
+		simulateFailure = failedCall(error, 'IAM');
 	}
 	const principal = principalOf(principalArn);
 	if (!principal) return {method: 'unknown', allowed: [], denied: [], reason: `${principalArn} is not an IAM user or role, and ${simulateFailure}`};
@@ -102,6 +95,6 @@ export async function principalAccess(iam: IAMClient, probe: IAMClient, principa
 			].join(' '),
 		};
 	} catch (error) {
-		return {method: 'unknown', allowed: [], denied: [], reason: `${simulateFailure}, and ${failure(error)}`};
+		return {method: 'unknown', allowed: [], denied: [], reason: `${simulateFailure}, and ${failedCall(error, 'IAM')}`};
 	}
 }

@@ -47,6 +47,14 @@ export function sentence(text: string): string {
 	return /[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
 }
 
+/** "iam:GetRole failed (AccessDenied: …)": a failed call in one clause, for answers that go on without it. `action`: when the error names none. */
+export function failedCall(error: unknown, action = 'the AWS call'): string {
+	const {name = 'Error', message = '', action: named = action, $metadata: metadata} = error as AwsErrorShape;
+	// A server error's body is often a web page, not a message worth repeating.
+	const status = metadata?.httpStatusCode ?? 0;
+	return status >= 500 ? `${named} failed (HTTP ${status})` : `${named} failed (${name}: ${sentence(message || 'no message')})`;
+}
+
 /** The advice that can help with each kind of denial AWS's AccessDenied text names. */
 interface Denial {
 	roleBoundaryMayHelp: boolean;

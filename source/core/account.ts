@@ -1,7 +1,13 @@
 /**
  * Where the account sits in AWS Organizations, and what the caller's own policies already allow: read once
- * after identity, they change what the wizard advises. Pure types and words; the reads are in aws/.
+ * after identity, they change what the wizard advises. From a management account, `accounts` lists every
+ * account of the organization with its billing role and its root-only setting. Pure types and words; the
+ * reads are in aws/.
  */
+import {activationProcedure} from './partition.js';
+import type {Partition} from './principal.js';
+import type {Problem} from './problem.js';
+
 
 /** organizations:DescribeOrganization, as one of four answers. */
 export type OrganizationPlace =
@@ -81,4 +87,178 @@ export function accountNotes(context: AccountContext | undefined, kind: string, 
 	if (!context) return [];
 	const caller = callerAccessNote(context, kind, made);
 	return [organizationNote(context.organization, made), ...(caller ? [caller] : [])];
+}
+
+/** Why `accounts` cannot list from anywhere but a management account. */
+export function accountsRefusal(place: Exclude<OrganizationPlace, {kind: 'management'}>): Problem {
+	switch (place.kind) {
+		case 'standalone':
+			return {
+				title: 'This account is not in an organization — run billing-setup.',
+				why: 'billing-setup accounts lists the accounts of an AWS Organization from its management account; Organizations answered that this account belongs to none.',
+				next: 'Run billing-setup to set up the billing role in this account.',
+			};
+		case 'member':
+			return {
+				title: `This account is a member of organization ${place.organizationId}: run this in the management account ${place.managementAccountId}.`,
+				why: 'Only the management account may list the accounts of its organization.',
+				next: `Run billing-setup accounts with credentials of account ${place.managementAccountId}.`,
+			};
+		case 'unknown':
+			return {
+				title: 'billing-setup cannot tell whether this is the management account of an organization.',
+				why: place.reason,
+				next: 'Run billing-setup accounts with credentials of the management account that may call organizations:DescribeOrganization and organizations:ListAccounts.',
+			};
+	}
+}
+
+/** One account of the organization, as ListAccounts has it. */
+export interface OrganizationAccount {
+	id: string;
+	name: string;
+	/** The root user's sign-in email. */
+	email: string;
+	/** ACTIVE, SUSPENDED, PENDING_CLOSURE, …: AWS's `State` where it answers one, else the older `Status`. */
+	status: string;
+	/** CREATED: made by CreateAccount; INVITED: an existing account that accepted an invitation. */
+	joinedMethod: string;
+}
+
+/** The management account first (StackSets never reach it), the rest in the order AWS lists them. */
+export function managementFirst(accounts: OrganizationAccount[], managementAccountId: string): OrganizationAccount[] {
+	return [...accounts.filter(account => account.id === managementAccountId), ...accounts.filter(account => account.id !== managementAccountId)];
+}
+
+/** The billing role in one account, as IAM there has it compared with the plan of default settings. */
+export type RoleState =
+	| {kind: 'in-place'; arn: string}
+	/** Each difference in the words of a review: what a billing-setup run there would change. */
+	| {kind: 'differs'; arn: string; differences: string[]}
+	| {kind: 'absent'}
+	| {kind: 'unknown'; reason: string; next: string};
+
+/**
+ * From a live read: a role whose only difference is the BillingSetupId tag (another machine's or a stack's
+ * setup id, which `adoption` marks) is in place.
+ */
+export function roleStateOf(inspection: {liveArn?: string; differences: Array<{summary: string; adoption?: boolean}>}): RoleState {
+	if (!inspection.liveArn) return {kind: 'absent'};
+	const differences = inspection.differences.filter(difference => !difference.adoption).map(difference => difference.summary);
+	return differences.length === 0 ? {kind: 'in-place', arn: inspection.liveArn} : {kind: 'differs', arn: inspection.liveArn, differences};
+}
+
+/** Why an account's role could not be read; `failure` is the failed call in one clause. */
+export type UnreadableCause =
+	| {kind: 'root-caller'; accessRoleArn: string}
+	| {kind: 'inactive'; status: string}
+	| {kind: 'assume-failed'; accessRoleArn: string; joinedMethod: string; failure: string}
+	| {kind: 'read-failed'; reader: string; roleName: string; failure: string};
+
+const checkInside = 'or check it from inside the account: billing-setup --dry-run reads the role and lists what differs';
+
+export function unreadable(cause: UnreadableCause): RoleState {
+	switch (cause.kind) {
+		case 'root-caller':
+			return {
+				kind: 'unknown',
+				reason: `The root user cannot assume roles, so billing-setup did not try ${cause.accessRoleArn}.`,
+				next: `Run billing-setup accounts as an IAM user or role of the management account that may assume it, ${checkInside}.`,
+			};
+		case 'inactive':
+			return {
+				kind: 'unknown',
+				reason: `The account is ${cause.status}, so billing-setup did not try to read it.`,
+				next: 'Nothing to do unless the account becomes ACTIVE again.',
+			};
+		case 'assume-failed':
+			return {
+				kind: 'unknown',
+				reason: `Could not assume ${cause.accessRoleArn}: ${cause.failure}`,
+				next: `${
+					cause.joinedMethod === 'CREATED'
+						? 'Check that your credentials may call sts:AssumeRole on it and that it still exists'
+						: 'Organizations creates that role only in the accounts it creates; in an invited account someone must have made it'
+				}. Pass --access-role NAME with a role you may assume there, ${checkInside}.`,
+			};
+		case 'read-failed':
+			return {
+				kind: 'unknown',
+				reason: `Reading the role ${cause.roleName} as ${cause.reader}: ${cause.failure}`,
+				next: `That needs iam:GetRole, iam:ListAttachedRolePolicies, iam:ListRolePolicies and iam:GetRolePolicy; pass --access-role NAME with a role that has them, ${checkInside}.`,
+			};
+	}
+}
+
+/** The root-only setting in one account: what its way of joining says of it, and the console steps. */
+export interface BillingAccessAdvice {
+	note: string;
+	steps: string[];
+}
+
+export function billingAccessAdvice(account: OrganizationAccount, {management, partition}: {management: boolean; partition: Partition}): BillingAccessAdvice {
+	const procedure = activationProcedure(partition);
+	// The China Regions have no root user, so the sign-in email is not the way in there.
+	const signIn = `Sign in to account ${account.id} as ${procedure.who}${partition === 'aws-cn' ? '' : ` (${account.email})`}`;
+	return {note: billingAccessNote(account.joinedMethod, management), steps: [signIn, ...procedure.steps]};
+}
+
+function billingAccessNote(joinedMethod: string, management: boolean): string {
+	if (management) return 'It created the organization rather than being made by CreateAccount: its root user must check the setting.';
+	switch (joinedMethod) {
+		case 'CREATED':
+			return 'IAM access to billing is on by default (CreateAccount’s IamUserAccessToBilling defaults to ALLOW), unless whoever created it chose DENY.';
+		case 'INVITED':
+			return 'It joined by invitation and keeps its own setting: its root user must check the setting.';
+		default:
+			return `It joined as ${joinedMethod}: its root user must check the setting.`;
+	}
+}
+
+/** What to do about the role in one account, or undefined when it is in place. */
+export function roleNext(account: OrganizationAccount, state: RoleState, {management, accessRole}: {management: boolean; accessRole: string}): string | undefined {
+	switch (state.kind) {
+		case 'in-place':
+			return undefined;
+		case 'differs':
+			return `Run billing-setup in account ${account.id}: it lists each difference before changing anything.`;
+		case 'absent':
+			return management
+				? 'Run billing-setup here: StackSets never deploy to the management account.'
+				: `Run billing-setup in account ${account.id} (for example with a profile that assumes ${accessRole} there), or deploy billing-setup template through a StackSet.`;
+		case 'unknown':
+			return state.next;
+	}
+}
+
+/** One line of `accounts`, and one entry of its --json. */
+export interface AccountEntry extends OrganizationAccount {
+	management: boolean;
+	role: RoleState;
+	billingAccess: BillingAccessAdvice;
+	next?: string;
+}
+
+export function accountEntry(
+	account: OrganizationAccount,
+	role: RoleState,
+	{managementAccountId, partition, accessRole}: {managementAccountId: string; partition: Partition; accessRole: string},
+): AccountEntry {
+	const management = account.id === managementAccountId;
+	const next = roleNext(account, role, {management, accessRole});
+	return {...account, management, role, billingAccess: billingAccessAdvice(account, {management, partition}), ...(next && {next})};
+}
+
+/** The role's state in a few words, as the list says it. */
+export function roleStateWords(state: RoleState): string {
+	switch (state.kind) {
+		case 'in-place':
+			return `in place (${state.arn})`;
+		case 'differs':
+			return `differs from the default settings (${state.arn}): a run would ${state.differences.join('; ')}`;
+		case 'absent':
+			return 'absent';
+		case 'unknown':
+			return `cannot tell. ${state.reason}`;
+	}
 }

@@ -4,45 +4,21 @@
  * into OrganizationAccountAccessRole) but not SimulatePrincipalPolicy: that answer comes from the fault proxy.
  */
 import {AttachGroupPolicyCommand, AddUserToGroupCommand, CreateGroupCommand, PutUserPolicyCommand} from '@aws-sdk/client-iam';
-import {
-	CreateAccountCommand,
-	CreateOrganizationCommand,
-	DeleteOrganizationCommand,
-	DescribeCreateAccountStatusCommand,
-	ListAccountsCommand,
-	OrganizationsClient,
-	RemoveAccountFromOrganizationCommand,
-} from '@aws-sdk/client-organizations';
-import {AssumeRoleCommand, STSClient} from '@aws-sdk/client-sts';
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {billingActions} from '../../source/core/account.js';
 import {account, useAwsFixture} from '../support/aws.js';
 import {runCli} from '../support/cli.js';
-import {createLimitedUser, TEST_ACCESS_KEY_ID, TEST_REGION, TEST_SECRET_ACCESS_KEY} from '../support/moto.js';
+import {createLimitedUser, TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY} from '../support/moto.js';
+import {assumeAccessRole, createMemberAccount, createOrganization, envWithKeys, useOrganizationCleanup, type SessionKeys} from '../support/organizations.js';
 
 const aws = useAwsFixture();
-const admin = () => ({endpoint: aws.moto.endpoint, region: TEST_REGION, credentials: {accessKeyId: TEST_ACCESS_KEY_ID, secretAccessKey: TEST_SECRET_ACCESS_KEY}});
+useOrganizationCleanup(aws);
 
-async function setup(keys: {accessKeyId: string; secretAccessKey: string; sessionToken?: string}, args: string[] = []) {
-	const env = aws.env({AWS_ACCESS_KEY_ID: keys.accessKeyId, AWS_SECRET_ACCESS_KEY: keys.secretAccessKey, AWS_SESSION_TOKEN: keys.sessionToken});
-	const run = await runCli(['--yes', '--json', '--no-cost-check', ...args], {env});
+async function setup(keys: SessionKeys, args: string[] = []) {
+	const run = await runCli(['--yes', '--json', '--no-cost-check', ...args], {env: envWithKeys(aws, keys)});
 	expect(run.code, run.stderr).toBe(0);
 	return {...run, result: JSON.parse(run.stdout)};
 }
-
-/** Organizations state outlives a test in the shared moto: every organization made here is taken apart after it. */
-afterEach(async () => {
-	const organizations = new OrganizationsClient(admin());
-	try {
-		const {Accounts: accounts = []} = await organizations.send(new ListAccountsCommand({}));
-		for (const {Id: id} of accounts) if (id !== account) await organizations.send(new RemoveAccountFromOrganizationCommand({AccountId: id}));
-		await organizations.send(new DeleteOrganizationCommand({}));
-	} catch (error) {
-		if ((error as Error).name !== 'AWSOrganizationsNotInUseException') throw error;
-	} finally {
-		organizations.destroy();
-	}
-});
 
 describe('what the caller needs', () => {
 	it('an administrator is told the root step alone opens Billing to them, and the role is for others', async () => {
@@ -102,34 +78,19 @@ describe('where the account sits', () => {
 	});
 
 	it('management account: the role sees the consolidated bill', async () => {
-		const organizations = new OrganizationsClient(admin());
-		const {Organization: organization} = await organizations.send(new CreateOrganizationCommand({FeatureSet: 'ALL'}));
-		organizations.destroy();
+		const organization = await createOrganization(aws);
 		const {stderr, result} = await setup({accessKeyId: TEST_ACCESS_KEY_ID, secretAccessKey: TEST_SECRET_ACCESS_KEY});
-		expect(result.organization).toEqual({kind: 'management', organizationId: organization!.Id});
-		expect(stderr).toContain(`Management account of organization ${organization!.Id}: the role will see the consolidated bill of every member account.`);
+		expect(result.organization).toEqual({kind: 'management', organizationId: organization.Id});
+		expect(stderr).toContain(`Management account of organization ${organization.Id}: the role will see the consolidated bill of every member account.`);
 	});
 
 	it('member account: this account’s costs only, and what the management account must enable', async () => {
-		const organizations = new OrganizationsClient(admin());
-		const {Organization: organization} = await organizations.send(new CreateOrganizationCommand({FeatureSet: 'ALL'}));
-		const {CreateAccountStatus: creating} = await organizations.send(new CreateAccountCommand({Email: 'member@example.com', AccountName: 'member'}));
-		let memberId: string | undefined;
-		// moto finishes CreateAccount at once; a bounded number of reads, not a time window.
-		for (let reads = 0; !memberId && reads < 10; reads++) {
-			const {CreateAccountStatus: status} = await organizations.send(new DescribeCreateAccountStatusCommand({CreateAccountRequestId: creating!.Id}));
-			memberId = status?.AccountId;
-		}
-		organizations.destroy();
-		const sts = new STSClient(admin());
-		const {Credentials: session} = await sts.send(
-			new AssumeRoleCommand({RoleArn: `arn:aws:iam::${memberId}:role/OrganizationAccountAccessRole`, RoleSessionName: 'member-admin'}),
-		);
-		sts.destroy();
-		const {stderr, result} = await setup({accessKeyId: session!.AccessKeyId!, secretAccessKey: session!.SecretAccessKey!, sessionToken: session!.SessionToken!});
+		const organization = await createOrganization(aws);
+		const memberId = await createMemberAccount(aws, 'member');
+		const {stderr, result} = await setup(await assumeAccessRole(aws, memberId));
 		expect(result.account).toBe(memberId);
-		expect(result.organization).toEqual({kind: 'member', organizationId: organization!.Id, managementAccountId: account});
-		expect(stderr).toContain(`Member of organization ${organization!.Id} (management account ${account}): the role will see this account’s costs only`);
+		expect(result.organization).toEqual({kind: 'member', organizationId: organization.Id, managementAccountId: account});
+		expect(stderr).toContain(`Member of organization ${organization.Id} (management account ${account}): the role will see this account’s costs only`);
 		expect(stderr).toContain('Linked account access');
 		expect(stderr).toContain('Accounts created through Organizations have IAM access to billing on by default; invited accounts keep their own setting.');
 	});

@@ -1,0 +1,65 @@
+/**
+ * Whether the billing role is in an account of the organization: read as the caller in the management account,
+ * and elsewhere as an access role assumed there (OrganizationAccountAccessRole unless --access-role says
+ * otherwise), then compared with the plan of default settings by the same live read setup and status use.
+ */
+import {AssumeRoleCommand, type STSClient} from '@aws-sdk/client-sts';
+import {roleStateOf, unreadable, type OrganizationAccount, type RoleState} from '../core/account.js';
+import {buildPlan, roleArnOf} from '../core/plan.js';
+import type {Identity} from '../core/principal.js';
+import {defaultSettings} from '../core/settings.js';
+import {inspectRole, type SetupRecord} from '../reconcile/role-resources.js';
+import {createIamClient, type ClientOptions, type Clients} from './clients.js';
+import {iamPort} from './iam-port.js';
+import {failedCall} from './problems.js';
+
+/**
+ * No local record speaks for other accounts: ownership goes by the tags alone, and a BillingSetupId of another
+ * setup (or of a stack) is an adoption difference, which never counts against "in place".
+ */
+const noRecord: SetupRecord = {setupId: '', changes: []};
+
+export interface RoleReadOptions extends ClientOptions {
+	identity: Identity;
+	managementAccountId: string;
+	roleName: string;
+	/** The role assumed in member accounts to read theirs. */
+	accessRole: string;
+}
+
+async function inspect(iam: Clients['iam'], account: OrganizationAccount, {identity, roleName}: RoleReadOptions): Promise<RoleState> {
+	const plan = buildPlan(account.id, identity.partition, {...defaultSettings, roleName}, {setupId: noRecord.setupId});
+	return roleStateOf((await inspectRole(iamPort(iam), plan, noRecord)).inspection);
+}
+
+/** The caller's session in a member account, through the access role. */
+async function assumeAccessRole(sts: STSClient, accessRoleArn: string) {
+	const {Credentials: session} = await sts.send(new AssumeRoleCommand({RoleArn: accessRoleArn, RoleSessionName: 'billing-setup-accounts'}));
+	if (!session?.AccessKeyId || !session.SecretAccessKey) throw new Error('AssumeRole answered without credentials');
+	return {accessKeyId: session.AccessKeyId, secretAccessKey: session.SecretAccessKey, ...(session.SessionToken && {sessionToken: session.SessionToken})};
+}
+
+/** Never throws: a failure in one account is that account's "cannot tell", with the call that failed. */
+export async function readAccountRole(clients: Pick<Clients, 'sts' | 'iam' | 'region'>, account: OrganizationAccount, options: RoleReadOptions): Promise<RoleState> {
+	const {identity, roleName, accessRole} = options;
+	if (account.id === options.managementAccountId) {
+		return inspect(clients.iam, account, options).catch(error => unreadable({kind: 'read-failed', reader: identity.arn, roleName, failure: failedCall(error)}));
+	}
+	if (account.status !== 'ACTIVE') return unreadable({kind: 'inactive', status: account.status});
+	const accessRoleArn = roleArnOf(account.id, identity.partition, '/', accessRole);
+	if (identity.kind === 'root') return unreadable({kind: 'root-caller', accessRoleArn});
+	let credentials;
+	try {
+		credentials = await assumeAccessRole(clients.sts, accessRoleArn);
+	} catch (error) {
+		return unreadable({kind: 'assume-failed', accessRoleArn, joinedMethod: account.joinedMethod, failure: failedCall(error, 'sts:AssumeRole')});
+	}
+	const iam = createIamClient(options, clients.region, {credentials});
+	try {
+		return await inspect(iam, account, options);
+	} catch (error) {
+		return unreadable({kind: 'read-failed', reader: accessRoleArn, roleName, failure: failedCall(error)});
+	} finally {
+		iam.destroy();
+	}
+}

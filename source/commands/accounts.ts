@@ -1,0 +1,51 @@
+/**
+ * accounts: from an organization's management account, every account with its billing role (read live, through
+ * an access role in member accounts) and what its way of joining says of the root-only setting.
+ */
+import type {AccountsOptions} from '../args.js';
+import {accountEntry, accountsRefusal, managementFirst} from '../core/account.js';
+import {mapConcurrently} from '../core/concurrency.js';
+import {exitCodes, ProblemError} from '../core/problem.js';
+import {readAccountRole} from '../aws/account-roles.js';
+import {createClients} from '../aws/clients.js';
+import {createOrganizationsClient, describeOrganization, listAccounts} from '../aws/organizations.js';
+import {describeAwsError} from '../aws/problems.js';
+import {identifyCaller} from '../aws/sts.js';
+import {formatAccounts} from '../present.js';
+import {withSpinner} from '../spinner.js';
+import {printJson} from '../terminal.js';
+
+/** Accounts read at once: each read is an AssumeRole and a handful of IAM calls, well inside AWS's rates. */
+const readsAtOnce = 4;
+
+export async function runAccounts(options: AccountsOptions): Promise<number> {
+	const clients = await createClients(options);
+	const organizations = createOrganizationsClient(options, clients.region);
+	try {
+		const identity = await withSpinner('Asking AWS who you are…', identifyCaller(options, clients.sts));
+		const place = await withSpinner('Reading the organization…', describeOrganization(organizations, identity.accountId));
+		if (place.kind !== 'management') throw new ProblemError(accountsRefusal(place));
+		const listed = await withSpinner('Listing its accounts…', listAccounts(organizations)).catch((error: unknown) => {
+			throw new ProblemError(describeAwsError(error, {identity, profile: options.profile}));
+		});
+		const accounts = managementFirst(listed, identity.accountId);
+		const readOptions = {...options, identity, managementAccountId: identity.accountId};
+		const roles = await withSpinner(
+			`Reading ${options.roleName} in ${accounts.length} account${accounts.length === 1 ? '' : 's'}, ${readsAtOnce} at a time…`,
+			mapConcurrently(accounts, readsAtOnce, account => readAccountRole(clients, account, readOptions)),
+		);
+		const context = {managementAccountId: identity.accountId, partition: identity.partition, accessRole: options.accessRole};
+		const entries = accounts.map((account, index) => accountEntry(account, roles[index]!, context));
+		if (options.json) {
+			printJson({organizationId: place.organizationId, managementAccountId: identity.accountId, roleName: options.roleName, accessRole: options.accessRole, accounts: entries});
+		} else {
+			process.stdout.write(`${formatAccounts(entries, {organizationId: place.organizationId, roleName: options.roleName, accessRole: options.accessRole, partition: identity.partition})}\n`);
+		}
+		return exitCodes.done;
+	} finally {
+		organizations.destroy();
+		clients.iam.destroy();
+		clients.iamProbe.destroy();
+		clients.sts.destroy();
+	}
+}
