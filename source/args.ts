@@ -1,7 +1,8 @@
 /** Command-line parsing and validation: pure, so every usage error is tested without a process. */
 import {parseArgs} from 'node:util';
 import type {Partition} from './core/principal.js';
-import {defaultSettings, type AccessLevel, type Assignee, type RoleSettings} from './core/settings.js';
+import {parseAssignee} from './core/identity-center.js';
+import {defaultSettings, type AccessLevel, type RoleSettings} from './core/settings.js';
 import {accountIdProblem, assigneeProblem, permissionSetNameProblem, policyArnProblem, principalArnProblem, roleNameProblem, rolePathProblem, sessionSecondsProblem} from './core/validation.js';
 
 export class UsageError extends Error {}
@@ -221,11 +222,10 @@ function identityCenterPresets(values: Partial<Record<Flag, string | boolean>>):
 	if (typeof assign === 'string') {
 		const items = assign.split(',').map(item => item.trim()).filter(Boolean);
 		if (items.length === 0) fail('--assign takes user:NAME or group:NAME, comma-separated.');
-		presets.assignees = items.map((item): Assignee => {
+		presets.assignees = items.map(item => {
 			const problem = assigneeProblem(item);
 			if (problem) fail(`--assign: ${problem}`);
-			const cut = item.indexOf(':');
-			return {type: item.slice(0, cut) === 'user' ? 'USER' : 'GROUP', name: item.slice(cut + 1)};
+			return parseAssignee(item);
 		});
 	}
 	return presets;
@@ -280,7 +280,6 @@ export function parseCommand(argv: string[]): Command {
 			const dryRun = values['dry-run'] ?? false;
 			if (common.json && !common.yes && !dryRun) fail('--json goes with --yes or --dry-run (an interactive run prints screens, not JSON).');
 			// The wizard's screens ask about a role; Identity Center runs headless until they ask about permission sets too.
-			if (values.via === 'identity-center' && !common.yes && !dryRun) fail('--via identity-center goes with --yes or --dry-run for now: the interactive wizard sets up a role.');
 			if (account !== undefined && !dryRun) fail('--account goes with --dry-run: a real setup uses the account of your credentials.');
 			const timeout = values['verify-timeout'];
 			return {

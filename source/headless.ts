@@ -143,6 +143,13 @@ function choiceWithoutDefault(state: WizardState): Problem | undefined {
 			next: `Run again with --adopt to take it over and apply these changes, or with ${flag} OTHER-NAME.`,
 		};
 	}
+	if (state.step === 'assignees' && state.settings.assignees.length === 0) {
+		return {
+			title: `No one to assign the permission set ${state.settings.permissionSetName} to.`,
+			why: 'Without prompts there is no safe guess for who should get billing access.',
+			next: 'Run again with --assign group:NAME[,user:NAME…], or with --via role for an IAM role.',
+		};
+	}
 	if (state.step === 'trust-principals' && !state.presets.trust) {
 		return {
 			title: 'The saved setup was choosing who may switch to the role, and no one was chosen yet.',

@@ -60,7 +60,7 @@ ${roleFlags}
   --via role|identity-center
                           an IAM role people switch to (default), or an IAM
                           Identity Center permission set assigned to users and
-                          groups (headless only for now: with --yes or --dry-run)
+                          groups; the wizard asks when Identity Center has people
   --permission-set NAME   with --via identity-center: its name (default:
                           BillingAccess; 1–32 of letters, digits, +=,.@_-)
   --assign user:NAME,group:NAME

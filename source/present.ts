@@ -80,7 +80,9 @@ export function differenceLine(difference: Difference): string {
 }
 
 /** What AWS has now, compared with the plan, in words: `where` says whose view it is (IAM's role, Identity Center's permission set). */
-export function formatInspection(inspection: RoleInspection, where = 'In IAM now: the role'): string {
+export const roleInspectionHead = 'In IAM now: the role';
+
+export function formatInspection(inspection: RoleInspection, where = roleInspectionHead): string {
 	const differences = substantive(inspection.differences);
 	const head = `${where} ${ownershipWords[inspection.ownership]}${inspection.liveArn ? ` (${inspection.liveArn})` : ''}.`;
 	if (differences.length === 0) return `${head}\nNo change: it matches the plan.`;

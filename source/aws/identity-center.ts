@@ -6,6 +6,9 @@ import {substantive} from '../reconcile/role-resources.js';
 import type {SsoPort} from '../reconcile/sso.js';
 import type {ClientOptions} from './sts.js';
 
+/** Enough to pick from; more can be typed with --assign. */
+const peopleLimit = 200;
+
 export function identityCenterOperations(options: ClientOptions, region: string): IdentityCenterOperations & {port(): Promise<SsoPort>} {
 	let port: Promise<SsoPort> | undefined;
 	const load = () =>
@@ -15,6 +18,19 @@ export function identityCenterOperations(options: ClientOptions, region: string)
 	const reconcilers = () => import('../reconcile/permission-set.js');
 	return {
 		port: load,
+		async people() {
+			try {
+				const sso = await load();
+				const instance = await sso.instance();
+				if (!instance) return undefined;
+				const people = await sso.listPeople(instance.identityStoreId, peopleLimit);
+				// An instance with nobody in it is not how this account's people sign in.
+				return people.length > 0 ? {identityStoreId: instance.identityStoreId, people} : undefined;
+			} catch {
+				// Only an offer: without it the wizard makes a role, as it always could.
+				return undefined;
+			}
+		},
 		async inspect(plan, record) {
 			const [sso, {inspectPermissionSet}] = await Promise.all([load(), reconcilers()]);
 			return {inspection: (await inspectPermissionSet(sso, plan, record)).inspection};

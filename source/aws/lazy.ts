@@ -28,6 +28,7 @@ export function lazyOperations(options: OperationOptions): AwsOperations {
 		remove: async (plans, record, write) => (await load()).remove(plans, record, write),
 		mfaDevice: async identity => (await load()).mfaDevice(identity),
 		identityCenter: {
+			people: async () => (await load()).identityCenter.people(),
 			inspect: async (plan, record) => (await load()).identityCenter.inspect(plan, record),
 			converge: async (plan, record, converge) => (await load()).identityCenter.converge(plan, record, converge),
 			verify: async (plan, record) => (await load()).identityCenter.verify(plan, record),

@@ -2,7 +2,7 @@
  * The SsoPort on the AWS SDK: sso-admin for the instance, permission sets and assignments, identitystore for
  * users and groups. Loaded only for --via identity-center, like every client past STS and IAM.
  */
-import {GetGroupIdCommand, GetUserIdCommand, IdentitystoreClient} from '@aws-sdk/client-identitystore';
+import {GetGroupIdCommand, GetUserIdCommand, IdentitystoreClient, paginateListGroups, paginateListUsers} from '@aws-sdk/client-identitystore';
 import {
 	AttachManagedPolicyToPermissionSetCommand,
 	CreateAccountAssignmentCommand,
@@ -31,6 +31,7 @@ import {
 	type AccountAssignmentOperationStatus,
 	type PermissionSetProvisioningStatus,
 } from '@aws-sdk/client-sso-admin';
+import type {Assignee} from '../core/settings.js';
 import type {LivePermissionSet, RequestStatus, SsoPort} from '../reconcile/sso.js';
 import {requestHandler} from './http.js';
 import {isAwsError} from './problems.js';
@@ -128,6 +129,18 @@ export function ssoPort({admin, identityStore}: SsoClients, region: string): Sso
 			return undefined;
 		},
 		readPermissionSet: read,
+		async listPeople(identityStoreId, limit) {
+			const people: Assignee[] = [];
+			for await (const page of paginateListGroups({client: identityStore}, {IdentityStoreId: identityStoreId})) {
+				people.push(...(page.Groups ?? []).flatMap(group => (group.DisplayName ? [{type: 'GROUP' as const, name: group.DisplayName}] : [])));
+				if (people.length >= limit) return people.slice(0, limit);
+			}
+			for await (const page of paginateListUsers({client: identityStore}, {IdentityStoreId: identityStoreId})) {
+				people.push(...(page.Users ?? []).flatMap(user => (user.UserName ? [{type: 'USER' as const, name: user.UserName}] : [])));
+				if (people.length >= limit) return people.slice(0, limit);
+			}
+			return people;
+		},
 		async principalId(identityStoreId, {type, name}) {
 			const identifier = (path: string) => ({IdentityStoreId: identityStoreId, AlternateIdentifier: {UniqueAttribute: {AttributePath: path, AttributeValue: name}}});
 			const answer = await unlessMissing(

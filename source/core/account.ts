@@ -4,6 +4,7 @@
  * account of the organization with its billing role and its root-only setting. Pure types and words; the
  * reads are in aws/.
  */
+import type {Assignee} from './settings.js';
 import {activationProcedure} from './partition.js';
 import type {Partition} from './principal.js';
 import type {Problem} from './problem.js';
@@ -30,9 +31,18 @@ export interface PrincipalAccess {
 /** What opening Billing and Cost Explorer takes of a principal's own policies; ce:DescribeReport is the action the commonest denial names. */
 export const billingActions = ['billing:GetBillingData', 'ce:GetCostAndUsage', 'ce:DescribeReport'];
 
+/** An Identity Center instance in use here: its identity store and the people in it, to assign a permission set to. */
+export interface IdentityCenterPeople {
+	identityStoreId: string;
+	/** Groups, then users; capped, so a large directory is still quick to read. */
+	people: Assignee[];
+}
+
 /** Read after identity: the advice on the first screens and in `--json`. */
 export interface AccountContext {
 	organization: OrganizationPlace;
+	/** Present when this region's Identity Center instance has people in it: then the wizard asks role or permission set. */
+	identityCenter?: IdentityCenterPeople;
 	/** What the caller's own policies allow of billingActions; absent for the root user and callers IAM cannot name. */
 	callerAccess?: PrincipalAccess;
 }

@@ -57,6 +57,12 @@ export function buildPermissionSetPlan(accountId: string, partition: Partition, 
 	};
 }
 
+/** `group:Finance` or `user:alice` (checked by assigneeProblem) as an Assignee. */
+export function parseAssignee(text: string): Assignee {
+	const cut = text.indexOf(':');
+	return {type: text.slice(0, cut) === 'user' ? 'USER' : 'GROUP', name: text.slice(cut + 1)};
+}
+
 /** `group:Finance` as people typed it. */
 export function assigneeLabel(assignee: Assignee): string {
 	return `${assignee.type.toLowerCase()}:${assignee.name}`;

@@ -2,7 +2,7 @@
  * Drives the step engine: applies events, saves progress after every one, and runs the effect
  * that an effect step needs. The Ink app and the headless runner share it; neither calls AWS itself.
  */
-import type {AccountContext} from '../core/account.js';
+import type {AccountContext, IdentityCenterPeople} from '../core/account.js';
 import {callerIsTrusted} from '../core/handoff.js';
 import {buildPermissionSetPlan, type PermissionSetPlan} from '../core/identity-center.js';
 import {buildPlan, roleLocation, type Plan} from '../core/plan.js';
@@ -25,6 +25,8 @@ import {
 
 /** The effects of a setup via IAM Identity Center (aws/identity-center.ts): a permission set instead of a role. */
 export interface IdentityCenterOperations {
+	/** This region's Identity Center instance and its people, when it has any; never fails (undefined). */
+	people(): Promise<IdentityCenterPeople | undefined>;
 	inspect(plan: PermissionSetPlan, record: SetupRecord): Promise<{inspection: RoleInspection}>;
 	converge(plan: PermissionSetPlan, record: SetupRecord, options: {reviewed: RoleInspection | undefined; adopt: boolean; write: RecordWrite}): Promise<ConvergeOutcome>;
 	/** Reads it back: it must match the plan exactly; says where its people sign in. */
@@ -108,7 +110,7 @@ export function permissionSetPlanOf(record: {accountId: string; settings: Partia
 	return buildPermissionSetPlan(record.accountId, partition, {...defaultSettings, ...record.settings}, {setupId: record.setupId});
 }
 
-function permissionSetPlanFor(state: WizardState): PermissionSetPlan {
+export function permissionSetPlanFor(state: WizardState): PermissionSetPlan {
 	const {accountId, partition} = state.identity!;
 	return permissionSetPlanOf({accountId, settings: state.settings, setupId: state.setupId}, partition);
 }
@@ -228,8 +230,10 @@ export class WizardSession {
 				const identity = await aws.whoAmI();
 				return {type: 'identity-loaded', identity, saved: store.load(identity.accountId)};
 			}
-			case 'inspect-account':
-				return {type: 'account-inspected', context: await aws.inspectAccount(state.identity!)};
+			case 'inspect-account': {
+				const [context, identityCenter] = await Promise.all([aws.inspectAccount(state.identity!), aws.identityCenter.people()]);
+				return {type: 'account-inspected', context: {...context, ...(identityCenter && {identityCenter})}};
+			}
 			case 'inspect-policy': {
 				const partition = state.identity?.partition ?? 'aws';
 				return {type: 'policy-inspected', check: await aws.checkPolicy(managedPolicyArn(state.settings.access, partition))};

@@ -9,7 +9,8 @@ import {billingElsewhere} from '../core/partition.js';
 import {hours} from '../core/text.js';
 import {callerName, type Identity} from '../core/principal.js';
 import type {Problem} from '../core/problem.js';
-import {defaultSettings, managedPolicyName, type AccessLevel, type RoleSettings, type Trust} from '../core/settings.js';
+import {assigneeLabel} from '../core/identity-center.js';
+import {defaultSettings, managedPolicyName, type AccessLevel, type Assignee, type RoleSettings, type Trust, type Via} from '../core/settings.js';
 import {substantive, type RoleInspection} from '../reconcile/role-resources.js';
 
 export type QuestionStep =
@@ -24,7 +25,9 @@ export type QuestionStep =
 	| 'session'
 	| 'finished'
 	| 'review'
-	| 'boundary';
+	| 'boundary'
+	| 'via'
+	| 'assignees';
 export type EffectStep = 'identity' | 'inspect-account' | 'inspect-policy' | 'list-principals' | 'check-live' | 'inspect-role' | 'create' | 'verify' | 'remove';
 /** `not-needed`: the caller's own policies allow billing, so the root step alone was all they needed; nothing was created. */
 export type FinalStep = 'done' | 'removed' | 'stopped' | 'not-needed' | 'failed';
@@ -141,7 +144,10 @@ export type WizardEvent =
 	| {type: 'account-inspected'; context: AccountContext}
 	| {type: 'resume-answered'; resume: boolean}
 	| {type: 'activation-answered'; answer: ActivationChoice; at: string}
+	| {type: 'via-chosen'; via: Via}
+	/** The role's name, or the permission set's (via Identity Center). */
 	| {type: 'role-name-entered'; roleName: string}
+	| {type: 'assignees-chosen'; assignees: Assignee[]}
 	| {type: 'access-chosen'; access: AccessLevel}
 	| {type: 'policy-inspected'; check: PolicyCheck}
 	| {type: 'cost-explorer-answered'; enabled: boolean}
@@ -239,6 +245,7 @@ export const editableSteps = {
 	'role-name': [],
 	access: ['inspect-policy', 'cost-explorer'],
 	'cost-explorer': [],
+	assignees: [],
 	trust: ['list-principals', 'trust-principals'],
 	mfa: [],
 	session: [],
@@ -294,11 +301,11 @@ function policyCheckFits(check: PolicyCheck, access: AccessLevel): boolean {
 }
 
 
-/**
- * A permission set has no name question yet (--permission-set names it), and no trust or MFA questions: Identity
- * Center decides who signs in, through its assignments.
- */
+/** A permission set has no trust or MFA questions: Identity Center decides who signs in, through its assignments. */
 const viaIdentityCenter = (state: WizardState) => state.settings.via === 'identity-center';
+
+/** The choice of a permission set is offered where Identity Center has people to assign it to, unless --via made it. */
+const offersIdentityCenter = (state: WizardState) => Boolean(state.account?.identityCenter) && state.presets.via === undefined;
 
 type Handlers = {[Type in WizardEvent['type']]?: (state: WizardState, event: Extract<WizardEvent, {type: Type}>) => WizardState};
 
@@ -332,11 +339,14 @@ const trustEvents: Handlers = {
 const trustAnswer = ({settings}: WizardState): WizardEvent =>
 	settings.trust.kind === 'principals' ? {type: 'principals-chosen', arns: settings.trust.arns} : {type: 'trust-chosen', trust: 'account'};
 
-const trustTrail = ({settings}: WizardState) => [
-	settings.trust.kind === 'account'
-		? 'Who may switch: principals of this account allowed by their own IAM policies'
-		: `Who may switch: ${settings.trust.arns.join(', ')}`,
-];
+const trustTrail = ({settings}: WizardState) => {
+	if (settings.via === 'identity-center') return [];
+	return [
+		settings.trust.kind === 'account'
+			? 'Who may switch: principals of this account allowed by their own IAM policies'
+			: `Who may switch: ${settings.trust.arns.join(', ')}`,
+	];
+};
 
 /** The table, in the order a first-time setup meets the steps (the trail's order). */
 export const steps: Record<Step, StepSpec> = {
@@ -365,8 +375,12 @@ export const steps: Record<Step, StepSpec> = {
 		section: 'Identity',
 		wait: 'Reading where this account sits and what your own policies allow…',
 		on: {
-			'account-inspected': (state, event) =>
-				moveTo(state, state.saved && !state.saved.finished && !state.saved.removedAt ? 'resume' : 'activation', {account: event.context}),
+			'account-inspected': (state, event) => {
+				// Someone who signs in through Identity Center most likely wants their colleagues to, too.
+				const via = event.context.identityCenter && state.presets.via === undefined && state.identity?.kind === 'identity-center' ? 'identity-center' : state.settings.via;
+				const next = state.saved && !state.saved.finished && !state.saved.removedAt ? 'resume' : 'activation';
+				return moveTo(state, next, {account: event.context, settings: {...state.settings, via}});
+			},
 		},
 	},
 	resume: {
@@ -406,23 +420,37 @@ export const steps: Record<Step, StepSpec> = {
 				// Stopping keeps whatever was answered before: the user goes to do the root step and comes back here.
 				event.answer === 'stop' || event.answer === 'not-needed'
 					? moveTo(state, event.answer === 'stop' ? 'stopped' : 'not-needed', {resumeStep: 'activation'})
-					: moveOn(state, viaIdentityCenter(state) ? 'access' : 'role-name', {activation: event.answer, activationAnsweredAt: event.at}),
+					: moveOn(state, offersIdentityCenter(state) ? 'via' : 'role-name', {activation: event.answer, activationAnsweredAt: event.at}),
 		},
 	},
-	'role-name': {
-		title: 'the role name',
+	via: {
+		title: 'the choice of a role or a permission set',
 		kind: 'question',
 		section: 'Role settings',
 		back: () => 'activation',
-		defaultAnswer: state => ({type: 'role-name-entered', roleName: state.settings.roleName}),
-		trail: ({settings}) => [`Role name: ${settings.roleName}`],
-		on: {'role-name-entered': (state, event) => moveOn(state, 'access', {settings: {...state.settings, roleName: event.roleName}})},
+		defaultAnswer: state => ({type: 'via-chosen', via: state.settings.via}),
+		trail: state => (offersIdentityCenter(state) ? [`Billing access through: ${state.settings.via === 'identity-center' ? 'an IAM Identity Center permission set' : 'an IAM role'}`] : []),
+		on: {'via-chosen': (state, event) => moveOn(state, 'role-name', {settings: {...state.settings, via: event.via}})},
+	},
+	'role-name': {
+		title: 'the name',
+		kind: 'question',
+		section: 'Role settings',
+		back: state => (offersIdentityCenter(state) ? 'via' : 'activation'),
+		defaultAnswer: state => ({type: 'role-name-entered', roleName: madeThing(state.settings).name}),
+		trail: ({settings}) => [settings.via === 'identity-center' ? `Permission set name: ${settings.permissionSetName}` : `Role name: ${settings.roleName}`],
+		on: {
+			'role-name-entered': (state, event) =>
+				moveOn(state, 'access', {
+					settings: viaIdentityCenter(state) ? {...state.settings, permissionSetName: event.roleName} : {...state.settings, roleName: event.roleName},
+				}),
+		},
 	},
 	access: {
 		title: 'the access level',
 		kind: 'question',
 		section: 'Role settings',
-		back: state => (viaIdentityCenter(state) ? 'activation' : 'role-name'),
+		back: () => 'role-name',
 		defaultAnswer: state => ({type: 'access-chosen', access: state.settings.access}),
 		trail: ({settings}) => [`Access: ${settings.access} (${managedPolicyName[settings.access]})`],
 		on: {
@@ -451,7 +479,21 @@ export const steps: Record<Step, StepSpec> = {
 		trail: ({settings}) => [`Cost Explorer add-on: ${settings.costExplorer ? 'yes' : 'no'}`],
 		on: {
 			'cost-explorer-answered': (state, event) =>
-				moveOn(state, viaIdentityCenter(state) ? 'session' : 'trust', {settings: {...state.settings, costExplorer: event.enabled}}),
+				moveOn(state, viaIdentityCenter(state) ? 'assignees' : 'trust', {settings: {...state.settings, costExplorer: event.enabled}}),
+		},
+	},
+	assignees: {
+		title: 'who gets the permission set',
+		kind: 'question',
+		section: 'Role settings',
+		back: () => 'cost-explorer',
+		defaultAnswer: state => ({type: 'assignees-chosen', assignees: state.settings.assignees}),
+		trail: ({settings}) => (settings.via === 'identity-center' ? [`Assigned to: ${settings.assignees.map(assigneeLabel).join(', ')}`] : []),
+		on: {
+			'assignees-chosen': (state, event) =>
+				event.assignees.length === 0
+					? moveTo(state, 'assignees', {notice: 'Choose at least one group or user: a permission set nobody is assigned gives no one billing.'})
+					: moveOn(state, 'session', {settings: {...state.settings, assignees: event.assignees}}),
 		},
 	},
 	trust: {
@@ -487,14 +529,14 @@ export const steps: Record<Step, StepSpec> = {
 		// The picker needs its list; after a resume it is listed again.
 		back: state => (state.settings.trust.kind === 'principals' ? (state.principalChoices ? 'trust-principals' : 'list-principals') : 'trust'),
 		defaultAnswer: state => ({type: 'mfa-answered', requireMfa: state.settings.requireMfa}),
-		trail: ({settings}) => [`MFA required: ${settings.requireMfa ? 'yes' : 'no'}`],
+		trail: ({settings}) => (settings.via === 'identity-center' ? [] : [`MFA required: ${settings.requireMfa ? 'yes' : 'no'}`]),
 		on: {'mfa-answered': (state, event) => moveOn(state, 'session', {settings: {...state.settings, requireMfa: event.requireMfa}})},
 	},
 	session: {
 		title: 'the session length',
 		kind: 'question',
 		section: 'Role settings',
-		back: state => (viaIdentityCenter(state) ? 'cost-explorer' : 'mfa'),
+		back: state => (viaIdentityCenter(state) ? 'assignees' : 'mfa'),
 		defaultAnswer: state => ({type: 'session-chosen', seconds: state.settings.maxSessionSeconds}),
 		trail: ({settings}) => [`Max session: ${hours(settings.maxSessionSeconds)}`],
 		on: {

@@ -53,6 +53,8 @@ export interface SsoPort {
 	findPermissionSet(instanceArn: string, name: string): Promise<LivePermissionSet | undefined>;
 	/** The permission set with that ARN, read whole; undefined when it is gone. */
 	readPermissionSet(instanceArn: string, permissionSetArn: string): Promise<LivePermissionSet | undefined>;
+	/** Groups (by display name), then users (by user name), of the identity store: at most `limit` of them. */
+	listPeople(identityStoreId: string, limit: number): Promise<Assignee[]>;
 	/** The identity store id of a user (by user name) or group (by display name); undefined when there is none. */
 	principalId(identityStoreId: string, assignee: Assignee): Promise<string | undefined>;
 	listAssignments(instanceArn: string, accountId: string, permissionSetArn: string): Promise<LiveAssignment[]>;

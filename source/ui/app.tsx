@@ -1,11 +1,23 @@
 /** The wizard: draws the session's state and sends the user's answers back. It never calls AWS. */
 import {Box, Static, Text, useApp, useInput} from 'ink';
 import {useEffect, useSyncExternalStore, type ReactNode} from 'react';
-import {createdRoles, planFor, type WizardSession} from '../engine/session.js';
+import {planFor, type WizardSession} from '../engine/session.js';
 import {isFinalStep, sectionOf, sections, steps, type FinalStep, type QuestionStep, type WizardEvent, type WizardState} from '../engine/wizard.js';
 import {Answered, Header, ProblemBox, Warning} from './components/chrome.js';
 import {ActivationScreen, IdentityDetails, NotNeededScreen, ResumeScreen} from './screens/start.js';
-import {AccessScreen, BoundaryScreen, CostExplorerScreen, MfaScreen, PrincipalsScreen, RoleNameScreen, SessionScreen, TrustScreen} from './screens/settings.js';
+import {
+	AccessScreen,
+	AssigneesScreen,
+	BoundaryScreen,
+	CostExplorerScreen,
+	MfaScreen,
+	PrincipalsScreen,
+	RoleNameScreen,
+	SessionScreen,
+	TrustScreen,
+	ViaScreen,
+} from './screens/settings.js';
+import {madeView} from './made.js';
 import {DoneScreen, FinishedScreen, ReviewScreen, Working} from './screens/finish.js';
 import {savedMessage} from '../present.js';
 import {theme} from './theme.js';
@@ -16,6 +28,7 @@ type Send = (event: WizardEvent) => void;
 const questionScreens: Record<QuestionStep, (state: WizardState, send: Send) => ReactNode> = {
 	resume: (state, send) => state.saved && <ResumeScreen saved={state.saved} onAnswer={send} />,
 	activation: (state, send) => state.identity && <ActivationScreen identity={state.identity} account={state.account} onAnswer={send} />,
+	via: (state, send) => <ViaScreen settings={state.settings} people={state.account?.identityCenter?.people.length ?? 0} onAnswer={send} />,
 	'role-name': (state, send) => <RoleNameScreen settings={state.settings} notice={state.notice} onAnswer={send} />,
 	access: (state, send) => <AccessScreen settings={state.settings} onAnswer={send} />,
 	'cost-explorer': (state, send) => <CostExplorerScreen settings={state.settings} check={state.policyCheck} onAnswer={send} />,
@@ -24,17 +37,20 @@ const questionScreens: Record<QuestionStep, (state: WizardState, send: Send) => 
 		state.identity && (
 			<PrincipalsScreen settings={state.settings} choices={state.principalChoices ?? []} identity={state.identity} exclude={planFor(state).roleArn} onAnswer={send} />
 		),
+	assignees: (state, send) => (
+		<AssigneesScreen settings={state.settings} people={state.account?.identityCenter?.people ?? []} notice={state.notice} onAnswer={send} />
+	),
 	mfa: (state, send) => <MfaScreen settings={state.settings} onAnswer={send} />,
 	session: (state, send) => <SessionScreen settings={state.settings} onAnswer={send} />,
-	finished: (state, send) => state.inspection && <FinishedScreen inspection={state.inspection} roles={createdRoles(state.changes)} onAnswer={send} />,
-	review: (state, send) => <ReviewScreen plan={planFor(state)} settings={state.settings} inspection={state.inspection} notice={state.notice} onAnswer={send} />,
+	finished: (state, send) => state.inspection && <FinishedScreen inspection={state.inspection} view={madeView(state)} onAnswer={send} />,
+	review: (state, send) => <ReviewScreen view={madeView(state)} settings={state.settings} inspection={state.inspection} notice={state.notice} onAnswer={send} />,
 	boundary: (state, send) => (
 		<BoundaryScreen problem={state.problem} onAnswer={send} onGiveUp={() => state.problem && send({type: 'failed', problem: state.problem})} />
 	),
 };
 
 const finalScreens: Record<FinalStep, (state: WizardState) => ReactNode> = {
-	done: state => <DoneScreen plan={planFor(state)} verification={state.verification} />,
+	done: state => <DoneScreen view={madeView(state)} verification={state.verification} />,
 	removed: () => <Text color={theme.success}>✔ Removed what this setup created.</Text>,
 	stopped: () => <Text>Stopped. {savedMessage}</Text>,
 	'not-needed': state => state.identity && <NotNeededScreen partition={state.identity.partition} />,

@@ -1,7 +1,8 @@
 import {render} from 'ink';
 import {exitCodes} from '../core/problem.js';
-import {planFor, type WizardSession} from '../engine/session.js';
-import {formatFinish, savedMessage} from '../present.js';
+import type {WizardSession} from '../engine/session.js';
+import {savedMessage} from '../present.js';
+import {madeView} from './made.js';
 import {App} from './app.js';
 
 /** Renders the wizard until it ends; the exit code follows how it ended. */
@@ -32,6 +33,6 @@ export async function runWizard(session: WizardSession, notice?: string): Promis
 	}
 	const {state} = session;
 	// Printed after Ink, which hard-wraps long lines: the URL must stay clickable and the profile copyable.
-	if (state.step === 'done') process.stdout.write(`\n${formatFinish(planFor(state), state.activation === 'confirmed')}\n`);
+	if (state.step === 'done') process.stdout.write(`\n${madeView(state).finish()}\n`);
 	return state.step === 'failed' ? exitCodes.failed : exitCodes.done;
 }

@@ -6,7 +6,8 @@ import type {SavedSetup} from '../../source/engine/wizard.js';
 import {convergeRole, inspectRole} from '../../source/reconcile/role-resources.js';
 import {convergePermissionSet, inspectPermissionSet} from '../../source/reconcile/permission-set.js';
 import {memoryIam} from './memory-iam.js';
-import {memorySso} from './memory-sso.js';
+import {identityStoreId, memorySso} from './memory-sso.js';
+import type {Assignee} from '../../source/core/settings.js';
 
 export const alice = classifyCaller('arn:aws:iam::123456789012:user/alice', '123456789012');
 
@@ -27,9 +28,11 @@ export function memoryStore(initial: SavedSetup[] = []): ProgressStore & {saves:
  * An empty AWS account: the real reconcilers over an in-memory IAM; STS's AssumeRole answers at once.
  * The SDK-backed ones are exercised against moto in test/e2e.
  */
-export function fakeAws(identity: Identity = alice, overrides: Partial<AwsOperations> = {}): AwsOperations {
+/** `people`: groups and users of the identity store; with any, Identity Center is offered. */
+export function fakeAws(identity: Identity = alice, overrides: Partial<AwsOperations> = {}, {people = []}: {people?: Assignee[]} = {}): AwsOperations {
 	const iam = memoryIam();
 	const sso = memorySso();
+	for (const person of people) sso.addPrincipal(person);
 	return {
 		whoAmI: async () => identity,
 		// A standalone account whose caller's policies grant nothing of billing: the seed scenario before setup.
@@ -46,9 +49,16 @@ export function fakeAws(identity: Identity = alice, overrides: Partial<AwsOperat
 		remove: async () => {},
 		mfaDevice: async () => undefined,
 		identityCenter: {
+			people: async () => (people.length > 0 ? {identityStoreId, people: await sso.listPeople(identityStoreId, 200)} : undefined),
 			inspect: async (plan, record) => ({inspection: (await inspectPermissionSet(sso, plan, record)).inspection}),
 			converge: (plan, record, options) => convergePermissionSet(sso, plan, record, options),
-			verify: async () => ({roleArn: 'permission-set', at: 'now'}),
+			verify: async () => ({
+				roleArn: 'permission-set',
+				identityStoreId,
+				ssoRegion: 'us-east-1',
+				assumeSkipped: 'people sign in to a permission set through the AWS access portal',
+				at: 'now',
+			}),
 			remove: async () => {},
 		},
 		describeError: (error, who) => describeAwsError(error, {identity: who}),

@@ -59,6 +59,14 @@ export function memorySso({hasInstance = true} = {}): MemorySso {
 			const set = permissionSets.get(arn);
 			return set && structuredClone(set);
 		},
+		async listPeople(_store, limit) {
+			log('listPeople');
+			const people = [...this.principals.keys()].map(key => {
+				const [type, ...name] = key.split(':');
+				return {type: type as Assignee['type'], name: name.join(':')};
+			});
+			return [...people.filter(person => person.type === 'GROUP'), ...people.filter(person => person.type === 'USER')].slice(0, limit);
+		},
 		async principalId(_store, assignee) {
 			log('principalId');
 			return this.principals.get(`${assignee.type}:${assignee.name}`);

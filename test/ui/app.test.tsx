@@ -85,6 +85,39 @@ describe('the wizard', () => {
 		expect(frame).not.toContain('I only need Billing myself');
 	});
 
+	test('where Identity Center has people, a permission set can be chosen, assigned from a picker, reviewed and made', async () => {
+		const people = [{type: 'GROUP' as const, name: 'Finance'}, {type: 'USER' as const, name: 'bob'}];
+		const {screen, store, session} = await start(fakeAws(alice, {}, {people}));
+		await screen.waitFor('Is IAM access');
+		await screen.press(keys.enter, () => screen.frame().includes('How should people get billing access?'));
+		expect(screen.frame()).toContain('IAM Identity Center has groups and users (2 found)');
+		// An IAM user is offered the role first; the permission set is one down.
+		await screen.press(keys.down, () => screen.frame().includes('❯ An IAM Identity Center permission set'));
+		await screen.press(keys.enter, () => screen.frame().includes('Permission set name'));
+		await screen.press(keys.enter, () => screen.frame().includes('What may the permission set do?'));
+		await screen.press(keys.enter, () => screen.frame().includes('Add Cost Explorer reports'));
+		await screen.press(keys.enter, () => screen.frame().includes('Choose who gets the permission set'));
+		expect(screen.frame()).toContain('☐ group:Finance');
+		await screen.press(keys.space, () => screen.frame().includes('☑ group:Finance'));
+		await screen.press(keys.enter, () => screen.frame().includes('How long may one switched session last?'));
+		await screen.press(keys.enter, () => screen.frame().includes('Create it now?'));
+		const review = screen.frame();
+		expect(review).toContain('Permission set BillingAccess in account 123456789012, assigned to group:Finance');
+		expect(review).toContain('In Identity Center now: the permission set');
+		expect(review).toContain('Change · Assigned to: group:Finance');
+		expect(review).not.toContain('Who may switch');
+		await screen.press(keys.enter);
+		await screen.waitFor('BillingAccess is ready.');
+		expect(session.state.step).toBe('done');
+		expect(store.saves.at(-1)).toMatchObject({
+			finished: true,
+			settings: {via: 'identity-center', assignees: [{type: 'GROUP', name: 'Finance'}]},
+			changes: expect.arrayContaining([expect.objectContaining({action: 'sso:CreatePermissionSet'}), expect.objectContaining({action: 'sso:CreateAccountAssignment'})]),
+		});
+		expect(session.state.history).toContain('Billing access through: an IAM Identity Center permission set');
+		expect(session.state.history).toContain('Assigned to: group:Finance');
+	});
+
 	test('unfinished progress for this account is offered for resume first', async () => {
 		const saved: SavedSetup = {
 			setupId: 'setup-1', accountId: '123456789012', callerArn: alice.arn, step: 'mfa', finished: false, activation: 'confirmed',

@@ -5,6 +5,9 @@ import {classifyCaller} from '../../source/core/principal.js';
 import {defaultSettings} from '../../source/core/settings.js';
 import type {SavedSetup, WizardEvent} from '../../source/engine/wizard.js';
 import {FinishedScreen, ReviewScreen, Working} from '../../source/ui/screens/finish.js';
+import {roleView} from '../../source/ui/made.js';
+
+const noOutcome = {created: [], activationConfirmed: false};
 import {AccessScreen, CostExplorerScreen, MfaScreen, PrincipalsScreen, RoleNameScreen, SessionScreen, TrustScreen} from '../../source/ui/screens/settings.js';
 import {ActivationScreen, IdentityDetails, ResumeScreen} from '../../source/ui/screens/start.js';
 import {keys, renderScreen} from '../support/ink.js';
@@ -204,7 +207,7 @@ describe('review', () => {
 
 	test('shows the exact policies and CLI commands on d, before any write; Enter creates', async () => {
 		const {events, onAnswer, answered} = answers();
-		const screen = await renderScreen(<ReviewScreen plan={plan} settings={defaultSettings} inspection={absent} onAnswer={onAnswer} />);
+		const screen = await renderScreen(<ReviewScreen view={roleView(plan, noOutcome)} settings={defaultSettings} inspection={absent} onAnswer={onAnswer} />);
 		expect(screen.frame()).toContain('In IAM now: the role does not exist yet: it will be created.');
 		expect(screen.frame()).not.toContain('aws iam attach-role-policy');
 		const frame = await screen.press('d');
@@ -219,7 +222,7 @@ describe('review', () => {
 
 	test('every answer is a line to change; choosing one sends the user to that question; n stops', async () => {
 		const edit = answers();
-		const screen = await renderScreen(<ReviewScreen plan={plan} settings={defaultSettings} inspection={absent} onAnswer={edit.onAnswer} />);
+		const screen = await renderScreen(<ReviewScreen view={roleView(plan, noOutcome)} settings={defaultSettings} inspection={absent} onAnswer={edit.onAnswer} />);
 		const frame = screen.frame();
 		for (const line of ['Change · Role name: BillingAccess', 'Change · Access: full (Billing)', 'Change · Who may switch: this account', 'Change · Longest session: 1 h', 'No, stop here']) {
 			expect(frame).toContain(line);
@@ -230,7 +233,7 @@ describe('review', () => {
 		expect(edit.events).toEqual([{type: 'edit-chosen', step: 'access'}]);
 
 		const stop = answers();
-		const again = await renderScreen(<ReviewScreen plan={plan} settings={defaultSettings} inspection={absent} onAnswer={stop.onAnswer} />);
+		const again = await renderScreen(<ReviewScreen view={roleView(plan, noOutcome)} settings={defaultSettings} inspection={absent} onAnswer={stop.onAnswer} />);
 		await again.press('n', stop.answered);
 		expect(stop.events).toEqual([{type: 'review-answered', create: false}]);
 	});
@@ -241,7 +244,7 @@ describe('review', () => {
 			billingShaped: false,
 			differences: ['detach AdministratorAccess (attached outside billing-setup)', 'delete the inline policy extra (added outside billing-setup)', 'remove the permissions boundary arn:aws:iam::aws:policy/AWSDenyAll (set outside billing-setup)'].map(summary => ({resource: 'role', kind: 'remove' as const, summary, widening: true, foreign: true})),
 		};
-		const screen = await renderScreen(<ReviewScreen plan={plan} settings={defaultSettings} inspection={drifted} onAnswer={() => {}} />);
+		const screen = await renderScreen(<ReviewScreen view={roleView(plan, noOutcome)} settings={defaultSettings} inspection={drifted} onAnswer={() => {}} />);
 		// Header and blank line above it take 2 rows of the 24.
 		expect(screen.frame().split('\n').length).toBeLessThanOrEqual(22);
 	});
@@ -255,7 +258,7 @@ describe('review', () => {
 				{resource: 'role', kind: 'change', summary: 'tag it as this setup\'s (BillingSetupId=x)', widening: false, foreign: false, adoption: true},
 			],
 		};
-		const screen = await renderScreen(<ReviewScreen plan={plan} settings={defaultSettings} inspection={drifted} onAnswer={() => {}} />);
+		const screen = await renderScreen(<ReviewScreen view={roleView(plan, noOutcome)} settings={defaultSettings} inspection={drifted} onAnswer={() => {}} />);
 		const frame = screen.frame();
 		expect(frame).toContain('the role exists and was created by this setup.');
 		expect(frame).toContain('- detach AdministratorAccess (attached outside billing-setup) [beyond the plan]');
@@ -307,7 +310,7 @@ describe('finished-setup menu', () => {
 		const {events, onAnswer, answered} = answers();
 		const roles = ['arn:aws:iam::123456789012:role/First', 'arn:aws:iam::123456789012:role/Second'];
 		const inPlace: RoleInspection = {ownership: 'ours', billingShaped: true, differences: []};
-		const screen = await renderScreen(<FinishedScreen inspection={inPlace} roles={roles} onAnswer={onAnswer} />);
+		const screen = await renderScreen(<FinishedScreen inspection={inPlace} view={roleView(buildPlan('123456789012', 'aws', defaultSettings, {setupId: 'setup-1'}), {created: roles, activationConfirmed: false})} onAnswer={onAnswer} />);
 		for (let index = 0; index < 2; index++) await screen.press(keys.down);
 		const asked = await screen.press(keys.enter);
 		expect(asked).toContain('Delete these 2 roles and the policies on them?');

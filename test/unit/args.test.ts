@@ -209,12 +209,12 @@ describe('--via identity-center', () => {
 		});
 	});
 
-	test('refuses what only a role has, assignees without it, bad names, and the interactive wizard', () => {
+	test('refuses what only a role has, assignees without it and bad names; the wizard may ask the rest', () => {
 		expect(usageError(['--via', 'identity-center', '--trust', 'account', '--yes'])).toBe('--trust sets up an IAM role and does not go with --via identity-center.');
 		expect(usageError(['--assign', 'group:Finance', '--yes'])).toBe('--assign goes with --via identity-center.');
 		expect(usageError(['--via', 'identity-center', '--assign', 'team:Finance', '--yes'])).toBe('--assign: “team:Finance” is not user:NAME or group:NAME.');
 		expect(usageError(['--via', 'identity-center', '--permission-set', 'x'.repeat(33), '--yes'])).toContain('at most 32 characters');
 		expect(usageError(['--via', 'sso', '--yes'])).toBe('--via must be “role” or “identity-center” (got “sso”).');
-		expect(usageError(['--via', 'identity-center'])).toContain('goes with --yes or --dry-run');
+		expect(parseCommand(['--via', 'identity-center'])).toMatchObject({kind: 'setup', options: {yes: false, presets: {via: 'identity-center'}}});
 	});
 });

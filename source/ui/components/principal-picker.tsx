@@ -66,7 +66,20 @@ export function pickerRows(listed: string[], ticked: string[], {accountId, calle
 
 const windowSize = 8;
 
-export function PrincipalPicker({rows, initial, onSubmit, onTypeInstead}: {rows: PickerRow[]; initial: string[]; onSubmit: (arns: string[]) => void; onTypeInstead: () => void}) {
+/** `typed`: what Tab lets people type instead (ARNs, names), as the hints say it. */
+export function PrincipalPicker({
+	rows,
+	initial,
+	typed,
+	onSubmit,
+	onTypeInstead,
+}: {
+	rows: PickerRow[];
+	initial: string[];
+	typed: string;
+	onSubmit: (arns: string[]) => void;
+	onTypeInstead: () => void;
+}) {
 	const [state, dispatch] = useReducer(pickerReducer(rows), {filter: '', focus: 0, ticked: initial, submitted: false});
 	useInput((input, key) => {
 		if (key.upArrow) dispatch({type: 'move', by: -1});
@@ -108,9 +121,9 @@ export function PrincipalPicker({rows, initial, onSubmit, onTypeInstead}: {rows:
 					</Text>
 				);
 			})}
-			{shown.length === 0 && <Text color={theme.muted}>  Nothing matches; Backspace to widen, or Tab to type ARNs.</Text>}
+			{shown.length === 0 && <Text color={theme.muted}>{`  Nothing matches; Backspace to widen, or Tab to type ${typed}.`}</Text>}
 			{start + windowSize < shown.length && <Text color={theme.muted}>{`  ↓ ${shown.length - start - windowSize} more below`}</Text>}
-			{state.submitted && state.ticked.length === 0 && <Text color={theme.error}>Tick at least one with Space, or press Tab to type ARNs.</Text>}
+			{state.submitted && state.ticked.length === 0 && <Text color={theme.error}>{`Tick at least one with Space, or press Tab to type ${typed}.`}</Text>}
 		</Box>
 	);
 }

@@ -3,25 +3,28 @@ import {ConfirmInput, Spinner} from '@inkjs/ui';
 import {Choose} from '../components/choose.js';
 import {Box, Text, useInput, useIsScreenReaderEnabled, useStdout} from 'ink';
 import {useEffect, useState} from 'react';
-import {guarded, guardedAction, type Plan} from '../../core/plan.js';
+import {assigneeLabel} from '../../core/identity-center.js';
+import {guarded, guardedAction} from '../../core/plan.js';
+import type {MadeView} from '../made.js';
 import {Paragraph} from '../components/paragraph.js';
 import {hours, printable} from '../../core/text.js';
 import {type CostCheck, type EditableStep, type FinishedChoice, type Verification, type WizardEvent} from '../../engine/wizard.js';
 import {principalLabel} from '../../core/policy.js';
 import {managedPolicyName, type RoleSettings} from '../../core/settings.js';
-import {costLines, differenceLine, formatPlan, ownershipWords} from '../../present.js';
+import {costLines, differenceLine, ownershipWords} from '../../present.js';
 import {substantive, type RoleInspection} from '../../reconcile/role-resources.js';
 import {confirmHint, firstSelectHint, Question, selectHint, Warning} from '../components/chrome.js';
 import {theme} from '../theme.js';
 
 
 /** What IAM has now and what applying the plan would change, one line each. */
-export function LiveDifferences({inspection}: {inspection: RoleInspection}) {
+export function LiveDifferences({inspection, where}: {inspection: RoleInspection; where: string}) {
 	const differences = substantive(inspection.differences);
+	const [place, what] = where.split(': ');
 	return (
 		<Box flexDirection="column">
 			<Text>
-				<Text bold>In IAM now:</Text> the role {ownershipWords[inspection.ownership]}.
+				<Text bold>{place}:</Text> {what} {ownershipWords[inspection.ownership]}.
 			</Text>
 			{inspection.ownership !== 'absent' && differences.length === 0 && <Text color={theme.success}>No change: it matches your answers.</Text>}
 			{inspection.ownership !== 'absent' &&
@@ -50,13 +53,13 @@ const guardChoice = 'guard';
  * review comes back. The policies and AWS CLI commands open with d.
  */
 export function ReviewScreen({
-	plan,
+	view,
 	settings,
 	inspection,
 	notice,
 	onAnswer,
 }: {
-	plan: Plan;
+	view: MadeView;
 	settings: RoleSettings;
 	inspection?: RoleInspection;
 	notice?: string;
@@ -65,15 +68,22 @@ export function ReviewScreen({
 	const {write} = useStdout();
 	useInput(input => {
 		// Written past Ink's layout, which would cut long commands and JSON lines at the terminal's width.
-		if (input === 'd') write(`\n${formatPlan(plan)}\n\n`);
+		if (input === 'd') write(`\n${view.details()}\n\n`);
 		if (input === 'n') onAnswer({type: 'review-answered', create: false});
 	});
+	// A permission set has assignees where a role has trust and MFA.
+	const who: Array<{label: string; value: EditableStep}> =
+		settings.via === 'identity-center'
+			? [{label: `Assigned to: ${settings.assignees.map(assigneeLabel).join(', ')}`, value: 'assignees'}]
+			: [
+					{label: `Who may switch: ${settings.trust.kind === 'account' ? 'this account' : settings.trust.arns.map(arn => principalLabel(`AWS:${arn}`)).join(', ')}`, value: 'trust'},
+					{label: `MFA required: ${settings.requireMfa ? 'yes' : 'no'}`, value: 'mfa'},
+				];
 	const edits: Array<{label: string; value: EditableStep}> = [
-		{label: `Role name: ${settings.roleName}`, value: 'role-name'},
+		{label: `${settings.via === 'identity-center' ? 'Permission set' : 'Role'} name: ${view.name}`, value: 'role-name'},
 		{label: `Access: ${settings.access} (${managedPolicyName[settings.access]})`, value: 'access'},
 		{label: `Cost Explorer add-on: ${settings.costExplorer ? 'yes' : 'no'}`, value: 'cost-explorer'},
-		{label: `Who may switch: ${settings.trust.kind === 'account' ? 'this account' : settings.trust.arns.map(arn => principalLabel(`AWS:${arn}`)).join(', ')}`, value: 'trust'},
-		{label: `MFA required: ${settings.requireMfa ? 'yes' : 'no'}`, value: 'mfa'},
+		...who,
 		{label: `Longest session: ${hours(settings.maxSessionSeconds)}`, value: 'session'},
 	];
 	const guard = settings.access === 'full' ? `Guard: ${settings.guard ? 'on' : 'off'} (${settings.guard ? 'turn it off' : 'turn it on'})` : undefined;
@@ -86,14 +96,12 @@ export function ReviewScreen({
 	return (
 		<Box flexDirection="column">
 			{notice && <Warning>{notice}</Warning>}
-			<Text>
-				Role <Text bold>{plan.roleArn}</Text>
-			</Text>
+			<Text bold>{view.heading}</Text>
 			{/* Explained when the role is made; for an existing one the rows go to what would change, so the review fits 80×24. */}
 			{guarded(settings) && (!inspection || inspection.ownership === 'absent') && (
 				<Paragraph color={theme.muted} parts={[`Guard: the Billing policy grants ${guardedAction}; an inline Deny keeps anyone who switches from turning off IAM access to billing.`]} />
 			)}
-			{inspection && <LiveDifferences inspection={inspection} />}
+			{inspection && <LiveDifferences inspection={inspection} where={view.where} />}
 			<Box marginTop={1}>
 				<Question prompt={reviewQuestion(inspection)} hint={`${selectHint}; d prints the policies and AWS CLI commands`}>
 					<Choose
@@ -112,38 +120,30 @@ export function ReviewScreen({
 }
 
 /** A finished setup run again: the live check, then what to do with it. */
-export function FinishedScreen({
-	inspection,
-	roles,
-	onAnswer,
-}: {
-	inspection: RoleInspection;
-	/** Every role this setup created and has not removed (a rename leaves two): what Remove deletes. */
-	roles: string[];
-	onAnswer: (event: WizardEvent) => void;
-}) {
+export function FinishedScreen({inspection, view, onAnswer}: {inspection: RoleInspection; view: MadeView; onAnswer: (event: WizardEvent) => void}) {
+	const roles = view.created;
 	const [removing, setRemoving] = useState(false);
 	const drifted = substantive(inspection.differences).length > 0;
 	const options = [
 		...(drifted ? [{label: 'Repair it: review these changes, then apply them', value: 'repair'}] : []),
-		{label: 'Show how to switch to it again', value: 'hand-off'},
+		{label: view.noun === 'role' ? 'Show how to switch to it again' : 'Show how to sign in with it again', value: 'hand-off'},
 		{label: 'Change its settings', value: 'change'},
 		{label: 'Remove it (what this setup created)', value: 'remove'},
 	];
 	if (removing) {
 		return (
-			<Question prompt={`Delete ${roles.length === 1 ? 'this role' : `these ${roles.length} roles`} and the policies on them?`} hint={confirmHint}>
+			<Question prompt={`Delete ${roles.length === 1 ? `this ${view.noun}` : `these ${roles.length} ${view.noun}s`} and the policies on ${roles.length === 1 ? 'it' : 'them'}?`} hint={confirmHint}>
 				{roles.map(arn => (
 					<Text key={arn}>- {printable(arn)}</Text>
 				))}
-				<Paragraph color={theme.muted} parts={['Only what this setup created; nothing goes while a role carries grants added outside billing-setup.']} />
+				<Paragraph color={theme.muted} parts={[`Only what this setup created; nothing goes while it carries grants added outside billing-setup.`]} />
 				<ConfirmInput defaultChoice="cancel" onConfirm={() => onAnswer({type: 'finished-chosen', choice: 'remove'})} onCancel={() => setRemoving(false)} />
 			</Question>
 		);
 	}
 	return (
 		<Box flexDirection="column">
-			<LiveDifferences inspection={inspection} />
+			<LiveDifferences inspection={inspection} where={view.where} />
 			<Box marginTop={1}>
 				<Question prompt="This account's setup is finished. What now?" hint={firstSelectHint}>
 					<Choose
@@ -175,11 +175,11 @@ function Spinning({label}: {label: string}) {
 }
 
 /** The verdict; how to use the role is printed after the wizard closes (see ui/run.tsx). */
-export function DoneScreen({plan, verification}: {plan: Plan; verification?: Verification}) {
+export function DoneScreen({view, verification}: {view: MadeView; verification?: Verification}) {
 	return (
 		<Box flexDirection="column" marginTop={1}>
 			<Text bold color={theme.success}>
-				✔ {plan.roleName} is ready.
+				✔ {view.name} is ready.
 			</Text>
 			{verification?.assumedAs && <Text>Verified: switched to it as {printable(verification.assumedAs)}</Text>}
 			{verification?.assumeSkipped && <Warning>Switch check skipped: {verification.assumeSkipped}.</Warning>}

@@ -4,8 +4,9 @@ import {Choose} from '../components/choose.js';
 import {Text, useIsScreenReaderEnabled} from 'ink';
 import {useState} from 'react';
 import {costExplorerAction} from '../../core/plan.js';
-import {managedPolicyName, type AccessLevel, type RoleSettings} from '../../core/settings.js';
-import {policyArnProblem, principalArnProblem, roleNameProblem} from '../../core/validation.js';
+import {assigneeLabel, parseAssignee} from '../../core/identity-center.js';
+import {managedPolicyName, type AccessLevel, type Assignee, type RoleSettings, type Via} from '../../core/settings.js';
+import {assigneeProblem, permissionSetNameProblem, policyArnProblem, principalArnProblem, roleNameProblem} from '../../core/validation.js';
 import type {Problem} from '../../core/problem.js';
 import {hours} from '../../core/text.js';
 import type {PolicyCheck, WizardEvent} from '../../engine/wizard.js';
@@ -28,19 +29,31 @@ function InputProblem({problem}: {problem: string | undefined}) {
 	return problem ? <Text color={theme.error}>{problem}</Text> : null;
 }
 
+/** The role's name, or the permission set's: the same question with each one's rules. */
+const nameQuestions = {
+	role: {prompt: 'Role name', about: 'People switch to this role to see billing. Letters, digits and + = , . @ _ - (up to 64).', problem: roleNameProblem},
+	'identity-center': {
+		prompt: 'Permission set name',
+		about: 'People choose it at the AWS access portal to see billing. Letters, digits and + = , . @ _ - (up to 32).',
+		problem: permissionSetNameProblem,
+	},
+} as const;
+
 export function RoleNameScreen({settings, notice, onAnswer}: {settings: RoleSettings; notice?: string; onAnswer: Send}) {
 	const [problem, setProblem] = useState<string>();
+	const question = nameQuestions[settings.via];
+	const current = settings.via === 'identity-center' ? settings.permissionSetName : settings.roleName;
 	return (
-		<Question prompt="Role name" hint={typeHint}>
+		<Question prompt={question.prompt} hint={typeHint}>
 			{notice && <Warning>{notice}</Warning>}
-			<Paragraph color={theme.muted} parts={['People switch to this role to see billing. Letters, digits and + = , . @ _ - (up to 64).']} />
+			<Paragraph color={theme.muted} parts={[question.about]} />
 			<LineInput
-				defaultValue={notice ? '' : settings.roleName}
-				placeholder={settings.roleName}
-				onChange={value => setProblem(value === '' ? undefined : roleNameProblem(value))}
+				defaultValue={notice ? '' : current}
+				placeholder={current}
+				onChange={value => setProblem(value === '' ? undefined : question.problem(value))}
 				onSubmit={value => {
-					const name = value === '' && !notice ? settings.roleName : value;
-					const reason = roleNameProblem(name);
+					const name = value === '' && !notice ? current : value;
+					const reason = question.problem(name);
 					setProblem(reason);
 					if (!reason) onAnswer({type: 'role-name-entered', roleName: name});
 				}}
@@ -56,7 +69,7 @@ export function AccessScreen({settings, onAnswer}: {settings: RoleSettings; onAn
 		{label: `Read-only: view billing only (${managedPolicyName['read-only']})`, value: 'read-only'},
 	];
 	return (
-		<Question prompt="What may the role do?" hint={selectHint}>
+		<Question prompt={`What may the ${settings.via === 'identity-center' ? 'permission set' : 'role'} do?`} hint={selectHint}>
 			<Choose options={currentFirst(options, settings.access)} onChange={value => onAnswer({type: 'access-chosen', access: value as AccessLevel})} />
 		</Question>
 	);
@@ -134,7 +147,7 @@ export function PrincipalsScreen({
 	const rows = pickerRows(choices, chosen, {accountId: identity.accountId, callerArns: [identity.arn, identity.roleArn ?? ''], exclude});
 	return (
 		<Question prompt="Choose who may switch to the role" hint="Type to filter, ↑/↓ to move, Space to tick, Enter to confirm, Tab to type ARNs, Esc to go back">
-			<PrincipalPicker rows={rows} initial={chosen} onSubmit={arns => onAnswer({type: 'principals-chosen', arns})} onTypeInstead={() => setTyping(true)} />
+			<PrincipalPicker rows={rows} initial={chosen} typed="ARNs" onSubmit={arns => onAnswer({type: 'principals-chosen', arns})} onTypeInstead={() => setTyping(true)} />
 		</Question>
 	);
 }
@@ -189,6 +202,55 @@ export function SessionScreen({settings, onAnswer}: {settings: RoleSettings; onA
 				visibleOptionCount={6}
 				onChange={value => onAnswer({type: 'session-chosen', seconds: Number(value)})}
 			/>
+		</Question>
+	);
+}
+
+/** Offered where Identity Center has people: how they get billing access. */
+export function ViaScreen({settings, people, onAnswer}: {settings: RoleSettings; people: number; onAnswer: Send}) {
+	const options = [
+		{label: 'An IAM Identity Center permission set, assigned to groups and users (they sign in at the access portal)', value: 'identity-center'},
+		{label: 'An IAM role that IAM users and roles switch to', value: 'role'},
+	];
+	return (
+		<Question prompt="How should people get billing access?" hint={selectHint}>
+			<Paragraph
+				color={theme.muted}
+				parts={[`This account's IAM Identity Center has groups and users (${people} found): a permission set is how they sign in. A role is for IAM users and roles.`]}
+			/>
+			<Choose options={currentFirst(options, settings.via)} onChange={value => onAnswer({type: 'via-chosen', via: value as Via})} />
+		</Question>
+	);
+}
+
+/** Who gets the permission set: groups and users of the identity store to tick, or typed as group:NAME, user:NAME. */
+export function AssigneesScreen({settings, people, notice, onAnswer}: {settings: RoleSettings; people: Assignee[]; notice?: string; onAnswer: Send}) {
+	const chosen = settings.assignees.map(assigneeLabel);
+	// A checklist is hard to follow by ear: with a screen reader the names are typed.
+	const spoken = useIsScreenReaderEnabled();
+	const [typing, setTyping] = useState(people.length === 0 || spoken);
+	const [problem, setProblem] = useState<string>();
+	const answer = (labels: string[]) => onAnswer({type: 'assignees-chosen', assignees: labels.map(parseAssignee)});
+	if (typing) {
+		const submit = (text: string) => {
+			const labels = text.split(',').map(label => label.trim()).filter(Boolean);
+			const reason = labels.length === 0 ? 'Type at least one group:NAME or user:NAME.' : labels.map(assigneeProblem).find(Boolean);
+			setProblem(reason);
+			if (!reason) answer(labels);
+		};
+		return (
+			<Question prompt="Who gets the permission set in this account? (group:NAME, user:NAME, comma-separated)" hint={typeHint}>
+				{notice && <Warning>{notice}</Warning>}
+				<LineInput defaultValue={chosen.join(', ')} placeholder="group:Finance, user:alice" onSubmit={submit} />
+				<InputProblem problem={problem} />
+			</Question>
+		);
+	}
+	const rows = [...new Set([...chosen, ...people.map(assigneeLabel)])].map(label => ({arn: label, label}));
+	return (
+		<Question prompt="Choose who gets the permission set in this account" hint="Type to filter, ↑/↓ to move, Space to tick, Enter to confirm, Tab to type names, Esc to go back">
+			{notice && <Warning>{notice}</Warning>}
+			<PrincipalPicker rows={rows} initial={chosen} typed="names" onSubmit={answer} onTypeInstead={() => setTyping(true)} />
 		</Question>
 	);
 }
