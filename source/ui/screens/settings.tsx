@@ -209,14 +209,14 @@ export function SessionScreen({settings, onAnswer}: {settings: RoleSettings; onA
 /** Offered where Identity Center has people: how they get billing access. */
 export function ViaScreen({settings, people, onAnswer}: {settings: RoleSettings; people: number; onAnswer: Send}) {
 	const options = [
-		{label: 'An IAM Identity Center permission set, assigned to groups and users (they sign in at the access portal)', value: 'identity-center'},
+		{label: 'An IAM Identity Center permission set for groups and users', value: 'identity-center'},
 		{label: 'An IAM role that IAM users and roles switch to', value: 'role'},
 	];
 	return (
 		<Question prompt="How should people get billing access?" hint={selectHint}>
 			<Paragraph
 				color={theme.muted}
-				parts={[`This account's IAM Identity Center has groups and users (${people} found): a permission set is how they sign in. A role is for IAM users and roles.`]}
+				parts={[`This account's IAM Identity Center has groups and users (${people} found): they sign in at the AWS access portal and choose a permission set. A role is for IAM users and roles to switch to.`]}
 			/>
 			<Choose options={currentFirst(options, settings.via)} onChange={value => onAnswer({type: 'via-chosen', via: value as Via})} />
 		</Question>
