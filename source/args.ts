@@ -35,7 +35,8 @@ export interface TemplateOptions extends Pick<CommonOptions, 'profile' | 'region
 }
 
 export interface AccountsOptions extends Pick<CommonOptions, 'profile' | 'region' | 'json'> {
-	roleName: string;
+	/** The role to look for in each account, as the setup flags describe it (defaults otherwise). */
+	settings: RoleSettings;
 	/** The role assumed in each member account to read its billing role. */
 	accessRole: string;
 }
@@ -106,7 +107,7 @@ const allowedFlags: Record<CommandName, Flag[]> = {
 	undo: ['role-name', 'force', 'yes', 'json'],
 	diagnose: ['json'],
 	template: [...roleFlags, 'format', 'stackset'],
-	accounts: ['role-name', 'access-role', 'json'],
+	accounts: [...roleFlags, 'access-role', 'json'],
 };
 
 const commands = Object.keys(allowedFlags) as Array<keyof typeof allowedFlags>;
@@ -333,7 +334,7 @@ export function parseCommand(argv: string[]): Command {
 					...(common.profile !== undefined && {profile: common.profile}),
 					...(common.region !== undefined && {region: common.region}),
 					json: common.json,
-					roleName: presetsFrom(values).roleName ?? defaultSettings.roleName,
+					settings: {...defaultSettings, ...presetsFrom(values)},
 					accessRole,
 				},
 			};

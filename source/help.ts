@@ -222,12 +222,13 @@ ${roleFlags}
 	accounts: `billing-setup accounts — each account of the organization, its billing role and its root-only setting
 
 USAGE
-  billing-setup accounts [--role-name NAME] [--access-role NAME] [--json]
+  billing-setup accounts [role flags] [--access-role NAME] [--json]
 
   Run in an AWS Organizations management account. Lists every account
   (organizations:ListAccounts), the management account first: StackSets never
   deploy there, so run billing-setup there. For each account:
-  - the billing role as IAM has it there, compared with the default settings:
+  - the billing role as IAM has it there, compared with the role flags (as
+    for template; the defaults otherwise):
     in place, differs (each difference), absent, or cannot tell (which role
     was tried, and what to do). The management account is read with your
     credentials; member accounts through the access role, 4 at a time;
@@ -239,7 +240,7 @@ USAGE
   Outside a management account it says where to run it, with exit 1.
 
 FLAGS
-  --role-name NAME        the billing role to look for (default: BillingAccess)
+${roleFlags}
   --access-role NAME      the role to assume in member accounts (default:
                           OrganizationAccountAccessRole, which Organizations
                           creates in the accounts it creates)

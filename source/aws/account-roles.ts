@@ -7,7 +7,7 @@ import {AssumeRoleCommand, type STSClient} from '@aws-sdk/client-sts';
 import {roleStateOf, unreadable, type OrganizationAccount, type RoleState} from '../core/account.js';
 import {buildPlan, roleArnOf} from '../core/plan.js';
 import type {Identity} from '../core/principal.js';
-import {defaultSettings} from '../core/settings.js';
+import type {RoleSettings} from '../core/settings.js';
 import {inspectRole, type SetupRecord} from '../reconcile/role-resources.js';
 import {createIamClient, type ClientOptions, type Clients} from './clients.js';
 import {iamPort} from './iam-port.js';
@@ -22,13 +22,14 @@ const noRecord: SetupRecord = {setupId: '', changes: []};
 export interface RoleReadOptions extends ClientOptions {
 	identity: Identity;
 	managementAccountId: string;
-	roleName: string;
+	/** The role to compare each account's with. */
+	settings: RoleSettings;
 	/** The role assumed in member accounts to read theirs. */
 	accessRole: string;
 }
 
-async function inspect(iam: Clients['iam'], account: OrganizationAccount, {identity, roleName}: RoleReadOptions): Promise<RoleState> {
-	const plan = buildPlan(account.id, identity.partition, {...defaultSettings, roleName}, {setupId: noRecord.setupId});
+async function inspect(iam: Clients['iam'], account: OrganizationAccount, {identity, settings}: RoleReadOptions): Promise<RoleState> {
+	const plan = buildPlan(account.id, identity.partition, settings, {setupId: noRecord.setupId});
 	return roleStateOf((await inspectRole(iamPort(iam), plan, noRecord)).inspection);
 }
 
@@ -41,7 +42,8 @@ async function assumeAccessRole(sts: STSClient, accessRoleArn: string) {
 
 /** Never throws: a failure in one account is that account's "cannot tell", with the call that failed. */
 export async function readAccountRole(clients: Pick<Clients, 'sts' | 'iam' | 'region'>, account: OrganizationAccount, options: RoleReadOptions): Promise<RoleState> {
-	const {identity, roleName, accessRole} = options;
+	const {identity, accessRole} = options;
+	const {roleName} = options.settings;
 	if (account.id === options.managementAccountId) {
 		return inspect(clients.iam, account, options).catch(error => unreadable({kind: 'read-failed', reader: identity.arn, roleName, failure: failedCall(error)}));
 	}

@@ -31,15 +31,15 @@ export async function runAccounts(options: AccountsOptions): Promise<number> {
 		const accounts = managementFirst(listed, identity.accountId);
 		const readOptions = {...options, identity, managementAccountId: identity.accountId};
 		const roles = await withSpinner(
-			`Reading ${options.roleName} in ${accounts.length} account${accounts.length === 1 ? '' : 's'}, ${readsAtOnce} at a time…`,
+			`Reading ${options.settings.roleName} in ${accounts.length} account${accounts.length === 1 ? '' : 's'}, ${readsAtOnce} at a time…`,
 			mapConcurrently(accounts, readsAtOnce, account => readAccountRole(clients, account, readOptions)),
 		);
 		const context = {managementAccountId: identity.accountId, partition: identity.partition, accessRole: options.accessRole};
 		const entries = accounts.map((account, index) => accountEntry(account, roles[index]!, context));
 		if (options.json) {
-			printJson({organizationId: place.organizationId, managementAccountId: identity.accountId, roleName: options.roleName, accessRole: options.accessRole, accounts: entries});
+			printJson({organizationId: place.organizationId, managementAccountId: identity.accountId, roleName: options.settings.roleName, accessRole: options.accessRole, accounts: entries});
 		} else {
-			process.stdout.write(`${formatAccounts(entries, {organizationId: place.organizationId, roleName: options.roleName, accessRole: options.accessRole, partition: identity.partition})}\n`);
+			process.stdout.write(`${formatAccounts(entries, {organizationId: place.organizationId, roleName: options.settings.roleName, accessRole: options.accessRole, partition: identity.partition})}\n`);
 		}
 		return exitCodes.done;
 	} finally {

@@ -18,8 +18,8 @@ const managementKeys: SessionKeys = {accessKeyId: TEST_ACCESS_KEY_ID, secretAcce
 const createdNote = 'IAM access to billing is on by default (CreateAccount’s IamUserAccessToBilling defaults to ALLOW), unless whoever created it chose DENY.';
 
 /** billing-setup's own headless setup in that account: the role as a user would have made it. */
-async function setUpRole(keys: SessionKeys) {
-	const run = await runCli(['--yes', '--no-cost-check'], {env: envWithKeys(aws, keys)});
+async function setUpRole(keys: SessionKeys, flags: string[] = []) {
+	const run = await runCli(['--yes', '--no-cost-check', ...flags], {env: envWithKeys(aws, keys)});
 	expect(run.code, run.stderr).toBe(0);
 }
 
@@ -67,6 +67,16 @@ describe('from the management account', () => {
 		expect(result.accounts).toHaveLength(4);
 		// One session per member; the management account is read with the caller's own credentials.
 		expect(aws.proxy.calls.filter(call => call.action === 'AssumeRole')).toHaveLength(3);
+	});
+
+	it('compares with the role the setup flags describe: a read-only role is in place for --access read-only only', async () => {
+		await createOrganization(aws);
+		await setUpRole(managementKeys, ['--access', 'read-only']);
+		const byDefault = JSON.parse((await accounts()).stdout);
+		expect(byDefault.accounts[0].role).toMatchObject({kind: 'differs'});
+		const asMade = await accounts(['--json', '--access', 'read-only']);
+		expect(asMade.code, asMade.stderr).toBe(0);
+		expect(JSON.parse(asMade.stdout).accounts[0].role).toMatchObject({kind: 'in-place'});
 	});
 
 	it('prints a readable list on stdout, the console steps once, and no spinner when stderr is not a terminal', async () => {

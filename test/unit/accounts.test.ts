@@ -1,6 +1,7 @@
 /** The words of `billing-setup accounts`: where it refuses, how a live read becomes a role state, what each way of joining says, and the bounded reads. */
 import {describe, expect, test} from 'vitest';
 import {parseCommand} from '../../source/args.js';
+import {defaultSettings} from '../../source/core/settings.js';
 import {
 	accountEntry,
 	accountsRefusal,
@@ -149,12 +150,12 @@ describe('reads across accounts', () => {
 
 describe('arguments', () => {
 	test('defaults: BillingAccess through OrganizationAccountAccessRole', () => {
-		expect(parseCommand(['accounts'])).toEqual({kind: 'accounts', options: {json: false, roleName: 'BillingAccess', accessRole: 'OrganizationAccountAccessRole'}});
+		expect(parseCommand(['accounts'])).toEqual({kind: 'accounts', options: {json: false, settings: defaultSettings, accessRole: 'OrganizationAccountAccessRole'}});
 	});
-	test('--role-name, --access-role, --json, --profile', () => {
-		expect(parseCommand(['accounts', '--role-name', 'Finance', '--access-role', 'Auditor', '--json', '--profile', 'org'])).toEqual({
+	test('the role flags describe the role to look for; --access-role, --json, --profile', () => {
+		expect(parseCommand(['accounts', '--role-name', 'Finance', '--access', 'read-only', '--access-role', 'Auditor', '--json', '--profile', 'org'])).toEqual({
 			kind: 'accounts',
-			options: {profile: 'org', json: true, roleName: 'Finance', accessRole: 'Auditor'},
+			options: {profile: 'org', json: true, settings: {...defaultSettings, roleName: 'Finance', access: 'read-only'}, accessRole: 'Auditor'},
 		});
 	});
 	test('a bad --access-role, or a setup flag, is a usage error', () => {
