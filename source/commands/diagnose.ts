@@ -2,7 +2,7 @@
 import {createInterface} from 'node:readline';
 import {UsageError, type CommonOptions} from '../args.js';
 import {billingActions} from '../core/account.js';
-import {diagnose, parseDenial, type Diagnosis, type PolicyCheck} from '../core/diagnosis.js';
+import {diagnose, parseDenial, type DenialReason, type Diagnosis, type PolicyCheck} from '../core/diagnosis.js';
 import {classifyCaller, type Identity} from '../core/principal.js';
 import {exitCodes, ProblemError} from '../core/problem.js';
 import {printable} from '../core/text.js';
@@ -53,7 +53,7 @@ async function checkPolicies(options: CommonOptions, named: string | undefined, 
 		caller = await identifyCaller(options);
 	} catch (error) {
 		const problem = (error as ProblemError).problem;
-		return {skipped: problem ? `no credentials could be used (${problem.title})` : String(error)};
+		return {skipped: problem ? `no credentials could be used (${problem.title.replace(/\.$/, '')})` : String(error)};
 	}
 	const {arn, skipped} = principalToCheck(named, caller);
 	if (!arn) return {skipped};
@@ -69,18 +69,39 @@ async function checkPolicies(options: CommonOptions, named: string | undefined, 
 	}
 }
 
+const reasonWords: Record<DenialReason, string> = {
+	'service-control-policy': 'a service control policy',
+	'resource-control-policy': 'a resource control policy',
+	'permissions-boundary': 'a permissions boundary',
+	'session-policy': 'a session policy',
+	'identity-deny': 'an explicit Deny in an identity-based policy',
+	'no-identity-allow': 'no identity-based policy allows it',
+};
+
+/** "allows ce:DescribeReport", "allows none of …", "denies … outright". */
+function checkedWords({actions, access}: PolicyCheck): string {
+	const missing = actions.filter(action => !access.allowed.includes(action) && !access.denied.includes(action));
+	return [
+		access.allowed.length > 0 && `allows ${access.allowed.join(', ')}`,
+		missing.length > 0 && `does not allow ${missing.join(', ')}`,
+		access.denied.length > 0 && `denies ${access.denied.join(', ')} outright`,
+	]
+		.filter(Boolean)
+		.join('; ');
+}
+
 function format(diagnosis: Diagnosis): string {
 	const {parsed, check} = diagnosis;
 	const read = [
 		parsed.action && `action ${parsed.action}`,
 		parsed.principal && `principal ${parsed.principal}`,
-		parsed.reason && `reason: ${parsed.reason.replaceAll('-', ' ')}`,
+		parsed.reason && `reason: ${reasonWords[parsed.reason]}`,
 		parsed.mentionsBillingSetting && 'the console’s words for the root-only billing setting',
 	].filter(Boolean);
 	const checked = check
 		? check.access.method === 'unknown'
 			? `Could not check ${check.principal}: ${check.access.reason}`
-			: `Checked ${check.principal} (${check.access.method === 'simulated' ? 'IAM policy simulator' : 'its IAM policies'}): allowed ${check.access.allowed.join(', ') || 'none'} of ${check.actions.join(', ')}${check.access.denied.length > 0 ? `; denied outright ${check.access.denied.join(', ')}` : ''}.`
+			: `Checked ${check.principal} (${check.access.method === 'simulated' ? 'IAM policy simulator' : 'its IAM policies'}): ${checkedWords(check)}.`
 		: `Not checked: ${diagnosis.checkSkipped}.`;
 	const basis = {stated: 'as AWS’s text states', checked: 'from the check above', likely: 'likely, from the words alone'}[diagnosis.basis];
 	return [
@@ -100,11 +121,15 @@ export async function runDiagnose(options: DiagnoseOptions): Promise<number> {
 	if (!text) throw new UsageError('diagnose needs the error text: billing-setup diagnose "User: arn:… is not authorized to perform: ce:…", or pipe it in.');
 	const parsed = parseDenial(text);
 	// AWS's stated reason needs no check; otherwise the policies tell the setting from a missing permission.
+	const recognised = parsed.action !== undefined || parsed.mentionsBillingSetting;
 	const {check, skipped} = parsed.reason
 		? {skipped: 'AWS’s text states the reason'}
-		: await withSpinner('Checking the policies…', checkPolicies(options, parsed.principal, parsed.action));
+		: !recognised
+			? {skipped: 'the text names no AWS action'}
+			: await withSpinner('Checking the policies…', checkPolicies(options, parsed.principal, parsed.action));
 	const diagnosis = diagnose(parsed, check, skipped);
+	// The answer is the command's result: stdout, like --json's, so it can be saved or piped.
 	if (options.json) printJson(diagnosis);
-	else say(format(diagnosis));
+	else process.stdout.write(`${format(diagnosis)}\n`);
 	return exitCodes.done;
 }

@@ -65,7 +65,9 @@ export type Cause =
 	| 'permissions-boundary'
 	| 'session-policy'
 	| 'explicit-deny'
-	| 'unclear';
+	| 'unclear'
+	/** Nothing AWS-shaped in the text: no verdict, whatever the credentials' policies say. */
+	| 'unrecognised';
 
 /** The principal's own policies (the caller's, when the text names no principal), checked for the text's action or, without one, every billing action. */
 export interface PolicyCheck {
@@ -150,6 +152,12 @@ function words(cause: Cause, action: string, partition: Partition): Pick<Diagnos
 				why: 'A Deny wins over every Allow, so attaching more permissions does not help.',
 				next: `Narrow the Deny statement for ${action}, or switch to a billing role it does not apply to (run billing-setup to create one).`,
 			};
+		case 'unrecognised':
+			return {
+				title: 'The text names no AWS action and no reason for a denial.',
+				why: 'billing-setup reads AWS’s AccessDenied messages (“User: arn:… is not authorized to perform: ce:…”) and the Billing console’s; this is neither.',
+				next: 'Paste the whole error message, as the console or the AWS CLI printed it.',
+			};
 		case 'unclear':
 			return {
 				title: 'The text does not say which cause applies, and nothing could be checked.',
@@ -163,7 +171,10 @@ function words(cause: Cause, action: string, partition: Partition): Pick<Diagnos
 export function diagnose(parsed: ParsedDenial, check?: PolicyCheck, checkSkipped?: string): Diagnosis {
 	const partition = partitionOfArn(parsed.principal ?? check?.principal);
 	const access = check?.access.method === 'unknown' ? undefined : check?.access;
-	const [cause, basis]: [Cause, Diagnosis['basis']] = parsed.reason
+	const recognised = parsed.action !== undefined || parsed.reason !== undefined || parsed.mentionsBillingSetting;
+	const [cause, basis]: [Cause, Diagnosis['basis']] = !recognised
+		? ['unrecognised', 'likely']
+		: parsed.reason
 		? [causeOfReason[parsed.reason], 'stated']
 		: access && check
 			? access.denied.length > 0

@@ -24,9 +24,10 @@ describe('billing-setup diagnose', () => {
 		const admin = await createLimitedUser(aws.moto, 'admin', ['*']);
 		const run = await diagnose([consoleText], admin);
 		expect(run.code, run.stderr).toBe(0);
-		expect(run.stderr).toContain('Checked arn:aws:iam::123456789012:user/admin (its IAM policies)');
-		expect(run.stderr).toContain('Cause (from the check above): IAM access to billing information is not activated in this account.');
-		expect(run.stderr).toContain('https://console.aws.amazon.com/billing/home#/account');
+		// The answer is the result: on stdout, so it can be saved or piped.
+		expect(run.stdout).toContain('Checked arn:aws:iam::123456789012:user/admin (its IAM policies): allows billing:GetBillingData, ce:GetCostAndUsage, ce:DescribeReport.');
+		expect(run.stdout).toContain('Cause (from the check above): IAM access to billing information is not activated in this account.');
+		expect(run.stdout).toContain('https://console.aws.amazon.com/billing/home#/account');
 	});
 
 	it('piped text naming another user of the account checks that user, and finds the missing permission', async () => {
@@ -64,8 +65,8 @@ describe('billing-setup diagnose', () => {
 	it('without usable credentials it still answers from the words, and says it could not check', async () => {
 		const run = await runCli(['diagnose', consoleText], {env: aws.env({AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent'})});
 		expect(run.code, run.stderr).toBe(0);
-		expect(run.stderr).toContain('Not checked: no credentials could be used (No AWS credentials were found.)');
-		expect(run.stderr).toContain('Cause (likely, from the words alone): IAM access to billing information is not activated');
+		expect(run.stdout).toContain('Not checked: no credentials could be used (No AWS credentials were found).');
+		expect(run.stdout).toContain('Cause (likely, from the words alone): IAM access to billing information is not activated');
 	});
 
 	it('in a terminal it asks for the text, takes a multi-line paste and ends at the empty line', async () => {
@@ -83,6 +84,14 @@ describe('billing-setup diagnose', () => {
 		} finally {
 			await terminal.close();
 		}
+	});
+
+	it('text that names no AWS action gets no verdict, even from credentials whose policies allow billing', async () => {
+		const admin = await createLimitedUser(aws.moto, 'admin', ['*']);
+		const run = await diagnose(['--json', 'hello world'], admin);
+		expect(run.code, run.stderr).toBe(0);
+		expect(JSON.parse(run.stdout)).toMatchObject({cause: 'unrecognised', checkSkipped: 'the text names no AWS action'});
+		expect(aws.proxy.calls).toEqual([]);
 	});
 
 	it('no text: a usage error, exit 2', async () => {

@@ -73,6 +73,11 @@ describe('diagnose', () => {
 		expect(diagnose(parseDenial(texts.costExplorer), unknown).cause).toBe('unclear');
 	});
 
+	test('text with no action, reason or console words is unrecognised, whatever a check found', () => {
+		const allowed = {principal: 'arn:aws:iam::123456789012:user/alice', actions: ['ce:DescribeReport'], access: {method: 'simulated' as const, allowed: ['ce:DescribeReport'], denied: []}};
+		expect(diagnose(parseDenial('hello world'), allowed)).toMatchObject({cause: 'unrecognised'});
+	});
+
 	test('the setting’s steps name the partition’s console', () => {
 		const china = diagnose(parseDenial(texts.console.concat(' User: arn:aws-cn:iam::123456789012:user/li is not authorized')));
 		expect(china.next).toContain('console.amazonaws.cn');
