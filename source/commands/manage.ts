@@ -14,7 +14,7 @@ import {formatFinish, formatIdentityCenterFinish, formatInspection, paint, permi
 import {ssoHandOff} from '../core/identity-center.js';
 import {lockProgress} from '../progress/lock.js';
 import {openProgressStore, progressDirectory} from '../progress/store.js';
-import type {RoleInspection} from '../reconcile/role-resources.js';
+import {substantive, type RoleInspection} from '../reconcile/role-resources.js';
 import {timeAgo, withSpinner} from '../spinner.js';
 import {confirm, exitOnStopSignals, printJson, say} from '../terminal.js';
 import {recoveredNotice} from './setup.js';
@@ -66,19 +66,7 @@ export async function runStatus(options: Options<'status'>): Promise<number> {
 			});
 	const current = identity?.accountId;
 	const own = setups.find(setup => setup.accountId === current && !setup.removedAt);
-	let live: RoleInspection | {error: Problem} | undefined;
-	if (identity && own) {
-		const operations = await operationsFor(options);
-		const record = {setupId: own.setupId ?? legacySetupId, changes: own.changes};
-		const read =
-			own.settings.via === 'identity-center'
-				? withSpinner('Reading the permission set from Identity Center…', operations.identityCenter.inspect(permissionSetPlanOf(ownRecord(own), identity.partition), record))
-				: withSpinner('Reading the role from IAM…', operations.inspect(planOfRole(ownRecord(own), identity.partition), record, []));
-		live = await read.then(
-			({inspection}) => inspection,
-			(error: unknown) => ({error: describeAwsError(error, {identity, profile: options.profile})}),
-		);
-	}
+	const live = identity && own ? await readLive(options, identity, own) : undefined;
 	if (options.json) {
 		printJson({
 			progressFile: store.path,
@@ -113,6 +101,40 @@ export async function runStatus(options: Options<'status'>): Promise<number> {
 }
 
 /** What the current account's finished setup printed at its end, for the credentials of this run. */
+/** The setup's role or permission set as AWS has it now, compared with the record; a failed read is said, not thrown. */
+async function readLive(options: CommonOptions, identity: Identity, setup: SavedSetup): Promise<RoleInspection | {error: Problem}> {
+	const operations = await operationsFor(options);
+	const record = {setupId: setup.setupId ?? legacySetupId, changes: setup.changes};
+	const read =
+		setup.settings.via === 'identity-center'
+			? withSpinner('Reading the permission set from Identity Center…', operations.identityCenter.inspect(permissionSetPlanOf(ownRecord(setup), identity.partition), record))
+			: withSpinner('Reading the role from IAM…', operations.inspect(planOfRole(ownRecord(setup), identity.partition), record, []));
+	return read.then(
+		({inspection}) => inspection,
+		(error: unknown) => ({error: describeAwsError(error, {identity, profile: options.profile})}),
+	);
+}
+
+/**
+ * The hand-off works only while what it names is live: a deleted role fails here, as its URL and profile would;
+ * differences are said above the block, so it is never printed as if all were in place.
+ */
+async function liveForHandOff(options: CommonOptions, identity: Identity, setup: SavedSetup): Promise<RoleInspection> {
+	const live = await readLive(options, identity, setup);
+	if ('error' in live) throw new ProblemError(live.error);
+	const noun = setup.settings.via === 'identity-center' ? `permission set ${setup.settings.permissionSetName}` : `role ${setup.settings.roleName}`;
+	if (live.ownership === 'absent') {
+		throw new ProblemError({
+			title: `The ${noun} is gone: it was deleted outside billing-setup.`,
+			why: 'Its hand-off would not work, so it is not printed.',
+			next: 'Run billing-setup to make it again.',
+		});
+	}
+	for (const difference of substantive(live.differences)) say(`${paint('yellow', '!')} ${printable(`It differs from the setup now: ${difference.summary}`)}`);
+	if (substantive(live.differences).length > 0) say('Run billing-setup to review and repair it.');
+	return live;
+}
+
 async function printHandOff(options: Options<'status'>): Promise<number> {
 	const store = openStore();
 	const identity = await identify(options);
@@ -124,11 +146,13 @@ async function printHandOff(options: Options<'status'>): Promise<number> {
 			next: 'Run billing-setup to finish one, or billing-setup status to see what is saved.',
 		});
 	}
+	const live = await liveForHandOff(options, identity, setup);
+	const differences = substantive(live.differences).map(({summary, widening}) => ({summary, widening}));
 	if (setup.settings.via === 'identity-center') {
 		const plan = permissionSetPlanOf(ownRecord(setup), identity.partition);
 		const {verification} = setup;
 		const handOff = verification?.identityStoreId && verification.ssoRegion ? ssoHandOff(plan, {identityStoreId: verification.identityStoreId, region: verification.ssoRegion}) : undefined;
-		if (options.json) printJson({accountId: plan.accountId, permissionSetArn: verification?.roleArn, ...(handOff && {accessPortalUrl: handOff.accessPortalUrl, profileName: handOff.profileName, profileBlock: handOff.profileBlock})});
+		if (options.json) printJson({accountId: plan.accountId, permissionSetArn: verification?.roleArn, ...(handOff && {accessPortalUrl: handOff.accessPortalUrl, profileName: handOff.profileName, profileBlock: handOff.profileBlock}), differences});
 		else process.stdout.write(`${formatIdentityCenterFinish(plan, verification, setup.activation === 'confirmed')}\n`);
 		return exitCodes.done;
 	}
@@ -140,7 +164,7 @@ async function printHandOff(options: Options<'status'>): Promise<number> {
 	const plan = buildPlan(setup.accountId, identity.partition, {...defaultSettings, ...setup.settings}, {setupId: setup.setupId ?? legacySetupId, caller: identity, mfaSerial});
 	if (options.json) {
 		const {accountId, roleArn, switchRoleUrl, profileName, profileBlock, profileNotes} = plan;
-		printJson({accountId, roleArn, switchRoleUrl, profileName, profileBlock, profileNotes});
+		printJson({accountId, roleArn, switchRoleUrl, profileName, profileBlock, profileNotes, differences});
 	} else process.stdout.write(`${formatFinish(plan, setup.activation === 'confirmed')}\n`);
 	return exitCodes.done;
 }

@@ -2,7 +2,7 @@
  * The printed ~/.aws/config profile, used exactly as printed by the AWS CLI (v1, botocore) and boto3 against moto, for each
  * place credentials come from: environment keys, a named profile, MFA, a chosen colleague, a container, an instance.
  */
-import {CreateVirtualMFADeviceCommand, EnableMFADeviceCommand, type IAMClient} from '@aws-sdk/client-iam';
+import {AttachRolePolicyCommand, CreateVirtualMFADeviceCommand, EnableMFADeviceCommand, type IAMClient} from '@aws-sdk/client-iam';
 import {spawn, spawnSync} from 'node:child_process';
 import {mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -10,7 +10,7 @@ import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {cleanEnv, runCli, tempConfigHome, type CliResult} from '../support/cli.js';
 import {startMetadataServer, type MetadataServer} from '../support/metadata.js';
-import {useAwsFixture} from '../support/aws.js';
+import {emptyIam, useAwsFixture} from '../support/aws.js';
 import {createLimitedUser, TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY, type Moto} from '../support/moto.js';
 
 const account = '123456789012';
@@ -231,6 +231,23 @@ describe('status --handoff', () => {
 		expect(again.stdout).toContain('https://signin.aws.amazon.com/switchrole?account=123456789012&roleName=BillingAccess');
 		const json = JSON.parse((await runCli(['status', '--handoff', '--json'], {env})).stdout);
 		expect(json).toMatchObject({roleArn, profileName, profileBlock: printedProfile(setup.stderr)});
+	});
+
+	test('reads the role first: a role changed outside is said above the block, a deleted one is not handed off', async () => {
+		const home = tempConfigHome();
+		const env = cleanEnv({...moto.env, XDG_CONFIG_HOME: home});
+		expect((await runCli(['--yes'], {env})).code).toBe(0);
+		await iam.send(new AttachRolePolicyCommand({RoleName: 'BillingAccess', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess'}));
+		const drifted = await runCli(['status', '--handoff', '--json'], {env});
+		expect(drifted.code, drifted.stderr).toBe(0);
+		expect(drifted.stderr).toContain('! It differs from the setup now: detach AdministratorAccess (attached outside billing-setup)');
+		expect(JSON.parse(drifted.stdout).differences).toEqual([{summary: 'detach AdministratorAccess (attached outside billing-setup)', widening: true}]);
+
+		await emptyIam(iam);
+		const gone = await runCli(['status', '--handoff'], {env});
+		expect(gone.code).toBe(1);
+		expect(gone.stderr).toContain('The role BillingAccess is gone: it was deleted outside billing-setup.');
+		expect(gone.stdout).toBe('');
 	});
 
 	test('is in --help', async () => {

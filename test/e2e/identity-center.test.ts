@@ -69,7 +69,7 @@ describe('a billing permission set', () => {
 		const status = (await cli(['status', '--json'])).json();
 		expect(status.setups[0].live).toMatchObject({ownership: 'ours', differences: []});
 		const handOff = (await cli(['status', '--handoff', '--json'])).json();
-		expect(handOff).toEqual({accountId: '123456789012', permissionSetArn: set!.arn, accessPortalUrl: made.accessPortalUrl, profileName: 'billingaccess-123456789012', profileBlock: made.profile});
+		expect(handOff).toEqual({accountId: '123456789012', permissionSetArn: set!.arn, accessPortalUrl: made.accessPortalUrl, profileName: 'billingaccess-123456789012', profileBlock: made.profile, differences: []});
 
 		const undo = await cli(['undo', '--yes', '--json']);
 		expect(undo.code, undo.stderr).toBe(0);
