@@ -4,11 +4,10 @@ import {accountSettingsUrl, activationProcedure} from './core/partition.js';
 import {assigneeLabel, ssoHandOff} from './core/identity-center.js';
 import {costExplorerPolicyName, guardPolicyName, guarded} from './core/plan.js';
 import {callerNotes} from './core/principal.js';
-import {printable} from './core/text.js';
 import {exitCodes, type Problem} from './core/problem.js';
 import {permissionSetPlanOf, planFor, type WizardSession} from './engine/session.js';
 import {defaultAnswer, isFinalStep, madeThing, type CostCheck, type WizardState} from './engine/wizard.js';
-import {costLines, differenceLine, formatFinish, formatIdentityCenterFinish, formatProblem, paint, rootActivationSteps, savedMessage} from './present.js';
+import {differenceLine, formatFinish, formatIdentityCenterFinish, formatProblem, paint, rootActivationSteps, savedMessage, verificationLines} from './present.js';
 import {substantive} from './reconcile/role-resources.js';
 
 export interface SetupResult {
@@ -212,11 +211,8 @@ export async function runHeadless(
 	const plan = planFor(state);
 	log(`${placed}: ${plan.roleArn}`);
 	for (const difference of substantive(state.inspection?.differences ?? [])) log(`  ${differenceLine(difference)}`);
-	if (state.verification?.assumedAs) log(`${paint('green', '✔')} Verified: switched to it as ${printable(state.verification.assumedAs)}`);
-	if (state.verification?.assumeSkipped) log(`${paint('yellow', '!')} Switch check skipped: ${state.verification.assumeSkipped}`);
-	if (state.verification?.cost) {
-		const {ok, lines} = costLines(state.verification.cost);
-		log(`${ok ? paint('green', '✔') : paint('yellow', '!')} ${lines.join('\n')}`);
+	for (const {ok, text} of state.verification ? verificationLines(state.verification, state.verification.at >= state.startedAt) : []) {
+		log(`${ok ? paint('green', '✔') : paint('yellow', '!')} ${text}`);
 	}
 	// The root steps were printed as a warning when the run began.
 	log(formatFinish(plan, true));

@@ -8,6 +8,7 @@ import type {Partition} from './core/principal.js';
 import type {Problem} from './core/problem.js';
 import {hours, printable} from './core/text.js';
 import type {CostCheck, Verification} from './engine/wizard.js';
+import {timeAgo} from './spinner.js';
 import {permissionSetCommands} from './reconcile/permission-set.js';
 import type {Difference} from './reconcile/model.js';
 import {cliCommands, substantive, type RoleInspection} from './reconcile/role-resources.js';
@@ -22,15 +23,29 @@ export function paint(style: Style, text: string, stream: NodeJS.WriteStream = p
 export const savedMessage = 'Progress saved: run billing-setup again to resume.';
 
 /** What the cost check found, as one line (and the what/why/next when it failed); `ok` says which mark goes with it. */
-export function costLines(cost: CostCheck): {ok: boolean; lines: string[]} {
+/** `when`: empty for a read this run made, " 2 hours ago" for one an earlier run made. */
+export function costLines(cost: CostCheck, when = ''): {ok: boolean; lines: string[]} {
 	if (cost.skipped) return {ok: false, lines: [`Cost check skipped: ${cost.skipped}.`]};
 	// Cost Explorer's own words are in the reason: printed without control characters, like every outside text.
 	if (cost.problem) return {ok: false, lines: [`Cost check: ${cost.problem.title}`, `  ${cost.problem.why}`, `  Next: ${cost.problem.next}`].map(printable)};
 	const amount = Number(cost.amount ?? 0).toFixed(2);
 	return {
 		ok: true,
-		lines: [`Billing works through it: this month so far ${cost.unit ?? 'USD'} ${amount}${cost.estimated ? ' (estimated)' : ''}, read as the role (one Cost Explorer request, USD 0.01).`],
+		lines: [`Cost Explorer answered the role${when}: this month so far ${cost.unit ?? 'USD'} ${amount}${cost.estimated ? ' (estimated)' : ''} (one request, USD 0.01).`],
 	};
+}
+
+/**
+ * What the verification found, one line each. A re-run that only hands off again carries an earlier run's:
+ * then each line says when, so nothing from memory reads as checked just now.
+ */
+export function verificationLines(verification: Verification, thisRun: boolean): Array<{ok: boolean; text: string}> {
+	const when = thisRun ? '' : ` ${timeAgo(verification.at)}`;
+	return [
+		...(verification.assumedAs ? [{ok: true, text: `Verified${when}: switched to it as ${printable(verification.assumedAs)}`}] : []),
+		...(verification.assumeSkipped ? [{ok: false, text: `Switch check skipped${when}: ${verification.assumeSkipped}.`}] : []),
+		...(verification.cost ? [costLines(verification.cost, when)].map(({ok, lines}) => ({ok, text: lines.join('\n')})) : []),
+	];
 }
 
 /** A problem's texts quote AWS, files and error messages: shown without their control characters. */

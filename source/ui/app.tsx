@@ -50,7 +50,7 @@ const questionScreens: Record<QuestionStep, (state: WizardState, send: Send) => 
 };
 
 const finalScreens: Record<FinalStep, (state: WizardState) => ReactNode> = {
-	done: state => <DoneScreen view={madeView(state)} verification={state.verification} />,
+	done: state => <DoneScreen view={madeView(state)} verification={state.verification} thisRun={(state.verification?.at ?? '') >= state.startedAt} />,
 	removed: () => <Text color={theme.success}>✔ Removed what this setup created.</Text>,
 	stopped: () => <Text>Stopped. {savedMessage}</Text>,
 	'not-needed': state => state.identity && <NotNeededScreen partition={state.identity.partition} />,

@@ -66,6 +66,9 @@ describe('headless setup', () => {
 		const second = await cli(args, home);
 		expect(second.code).toBe(0);
 		expect(JSON.parse(second.stdout)).toMatchObject({ok: true, created: [], alreadyInPlace: true});
+		// The second run checked the role against IAM but did not switch to it again: it says when that was done.
+		expect(second.stderr).toContain('✔ Verified just now: switched to it as');
+		expect(second.stderr).not.toContain('✔ Verified: switched');
 		// Even with the progress forgotten, the run converges on the role it finds.
 		const fresh = await cli(args);
 		expect(fresh.code).toBe(0);

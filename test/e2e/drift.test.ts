@@ -359,7 +359,7 @@ describe('the cost check: billing works through the role', () => {
 		const {costCheck} = result.json().verification;
 		expect(costCheck).toMatchObject({amount: '123.4521', unit: 'USD', estimated: true});
 		expect(costCheck.start).toMatch(/^\d{4}-\d\d-01$/);
-		expect(result.stderr).toContain('✔ Billing works through it: this month so far USD 123.45 (estimated), read as the role (one Cost Explorer request, USD 0.01).');
+		expect(result.stderr).toContain('✔ Cost Explorer answered the role: this month so far USD 123.45 (estimated) (one request, USD 0.01).');
 
 		const proxied = aws.env({AWS_ENDPOINT_URL_COST_EXPLORER: aws.proxy.endpoint});
 		const skipped = await runCli(['--yes', '--json', '--role-name', 'Other', '--no-cost-check'], {env: proxied});

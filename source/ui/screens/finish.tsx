@@ -8,10 +8,10 @@ import {guarded, guardedAction} from '../../core/plan.js';
 import type {MadeView} from '../made.js';
 import {Paragraph} from '../components/paragraph.js';
 import {hours, printable} from '../../core/text.js';
-import {type CostCheck, type EditableStep, type FinishedChoice, type Verification, type WizardEvent} from '../../engine/wizard.js';
+import {type EditableStep, type FinishedChoice, type Verification, type WizardEvent} from '../../engine/wizard.js';
 import {principalLabel} from '../../core/policy.js';
 import {managedPolicyName, type RoleSettings} from '../../core/settings.js';
-import {costLines, differenceLine, ownershipWords} from '../../present.js';
+import {differenceLine, ownershipWords, verificationLines} from '../../present.js';
 import {substantive, type RoleInspection} from '../../reconcile/role-resources.js';
 import {confirmHint, firstSelectHint, Question, selectHint, Warning} from '../components/chrome.js';
 import {theme} from '../theme.js';
@@ -175,28 +175,23 @@ function Spinning({label}: {label: string}) {
 }
 
 /** The verdict; how to use the role is printed after the wizard closes (see ui/run.tsx). */
-export function DoneScreen({view, verification}: {view: MadeView; verification?: Verification}) {
+/** `thisRun`: the verification was made by this run, not read back from an earlier one (a re-run's hand-off). */
+export function DoneScreen({view, verification, thisRun}: {view: MadeView; verification?: Verification; thisRun: boolean}) {
 	return (
 		<Box flexDirection="column" marginTop={1}>
 			<Text bold color={theme.success}>
 				✔ {view.name} is ready.
 			</Text>
-			{verification?.assumedAs && <Text>Verified: switched to it as {printable(verification.assumedAs)}</Text>}
-			{verification?.assumeSkipped && <Warning>Switch check skipped: {verification.assumeSkipped}.</Warning>}
-			{verification?.cost && <CostResult cost={verification.cost} />}
-		</Box>
-	);
-}
-
-function CostResult({cost}: {cost: CostCheck}) {
-	const {ok, lines} = costLines(cost);
-	const [first, ...rest] = lines;
-	return (
-		<Box flexDirection="column">
-			{ok ? <Text color={theme.success}>✔ {first}</Text> : <Warning>{first}</Warning>}
-			{rest.map(line => (
-				<Text key={line}>{line}</Text>
-			))}
+			{verification &&
+				verificationLines(verification, thisRun).map(({ok, text}) =>
+					ok ? (
+						<Text key={text} color={theme.success}>
+							✔ {text}
+						</Text>
+					) : (
+						<Warning key={text}>{text}</Warning>
+					),
+				)}
 		</Box>
 	);
 }
