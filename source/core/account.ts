@@ -152,9 +152,13 @@ export type RoleState =
  * From a live read: a role whose only difference is the BillingSetupId tag (another machine's or a stack's
  * setup id, which `adoption` marks) is in place.
  */
+const provenance = / \((?:attached|added|set|assigned) outside billing-setup\)|: it was edited outside billing-setup/;
+
 export function roleStateOf(inspection: {liveArn?: string; differences: Array<{summary: string; adoption?: boolean}>}): RoleState {
 	if (!inspection.liveArn) return {kind: 'absent'};
-	const differences = inspection.differences.filter(difference => !difference.adoption).map(difference => difference.summary);
+	// No local record speaks for another account, so who made a grant there is unknown: the review's "outside
+	// billing-setup" would be a guess, and is left out.
+	const differences = inspection.differences.filter(difference => !difference.adoption).map(difference => difference.summary.replace(provenance, ''));
 	return differences.length === 0 ? {kind: 'in-place', arn: inspection.liveArn} : {kind: 'differs', arn: inspection.liveArn, differences};
 }
 

@@ -61,7 +61,7 @@ describe('from the management account', () => {
 		// The management account has the role; the sandbox does not: each was read in its own account.
 		expect(byId[sandbox]).toMatchObject({role: {kind: 'absent'}, next: expect.stringContaining(`Run billing-setup in account ${sandbox}`)});
 		expect(byId[legacy]).toMatchObject({
-			role: {kind: 'differs', arn: `arn:aws:iam::${legacy}:role/BillingAccess`, differences: ['detach AdministratorAccess (attached outside billing-setup)']},
+			role: {kind: 'differs', arn: `arn:aws:iam::${legacy}:role/BillingAccess`, differences: ['detach AdministratorAccess']},
 			next: `Run billing-setup in account ${legacy}: it lists each difference before changing anything.`,
 		});
 		expect(result.accounts).toHaveLength(4);
