@@ -1,6 +1,6 @@
 /** The real AwsOperations: loaded lazily, so --help, --version and the first frame never pay for the SDK. */
 import {GetPolicyCommand, GetPolicyVersionCommand, ListMFADevicesCommand, paginateListRoles, paginateListUsers, type IAMClient} from '@aws-sdk/client-iam';
-import {billingActions} from '../core/account.js';
+import {billingActions, switchAction} from '../core/account.js';
 import {costExplorerAction, type Plan} from '../core/plan.js';
 import {parsePolicyDocument, policyAllows} from '../core/policy.js';
 import {ProblemError} from '../core/problem.js';
@@ -120,7 +120,7 @@ export async function createOperations(options: OperationOptions, sts?: {sts: ST
 			try {
 				const [organization, callerAccess] = await Promise.all([
 					describeOrganization(organizations, identity.accountId),
-					principal ? principalAccess(clients.iam, clients.iamProbe, principal, billingActions) : undefined,
+					principal ? principalAccess(clients.iam, clients.iamProbe, principal, [...billingActions, switchAction]) : undefined,
 				]);
 				return {organization, ...(callerAccess && {callerAccess})};
 			} finally {

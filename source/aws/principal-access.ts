@@ -75,18 +75,19 @@ export async function principalAccess(iam: IAMClient, probe: IAMClient, principa
 	try {
 		const {EvaluationResults: results = []} = await probe.send(new SimulatePrincipalPolicyCommand({PolicySourceArn: principalArn, ActionNames: actions}));
 		const decided = (decision: string) => results.filter(result => result.EvalDecision === decision).flatMap(result => (result.EvalActionName ? [result.EvalActionName] : []));
-		return {method: 'simulated', allowed: decided('allowed'), denied: decided('explicitDeny')};
+		return {method: 'simulated', checked: actions, allowed: decided('allowed'), denied: decided('explicitDeny')};
 	} catch (error) {
 		simulateFailure = failedCall(error, 'IAM');
 	}
 	const principal = principalOf(principalArn);
-	if (!principal) return {method: 'unknown', allowed: [], denied: [], reason: `${principalArn} is not an IAM user or role, and ${simulateFailure}`};
+	if (!principal) return {method: 'unknown', checked: actions, allowed: [], denied: [], reason: `${principalArn} is not an IAM user or role, and ${simulateFailure}`};
 	try {
 		const documents = await identityPolicies(iam, principal.kind, principal.name);
 		const decisions = actions.map(action => ({action, ...decideAction(documents, action)}));
 		const conditional = decisions.filter(decision => decision.conditional).map(decision => decision.action);
 		return {
 			method: 'policies',
+			checked: actions,
 			allowed: decisions.filter(decision => decision.decision === 'allowed').map(decision => decision.action),
 			denied: decisions.filter(decision => decision.decision === 'denied').map(decision => decision.action),
 			reason: [
@@ -95,6 +96,6 @@ export async function principalAccess(iam: IAMClient, probe: IAMClient, principa
 			].join(' '),
 		};
 	} catch (error) {
-		return {method: 'unknown', allowed: [], denied: [], reason: `${simulateFailure}, and ${failedCall(error, 'IAM')}`};
+		return {method: 'unknown', checked: actions, allowed: [], denied: [], reason: `${simulateFailure}, and ${failedCall(error, 'IAM')}`};
 	}
 }

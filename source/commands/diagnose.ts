@@ -61,7 +61,7 @@ async function checkPolicies(options: CommonOptions, named: string | undefined, 
 	const clients = await createClients(options);
 	try {
 		const actions = action ? [action] : billingActions;
-		return {check: {principal: arn, actions, access: await principalAccess(clients.iam, clients.iamProbe, arn, actions)}};
+		return {check: {principal: arn, access: await principalAccess(clients.iam, clients.iamProbe, arn, actions)}};
 	} finally {
 		clients.sts.destroy();
 		clients.iam.destroy();
@@ -79,8 +79,8 @@ const reasonWords: Record<DenialReason, string> = {
 };
 
 /** "allows ce:DescribeReport", "allows none of …", "denies … outright". */
-function checkedWords({actions, access}: PolicyCheck): string {
-	const missing = actions.filter(action => !access.allowed.includes(action) && !access.denied.includes(action));
+function checkedWords({access}: PolicyCheck): string {
+	const missing = access.checked.filter(action => !access.allowed.includes(action) && !access.denied.includes(action));
 	return [
 		access.allowed.length > 0 && `allows ${access.allowed.join(', ')}`,
 		missing.length > 0 && `does not allow ${missing.join(', ')}`,

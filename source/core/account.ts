@@ -22,6 +22,8 @@ export type OrganizationPlace =
 export interface PrincipalAccess {
 	/** `simulated`: iam:SimulatePrincipalPolicy (identity policies and boundary); `policies`: its attached, inline and group policies read and evaluated here (Allow and Deny statements, no conditions); `unknown`: neither could be read. */
 	method: 'simulated' | 'policies' | 'unknown';
+	/** The actions asked about; allowed and denied are among them. */
+	checked: string[];
 	allowed: string[];
 	denied: string[];
 	/** Why the answer is `unknown`, or what the method could not see. */
@@ -37,6 +39,9 @@ export interface IdentityCenterPeople {
 	/** Groups, then users; capped, so a large directory is still quick to read. */
 	people: Assignee[];
 }
+
+/** What switching to the role takes of the caller's own policies (trusting the account lets in only those allowed it). */
+export const switchAction = 'sts:AssumeRole';
 
 /** Read after identity: the advice on the first screens and in `--json`. */
 export interface AccountContext {
@@ -87,9 +92,12 @@ export function callerAccessNote(context: AccountContext | undefined, kind: stri
 		return `Your own policies already allow billing: after the root step you can open Billing yourself, and ${made} is for giving others billing-only access.`;
 	}
 	const getting = made === 'the role' ? 'switching to this role' : 'being assigned this permission set';
-	if (access.denied.length > 0) return `Your own policies deny ${access.denied.join(', ')}: you get billing by ${getting}.`;
+	const cannotSwitch = made === 'the role' && access.checked.includes(switchAction) && !access.allowed.includes(switchAction);
+	const switching = cannotSwitch ? ` Your policies do not allow ${switchAction} either: add it for the role, or switching will be refused.` : '';
+	const denied = access.denied.filter(action => billingActions.includes(action));
+	if (denied.length > 0) return `Your own policies deny ${denied.join(', ')}: you get billing by ${getting}.${switching}`;
 	const missing = billingActions.filter(action => !access.allowed.includes(action));
-	return `Your own policies do not allow ${missing.join(', ')}: you get billing by ${getting}.`;
+	return `Your own policies do not allow ${missing.join(', ')}: you get billing by ${getting}.${switching}`;
 }
 
 /** What the first screen says of the account and the caller, in order; nothing before the account was read. */

@@ -72,7 +72,6 @@ export type Cause =
 /** The principal's own policies (the caller's, when the text names no principal), checked for the text's action or, without one, every billing action. */
 export interface PolicyCheck {
 	principal: string;
-	actions: string[];
 	access: PrincipalAccess;
 }
 
@@ -179,13 +178,13 @@ export function diagnose(parsed: ParsedDenial, check?: PolicyCheck, checkSkipped
 		: access && check
 			? access.denied.length > 0
 				? ['explicit-deny', 'checked']
-				: check.actions.every(action => access.allowed.includes(action))
+				: access.checked.every(action => access.allowed.includes(action))
 					? // The policies allow it and Billing still refuses: what is left is the setting no API can read.
 						['billing-setting', 'checked']
 					: ['missing-permission', 'checked']
 			: parsed.mentionsBillingSetting
 				? ['billing-setting', 'likely']
 				: ['unclear', 'likely'];
-	const action = parsed.action ?? access?.denied[0] ?? check?.actions.find(candidate => !access?.allowed.includes(candidate)) ?? 'the billing action';
+	const action = parsed.action ?? access?.denied[0] ?? access?.checked.find(candidate => !access.allowed.includes(candidate)) ?? 'the billing action';
 	return {cause, basis, ...words(cause, action, partition), parsed, ...(check && {check}), ...(checkSkipped && {checkSkipped})};
 }

@@ -24,7 +24,7 @@ describe('what the caller needs', () => {
 	it('an administrator is told the root step alone opens Billing to them, and the role is for others', async () => {
 		const user = await createLimitedUser(aws.moto, 'admin', ['*']);
 		const {stderr, result} = await setup(user);
-		expect(result.callerAccess).toMatchObject({method: 'policies', allowed: billingActions, denied: []});
+		expect(result.callerAccess).toMatchObject({method: 'policies', checked: [...billingActions, 'sts:AssumeRole'], allowed: [...billingActions, 'sts:AssumeRole'], denied: []});
 		expect(stderr).toContain('Your own policies already allow billing');
 		expect(stderr).toContain('after the root step you can open Billing yourself, and the role is for giving others billing-only access.');
 	});
@@ -32,8 +32,15 @@ describe('what the caller needs', () => {
 	it('a user whose policies grant no billing is told the role is how they get it', async () => {
 		const user = await createLimitedUser(aws.moto, 'builder', ['iam:*', 'sts:*']);
 		const {stderr, result} = await setup(user);
-		expect(result.callerAccess).toMatchObject({method: 'policies', allowed: [], denied: []});
-		expect(stderr).toContain('Your own policies do not allow billing:GetBillingData, ce:GetCostAndUsage, ce:DescribeReport');
+		expect(result.callerAccess).toMatchObject({method: 'policies', allowed: ['sts:AssumeRole'], denied: []});
+		expect(stderr).toContain('Your own policies do not allow billing:GetBillingData, ce:GetCostAndUsage, ce:DescribeReport: you get billing by switching to this role.');
+		expect(stderr).not.toContain('do not allow sts:AssumeRole');
+	});
+
+	it('a user whose policies do not let them switch is told so, not that the role will work for them', async () => {
+		const user = await createLimitedUser(aws.moto, 'reader', ['iam:*']);
+		const {stderr} = await setup(user);
+		expect(stderr).toContain('Your policies do not allow sts:AssumeRole either: add it for the role, or switching will be refused.');
 	});
 
 	it('group policies count, and an explicit Deny in the user’s own policy wins over them', async () => {
@@ -44,7 +51,7 @@ describe('what the caller needs', () => {
 		const deny = {Version: '2012-10-17', Statement: [{Effect: 'Deny', Action: 'ce:*', Resource: '*'}]};
 		await aws.iam.send(new PutUserPolicyCommand({UserName: 'analyst', PolicyName: 'no-ce', PolicyDocument: JSON.stringify(deny)}));
 		const {stderr, result} = await setup(user);
-		expect(result.callerAccess).toMatchObject({method: 'policies', allowed: ['billing:GetBillingData'], denied: ['ce:GetCostAndUsage', 'ce:DescribeReport']});
+		expect(result.callerAccess).toMatchObject({method: 'policies', allowed: ['billing:GetBillingData', 'sts:AssumeRole'], denied: ['ce:GetCostAndUsage', 'ce:DescribeReport']});
 		expect(stderr).toContain('Your own policies deny ce:GetCostAndUsage, ce:DescribeReport');
 	});
 
@@ -64,7 +71,7 @@ describe('what the caller needs', () => {
 			].join(''),
 		});
 		const {stderr, result} = await setup(user);
-		expect(result.callerAccess).toEqual({method: 'simulated', allowed: ['billing:GetBillingData', 'ce:GetCostAndUsage'], denied: []});
+		expect(result.callerAccess).toEqual({method: 'simulated', checked: [...billingActions, 'sts:AssumeRole'], allowed: ['billing:GetBillingData', 'ce:GetCostAndUsage'], denied: []});
 		expect(stderr).toContain('Your own policies do not allow ce:DescribeReport: you get billing by switching to this role.');
 		expect(aws.proxy.calls.map(call => call.action)).not.toContain('ListAttachedUserPolicies');
 	});

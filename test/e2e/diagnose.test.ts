@@ -38,7 +38,7 @@ describe('billing-setup diagnose', () => {
 		expect(JSON.parse(run.stdout)).toMatchObject({
 			cause: 'missing-permission',
 			basis: 'checked',
-			check: {principal: 'arn:aws:iam::123456789012:user/alice', actions: ['ce:DescribeReport'], access: {method: 'policies', allowed: []}},
+			check: {principal: 'arn:aws:iam::123456789012:user/alice', access: {method: 'policies', checked: ['ce:DescribeReport'], allowed: []}},
 		});
 	});
 

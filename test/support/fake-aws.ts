@@ -36,7 +36,7 @@ export function fakeAws(identity: Identity = alice, overrides: Partial<AwsOperat
 	return {
 		whoAmI: async () => identity,
 		// A standalone account whose caller's policies grant nothing of billing: the seed scenario before setup.
-		inspectAccount: async () => ({organization: {kind: 'standalone'}, callerAccess: {method: 'policies', allowed: [], denied: []}}),
+		inspectAccount: async () => ({organization: {kind: 'standalone'}, callerAccess: {method: 'policies', checked: ['billing:GetBillingData', 'ce:GetCostAndUsage', 'ce:DescribeReport'], allowed: [], denied: []}}),
 		checkPolicy: async policyArn => ({policyArn, grantsDescribeReport: false}),
 		listPrincipals: async () => [],
 		inspect: async (plan, record) => ({inspection: (await inspectRole(iam, plan, record)).inspection, missingPrincipals: []}),

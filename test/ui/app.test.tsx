@@ -62,7 +62,7 @@ describe('the wizard', () => {
 	test('a caller whose own policies allow billing may end at the root step, and nothing is written', async () => {
 		const converge = vi.fn();
 		const aws = fakeAws(alice, {
-			inspectAccount: async () => ({organization: {kind: 'standalone'}, callerAccess: {method: 'simulated', allowed: billingActions, denied: []}}),
+			inspectAccount: async () => ({organization: {kind: 'standalone'}, callerAccess: {method: 'simulated', checked: billingActions, allowed: billingActions, denied: []}}),
 			converge,
 		});
 		const {screen, session} = await start(aws);

@@ -51,8 +51,7 @@ describe('diagnose', () => {
 
 	const check = (allowed: string[], denied: string[] = []): PolicyCheck => ({
 		principal: 'arn:aws:iam::123456789012:user/alice',
-		actions: ['ce:DescribeReport'],
-		access: {method: 'simulated', allowed, denied},
+		access: {method: 'simulated', checked: ['ce:DescribeReport'], allowed, denied},
 	});
 
 	test('no stated reason: policies that allow the action leave the root-only setting as the cause', () => {
@@ -69,12 +68,12 @@ describe('diagnose', () => {
 	test('without a check, the console’s words point to the setting, and otherwise it says it cannot tell', () => {
 		expect(diagnose(parseDenial(texts.console), undefined, 'no credentials')).toMatchObject({cause: 'billing-setting', basis: 'likely', checkSkipped: 'no credentials'});
 		expect(diagnose(parseDenial(texts.costExplorer))).toMatchObject({cause: 'unclear', basis: 'likely'});
-		const unknown = {...check([]), access: {method: 'unknown' as const, allowed: [], denied: [], reason: 'denied'}};
+		const unknown = {...check([]), access: {method: 'unknown' as const, checked: ['ce:DescribeReport'], allowed: [], denied: [], reason: 'denied'}};
 		expect(diagnose(parseDenial(texts.costExplorer), unknown).cause).toBe('unclear');
 	});
 
 	test('text with no action, reason or console words is unrecognised, whatever a check found', () => {
-		const allowed = {principal: 'arn:aws:iam::123456789012:user/alice', actions: ['ce:DescribeReport'], access: {method: 'simulated' as const, allowed: ['ce:DescribeReport'], denied: []}};
+		const allowed = {principal: 'arn:aws:iam::123456789012:user/alice', access: {method: 'simulated' as const, checked: ['ce:DescribeReport'], allowed: ['ce:DescribeReport'], denied: []}};
 		expect(diagnose(parseDenial('hello world'), allowed)).toMatchObject({cause: 'unrecognised'});
 	});
 

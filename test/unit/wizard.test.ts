@@ -21,7 +21,7 @@ function run(state: WizardState, ...events: WizardEvent[]): WizardState {
 	return events.reduce(transition, state);
 }
 
-const standalone: WizardEvent = {type: 'account-inspected', context: {organization: {kind: 'standalone'}, callerAccess: {method: 'policies', allowed: [], denied: []}}};
+const standalone: WizardEvent = {type: 'account-inspected', context: {organization: {kind: 'standalone'}, callerAccess: {method: 'policies', checked: [], allowed: [], denied: []}}};
 
 /** Who the caller is, then where the account sits: the two reads before the first question. */
 function identified(state: WizardState, event: Extract<WizardEvent, {type: 'identity-loaded'}>): WizardState {
