@@ -252,6 +252,10 @@ export function describeAwsError(error: unknown, {identity, profile}: ProblemCon
 	if (status !== undefined && !shape.$metadata?.requestId && (status === 404 || message === 'Unknown' || name === 'Unknown')) {
 		return notAwsProblem(`${endpoint} answered ${action} with HTTP ${status} and no AWS error.`);
 	}
+	// The SDK could not read the answer as AWS's (an HTML page where JSON or XML belongs): not AWS answering.
+	if (/Deserialization error|is not valid JSON|XML parse error/i.test(message)) {
+		return notAwsProblem(`${endpoint} answered ${action}${status ? ` (HTTP ${status})` : ''} with a body that is not AWS's (a web page, or text).`);
+	}
 	return {
 		title: `AWS answered ${action} with an error.`,
 		why: name && name !== 'Error' ? `${name}: ${message}` : message,

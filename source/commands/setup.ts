@@ -16,6 +16,7 @@ import {permissionSetCommands} from '../reconcile/permission-set.js';
 import {cliCommands, type RoleInspection, type SetupRecord} from '../reconcile/role-resources.js';
 import {lockProgress} from '../progress/lock.js';
 import {openProgressStore, progressDirectory, type FileProgressStore} from '../progress/store.js';
+import {timeAgo} from '../spinner.js';
 import {exitOnStopSignals, isInteractiveTerminal, NeedsTerminalError, printJson, say} from '../terminal.js';
 
 export function recoveredNotice(store: FileProgressStore): string | undefined {
@@ -86,7 +87,6 @@ async function runDryRun(options: SetupOptions): Promise<number> {
 	let accountId = options.account;
 	const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
 	let partition = partitionOfRegion(region);
-	let saved;
 	let caller;
 	if (!accountId) {
 		const {identifyCaller} = await import('../aws/sts.js');
@@ -95,8 +95,10 @@ async function runDryRun(options: SetupOptions): Promise<number> {
 			throw new ProblemError({...problem, next: `${problem.next} Or plan without credentials: billing-setup --dry-run --account ACCOUNT_ID.`});
 		});
 		({accountId, partition} = caller);
-		saved = openProgressStore({readOnly: true}).load(accountId);
 	}
+	// The same answers a run would take: flags, then what is saved for the account, then defaults; said, not silent.
+	const saved = openProgressStore({readOnly: true}).load(accountId);
+	if (saved) say(`Planned from your flags, then the setup saved for account ${accountId} (updated ${timeAgo(saved.updatedAt)}), then the defaults.`);
 	const settings = {...defaultSettings, ...saved?.settings, ...options.presets};
 	if (settings.via === 'identity-center') {
 		const record = {setupId: saved?.setupId ?? randomUUID(), changes: saved?.changes ?? []};

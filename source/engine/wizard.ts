@@ -407,13 +407,15 @@ export const steps: Record<Step, StepSpec> = {
 		section: 'Root activation',
 		// Only the user can know the root step was done, so Enter never claims it.
 		defaultAnswer: (state, now) => ({type: 'activation-answered', answer: state.activation ?? 'not-yet', at: now}),
-		trail: ({identity, activation}) => [
+		trail: ({identity, activation, step}) => [
 			...(identity
 				? [`Signed in as ${callerName(identity)} in account ${identity.accountId} (${identity.partition})`]
 				: []),
 			activation === 'confirmed'
 				? 'Root activation: you confirmed IAM access to billing is on'
-				: 'Root activation: not confirmed yet (a reminder follows at the end)',
+				: step === 'not-needed'
+					? 'Root activation: the one step you need; nothing else is made'
+					: 'Root activation: not confirmed yet (a reminder follows at the end)',
 		],
 		on: {
 			'activation-answered': (state, event) =>

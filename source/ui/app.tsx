@@ -105,7 +105,7 @@ export function App({session, notice, onInterrupt}: AppProps) {
 			<Static items={transcript}>
 				{(line, index) => (line.warning ? <Warning key={index}>{line.text}</Warning> : <Answered key={index}>{line.text}</Answered>)}
 			</Static>
-			{state.step !== 'done' && (
+			{state.step !== 'done' && state.step !== 'not-needed' && (
 				<Header section={section} index={sections.indexOf(section) + 1} total={sections.length} account={state.identity?.accountId} />
 			)}
 			{showIdentity && state.identity && (

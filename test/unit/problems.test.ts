@@ -153,6 +153,15 @@ describe('the network and what answers on it', () => {
 		expect(problem.next).not.toMatch(/Health Dashboard/);
 	});
 
+	test('a body the SDK cannot read as AWS’s (a web page where JSON belongs) is not AWS, without the SDK’s words', () => {
+		const message = `Unexpected token '<', "<!doctype "... is not valid JSON\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.`;
+		const error = sdkError('SyntaxError', message, {action: 'sso:ListTagsForResource', endpoint: 'http://proxy.local', $metadata: {httpStatusCode: 500}});
+		const problem = describeAwsError(error, {});
+		expect(problem.title).toBe('The endpoint that answered is not AWS.');
+		expect(problem.why).toBe("http://proxy.local answered sso:ListTagsForResource (HTTP 500) with a body that is not AWS's (a web page, or text).");
+		expect(problem.why).not.toContain('$response');
+	});
+
 	test('anything else from AWS: retry, then the Health Dashboard', () => {
 		const problem = describeAwsError(sdkError('ServiceFailure', 'Internal error', {action, $metadata: {httpStatusCode: 500, requestId: 'r-2'}}), {});
 		expect(problem).toEqual({
