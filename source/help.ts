@@ -24,7 +24,8 @@ USAGE
   billing-setup status --handoff    the switch-role URL and profile block of the
                                     current account's finished setup, again
   billing-setup reset [--all]       forget saved progress (never changes AWS)
-  billing-setup undo                delete the roles this machine's setup created
+  billing-setup undo                delete the roles and permission sets this
+                                    machine's setup created
   billing-setup diagnose [TEXT]     which cause of an AccessDenied applies, and
                                     what to do (the text as arguments, or piped)
   billing-setup template            the same role as a CloudFormation template,
@@ -106,12 +107,11 @@ EXAMPLES
   billing-setup status --json
   billing-setup status --handoff --profile admin
   billing-setup undo --yes --role-name Finance
-  billing-setup diagnose "User: arn:aws:iam::123456789012:user/alice is not \
-    authorized to perform: ce:DescribeReport …"
+  billing-setup diagnose "User: arn:aws:iam::123456789012:user/alice is not authorized to perform: ce:DescribeReport …"
   pbpaste | billing-setup diagnose --json
   billing-setup template --format yaml --stackset > billing.yaml
   billing-setup accounts --profile management
-  billing-setup --yes --path /team/finance/ --permissions-boundary \
+  billing-setup --yes --path /team/finance/ --permissions-boundary \\
     arn:aws:iam::123456789012:policy/Boundary
 
 EXIT CODES
@@ -134,14 +134,18 @@ export const commandHelp = {
 
 USAGE
   billing-setup status [--json] [--offline]
+  billing-setup status --handoff [--json]
 
   Lists every saved setup in the progress file. With credentials, the current
-  account's is marked and its role is read from IAM: whether it exists, what
-  differs from the setup's answers, and when it was verified.
+  account's is marked and its role (or permission set) is read live: whether it
+  exists, what differs from the setup's answers, and when it was verified.
 
 FLAGS
   --json                  one JSON document on stdout
   --offline               only the progress file, no AWS call
+  --handoff               the current account's finished setup: read it live,
+                          then print its switch-role URL and profile block (or
+                          access portal and sso profile) again
 ${commonFlags}
 `,
 	reset: `billing-setup reset — forget saved progress (never changes AWS)
@@ -155,13 +159,14 @@ FLAGS
   -y, --yes               no [y/N] question
 ${commonFlags}
 `,
-	undo: `billing-setup undo — delete the roles this machine's setup created
+	undo: `billing-setup undo — delete the roles and permission sets this machine's setup created
 
 USAGE
   billing-setup undo [--role-name NAME] [--force] [--yes] [--json]
 
   Removes exactly what the local progress record says billing-setup created:
-  every role of that record (a rename leaves two), with the policies on them.
+  every role of that record (a rename leaves two), with the policies on them,
+  and a permission set with its policies and assignments.
   Nothing is removed while a role carries grants billing-setup did not make
   (unless --force) or sits in an instance profile; a role made by hand or by
   another machine is never removed.
