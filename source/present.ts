@@ -66,7 +66,7 @@ export function formatPlan(plan: Plan): string {
 	const json = (value: unknown) => JSON.stringify(value, null, 2);
 	return [
 		`Role ${plan.roleArn}`,
-		`Max session: ${hours(plan.maxSessionSeconds)}`,
+		`Longest session: ${hours(plan.maxSessionSeconds)}`,
 		...(plan.permissionsBoundary ? [`Permissions boundary: ${plan.permissionsBoundary}`] : []),
 		'',
 		'Trust policy (who may switch to it):',
@@ -148,7 +148,7 @@ export function formatIdentityCenterFinish(plan: PermissionSetPlan, verification
 	const handOff = verification?.identityStoreId && verification.ssoRegion && ssoHandOff(plan, {identityStoreId: verification.identityStoreId, region: verification.ssoRegion});
 	if (!handOff) return reminder.join('\n');
 	return [
-		`${plan.assignees.map(assigneeLabel).join(', ') || 'Whoever is assigned it'} sign${plan.assignees.length === 1 ? 's' : ''} in at the AWS access portal and choose ${plan.name} for account ${plan.accountId}:`,
+		`${plan.assignees.map(assigneeLabel).join(', ') || 'Whoever is assigned it'}: sign in at the AWS access portal and choose ${plan.name} for account ${plan.accountId}:`,
 		`  ${handOff.accessPortalUrl}`,
 		'  (the default portal URL; if your organisation set an alias in Identity Center, that URL works too)',
 		'',

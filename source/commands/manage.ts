@@ -95,7 +95,10 @@ export async function runStatus(options: Options<'status'>): Promise<number> {
 		}
 		process.stdout.write(`${mark} ${printable(lines.join('\n'))}\n`);
 	}
-	if (identity && !own) process.stdout.write('(Nothing saved for the current account to check live.)\n');
+	if (identity && !own) {
+		const removed = setups.some(setup => setup.accountId === current && setup.removedAt);
+		process.stdout.write(removed ? '(The current account’s setup was removed: nothing to check live.)\n' : '(Nothing saved for the current account to check live.)\n');
+	}
 	process.stdout.write(`Progress file: ${store.path}\n`);
 	return exitCodes.done;
 }

@@ -540,7 +540,7 @@ export const steps: Record<Step, StepSpec> = {
 		section: 'Role settings',
 		back: state => (viaIdentityCenter(state) ? 'assignees' : 'mfa'),
 		defaultAnswer: state => ({type: 'session-chosen', seconds: state.settings.maxSessionSeconds}),
-		trail: ({settings}) => [`Max session: ${hours(settings.maxSessionSeconds)}`],
+		trail: ({settings}) => [`Longest session: ${hours(settings.maxSessionSeconds)}`],
 		on: {
 			'session-chosen': (state, event) =>
 				moveTo({...state, editing: undefined}, 'inspect-role', {settings: {...state.settings, maxSessionSeconds: event.seconds}}),

@@ -38,7 +38,7 @@ describe('the wizard', () => {
 		const frame = await screen.waitFor('BillingAccess is ready.');
 		expect(frame).toContain('Verified: switched to it as arn:aws:iam::123456789012:role/BillingAccess/session');
 		expect(frame).toContain('✔ Role name: BillingAccess');
-		expect(frame).toContain('✔ Max session: 1 h');
+		expect(frame).toContain('✔ Longest session: 1 h');
 		// Progress was saved after every step, and the last record is the finished setup.
 		expect(store.saves.length).toBeGreaterThanOrEqual(prompts.length + 2);
 		expect(store.saves.at(-1)).toMatchObject({finished: true, changes: [{action: 'iam:CreateRole'}, {action: 'iam:PutRolePolicy'}, {action: 'iam:PutRolePolicy'}, {action: 'iam:AttachRolePolicy'}]});

@@ -16,7 +16,7 @@ test('each answer joins the transcript as the next question opens, and a resumed
 		'cost-explorer': 'Cost Explorer add-on: yes',
 		trust: 'Who may switch: principals of this account',
 		mfa: 'MFA required: no',
-		session: 'Max session: 1 h',
+		session: 'Longest session: 1 h',
 	};
 	for (const [step, line] of Object.entries(expected)) {
 		expect(state.step).toBe(step);
