@@ -1,6 +1,6 @@
 /** Runs the wizard without prompts: flags, then saved progress, then defaults. Same session as the Ink app. */
 import {accountNotes, madeVia, type OrganizationPlace, type PrincipalAccess} from './core/account.js';
-import {accountSettingsUrl, activationProcedure} from './core/partition.js';
+import {activationInOneLine} from './core/partition.js';
 import {assigneeLabel, ssoHandOff} from './core/identity-center.js';
 import {costExplorerPolicyName, guardPolicyName, guarded} from './core/plan.js';
 import {callerNotes} from './core/principal.js';
@@ -186,7 +186,7 @@ export async function runHeadless(
 		if ((state.step === 'activation' || state.step === 'finished') && state.activation !== 'confirmed') {
 			const partition = state.identity?.partition ?? 'aws';
 			warnings.push(
-				`Root activation is unconfirmed (--yes cannot confirm it). As ${activationProcedure(partition).who}, open ${accountSettingsUrl(partition)} → “IAM User and Role Access to Billing Information” → Edit → Activate IAM Access → Update.`,
+				`Root activation is unconfirmed (--yes cannot confirm it). ${activationInOneLine(partition)}`,
 			);
 			log(`${paint('yellow', '!')} Root activation is unconfirmed: --yes cannot confirm it.\n${rootActivationSteps(partition).join('\n')}`);
 		}

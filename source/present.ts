@@ -3,7 +3,7 @@ import {styleText} from 'node:util';
 import {roleStateWords, type AccountEntry} from './core/account.js';
 import {assigneeLabel, ssoHandOff, type PermissionSetPlan} from './core/identity-center.js';
 import type {Plan} from './core/plan.js';
-import {activationProcedure} from './core/partition.js';
+import {activationProcedure, activationSteps, settingIsUnreadable} from './core/partition.js';
 import type {Partition} from './core/principal.js';
 import type {Problem} from './core/problem.js';
 import {hours, printable} from './core/text.js';
@@ -57,9 +57,13 @@ export function formatProblem(problem: Problem): string {
 	].join('\n');
 }
 
+/** "  1. …", "  2. …" */
+function numbered(steps: string[]): string[] {
+	return steps.map((step, index) => `  ${index + 1}. ${step}`);
+}
+
 export function rootActivationSteps(partition: Partition): string[] {
-	const {why, who, steps} = activationProcedure(partition);
-	return [why, `Signed in as ${who}:`, ...steps.map((step, index) => `  ${index + 1}. ${step}`), 'No AWS API can read or change this setting, so billing-setup cannot check it for you.'];
+	return [activationProcedure(partition).why, ...numbered(activationSteps(partition)), settingIsUnreadable];
 }
 
 export function formatPlan(plan: Plan): string {
@@ -178,14 +182,13 @@ export function formatAccounts(
 		// The mark is added after: printable would strip its colour.
 		return `${mark} ${printable(lines.join('\n'))}`;
 	});
-	const {who, steps} = activationProcedure(partition);
 	return [
 		`Organization ${organizationId}: ${entries.length} account${entries.length === 1 ? '' : 's'}. Member accounts were read through ${accessRole}.`,
 		'',
 		...blocks,
 		'',
-		'To switch on IAM access to billing in an account (console only: no AWS API reads or changes it):',
-		`  1. Sign in to that account as ${who}`,
-		...steps.map((step, index) => `  ${index + 2}. ${step}`),
+		'To switch on IAM access to billing in an account (in the console only):',
+		...numbered(activationSteps(partition, `Sign in to that account as ${activationProcedure(partition).who}`)),
+		settingIsUnreadable,
 	].join('\n');
 }

@@ -5,7 +5,7 @@
  * reads are in aws/.
  */
 import type {Assignee} from './settings.js';
-import {activationProcedure} from './partition.js';
+import {activationProcedure, activationSteps} from './partition.js';
 import type {Partition} from './principal.js';
 import type {Problem} from './problem.js';
 
@@ -219,10 +219,9 @@ export interface BillingAccessAdvice {
 }
 
 export function billingAccessAdvice(account: OrganizationAccount, {management, partition}: {management: boolean; partition: Partition}): BillingAccessAdvice {
-	const procedure = activationProcedure(partition);
 	// The China Regions have no root user, so the sign-in email is not the way in there.
-	const signIn = `Sign in to account ${account.id} as ${procedure.who}${partition === 'aws-cn' ? '' : ` (${account.email})`}`;
-	return {note: billingAccessNote(account.joinedMethod, management), steps: [signIn, ...procedure.steps]};
+	const signIn = `Sign in to account ${account.id} as ${activationProcedure(partition).who}${partition === 'aws-cn' ? '' : ` (${account.email})`}`;
+	return {note: billingAccessNote(account.joinedMethod, management), steps: activationSteps(partition, signIn)};
 }
 
 function billingAccessNote(joinedMethod: string, management: boolean): string {

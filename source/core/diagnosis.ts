@@ -5,7 +5,7 @@
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html
  */
 import type {PrincipalAccess} from './account.js';
-import {activationProcedure, accountSettingsUrl} from './partition.js';
+import {activationInOneLine, activationProcedure, accountSettingsUrl} from './partition.js';
 import {isPartition, type Partition} from './principal.js';
 import {costExplorerAction} from './plan.js';
 
@@ -113,7 +113,7 @@ function words(cause: Cause, action: string, partition: Partition): Pick<Diagnos
 			return {
 				title: 'IAM access to billing information is not activated in this account.',
 				why: `Until ${procedure.who} activates it, Billing and Cost Explorer refuse every IAM user and role, whatever their policies allow. No AWS API can read this setting, so this is inferred, not read.`,
-				next: `As ${procedure.who}, open ${accountSettingsUrl(partition)} → “IAM User and Role Access to Billing Information” → Edit → Activate IAM Access → Update. Then try again.`,
+				next: `${activationInOneLine(partition)} Then try again.`,
 			};
 		case 'missing-permission':
 			return {

@@ -57,6 +57,19 @@ export function activationProcedure(partition: Partition): ActivationProcedure {
 	};
 }
 
+/** Said wherever the step is shown: billing-setup never claims to have checked it. */
+export const settingIsUnreadable = 'No AWS API can read or change this setting, so billing-setup cannot check it.';
+
+/** The steps as a list, first who signs in (and where, when it is another account). */
+export function activationSteps(partition: Partition, signIn = `Sign in as ${activationProcedure(partition).who}`): string[] {
+	return [signIn, ...activationProcedure(partition).steps];
+}
+
+/** The whole step in one sentence, for warnings and advice. */
+export function activationInOneLine(partition: Partition): string {
+	return `As ${activationProcedure(partition).who}, open ${accountSettingsUrl(partition)} → “IAM User and Role Access to Billing Information” → Edit → Activate IAM Access → Update.`;
+}
+
 /** Why no billing role belongs in this partition, or undefined where one does. */
 export function billingElsewhere(partition: Partition): Problem | undefined {
 	if (partition !== 'aws-us-gov') return undefined;

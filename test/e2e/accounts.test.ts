@@ -90,7 +90,7 @@ describe('from the management account', () => {
 		expect(run.stdout).toContain(`    Root-only setting: ${createdNote}`);
 		expect(run.stdout).toContain(
 			[
-				'To switch on IAM access to billing in an account (console only: no AWS API reads or changes it):',
+				'To switch on IAM access to billing in an account (in the console only):',
 				'  1. Sign in to that account as the root user',
 				'  2. Open https://console.aws.amazon.com/billing/home#/account',
 			].join('\n'),

@@ -217,7 +217,7 @@ describe('the wizard in a real terminal', () => {
 			'Even an administrator is refused Billing and Cost Explorer until the root user lets IAM users and roles in. That switch is in the console only:',
 			'2. At “IAM User and Role Access to Billing Information”, choose Edit',
 			'3. Tick “Activate IAM Access” and choose Update',
-			'No AWS API can read this setting, so billing-setup cannot check it.',
+			'No AWS API can read or change this setting, so billing-setup cannot check it.',
 			'Is IAM access to billing activated?',
 			'Not yet, or not sure: create the role anyway (you will get a reminder)',
 			'Stop here and resume later',

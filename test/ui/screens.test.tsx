@@ -28,7 +28,7 @@ describe('root activation', () => {
 		expect(frame).toContain('https://console.aws.amazon.com/billing/home#/account');
 		expect(frame).toContain('“IAM User and Role Access to Billing Information”, choose Edit');
 		expect(frame).toContain('Tick “Activate IAM Access” and choose Update');
-		expect(frame).toContain('No AWS API can read this setting');
+		expect(frame).toContain('No AWS API can read or change this setting');
 		expect(frame).not.toMatch(/checked|verified/i);
 	});
 

@@ -4,7 +4,7 @@ import {Box, Text, useStdout} from 'ink';
 import {useEffect} from 'react';
 import {Paragraph} from '../components/paragraph.js';
 import {accountNotes, callerHasBilling, type AccountContext} from '../../core/account.js';
-import {accountSettingsUrl, activationProcedure, consoleHost} from '../../core/partition.js';
+import {accountSettingsUrl, activationProcedure, consoleHost, settingIsUnreadable} from '../../core/partition.js';
 import {callerNotes, principalKindLabel, type Identity} from '../../core/principal.js';
 import {steps, type ActivationChoice, type SavedSetup, type WizardEvent} from '../../engine/wizard.js';
 import {firstSelectHint, Question, Warning} from '../components/chrome.js';
@@ -82,7 +82,7 @@ export function ActivationScreen({identity, account, onAnswer}: {identity: Ident
 					<Paragraph key={step} indent={2} parts={[`${index + 2}. ${step}`]} />
 				))}
 			</Box>
-			<Paragraph color={theme.muted} parts={['No AWS API can read this setting, so billing-setup cannot check it.']} />
+			<Paragraph color={theme.muted} parts={[settingIsUnreadable]} />
 			<Question prompt="Is IAM access to billing activated?" hint={firstSelectHint}>
 				<Choose
 					options={[
