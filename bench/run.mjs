@@ -340,9 +340,9 @@ async function benchCalls(moto) {
 	await proxy.close();
 
 	// 19, not the first landing's 10: one read of the role before any write, the guard's PutRolePolicy, verify
-	// reads both inline policies' content, and the account read after identity: DescribeOrganization, for an IAM
-	// user or role SimulatePrincipalPolicy, and ListInstances, ListGroups, ListUsers (whether Identity Center has
-	// people to offer a permission set to). moto's default caller is no IAM user or role, so it makes 18 here.
+	// reads both inline policies' content, the cost check's GetCostAndUsage, and the account read after identity:
+	// DescribeOrganization, ListInstances, ListGroups, ListUsers (whether Identity Center has people to offer a
+	// permission set to). An IAM user or role as caller adds SimulatePrincipalPolicy (20); moto's caller is neither.
 	others.push({measure: 'AWS calls, full setup (`--yes --json`)', value: `${full.calls.length} (${fullWrites.length} writes)`, target: '≤ 19', pass: full.calls.length <= 19});
 	others.push({measure: 'AWS calls, interrupted setup (PutRolePolicy reset)', value: `${interrupted.calls.length} (exit ${interrupted.code})`, target: '-', pass: undefined});
 	others.push({measure: 'AWS calls, resume: writes repeated', value: `${repeated.length} of ${resumed.calls.length} calls`, target: '0 repeated', pass: repeated.length === 0});
