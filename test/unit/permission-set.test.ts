@@ -72,7 +72,7 @@ describe('converge', () => {
 		// A new assignment provisions the set itself: no ProvisionPermissionSet on a first setup.
 		expect(first.writes).toEqual(['sso:CreatePermissionSet', 'sso:PutInlinePolicyToPermissionSet', 'sso:AttachManagedPolicyToPermissionSet', 'sso:CreateAccountAssignment']);
 		expect(only(sso)).toMatchObject({name: 'BillingAccess', sessionDuration: 'PT1H', managedPolicies: [billing], tags: {ManagedBy: 'billing-setup', BillingSetupId: 'mine'}});
-		expect(sso.assignments.get(only(sso).arn)).toEqual([{principalType: 'GROUP', principalId: 'group-1'}]);
+		expect(sso.assignmentsOf(only(sso).arn)).toEqual([{principalType: 'GROUP', principalId: 'group-1'}]);
 		sso.calls.length = 0;
 		const second = await converge(sso, record);
 		expect(second.writes).toEqual([]);
@@ -97,12 +97,12 @@ describe('converge', () => {
 		const record = recording();
 		await converge(sso, record);
 		Object.assign(only(sso), {sessionDuration: 'PT12H', inlinePolicy: {Version: '2012-10-17', Statement: [{Effect: 'Allow', Action: '*', Resource: '*'}]}});
-		sso.assignments.get(only(sso).arn)!.push({principalType: 'USER', principalId: 'mallory'});
+		sso.assignmentsOf(only(sso).arn).push({principalType: 'USER', principalId: 'mallory'});
 		const {inspection} = await converge(sso, record);
 		expect(inspection.differences.map(({summary, widening}) => ({summary, widening}))).toEqual([
 			{summary: 'change the session duration: PT12H → PT1H', widening: true},
 			{summary: 'rewrite the inline policy: it was edited outside billing-setup', widening: true},
-			{summary: 'unassign user mallory (assigned outside billing-setup)', widening: true},
+			{summary: 'unassign user mallory in this account (assigned outside billing-setup)', widening: true},
 		]);
 		expect((await inspectPermissionSet(sso, plan, record, {polling})).inspection.differences).toEqual([]);
 	});
@@ -151,7 +151,7 @@ describe('waiting for Identity Center', () => {
 		const sso = withFinance();
 		sso.pending = {polls: 5, outcome: 'SUCCEEDED'};
 		const record = recording();
-		await expect(converge(sso, record)).rejects.toMatchObject({problem: {title: 'Identity Center did not finish assign BillingAccess to group:Finance after 3 checks.'}});
+		await expect(converge(sso, record)).rejects.toMatchObject({problem: {title: 'Identity Center did not finish assign BillingAccess to group:Finance in this account after 3 checks.'}});
 		expect(record.actions()).toContain('sso:CreateAccountAssignment');
 	});
 
@@ -184,8 +184,8 @@ describe('undo', () => {
 		const record = recording();
 		await converge(sso, record);
 		only(sso).managedPolicies.push(admin);
-		sso.assignments.get(only(sso).arn)!.push({principalType: 'USER', principalId: 'mallory'});
+		sso.assignmentsOf(only(sso).arn).push({principalType: 'USER', principalId: 'mallory'});
 		const check = await checkPermissionSetUndo(sso, plan, only(sso).arn, record, polling);
-		expect(check.foreignGrants).toEqual(['AdministratorAccess on BillingAccess', 'the assignment of BillingAccess to user mallory']);
+		expect(check.foreignGrants).toEqual(['AdministratorAccess on BillingAccess', 'the assignment of BillingAccess to user mallory in this account']);
 	});
 });
