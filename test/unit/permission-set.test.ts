@@ -6,10 +6,11 @@ import {
 	checkPermissionSetUndo,
 	convergePermissionSet,
 	inspectPermissionSet,
+	permissionSetCommands,
 	undoPermissionSet,
 	type Polling,
 } from '../../source/reconcile/permission-set.js';
-import {memorySso, type MemorySso} from '../support/memory-sso.js';
+import {memorySso, thisAccount, type MemorySso} from '../support/memory-sso.js';
 
 const billing = 'arn:aws:iam::aws:policy/job-function/Billing';
 const admin = 'arn:aws:iam::aws:policy/AdministratorAccess';
@@ -187,5 +188,125 @@ describe('undo', () => {
 		sso.assignmentsOf(only(sso).arn).push({principalType: 'USER', principalId: 'mallory'});
 		const check = await checkPermissionSetUndo(sso, plan, only(sso).arn, record, polling);
 		expect(check.foreignGrants).toEqual(['AdministratorAccess on BillingAccess', 'the assignment of BillingAccess to user mallory in this account']);
+	});
+});
+
+describe('in several accounts (--accounts)', () => {
+	const member = '111111111111';
+	const other = '222222222222';
+	const inThree = buildPermissionSetPlan(thisAccount, 'aws', {...settings, accounts: {kind: 'listed', ids: [thisAccount, member, other]}}, {setupId: 'mine'});
+	const inTwo = {...inThree, accountIds: [thisAccount, member]};
+	const withAlice = () => {
+		const sso = withFinance();
+		sso.addPrincipal({type: 'USER', name: 'alice'});
+		return sso;
+	};
+	const toBoth = {...inThree, assignees: [...settings.assignees, {type: 'USER' as const, name: 'alice'}]};
+	const people = (sso: MemorySso, accountId: string) => sso.assignmentsOf(only(sso).arn, accountId).map(assignment => assignment.principalId);
+
+	test('assigns each assignee in each listed account, one request each; a second pass writes nothing', async () => {
+		const sso = withAlice();
+		const record = recording();
+		const {writes} = await converge(sso, record, false, toBoth);
+		expect(writes.filter(action => action === 'sso:CreateAccountAssignment')).toHaveLength(6);
+		for (const accountId of [thisAccount, member, other]) expect(people(sso, accountId)).toEqual(['group-1', 'user-2']);
+		expect(record.changes.filter(change => change.action === 'sso:CreateAccountAssignment').map(change => change.target)).toContain(`${member}/USER:user-2`);
+		const again = await converge(sso, record, false, toBoth);
+		expect(again.writes).toEqual([]);
+		expect(again.inspection).toMatchObject({differences: [], accountIds: [thisAccount, member, other]});
+	});
+
+	test('an assignment made outside billing-setup in a listed account is beyond the plan and removed; an account not listed is not read', async () => {
+		const sso = withFinance();
+		const record = recording();
+		await converge(sso, record, false, inTwo);
+		sso.assignmentsOf(only(sso).arn, member).push({principalType: 'USER', principalId: 'mallory'});
+		sso.assignmentsOf(only(sso).arn, other).push({principalType: 'USER', principalId: 'trent'});
+		sso.calls.length = 0;
+		const {inspection, writes} = await converge(sso, record, false, inTwo);
+		expect(inspection.differences).toEqual([
+			expect.objectContaining({summary: `unassign user mallory in account ${member} (assigned outside billing-setup)`, kind: 'remove', widening: true, foreign: true}),
+		]);
+		expect(writes).toEqual(['sso:DeleteAccountAssignment']);
+		expect(people(sso, member)).toEqual(['group-1']);
+		expect(people(sso, other)).toEqual(['trent']);
+	});
+
+	test('an account dropped from the list loses only what this record assigned there', async () => {
+		const sso = withFinance();
+		const record = recording();
+		await converge(sso, record, false, inThree);
+		sso.assignmentsOf(only(sso).arn, other).push({principalType: 'USER', principalId: 'trent'});
+		const {inspection, writes} = await converge(sso, record, false, inTwo);
+		expect(inspection.differences).toEqual([
+			expect.objectContaining({summary: `unassign group group-1 in account ${other} (--accounts no longer lists it)`, widening: true, foreign: false}),
+		]);
+		expect(writes).toEqual(['sso:DeleteAccountAssignment']);
+		expect(people(sso, other)).toEqual(['trent']);
+		expect((await converge(sso, record, false, inTwo)).writes).toEqual([]);
+	});
+
+	test('a changed definition is provisioned again to each listed account that held it, each polled by count', async () => {
+		const sso = withFinance();
+		const record = recording();
+		await converge(sso, record, false, inThree);
+		only(sso).managedPolicies.push(admin);
+		sso.pending = {polls: 2, outcome: 'SUCCEEDED'};
+		sso.calls.length = 0;
+		const {writes} = await converge(sso, record, false, inThree);
+		expect(writes).toEqual(['sso:DetachManagedPolicyFromPermissionSet', ...Array(3).fill('sso:ProvisionPermissionSet')]);
+		expect(sso.calls.filter(call => call.startsWith('provision'))).toEqual([`provision ${thisAccount}`, `provision ${member}`, `provision ${other}`]);
+		expect(sso.calls.filter(call => call === 'requestStatus')).toHaveLength(6);
+	});
+
+	test('undo removes every assignment this record made, in every account the record names, listed or not', async () => {
+		const sso = withFinance();
+		const record = recording();
+		await converge(sso, record, false, inThree);
+		const {arn} = only(sso);
+		// As undo plans --accounts all: no list of the organization is read, the record says where to look.
+		const check = await checkPermissionSetUndo(sso, {...inThree, accounts: {kind: 'all'}, accountIds: []}, arn, record, polling);
+		expect(check.foreignGrants).toEqual([]);
+		await undoPermissionSet(check, record.write);
+		expect(sso.permissionSets.size).toBe(0);
+		for (const accountId of [thisAccount, member, other]) expect(sso.assignmentsOf(arn, accountId)).toEqual([]);
+		expect(record.changes.filter(change => change.action === 'sso:DeleteAccountAssignment').map(change => change.target)).toEqual([
+			`${thisAccount}/GROUP:group-1`,
+			`${member}/GROUP:group-1`,
+			`${other}/GROUP:group-1`,
+		]);
+	});
+
+	test('an assignment made outside billing-setup in a listed account stops undo, named with its account', async () => {
+		const sso = withFinance();
+		const record = recording();
+		await converge(sso, record, false, inTwo);
+		sso.assignmentsOf(only(sso).arn, member).push({principalType: 'USER', principalId: 'mallory'});
+		const check = await checkPermissionSetUndo(sso, inTwo, only(sso).arn, record, polling);
+		expect(check.foreignGrants).toEqual([`the assignment of BillingAccess to user mallory in account ${member}`]);
+	});
+
+	test('a record from before --accounts names assignments without their account: they count as made in this account', async () => {
+		const sso = withFinance();
+		const record = recording();
+		await converge(sso, record, false, inTwo);
+		for (const change of record.changes) if (change.target.startsWith(`${thisAccount}/`)) change.target = change.target.slice(thisAccount.length + 1);
+		const check = await checkPermissionSetUndo(sso, inTwo, only(sso).arn, record, polling);
+		expect(check.foreignGrants).toEqual([]);
+	});
+
+	test('the commands assign each assignee and provision in each account', () => {
+		const commands = permissionSetCommands(inTwo).join('\n');
+		for (const accountId of [thisAccount, member]) expect(commands.match(new RegExp(`--target-type AWS_ACCOUNT --target-id ${accountId}`, 'g'))).toHaveLength(2);
+		expect(commands.match(/create-account-assignment/g)).toHaveLength(2);
+		expect(commands.match(/provision-permission-set/g)).toHaveLength(2);
+		expect(commands.match(/get-group-id/g)).toHaveLength(1);
+	});
+
+	test('the hand-off has one profile per account under one sso-session', () => {
+		const {profileBlock, profileName} = ssoHandOff(inTwo, {identityStoreId: 'd-1234567890', region: 'us-east-1'});
+		expect(profileBlock.match(/\[sso-session /g)).toHaveLength(1);
+		expect(profileBlock).toContain(`[profile billingaccess-${member}]\nsso_session = billing-setup\nsso_account_id = ${member}\nsso_role_name = BillingAccess`);
+		expect(profileName).toBe(`billingaccess-${thisAccount}`);
 	});
 });
