@@ -2,7 +2,7 @@
 import {parseArgs} from 'node:util';
 import type {Partition} from './core/principal.js';
 import {parseAssignee} from './core/identity-center.js';
-import {defaultSettings, type AccessLevel, type RoleSettings} from './core/settings.js';
+import {defaultSettings, type AccessLevel, type AccountTargets, type RoleSettings} from './core/settings.js';
 import {accountIdProblem, assigneeProblem, permissionSetNameProblem, policyArnProblem, principalArnProblem, roleNameProblem, rolePathProblem, sessionSecondsProblem} from './core/validation.js';
 
 export class UsageError extends Error {}
@@ -76,6 +76,7 @@ const optionSpec = {
 	via: {type: 'string'},
 	'permission-set': {type: 'string'},
 	assign: {type: 'string'},
+	accounts: {type: 'string'},
 	adopt: {type: 'boolean'},
 	force: {type: 'boolean'},
 	offline: {type: 'boolean'},
@@ -100,7 +101,7 @@ const roleFlags: Flag[] = ['role-name', 'access', 'no-cost-explorer', 'no-guard'
 const allowedFlags: Record<CommandName, Flag[]> = {
 	setup: [
 		...roleFlags,
-		'verify-timeout', 'no-cost-check', 'adopt', 'yes', 'dry-run', 'json', 'account', 'via', 'permission-set', 'assign',
+		'verify-timeout', 'no-cost-check', 'adopt', 'yes', 'dry-run', 'json', 'account', 'via', 'permission-set', 'assign', 'accounts',
 	],
 	status: ['json', 'offline', 'handoff'],
 	reset: ['all', 'yes', 'account'],
@@ -207,8 +208,9 @@ function identityCenterPresets(values: Partial<Record<Flag, string | boolean>>):
 	if (via !== undefined && via !== 'role' && via !== 'identity-center') fail(`--via must be “role” or “identity-center” (got “${String(via)}”).`);
 	const name = values['permission-set'];
 	const assign = values.assign;
+	const accounts = values.accounts;
 	if (via !== 'identity-center') {
-		const stray = (['permission-set', 'assign'] as const).find(flag => values[flag] !== undefined);
+		const stray = (['permission-set', 'assign', 'accounts'] as const).find(flag => values[flag] !== undefined);
 		if (stray) fail(`--${stray} goes with --via identity-center.`);
 		return via === 'role' ? {via} : {};
 	}
@@ -229,7 +231,20 @@ function identityCenterPresets(values: Partial<Record<Flag, string | boolean>>):
 			return parseAssignee(item);
 		});
 	}
+	if (typeof accounts === 'string') presets.accounts = accountTargets(accounts);
 	return presets;
+}
+
+/** `all`, or 12-digit account ids, comma-separated (a repeated id counts once). */
+function accountTargets(text: string): AccountTargets {
+	if (text.trim() === 'all') return {kind: 'all'};
+	const ids = [...new Set(text.split(',').map(id => id.trim()).filter(Boolean))];
+	if (ids.length === 0) fail('--accounts takes account IDs, comma-separated, or “all”.');
+	for (const id of ids) {
+		const problem = accountIdProblem(id);
+		if (problem) fail(`--accounts: “${id}”: ${problem}`);
+	}
+	return {kind: 'listed', ids};
 }
 
 export function parseCommand(argv: string[]): Command {
@@ -282,6 +297,7 @@ export function parseCommand(argv: string[]): Command {
 			if (common.json && !common.yes && !dryRun) fail('--json goes with --yes or --dry-run (an interactive run prints screens, not JSON).');
 			// The wizard's screens ask about a role; Identity Center runs headless until they ask about permission sets too.
 			if (account !== undefined && !dryRun) fail('--account goes with --dry-run: a real setup uses the account of your credentials.');
+			if (account !== undefined && values.accounts?.trim() === 'all') fail('--accounts all lists the organization with your credentials and cannot go with --account: name the accounts instead.');
 			const timeout = values['verify-timeout'];
 			return {
 				kind: 'setup',

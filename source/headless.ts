@@ -1,11 +1,11 @@
 /** Runs the wizard without prompts: flags, then saved progress, then defaults. Same session as the Ink app. */
 import {accountNotes, madeVia, type OrganizationPlace, type PrincipalAccess} from './core/account.js';
 import {activationInOneLine} from './core/partition.js';
-import {assigneeLabel, ssoHandOff} from './core/identity-center.js';
+import {accountsLabel, assigneeLabel, ssoHandOff} from './core/identity-center.js';
 import {costExplorerPolicyName, guardPolicyName, guarded} from './core/plan.js';
 import {callerNotes} from './core/principal.js';
 import {exitCodes, type Problem} from './core/problem.js';
-import {permissionSetPlanOf, planFor, type WizardSession} from './engine/session.js';
+import {permissionSetPlanFor, planFor, type WizardSession} from './engine/session.js';
 import {defaultAnswer, isFinalStep, madeThing, type CostCheck, type WizardState} from './engine/wizard.js';
 import {differenceLine, formatFinish, formatIdentityCenterFinish, formatProblem, paint, rootActivationSteps, savedMessage, verificationLines} from './present.js';
 import {substantive} from './reconcile/role-resources.js';
@@ -36,7 +36,8 @@ export interface SetupResult {
 	verification?: {assumedAs?: string; assumeSkipped?: string; costCheck?: CostCheck};
 	/** Via Identity Center, instead of role, switchRoleUrl and profile: the permission set and where its people sign in. */
 	via?: 'identity-center';
-	permissionSet?: {name: string; arn?: string; sessionDuration: string; assignees: string[]};
+	/** `accounts`: where it is assigned (for --accounts all, the ACTIVE accounts Organizations listed). */
+	permissionSet?: {name: string; arn?: string; sessionDuration: string; assignees: string[]; accounts: string[]};
 	accessPortalUrl?: string;
 	warnings: string[];
 	error?: {title: string; why: string; next: string};
@@ -83,7 +84,7 @@ export function resultOf(state: WizardState, warnings: string[]): SetupResult {
 
 function identityCenterResult(state: WizardState): Partial<SetupResult> {
 	const {identity, settings, verification, inspection} = state;
-	const plan = permissionSetPlanOf({accountId: identity!.accountId, settings, setupId: state.setupId}, identity!.partition);
+	const plan = permissionSetPlanFor(state);
 	const handOff = verification?.identityStoreId && verification.ssoRegion && ssoHandOff(plan, {identityStoreId: verification.identityStoreId, region: verification.ssoRegion});
 	const arn = verification?.roleArn || inspection?.liveArn;
 	return {
@@ -91,7 +92,7 @@ function identityCenterResult(state: WizardState): Partial<SetupResult> {
 		caller: identity!.arn,
 		partition: plan.partition,
 		via: 'identity-center',
-		permissionSet: {name: plan.name, ...(arn && {arn}), sessionDuration: plan.sessionDuration, assignees: plan.assignees.map(assigneeLabel)},
+		permissionSet: {name: plan.name, ...(arn && {arn}), sessionDuration: plan.sessionDuration, assignees: plan.assignees.map(assigneeLabel), accounts: plan.accountIds},
 		policies: {managed: plan.managedPolicyArn, costExplorerInline: settings.costExplorer, guard: guarded(settings)},
 		...(handOff && {accessPortalUrl: handOff.accessPortalUrl, profile: handOff.profileBlock}),
 		...(verification?.assumeSkipped && {verification: {assumeSkipped: verification.assumeSkipped}}),
@@ -202,9 +203,9 @@ export async function runHeadless(
 	}
 	const placed = `${paint('green', '✔')} ${result.created.length === 0 ? 'Already in place' : 'In place now'}`;
 	if (state.settings.via === 'identity-center') {
-		log(`${placed}: the permission set ${result.permissionSet?.name} (${result.permissionSet?.arn ?? 'no ARN read'}), assigned to ${result.permissionSet?.assignees.join(', ') || 'no one'}`);
+		const plan = permissionSetPlanFor(state);
+		log(`${placed}: the permission set ${plan.name} (${result.permissionSet?.arn ?? 'no ARN read'}), assigned to ${result.permissionSet?.assignees.join(', ') || 'no one'} in ${accountsLabel(plan)}`);
 		for (const difference of substantive(state.inspection?.differences ?? [])) log(`  ${differenceLine(difference)}`);
-		const plan = permissionSetPlanOf({accountId: state.identity!.accountId, settings: state.settings, setupId: state.setupId}, state.identity!.partition);
 		log(formatIdentityCenterFinish(plan, state.verification, true));
 		return {exitCode: exitCodes.done, result};
 	}

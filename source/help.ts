@@ -67,6 +67,11 @@ ${roleFlags}
   --assign user:NAME,group:NAME
                           with --via identity-center: who gets it in this account
                           (identity store user names and group display names)
+  --accounts ID[,ID…]|all
+                          with --via identity-center: assign it in these accounts
+                          instead (all: every ACTIVE account of the organization);
+                          run where its Identity Center instance lives (the
+                          management account or a delegated administrator)
   --adopt                 with --yes: take over and change a billing role made by
                           billing-setup elsewhere (another machine, lost progress)
   --no-cost-check         after switching to the role, do not read this month's

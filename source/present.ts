@@ -1,7 +1,7 @@
 /** Plain-text presentation for headless runs and the non-wizard commands (the wizard draws with Ink). */
 import {styleText} from 'node:util';
 import {roleStateWords, type AccountEntry} from './core/account.js';
-import {assigneeLabel, ssoHandOff, type PermissionSetPlan} from './core/identity-center.js';
+import {accountsLabel, assigneeLabel, ssoHandOff, type PermissionSetPlan} from './core/identity-center.js';
 import type {Plan} from './core/plan.js';
 import {activationProcedure, activationSteps, settingIsUnreadable} from './core/partition.js';
 import type {Partition} from './core/principal.js';
@@ -137,6 +137,7 @@ export function formatPermissionSetPlan(plan: PermissionSetPlan): string {
 		`Permission set ${plan.name} in account ${plan.accountId}`,
 		`Session duration: ${plan.sessionDuration}`,
 		`Assigned to: ${plan.assignees.map(assigneeLabel).join(', ') || 'no one yet (--assign user:NAME,group:NAME)'}`,
+		`In: ${plan.accounts.kind === 'all' && plan.accountIds.length === 0 ? 'every ACTIVE account of the organization (listed when the plan is read with credentials)' : accountsLabel(plan)}`,
 		'',
 		`Managed policy: ${plan.managedPolicyArn}`,
 		...(plan.inlinePolicy ? ['', 'Inline policy (Identity Center takes one: the add-on and the guard together):', JSON.stringify(plan.inlinePolicy, null, 2)] : []),
@@ -151,14 +152,18 @@ export function formatIdentityCenterFinish(plan: PermissionSetPlan, verification
 	const reminder = activationConfirmed ? [] : ['', 'Billing will still refuse access until root activation is done:', ...rootActivationSteps(plan.partition)];
 	const handOff = verification?.identityStoreId && verification.ssoRegion && ssoHandOff(plan, {identityStoreId: verification.identityStoreId, region: verification.ssoRegion});
 	if (!handOff) return reminder.join('\n');
+	const several = plan.accountIds.length > 1;
+	const others = plan.accountIds.filter(accountId => accountId !== plan.accountId);
 	return [
-		`${plan.assignees.map(assigneeLabel).join(', ') || 'Whoever is assigned it'}: sign in at the AWS access portal and choose ${plan.name} for account ${plan.accountId}:`,
+		`${plan.assignees.map(assigneeLabel).join(', ') || 'Whoever is assigned it'}: sign in at the AWS access portal and choose ${plan.name} for ${accountsLabel(plan)}:`,
 		`  ${handOff.accessPortalUrl}`,
 		'  (the default portal URL; if your organisation set an alias in Identity Center, that URL works too)',
 		'',
-		`Or add this to ~/.aws/config, then aws sso login --profile ${handOff.profileName}:`,
+		`Or add this to ~/.aws/config, then aws sso login --profile ${handOff.profileName}${several ? ' (one login serves every profile of the session)' : ''}:`,
 		...handOff.profileBlock.split('\n').map(line => `  ${line}`),
 		...reminder,
+		// The root step answered in this run speaks for this account only; no API reads the setting anywhere.
+		...(others.length > 0 ? ['', `Root activation is per account: the root user of ${others.join(', ')} must activate IAM access to billing there too (accounts created through Organizations have it on unless their creator chose otherwise).`] : []),
 	].join('\n');
 }
 

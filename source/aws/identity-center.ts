@@ -1,9 +1,10 @@
 /** The Identity Center effects of a setup (--via identity-center): the SDK loads only when one of them runs. */
-import {ssoHandOff, type PermissionSetPlan} from '../core/identity-center.js';
+import {ssoHandOff, withOrganizationAccounts, type PermissionSetPlan} from '../core/identity-center.js';
 import {ProblemError} from '../core/problem.js';
 import type {IdentityCenterOperations} from '../engine/session.js';
 import {substantive} from '../reconcile/role-resources.js';
 import type {SsoPort} from '../reconcile/sso.js';
+import {isAwsError} from './problems.js';
 import type {ClientOptions} from './sts.js';
 
 /** Enough to pick from; more can be typed with --assign. */
@@ -16,6 +17,32 @@ export function identityCenterOperations(options: ClientOptions, region: string)
 			ssoPort(createSsoClients(options, region), region),
 		));
 	const reconcilers = () => import('../reconcile/permission-set.js');
+	/** --accounts all: the organization's ACTIVE accounts, read before anything is compared (and so before any write). */
+	async function organizationAccounts(): Promise<string[]> {
+		const {createOrganizationsClient, listAccounts} = await import('./organizations.js');
+		const client = createOrganizationsClient(options, region);
+		try {
+			return (await listAccounts(client)).filter(account => account.status === 'ACTIVE').map(account => account.id);
+		} catch (error) {
+			if (isAwsError(error, 'AWSOrganizationsNotInUse')) {
+				throw new ProblemError({
+					title: 'This account is not in an AWS Organization, so --accounts all names no accounts.',
+					why: 'Organizations answered that it is not in use here.',
+					next: 'Run without --accounts to assign the permission set in this account, or name accounts: --accounts ID[,ID…].',
+				});
+			}
+			if (isAwsError(error, 'AccessDenied')) {
+				throw new ProblemError({
+					title: 'Organizations did not list the accounts for --accounts all.',
+					why: 'organizations:ListAccounts answers only in the management account or a delegated administrator account, to a caller allowed to call it.',
+					next: 'Run in the account where the organization’s Identity Center instance lives (the management account, or its delegated administrator), or name the accounts: --accounts ID[,ID…].',
+				});
+			}
+			throw error;
+		} finally {
+			client.destroy();
+		}
+	}
 	return {
 		port: load,
 		async people() {
@@ -33,7 +60,8 @@ export function identityCenterOperations(options: ClientOptions, region: string)
 		},
 		async inspect(plan, record) {
 			const [sso, {inspectPermissionSet}] = await Promise.all([load(), reconcilers()]);
-			return {inspection: (await inspectPermissionSet(sso, plan, record)).inspection};
+			const targeted = plan.accounts.kind === 'all' ? withOrganizationAccounts(plan, await organizationAccounts()) : plan;
+			return {inspection: (await inspectPermissionSet(sso, targeted, record)).inspection};
 		},
 		async converge(plan, record, converge) {
 			const [sso, {convergePermissionSet}] = await Promise.all([load(), reconcilers()]);

@@ -152,7 +152,7 @@ async function printHandOff(options: Options<'status'>): Promise<number> {
 	const live = await liveForHandOff(options, identity, setup);
 	const differences = substantive(live.differences).map(({summary, widening}) => ({summary, widening}));
 	if (setup.settings.via === 'identity-center') {
-		const plan = permissionSetPlanOf(ownRecord(setup), identity.partition);
+		const plan = permissionSetPlanOf(ownRecord(setup), identity.partition, live);
 		const {verification} = setup;
 		const handOff = verification?.identityStoreId && verification.ssoRegion ? ssoHandOff(plan, {identityStoreId: verification.identityStoreId, region: verification.ssoRegion}) : undefined;
 		if (options.json) printJson({accountId: plan.accountId, permissionSetArn: verification?.roleArn, ...(handOff && {accessPortalUrl: handOff.accessPortalUrl, profileName: handOff.profileName, profileBlock: handOff.profileBlock}), differences});
@@ -283,7 +283,7 @@ async function undo(options: Options<'undo'>, result: UndoResult): Promise<numbe
 		}
 		say(`This deletes the permission set ${check.live.name} (${check.live.arn}):`);
 		for (const difference of check.items.flatMap(item => item.differences)) if (difference.kind === 'remove') say(`  ${difference.summary}`);
-		say('  remove its assignments in this account, its policies, and the permission set');
+		say('  remove its assignments, its policies, and the permission set');
 	}
 	if (!options.yes && !(await confirm('Delete it?'))) {
 		say('Nothing deleted.');

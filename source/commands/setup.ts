@@ -8,7 +8,7 @@ import {callerName, type Identity} from '../core/principal.js';
 import {printable} from '../core/text.js';
 import {defaultSettings} from '../core/settings.js';
 import {permissionSetPlanOf, WizardSession} from '../engine/session.js';
-import type {PermissionSetPlan} from '../core/identity-center.js';
+import {withOrganizationAccounts, type PermissionSetPlan} from '../core/identity-center.js';
 import {initialState, steps} from '../engine/wizard.js';
 import {runHeadless, stoppedResult} from '../headless.js';
 import {formatInspection, formatPermissionSetPlan, formatPlan, formatProblem, permissionSetInspectionHead, savedMessage} from '../present.js';
@@ -149,10 +149,12 @@ async function dryRunPermissionSet(options: SetupOptions, plan: PermissionSetPla
 			},
 		);
 	}
-	if (options.json) printJson({dryRun: true, via: 'identity-center', permissionSet: plan, cliCommands: permissionSetCommands(plan), ...(inspection && {live: inspection})});
+	// --accounts all: the accounts are those the live read listed.
+	const shown = inspection?.accountIds ? withOrganizationAccounts(plan, inspection.accountIds) : plan;
+	if (options.json) printJson({dryRun: true, via: 'identity-center', permissionSet: shown, cliCommands: permissionSetCommands(shown), ...(inspection && {live: inspection})});
 	else {
 		const now = inspection ? `${printable(formatInspection(inspection, permissionSetInspectionHead))}\n\n` : '';
-		process.stdout.write(`Dry run: nothing is written to AWS.\n\n${now}${formatPermissionSetPlan(plan)}\n`);
+		process.stdout.write(`Dry run: nothing is written to AWS.\n\n${now}${formatPermissionSetPlan(shown)}\n`);
 	}
 	return exitCodes.done;
 }

@@ -1,14 +1,23 @@
 /**
  * The Identity Center side of a setup: a permission set with the same billing policy, add-on and guard as the
- * role, assigned to users and groups of the identity store in this account, and the hand-off people need to
- * sign in with it (the access portal and an `aws configure sso`-style profile).
+ * role, assigned to users and groups of the identity store in this account or in the listed accounts of the
+ * organization, and the hand-off people need to sign in with it (the access portal and an `aws configure
+ * sso`-style profile per account).
  */
 import {inlinePoliciesFor, managedByTag, roleDescription, setupIdTagKey, type PolicyDocument} from './plan.js';
 import type {Partition} from './principal.js';
-import {managedPolicyArn, type Assignee, type RoleSettings} from './settings.js';
+import {managedPolicyArn, type AccountTargets, type Assignee, type RoleSettings} from './settings.js';
 
 export interface PermissionSetPlan {
+	/** The account billing-setup runs in, where the organization's Identity Center instance lives. */
 	accountId: string;
+	/** What --accounts asked for. */
+	accounts: AccountTargets;
+	/**
+	 * The accounts it is assigned and provisioned in. For `all`, the ACTIVE accounts Organizations listed
+	 * (empty until they are read: see withOrganizationAccounts).
+	 */
+	accountIds: string[];
 	partition: Partition;
 	name: string;
 	description: string;
@@ -41,10 +50,19 @@ export function mergedInlinePolicy(settings: Pick<RoleSettings, 'costExplorer' |
 	return statements.length === 0 ? undefined : {Version: '2012-10-17', Statement: statements};
 }
 
-export function buildPermissionSetPlan(accountId: string, partition: Partition, settings: RoleSettings, {setupId}: {setupId: string}): PermissionSetPlan {
+/** `organizationAccounts`: the ACTIVE accounts Organizations listed, when it was asked (--accounts all). */
+export function buildPermissionSetPlan(
+	accountId: string,
+	partition: Partition,
+	settings: RoleSettings,
+	{setupId, organizationAccounts = []}: {setupId: string; organizationAccounts?: string[] | undefined},
+): PermissionSetPlan {
 	const inlinePolicy = mergedInlinePolicy(settings);
+	const {accounts} = settings;
 	return {
 		accountId,
+		accounts,
+		accountIds: accounts.kind === 'this' ? [accountId] : accounts.kind === 'listed' ? accounts.ids : organizationAccounts,
 		partition,
 		name: settings.permissionSetName,
 		description: roleDescription,
@@ -55,6 +73,19 @@ export function buildPermissionSetPlan(accountId: string, partition: Partition, 
 		sessionDuration: isoDuration(settings.maxSessionSeconds),
 		assignees: settings.assignees,
 	};
+}
+
+/** The plan of `--accounts all` once Organizations has listed the organization's ACTIVE accounts; other plans as they are. */
+export function withOrganizationAccounts(plan: PermissionSetPlan, activeAccounts: string[]): PermissionSetPlan {
+	return plan.accounts.kind === 'all' ? {...plan, accountIds: activeAccounts} : plan;
+}
+
+/** `account 111122223333`, `accounts 111122223333, 444455556666`: as sentences name them. */
+export function accountsLabel(plan: Pick<PermissionSetPlan, 'accountIds'>): string {
+	const [only, ...more] = plan.accountIds;
+	if (only === undefined) return 'no account yet';
+	if (more.length === 0) return `account ${only}`;
+	return `accounts ${plan.accountIds.join(', ')}`;
 }
 
 /** `group:Finance` or `user:alice` (checked by assigneeProblem) as an Assignee. */
@@ -79,29 +110,28 @@ export function accessPortalUrl(identityStoreId: string): string {
 
 export interface SsoHandOff {
 	accessPortalUrl: string;
+	/** The first account's profile: one `aws sso login` with it signs in the session every profile shares. */
 	profileName: string;
+	/** The sso-session block, then one profile per account. */
 	profileBlock: string;
 }
 
 /**
  * What people assigned the permission set need: the portal to sign in at, and the ~/.aws/config block that
- * `aws configure sso` would write, for `aws sso login --profile NAME`.
+ * `aws configure sso` would write, one profile per account, for `aws sso login --profile NAME`.
  */
-export function ssoHandOff(plan: Pick<PermissionSetPlan, 'accountId' | 'name'>, {identityStoreId, region}: {identityStoreId: string; region: string}): SsoHandOff {
+export function ssoHandOff(plan: Pick<PermissionSetPlan, 'accountIds' | 'name'>, {identityStoreId, region}: {identityStoreId: string; region: string}): SsoHandOff {
 	const portal = accessPortalUrl(identityStoreId);
-	const profileName = `${plan.name.toLowerCase()}-${plan.accountId}`;
 	const session = 'billing-setup';
-	const profileBlock = [
-		`[sso-session ${session}]`,
-		`sso_start_url = ${portal}`,
-		`sso_region = ${region}`,
-		'sso_registration_scopes = sso:account:access',
+	const profileNameIn = (accountId: string) => `${plan.name.toLowerCase()}-${accountId}`;
+	const profiles = plan.accountIds.flatMap(accountId => [
 		'',
-		`[profile ${profileName}]`,
+		`[profile ${profileNameIn(accountId)}]`,
 		`sso_session = ${session}`,
-		`sso_account_id = ${plan.accountId}`,
+		`sso_account_id = ${accountId}`,
 		`sso_role_name = ${plan.name}`,
 		`region = ${region}`,
-	].join('\n');
-	return {accessPortalUrl: portal, profileName, profileBlock};
+	]);
+	const profileBlock = [`[sso-session ${session}]`, `sso_start_url = ${portal}`, `sso_region = ${region}`, 'sso_registration_scopes = sso:account:access', ...profiles].join('\n');
+	return {accessPortalUrl: portal, profileName: profileNameIn(plan.accountIds[0] ?? ''), profileBlock};
 }

@@ -13,6 +13,12 @@ export interface Assignee {
 	name: string;
 }
 
+/**
+ * Which accounts a permission set is assigned in: this one, the listed ones, or every ACTIVE account of the
+ * organization (read from Organizations on each run, so a new account is picked up by the next one).
+ */
+export type AccountTargets = {kind: 'this'} | {kind: 'listed'; ids: string[]} | {kind: 'all'};
+
 export interface RoleSettings {
 	roleName: string;
 	access: AccessLevel;
@@ -30,8 +36,10 @@ export interface RoleSettings {
 	via: Via;
 	/** The permission set's name (via Identity Center). */
 	permissionSetName: string;
-	/** Who the permission set is assigned to in this account (via Identity Center). */
+	/** Who the permission set is assigned to (via Identity Center). */
 	assignees: Assignee[];
+	/** Where it is assigned to them (via Identity Center). */
+	accounts: AccountTargets;
 }
 
 export const defaultSettings: RoleSettings = {
@@ -46,6 +54,7 @@ export const defaultSettings: RoleSettings = {
 	via: 'role',
 	permissionSetName: 'BillingAccess',
 	assignees: [],
+	accounts: {kind: 'this'},
 };
 
 export const managedPolicyName: Record<AccessLevel, string> = {

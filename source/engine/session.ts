@@ -27,9 +27,10 @@ import {
 export interface IdentityCenterOperations {
 	/** This region's Identity Center instance and its people, when it has any; never fails (undefined). */
 	people(): Promise<IdentityCenterPeople | undefined>;
+	/** For --accounts all, lists the organization's ACTIVE accounts first: the inspection names the accounts it compared. */
 	inspect(plan: PermissionSetPlan, record: SetupRecord): Promise<{inspection: RoleInspection}>;
 	converge(plan: PermissionSetPlan, record: SetupRecord, options: {reviewed: RoleInspection | undefined; adopt: boolean; write: RecordWrite}): Promise<ConvergeOutcome>;
-	/** Reads it back: it must match the plan exactly; says where its people sign in. */
+	/** Reads it back: it must match the plan exactly; says where its people sign in. Takes the accounts the inspection read. */
 	verify(plan: PermissionSetPlan, record: SetupRecord): Promise<Verification>;
 	/** Removes the permission sets this record created (their ARNs), with what is on them. */
 	remove(permissionSets: Array<{plan: PermissionSetPlan; arn: string}>, record: SetupRecord, write: RecordWrite): Promise<void>;
@@ -105,14 +106,22 @@ export function createdPermissionSets(changes: SetupRecord['changes']): string[]
 	return createdBy(changes, 'sso:CreatePermissionSet', 'sso:DeletePermissionSet');
 }
 
-/** The permission set plan of a state or a saved record (via Identity Center). */
-export function permissionSetPlanOf(record: {accountId: string; settings: Partial<RoleSettings>; setupId: string}, partition: Partition): PermissionSetPlan {
-	return buildPermissionSetPlan(record.accountId, partition, {...defaultSettings, ...record.settings}, {setupId: record.setupId});
+/**
+ * The permission set plan of a state or a saved record (via Identity Center). `inspection`: the last read of it,
+ * whose accounts are those Organizations listed for --accounts all.
+ */
+export function permissionSetPlanOf(
+	record: {accountId: string; settings: Partial<RoleSettings>; setupId: string},
+	partition: Partition,
+	inspection?: Pick<RoleInspection, 'accountIds'>,
+): PermissionSetPlan {
+	return buildPermissionSetPlan(record.accountId, partition, {...defaultSettings, ...record.settings}, {setupId: record.setupId, organizationAccounts: inspection?.accountIds});
 }
 
+/** Writes and the verification go to the accounts the review showed, not to a list read again since. */
 export function permissionSetPlanFor(state: WizardState): PermissionSetPlan {
 	const {accountId, partition} = state.identity!;
-	return permissionSetPlanOf({accountId, settings: state.settings, setupId: state.setupId}, partition);
+	return permissionSetPlanOf({accountId, settings: state.settings, setupId: state.setupId}, partition, state.inspection);
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The resources of a billing permission set in IAM Identity Center, in the model the role's follow
  * (model.ts): the permission set itself, its managed policy, its one inline policy, and its assignments
- * in this account; and the loops over them: inspect, converge, the undo check and undo, the CLI commands.
+ * in each account the plan lists (and in accounts it no longer lists, what this record assigned there);
+ * and the loops over them: inspect, converge, the undo check and undo, the CLI commands.
  * Ownership is the role's rule (role-resources.ts): the ManagedBy and BillingSetupId tags and the local record.
  *
  * Writes to a permission set reach the account only when it is provisioned there: new assignments provision it
@@ -38,6 +39,8 @@ export interface SsoContext {
 	created(arn: string): void;
 	/** Whether the local record holds that write on that permission set. */
 	madeByUs(action: string, target: string, permissionSetArn: string): boolean;
+	/** The targets of that write the local record holds on that permission set. */
+	targetsMade(action: string, permissionSetArn: string): string[];
 	polling: Polling;
 }
 
@@ -282,15 +285,67 @@ function inlineParts(plan: PermissionSetPlan): string {
 	].join(' and ');
 }
 
+/** One account's assignments of the permission set, as read. */
+interface AccountAssignments {
+	accountId: string;
+	/**
+	 * The plan lists it, so the planned assignees belong there and anything else is beyond the plan. An account
+	 * the plan no longer lists is read only for what this record assigned there: the rest is not billing-setup's.
+	 */
+	listed: boolean;
+	assignments: LiveAssignment[];
+}
+
 interface LiveAssignments {
 	permissionSetArn?: string;
 	/** The plan's assignees with their identity store ids. */
 	wanted: Array<Assignee & {principalId: string}>;
-	assignments: LiveAssignment[];
+	accounts: AccountAssignments[];
 }
 
-const assignmentTarget = (assignment: LiveAssignment) => `${assignment.principalType}:${assignment.principalId}`;
+/** How the record names an assignment: the account, then who. */
+const assignmentTarget = (accountId: string, assignment: LiveAssignment) => `${accountId}/${assignment.principalType}:${assignment.principalId}`;
 const sameAssignment = (a: LiveAssignment, b: LiveAssignment) => a.principalType === b.principalType && a.principalId === b.principalId;
+const asAssignment = (wanted: LiveAssignments['wanted'][number]): LiveAssignment => ({principalType: wanted.type, principalId: wanted.principalId});
+
+/** Records from before --accounts name an assignment without its account: it was made in the plan's own account. */
+function accountOfTarget(target: string, plan: PermissionSetPlan): string {
+	const cut = target.indexOf('/');
+	return cut === -1 ? plan.accountId : target.slice(0, cut);
+}
+
+function assignedByUs({madeByUs, plan}: Pick<SsoContext, 'madeByUs' | 'plan'>, accountId: string, assignment: LiveAssignment, permissionSetArn: string): boolean {
+	return (
+		madeByUs(ssoActions.assign, assignmentTarget(accountId, assignment), permissionSetArn) ||
+		(accountId === plan.accountId && madeByUs(ssoActions.assign, `${assignment.principalType}:${assignment.principalId}`, permissionSetArn))
+	);
+}
+
+/** `this account` or `account 111122223333`. */
+const accountWords = (plan: PermissionSetPlan, accountId: string) => (accountId === plan.accountId ? 'this account' : `account ${accountId}`);
+
+/** The listed accounts and those where this record assigned the permission set before, each with its assignments. */
+async function readAccountAssignments(context: SsoContext, permissionSetArn: string): Promise<AccountAssignments[]> {
+	const {sso, plan, instance} = context;
+	const recorded = context.targetsMade(ssoActions.assign, permissionSetArn).map(target => accountOfTarget(target, plan));
+	const accounts: AccountAssignments[] = [];
+	for (const accountId of new Set([...plan.accountIds, ...recorded])) {
+		const listed = plan.accountIds.includes(accountId);
+		const assignments = await sso.listAssignments(instance.instanceArn, accountId, permissionSetArn);
+		accounts.push({accountId, listed, assignments: listed ? assignments : assignments.filter(assignment => assignedByUs(context, accountId, assignment, permissionSetArn))});
+	}
+	return accounts;
+}
+
+/** The planned assignees a listed account lacks. */
+function missing(account: AccountAssignments, wanted: LiveAssignments['wanted']): LiveAssignments['wanted'] {
+	return account.listed ? wanted.filter(person => !account.assignments.some(assignment => sameAssignment(assignment, asAssignment(person)))) : [];
+}
+
+/** What an account has beyond the plan: in an account no longer listed, everything this record assigned there. */
+function unwanted(account: AccountAssignments, wanted: LiveAssignments['wanted']): LiveAssignment[] {
+	return account.assignments.filter(assignment => !(account.listed && wanted.some(person => sameAssignment(assignment, asAssignment(person)))));
+}
 
 export const accountAssignmentsReconciler: Reconciler<LiveAssignments, SsoContext, PermissionSetPlan> = {
 	id: 'account-assignments',
@@ -309,73 +364,68 @@ export const accountAssignmentsReconciler: Reconciler<LiveAssignments, SsoContex
 			wanted.push({...assignee, principalId});
 		}
 		const live = await context.permissionSet();
-		const assignments = live ? await sso.listAssignments(instance.instanceArn, plan.accountId, live.arn) : [];
-		return {...(live && {permissionSetArn: live.arn}), wanted, assignments};
+		if (!live) return {wanted, accounts: plan.accountIds.map(accountId => ({accountId, listed: true, assignments: []}))};
+		return {permissionSetArn: live.arn, wanted, accounts: await readAccountAssignments(context, live.arn)};
 	},
-	diff(live, {madeByUs}) {
-		const differences = live.wanted
-			.filter(wanted => !live.assignments.some(assignment => sameAssignment(assignment, {principalType: wanted.type, principalId: wanted.principalId})))
-			.map(wanted => difference(this.id, 'add', `assign it to ${assigneeLabel(wanted)} in this account`));
-		for (const assignment of unwanted(live)) {
-			const foreign = !(live.permissionSetArn && madeByUs(ssoActions.assign, assignmentTarget(assignment), live.permissionSetArn));
-			differences.push(
-				difference(this.id, 'remove', `unassign ${assignment.principalType.toLowerCase()} ${assignment.principalId}${foreign ? ' (assigned outside billing-setup)' : ''}`, {
-					widening: true,
-					foreign,
-				}),
-			);
-		}
-		return differences;
+	diff(live, context) {
+		return live.accounts.flatMap(account => {
+			const where = accountWords(context.plan, account.accountId);
+			const additions = missing(account, live.wanted).map(person => difference(this.id, 'add', `assign it to ${assigneeLabel(person)} in ${where}`));
+			const removals = unwanted(account, live.wanted).map(assignment => {
+				const foreign = !(live.permissionSetArn && assignedByUs(context, account.accountId, assignment, live.permissionSetArn));
+				const why = foreign ? ' (assigned outside billing-setup)' : account.listed ? '' : ' (--accounts no longer lists it)';
+				return difference(this.id, 'remove', `unassign ${assignment.principalType.toLowerCase()} ${assignment.principalId} in ${where}${why}`, {widening: true, foreign});
+			});
+			return [...additions, ...removals];
+		});
 	},
 	async apply(live, context, record) {
 		const {sso, instance, plan} = context;
 		const arn = live.permissionSetArn ?? arnOf(await context.permissionSet(), 'assignments');
-		const target = (assignment: LiveAssignment) => ({...assignment, accountId: plan.accountId, permissionSetArn: arn});
-		for (const wanted of live.wanted) {
-			const assignment = {principalType: wanted.type, principalId: wanted.principalId};
-			if (live.assignments.some(existing => sameAssignment(existing, assignment))) continue;
-			const status = await sso.createAssignment(instance.instanceArn, target(assignment));
-			// Recorded once asked: a failure after this still leaves something undo must look at.
-			record(ssoActions.assign, assignmentTarget(assignment), arn);
-			await awaitRequest(context, 'assignment-creation', status, `assign ${plan.name} to ${assigneeLabel(wanted)}`);
-		}
-		for (const assignment of unwanted(live)) {
-			const status = await sso.deleteAssignment(instance.instanceArn, target(assignment));
-			record(ssoActions.unassign, assignmentTarget(assignment), arn);
-			await awaitRequest(context, 'assignment-deletion', status, `remove the assignment of ${assignment.principalId}`);
+		for (const account of live.accounts) {
+			const target = (assignment: LiveAssignment) => ({...assignment, accountId: account.accountId, permissionSetArn: arn});
+			for (const person of missing(account, live.wanted)) {
+				const status = await sso.createAssignment(instance.instanceArn, target(asAssignment(person)));
+				// Recorded once asked: a failure after this still leaves something undo must look at.
+				record(ssoActions.assign, assignmentTarget(account.accountId, asAssignment(person)), arn);
+				await awaitRequest(context, 'assignment-creation', status, `assign ${plan.name} to ${assigneeLabel(person)} in ${accountWords(plan, account.accountId)}`);
+			}
+			for (const assignment of unwanted(account, live.wanted)) await unassign(context, account.accountId, assignment, arn, record);
 		}
 	},
 	async undo(live, context, record) {
 		if (!live.permissionSetArn) return;
-		const arn = live.permissionSetArn;
-		for (const assignment of live.assignments) {
-			const status = await context.sso.deleteAssignment(context.instance.instanceArn, {...assignment, accountId: context.plan.accountId, permissionSetArn: arn});
-			record(ssoActions.unassign, assignmentTarget(assignment), arn);
-			await awaitRequest(context, 'assignment-deletion', status, `remove the assignment of ${assignment.principalId}`);
+		for (const account of live.accounts) {
+			for (const assignment of account.assignments) await unassign(context, account.accountId, assignment, live.permissionSetArn, record);
 		}
 	},
 	describe: plan => [
-		...plan.assignees.flatMap((assignee, index) => {
-			const variable = `PRINCIPAL_${index + 1}`;
+		...plan.assignees.map((assignee, index) => {
 			const [command, path, id] = assignee.type === 'USER' ? ['get-user-id', 'userName', 'UserId'] : ['get-group-id', 'displayName', 'GroupId'];
 			const identifier = {UniqueAttribute: {AttributePath: path, AttributeValue: assignee.name}};
-			return [
-				`${variable}=$(${shellCommand(`aws identitystore ${command}`, ['--identity-store-id "$IDENTITY_STORE_ID"', `--alternate-identifier ${shellQuote(JSON.stringify(identifier))}`, `--query ${id} --output text`])})`,
+			return `${principalVariable(index)}=$(${shellCommand(`aws identitystore ${command}`, ['--identity-store-id "$IDENTITY_STORE_ID"', `--alternate-identifier ${shellQuote(JSON.stringify(identifier))}`, `--query ${id} --output text`])})`;
+		}),
+		...plan.accountIds.flatMap(accountId => [
+			...plan.assignees.map((assignee, index) =>
 				shellCommand('aws sso-admin create-account-assignment', [
 					'--instance-arn "$INSTANCE_ARN"',
 					'--permission-set-arn "$PERMISSION_SET_ARN"',
-					`--target-type AWS_ACCOUNT --target-id ${plan.accountId}`,
-					`--principal-type ${assignee.type} --principal-id "$${variable}"`,
+					`--target-type AWS_ACCOUNT --target-id ${accountId}`,
+					`--principal-type ${assignee.type} --principal-id "$${principalVariable(index)}"`,
 				]),
-			];
-		}),
-		// An assignment provisions the permission set itself; after a later change to it, this pushes the change.
-		shellCommand('aws sso-admin provision-permission-set', ['--instance-arn "$INSTANCE_ARN"', '--permission-set-arn "$PERMISSION_SET_ARN"', `--target-type AWS_ACCOUNT --target-id ${plan.accountId}`]),
+			),
+			// An assignment provisions the permission set itself; after a later change to it, this pushes the change.
+			shellCommand('aws sso-admin provision-permission-set', ['--instance-arn "$INSTANCE_ARN"', '--permission-set-arn "$PERMISSION_SET_ARN"', `--target-type AWS_ACCOUNT --target-id ${accountId}`]),
+		]),
 	],
 };
 
-function unwanted(live: LiveAssignments): LiveAssignment[] {
-	return live.assignments.filter(assignment => !live.wanted.some(wanted => sameAssignment(assignment, {principalType: wanted.type, principalId: wanted.principalId})));
+const principalVariable = (index: number) => `PRINCIPAL_${index + 1}`;
+
+async function unassign(context: SsoContext, accountId: string, assignment: LiveAssignment, permissionSetArn: string, record: RecordWrite): Promise<void> {
+	const status = await context.sso.deleteAssignment(context.instance.instanceArn, {...assignment, accountId, permissionSetArn});
+	record(ssoActions.unassign, assignmentTarget(accountId, assignment), permissionSetArn);
+	await awaitRequest(context, 'assignment-deletion', status, `remove the assignment of ${assignment.principalId} in ${accountWords(context.plan, accountId)}`);
 }
 
 /** Order as the role's: the permission set first, the guard's Deny before the Billing grant, people last. Undo runs backwards. */
@@ -445,6 +495,7 @@ export function ssoContext(
 		},
 		madeByUs: (action, target, permissionSetArn) =>
 			record.changes.some(change => change.action === action && change.target === target && change.role === permissionSetArn),
+		targetsMade: (action, permissionSetArn) => record.changes.filter(change => change.action === action && change.role === permissionSetArn).map(change => change.target),
 	};
 }
 
@@ -465,14 +516,15 @@ export async function inspectPermissionSet(
 		billingShaped: isBillingShaped(live, plan, differences),
 		...(live && {liveArn: live.arn}),
 		differences,
+		accountIds: plan.accountIds,
 	};
 	return {instance, inspection, items, ...(live && {live})};
 }
 
 /**
  * Reads again and writes only what the review showed (convergeInspected, the role's loop). Then, when this pass
- * changed what the permission set grants and someone held it before, provisions it to the account again: new
- * assignments provision it themselves, so a first setup never needs that.
+ * changed what the permission set grants, provisions it again to each listed account where someone held it
+ * before: new assignments provision it themselves, so a first setup never needs that.
  */
 export async function convergePermissionSet(
 	sso: SsoPort,
@@ -503,11 +555,13 @@ export async function convergePermissionSet(
 	const live = await context.permissionSet();
 	if (!live) return outcome;
 	const assignedNow = written.filter(({action}) => action === ssoActions.assign).map(({target}) => target);
-	const assignments = await sso.listAssignments(instance.instanceArn, plan.accountId, live.arn);
-	if (!assignments.some(assignment => !assignedNow.includes(assignmentTarget(assignment)))) return outcome;
-	const status = await sso.provision(instance.instanceArn, live.arn, plan.accountId);
-	options.write(ssoActions.provision, live.arn, live.arn);
-	await awaitRequest(context, 'provisioning', status, `provision ${plan.name} to account ${plan.accountId}`);
+	for (const accountId of plan.accountIds) {
+		const assignments = await sso.listAssignments(instance.instanceArn, accountId, live.arn);
+		if (!assignments.some(assignment => !assignedNow.includes(assignmentTarget(accountId, assignment)))) continue;
+		const status = await sso.provision(instance.instanceArn, live.arn, accountId);
+		options.write(ssoActions.provision, accountId, live.arn);
+		await awaitRequest(context, 'provisioning', status, `provision ${plan.name} to account ${accountId}`);
+	}
 	return outcome;
 }
 
@@ -531,15 +585,18 @@ export async function checkPermissionSetUndo(sso: SsoPort, plan: PermissionSetPl
 	const named = {...plan, assignees: [], ...(live && {name: live.name})};
 	const {items, inspection} = await inspectPermissionSet(sso, named, record, {polling, instance, known: {permissionSet: live}});
 	if (!live) return {plan, arn, ownership: 'absent', foreignGrants: [], items};
-	const made = (action: string, target: string) => record.changes.some(change => change.action === action && change.target === target && change.role === live.arn);
-	const assignments = await sso.listAssignments(instance.instanceArn, plan.accountId, live.arn);
+	const context = ssoContext(sso, named, record, instance, {polling, known: {permissionSet: live}});
+	const made = (action: string, target: string) => context.madeByUs(action, target, live.arn);
+	const foreignAssignments = (await readAccountAssignments(context, live.arn)).flatMap(account =>
+		account.assignments
+			.filter(assignment => !assignedByUs(context, account.accountId, assignment, live.arn))
+			.map(assignment => `the assignment of ${live.name} to ${assignment.principalType.toLowerCase()} ${assignment.principalId} in ${accountWords(named, account.accountId)}`),
+	);
 	const foreignGrants = [
 		...live.managedPolicies.filter(policy => !made(ssoActions.attach, policy)).map(policy => `${policyName(policy)} on ${live.name}`),
 		...live.customerManagedPolicies.map(reference => `the customer managed policy ${reference} on ${live.name}`),
 		...(live.inlinePolicy !== undefined && !made(ssoActions.putInline, inlineTarget(live.arn)) ? [`the inline policy of ${live.name}`] : []),
-		...assignments
-			.filter(assignment => !made(ssoActions.assign, assignmentTarget(assignment)))
-			.map(assignment => `the assignment of ${live.name} to ${assignment.principalType.toLowerCase()} ${assignment.principalId}`),
+		...foreignAssignments,
 	];
 	return {plan: named, arn, live, ownership: inspection.ownership, foreignGrants, items};
 }

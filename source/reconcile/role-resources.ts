@@ -46,6 +46,8 @@ export interface RoleInspection {
 	billingShaped: boolean;
 	liveArn?: string;
 	differences: Difference[];
+	/** A permission set's: the accounts it was compared in (for --accounts all, those Organizations listed). */
+	accountIds?: string[];
 }
 
 export function cliCommands(plan: Plan): string[] {

@@ -1,5 +1,5 @@
 /** What the wizard's last screens show of what a setup makes: its IAM role, or its Identity Center permission set. */
-import {assigneeLabel, type PermissionSetPlan} from '../core/identity-center.js';
+import {accountsLabel, assigneeLabel, type PermissionSetPlan} from '../core/identity-center.js';
 import type {Plan} from '../core/plan.js';
 import {createdPermissionSets, createdRoles, permissionSetPlanFor, planFor} from '../engine/session.js';
 import type {Verification, WizardState} from '../engine/wizard.js';
@@ -42,7 +42,7 @@ export function permissionSetView(plan: PermissionSetPlan, verification: Verific
 	return {
 		noun: 'permission set',
 		name: plan.name,
-		heading: `Permission set ${plan.name} in account ${plan.accountId}, assigned to ${plan.assignees.map(assigneeLabel).join(', ')}`,
+		heading: `Permission set ${plan.name} in ${accountsLabel(plan)}, assigned to ${plan.assignees.map(assigneeLabel).join(', ')}`,
 		where: permissionSetInspectionHead,
 		details: () => formatPermissionSetPlan(plan),
 		finish: () => formatIdentityCenterFinish(plan, verification, activationConfirmed),

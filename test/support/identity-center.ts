@@ -17,6 +17,7 @@ import {
 	DescribePermissionSetCommand,
 	GetInlinePolicyForPermissionSetCommand,
 	ListAccountAssignmentsCommand,
+	ListAccountAssignmentsForPrincipalCommand,
 	ListInstancesCommand,
 	ListManagedPoliciesInPermissionSetCommand,
 	ListPermissionSetsCommand,
@@ -35,9 +36,11 @@ export interface IdentityCenterInMoto {
 	identityStoreId: string;
 	group(name: string): Promise<string>;
 	user(name: string): Promise<string>;
-	/** Every permission set of the instance, read whole. */
+	/** Every permission set of the instance, read whole; `assignments` are this account's. */
 	permissionSets(): Promise<Array<{arn: string; name: string; sessionDuration?: string; managed: string[]; inline?: any; assignments: Array<{type?: string; id?: string}>}>>;
-	/** Deletes every assignment, permission set, user and group. */
+	/** Every assignment of a user or group, in any account, as `ACCOUNT PERMISSION-SET-ARN`. */
+	assignmentsOf(principal: {type: 'USER' | 'GROUP'; id: string}): Promise<string[]>;
+	/** Deletes every assignment (in any account), permission set, user and group. */
 	empty(): Promise<void>;
 	destroy(): void;
 }
@@ -52,6 +55,19 @@ export async function identityCenterIn(endpoint: string): Promise<IdentityCenter
 	const arns = async () => (await admin.send(new ListPermissionSetsCommand({InstanceArn: instanceArn}))).PermissionSets ?? [];
 	const assignments = async (arn: string) =>
 		(await admin.send(new ListAccountAssignmentsCommand({InstanceArn: instanceArn, AccountId: account, PermissionSetArn: arn}))).AccountAssignments ?? [];
+	const assignmentsOf = async ({type, id}: {type: 'USER' | 'GROUP'; id: string}) =>
+		(await admin.send(new ListAccountAssignmentsForPrincipalCommand({InstanceArn: instanceArn, PrincipalType: type, PrincipalId: id}))).AccountAssignments ?? [];
+	const unassign = (assignment: {AccountId?: string; PermissionSetArn?: string; PrincipalType?: string; PrincipalId?: string}) =>
+		admin.send(
+			new DeleteAccountAssignmentCommand({
+				InstanceArn: instanceArn,
+				TargetId: assignment.AccountId,
+				TargetType: 'AWS_ACCOUNT',
+				PermissionSetArn: assignment.PermissionSetArn,
+				PrincipalType: assignment.PrincipalType as 'USER' | 'GROUP',
+				PrincipalId: assignment.PrincipalId,
+			}),
+		);
 	return {
 		admin,
 		store,
@@ -82,28 +98,21 @@ export async function identityCenterIn(endpoint: string): Promise<IdentityCenter
 			}
 			return found;
 		},
+		async assignmentsOf(principal) {
+			return (await assignmentsOf(principal)).map(assignment => `${assignment.AccountId} ${assignment.PermissionSetArn}`);
+		},
 		async empty() {
+			// Other accounts' assignments are found through the people they were made to.
+			const users = (await store.send(new ListUsersCommand({IdentityStoreId: identityStoreId}))).Users ?? [];
+			const groups = (await store.send(new ListGroupsCommand({IdentityStoreId: identityStoreId}))).Groups ?? [];
+			const people = [...users.map(user => ({type: 'USER' as const, id: user.UserId!})), ...groups.map(group => ({type: 'GROUP' as const, id: group.GroupId!}))];
+			for (const person of people) for (const assignment of await assignmentsOf(person)) await unassign(assignment);
 			for (const arn of await arns()) {
-				for (const assignment of await assignments(arn)) {
-					await admin.send(
-						new DeleteAccountAssignmentCommand({
-							InstanceArn: instanceArn,
-							TargetId: account,
-							TargetType: 'AWS_ACCOUNT',
-							PermissionSetArn: arn,
-							PrincipalType: assignment.PrincipalType,
-							PrincipalId: assignment.PrincipalId,
-						}),
-					);
-				}
+				for (const assignment of await assignments(arn)) await unassign({...assignment, AccountId: account, PermissionSetArn: arn});
 				await admin.send(new DeletePermissionSetCommand({InstanceArn: instanceArn, PermissionSetArn: arn}));
 			}
-			for (const user of (await store.send(new ListUsersCommand({IdentityStoreId: identityStoreId}))).Users ?? []) {
-				await store.send(new DeleteUserCommand({IdentityStoreId: identityStoreId, UserId: user.UserId}));
-			}
-			for (const group of (await store.send(new ListGroupsCommand({IdentityStoreId: identityStoreId}))).Groups ?? []) {
-				await store.send(new DeleteGroupCommand({IdentityStoreId: identityStoreId, GroupId: group.GroupId}));
-			}
+			for (const user of users) await store.send(new DeleteUserCommand({IdentityStoreId: identityStoreId, UserId: user.UserId}));
+			for (const group of groups) await store.send(new DeleteGroupCommand({IdentityStoreId: identityStoreId, GroupId: group.GroupId}));
 		},
 		destroy() {
 			admin.destroy();

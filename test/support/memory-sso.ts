@@ -8,8 +8,8 @@ import type {AssignmentTarget, LiveAssignment, LivePermissionSet, RequestStatus,
 
 export interface MemorySso extends SsoPort {
 	permissionSets: Map<string, LivePermissionSet>;
-	/** Assignments by permission set ARN, in this one account. */
-	assignments: Map<string, LiveAssignment[]>;
+	/** The live list of a permission set's assignments in an account (this one unless named): push to it to assign outside billing-setup. */
+	assignmentsOf(permissionSetArn: string, accountId?: string): LiveAssignment[];
 	/** Identity store principals: `USER:alice` → id. */
 	principals: Map<string, string>;
 	/** How many status polls each new request answers IN_PROGRESS before it ends. */
@@ -19,11 +19,20 @@ export interface MemorySso extends SsoPort {
 }
 
 export const instanceArn = 'arn:aws:sso:::instance/ssoins-0000000000000000';
+export const thisAccount = '123456789012';
 export const identityStoreId = 'd-0000000000';
 
 export function memorySso({hasInstance = true} = {}): MemorySso {
 	const permissionSets = new Map<string, LivePermissionSet>();
-	const assignments = new Map<string, LiveAssignment[]>();
+	/** By account, then permission set ARN. */
+	const assignments = new Map<string, Map<string, LiveAssignment[]>>();
+	const assignmentsOf = (arn: string, accountId = thisAccount): LiveAssignment[] => {
+		const inAccount = assignments.get(accountId) ?? new Map<string, LiveAssignment[]>();
+		assignments.set(accountId, inAccount);
+		const list = inAccount.get(arn) ?? [];
+		inAccount.set(arn, list);
+		return list;
+	};
 	const requests = new Map<string, {remaining: number; outcome: RequestStatus['status']}>();
 	const calls: string[] = [];
 	let counter = 0;
@@ -36,7 +45,7 @@ export function memorySso({hasInstance = true} = {}): MemorySso {
 	const port: MemorySso = {
 		region: 'us-east-1',
 		permissionSets,
-		assignments,
+		assignmentsOf,
 		principals: new Map(),
 		pending: {polls: 0, outcome: 'SUCCEEDED'},
 		calls,
@@ -71,9 +80,9 @@ export function memorySso({hasInstance = true} = {}): MemorySso {
 			log('principalId');
 			return this.principals.get(`${assignee.type}:${assignee.name}`);
 		},
-		async listAssignments(_instance, _account, arn) {
+		async listAssignments(_instance, accountId, arn) {
 			log('listAssignments');
-			return structuredClone(assignments.get(arn) ?? []);
+			return structuredClone(assignmentsOf(arn, accountId));
 		},
 		async createPermissionSet(_instance, {name, description, sessionDuration, tags}) {
 			log('createPermissionSet');
@@ -120,22 +129,18 @@ export function memorySso({hasInstance = true} = {}): MemorySso {
 		},
 		async createAssignment(_instance, target: AssignmentTarget) {
 			log('createAssignment');
-			const list = assignments.get(target.permissionSetArn) ?? [];
-			list.push({principalType: target.principalType, principalId: target.principalId});
-			assignments.set(target.permissionSetArn, list);
+			assignmentsOf(target.permissionSetArn, target.accountId).push({principalType: target.principalType, principalId: target.principalId});
 			return request();
 		},
 		async deleteAssignment(_instance, target) {
 			log('deleteAssignment');
-			const list = assignments.get(target.permissionSetArn) ?? [];
-			assignments.set(
-				target.permissionSetArn,
-				list.filter(assignment => assignment.principalId !== target.principalId || assignment.principalType !== target.principalType),
-			);
+			const list = assignmentsOf(target.permissionSetArn, target.accountId);
+			const kept = list.filter(assignment => assignment.principalId !== target.principalId || assignment.principalType !== target.principalType);
+			list.splice(0, list.length, ...kept);
 			return request();
 		},
-		async provision(_instance, arn) {
-			log('provision');
+		async provision(_instance, arn, accountId) {
+			log(`provision ${accountId}`);
 			found(arn);
 			return request();
 		},
@@ -147,7 +152,7 @@ export function memorySso({hasInstance = true} = {}): MemorySso {
 		},
 		async deletePermissionSet(_instance, arn) {
 			log('deletePermissionSet');
-			if ((assignments.get(arn) ?? []).length > 0) throw Object.assign(new Error('still assigned'), {name: 'ConflictException'});
+			if ([...assignments.values()].some(inAccount => (inAccount.get(arn) ?? []).length > 0)) throw Object.assign(new Error('still assigned'), {name: 'ConflictException'});
 			found(arn);
 			permissionSets.delete(arn);
 		},

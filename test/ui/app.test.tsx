@@ -2,7 +2,7 @@ import {describe, expect, test, vi} from 'vitest';
 import {billingActions} from '../../source/core/account.js';
 import {classifyCaller} from '../../source/core/principal.js';
 import {ProblemError} from '../../source/core/problem.js';
-import {defaultSettings} from '../../source/core/settings.js';
+import {defaultSettings, type RoleSettings} from '../../source/core/settings.js';
 import {WizardSession, type AwsOperations} from '../../source/engine/session.js';
 import {initialState, type SavedSetup} from '../../source/engine/wizard.js';
 import {App} from '../../source/ui/app.js';
@@ -10,8 +10,8 @@ import {alice, fakeAws, memoryStore} from '../support/fake-aws.js';
 import {keys, renderScreen} from '../support/ink.js';
 
 
-async function start(aws: AwsOperations, store = memoryStore()) {
-	const session = new WizardSession(initialState({}, new Date().toISOString(), {setupId: 'setup-1'}), {aws, store});
+async function start(aws: AwsOperations, store = memoryStore(), presets: Partial<RoleSettings> = {}) {
+	const session = new WizardSession(initialState(presets, new Date().toISOString(), {setupId: 'setup-1'}), {aws, store});
 	const onInterrupt = vi.fn();
 	const screen = await renderScreen(<App session={session} onInterrupt={onInterrupt} />);
 	return {session, store, screen, onInterrupt};
@@ -116,6 +116,17 @@ describe('the wizard', () => {
 		});
 		expect(session.state.history).toContain('Billing access through: an IAM Identity Center permission set');
 		expect(session.state.history).toContain('Assigned to: group:Finance');
+	});
+
+	test('with --accounts, the review names the accounts the permission set goes to', async () => {
+		const people = [{type: 'GROUP' as const, name: 'Finance'}];
+		const accounts = {kind: 'listed' as const, ids: ['123456789012', '111111111111']};
+		const {screen} = await start(fakeAws(alice, {}, {people}), memoryStore(), {via: 'identity-center', assignees: people, accounts});
+		await screen.waitFor('Is IAM access');
+		for (const next of ['Permission set name', 'What may the permission set do?', 'Add Cost Explorer reports', 'Choose who gets the permission set', 'How long may one switched session last?', 'Create it now?']) {
+			await screen.press(keys.enter, () => screen.frame().includes(next));
+		}
+		expect(screen.frame()).toContain('Permission set BillingAccess in accounts 123456789012, 111111111111, assigned to group:Finance');
 	});
 
 	test('unfinished progress for this account is offered for resume first', async () => {

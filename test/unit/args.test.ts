@@ -217,4 +217,14 @@ describe('--via identity-center', () => {
 		expect(usageError(['--via', 'sso', '--yes'])).toBe('--via must be “role” or “identity-center” (got “sso”).');
 		expect(parseCommand(['--via', 'identity-center'])).toMatchObject({kind: 'setup', options: {yes: false, presets: {via: 'identity-center'}}});
 	});
+
+	test('--accounts takes account ids (a repeat counts once) or all, and only with --via identity-center', () => {
+		const presets = (accounts: string) => (parseCommand(['--via', 'identity-center', '--accounts', accounts, '--yes']) as {options: {presets: unknown}}).options.presets;
+		expect(presets('111122223333, 444455556666,111122223333')).toMatchObject({accounts: {kind: 'listed', ids: ['111122223333', '444455556666']}});
+		expect(presets('all')).toMatchObject({accounts: {kind: 'all'}});
+		expect(usageError(['--via', 'identity-center', '--accounts', '1111222233,444455556666', '--yes'])).toBe('--accounts: “1111222233”: An AWS account ID is exactly 12 digits.');
+		expect(usageError(['--via', 'identity-center', '--accounts', ',', '--yes'])).toBe('--accounts takes account IDs, comma-separated, or “all”.');
+		expect(usageError(['--accounts', 'all', '--yes'])).toBe('--accounts goes with --via identity-center.');
+		expect(usageError(['--via', 'identity-center', '--accounts', 'all', '--dry-run', '--account', '111122223333'])).toContain('--accounts all lists the organization with your credentials');
+	});
 });

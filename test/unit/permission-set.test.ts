@@ -6,10 +6,11 @@ import {
 	checkPermissionSetUndo,
 	convergePermissionSet,
 	inspectPermissionSet,
+	permissionSetCommands,
 	undoPermissionSet,
 	type Polling,
 } from '../../source/reconcile/permission-set.js';
-import {memorySso, type MemorySso} from '../support/memory-sso.js';
+import {memorySso, thisAccount, type MemorySso} from '../support/memory-sso.js';
 
 const billing = 'arn:aws:iam::aws:policy/job-function/Billing';
 const admin = 'arn:aws:iam::aws:policy/AdministratorAccess';
@@ -72,7 +73,7 @@ describe('converge', () => {
 		// A new assignment provisions the set itself: no ProvisionPermissionSet on a first setup.
 		expect(first.writes).toEqual(['sso:CreatePermissionSet', 'sso:PutInlinePolicyToPermissionSet', 'sso:AttachManagedPolicyToPermissionSet', 'sso:CreateAccountAssignment']);
 		expect(only(sso)).toMatchObject({name: 'BillingAccess', sessionDuration: 'PT1H', managedPolicies: [billing], tags: {ManagedBy: 'billing-setup', BillingSetupId: 'mine'}});
-		expect(sso.assignments.get(only(sso).arn)).toEqual([{principalType: 'GROUP', principalId: 'group-1'}]);
+		expect(sso.assignmentsOf(only(sso).arn)).toEqual([{principalType: 'GROUP', principalId: 'group-1'}]);
 		sso.calls.length = 0;
 		const second = await converge(sso, record);
 		expect(second.writes).toEqual([]);
@@ -97,12 +98,12 @@ describe('converge', () => {
 		const record = recording();
 		await converge(sso, record);
 		Object.assign(only(sso), {sessionDuration: 'PT12H', inlinePolicy: {Version: '2012-10-17', Statement: [{Effect: 'Allow', Action: '*', Resource: '*'}]}});
-		sso.assignments.get(only(sso).arn)!.push({principalType: 'USER', principalId: 'mallory'});
+		sso.assignmentsOf(only(sso).arn).push({principalType: 'USER', principalId: 'mallory'});
 		const {inspection} = await converge(sso, record);
 		expect(inspection.differences.map(({summary, widening}) => ({summary, widening}))).toEqual([
 			{summary: 'change the session duration: PT12H → PT1H', widening: true},
 			{summary: 'rewrite the inline policy: it was edited outside billing-setup', widening: true},
-			{summary: 'unassign user mallory (assigned outside billing-setup)', widening: true},
+			{summary: 'unassign user mallory in this account (assigned outside billing-setup)', widening: true},
 		]);
 		expect((await inspectPermissionSet(sso, plan, record, {polling})).inspection.differences).toEqual([]);
 	});
@@ -151,7 +152,7 @@ describe('waiting for Identity Center', () => {
 		const sso = withFinance();
 		sso.pending = {polls: 5, outcome: 'SUCCEEDED'};
 		const record = recording();
-		await expect(converge(sso, record)).rejects.toMatchObject({problem: {title: 'Identity Center did not finish assign BillingAccess to group:Finance after 3 checks.'}});
+		await expect(converge(sso, record)).rejects.toMatchObject({problem: {title: 'Identity Center did not finish assign BillingAccess to group:Finance in this account after 3 checks.'}});
 		expect(record.actions()).toContain('sso:CreateAccountAssignment');
 	});
 
@@ -184,8 +185,128 @@ describe('undo', () => {
 		const record = recording();
 		await converge(sso, record);
 		only(sso).managedPolicies.push(admin);
-		sso.assignments.get(only(sso).arn)!.push({principalType: 'USER', principalId: 'mallory'});
+		sso.assignmentsOf(only(sso).arn).push({principalType: 'USER', principalId: 'mallory'});
 		const check = await checkPermissionSetUndo(sso, plan, only(sso).arn, record, polling);
-		expect(check.foreignGrants).toEqual(['AdministratorAccess on BillingAccess', 'the assignment of BillingAccess to user mallory']);
+		expect(check.foreignGrants).toEqual(['AdministratorAccess on BillingAccess', 'the assignment of BillingAccess to user mallory in this account']);
+	});
+});
+
+describe('in several accounts (--accounts)', () => {
+	const member = '111111111111';
+	const other = '222222222222';
+	const inThree = buildPermissionSetPlan(thisAccount, 'aws', {...settings, accounts: {kind: 'listed', ids: [thisAccount, member, other]}}, {setupId: 'mine'});
+	const inTwo = {...inThree, accountIds: [thisAccount, member]};
+	const withAlice = () => {
+		const sso = withFinance();
+		sso.addPrincipal({type: 'USER', name: 'alice'});
+		return sso;
+	};
+	const toBoth = {...inThree, assignees: [...settings.assignees, {type: 'USER' as const, name: 'alice'}]};
+	const people = (sso: MemorySso, accountId: string) => sso.assignmentsOf(only(sso).arn, accountId).map(assignment => assignment.principalId);
+
+	test('assigns each assignee in each listed account, one request each; a second pass writes nothing', async () => {
+		const sso = withAlice();
+		const record = recording();
+		const {writes} = await converge(sso, record, false, toBoth);
+		expect(writes.filter(action => action === 'sso:CreateAccountAssignment')).toHaveLength(6);
+		for (const accountId of [thisAccount, member, other]) expect(people(sso, accountId)).toEqual(['group-1', 'user-2']);
+		expect(record.changes.filter(change => change.action === 'sso:CreateAccountAssignment').map(change => change.target)).toContain(`${member}/USER:user-2`);
+		const again = await converge(sso, record, false, toBoth);
+		expect(again.writes).toEqual([]);
+		expect(again.inspection).toMatchObject({differences: [], accountIds: [thisAccount, member, other]});
+	});
+
+	test('an assignment made outside billing-setup in a listed account is beyond the plan and removed; an account not listed is not read', async () => {
+		const sso = withFinance();
+		const record = recording();
+		await converge(sso, record, false, inTwo);
+		sso.assignmentsOf(only(sso).arn, member).push({principalType: 'USER', principalId: 'mallory'});
+		sso.assignmentsOf(only(sso).arn, other).push({principalType: 'USER', principalId: 'trent'});
+		sso.calls.length = 0;
+		const {inspection, writes} = await converge(sso, record, false, inTwo);
+		expect(inspection.differences).toEqual([
+			expect.objectContaining({summary: `unassign user mallory in account ${member} (assigned outside billing-setup)`, kind: 'remove', widening: true, foreign: true}),
+		]);
+		expect(writes).toEqual(['sso:DeleteAccountAssignment']);
+		expect(people(sso, member)).toEqual(['group-1']);
+		expect(people(sso, other)).toEqual(['trent']);
+	});
+
+	test('an account dropped from the list loses only what this record assigned there', async () => {
+		const sso = withFinance();
+		const record = recording();
+		await converge(sso, record, false, inThree);
+		sso.assignmentsOf(only(sso).arn, other).push({principalType: 'USER', principalId: 'trent'});
+		const {inspection, writes} = await converge(sso, record, false, inTwo);
+		expect(inspection.differences).toEqual([
+			expect.objectContaining({summary: `unassign group group-1 in account ${other} (--accounts no longer lists it)`, widening: true, foreign: false}),
+		]);
+		expect(writes).toEqual(['sso:DeleteAccountAssignment']);
+		expect(people(sso, other)).toEqual(['trent']);
+		expect((await converge(sso, record, false, inTwo)).writes).toEqual([]);
+	});
+
+	test('a changed definition is provisioned again to each listed account that held it, each polled by count', async () => {
+		const sso = withFinance();
+		const record = recording();
+		await converge(sso, record, false, inThree);
+		only(sso).managedPolicies.push(admin);
+		sso.pending = {polls: 2, outcome: 'SUCCEEDED'};
+		sso.calls.length = 0;
+		const {writes} = await converge(sso, record, false, inThree);
+		expect(writes).toEqual(['sso:DetachManagedPolicyFromPermissionSet', ...Array(3).fill('sso:ProvisionPermissionSet')]);
+		expect(sso.calls.filter(call => call.startsWith('provision'))).toEqual([`provision ${thisAccount}`, `provision ${member}`, `provision ${other}`]);
+		expect(sso.calls.filter(call => call === 'requestStatus')).toHaveLength(6);
+	});
+
+	test('undo removes every assignment this record made, in every account the record names, listed or not', async () => {
+		const sso = withFinance();
+		const record = recording();
+		await converge(sso, record, false, inThree);
+		const {arn} = only(sso);
+		// As undo plans --accounts all: no list of the organization is read, the record says where to look.
+		const check = await checkPermissionSetUndo(sso, {...inThree, accounts: {kind: 'all'}, accountIds: []}, arn, record, polling);
+		expect(check.foreignGrants).toEqual([]);
+		await undoPermissionSet(check, record.write);
+		expect(sso.permissionSets.size).toBe(0);
+		for (const accountId of [thisAccount, member, other]) expect(sso.assignmentsOf(arn, accountId)).toEqual([]);
+		expect(record.changes.filter(change => change.action === 'sso:DeleteAccountAssignment').map(change => change.target)).toEqual([
+			`${thisAccount}/GROUP:group-1`,
+			`${member}/GROUP:group-1`,
+			`${other}/GROUP:group-1`,
+		]);
+	});
+
+	test('an assignment made outside billing-setup in a listed account stops undo, named with its account', async () => {
+		const sso = withFinance();
+		const record = recording();
+		await converge(sso, record, false, inTwo);
+		sso.assignmentsOf(only(sso).arn, member).push({principalType: 'USER', principalId: 'mallory'});
+		const check = await checkPermissionSetUndo(sso, inTwo, only(sso).arn, record, polling);
+		expect(check.foreignGrants).toEqual([`the assignment of BillingAccess to user mallory in account ${member}`]);
+	});
+
+	test('a record from before --accounts names assignments without their account: they count as made in this account', async () => {
+		const sso = withFinance();
+		const record = recording();
+		await converge(sso, record, false, inTwo);
+		for (const change of record.changes) if (change.target.startsWith(`${thisAccount}/`)) change.target = change.target.slice(thisAccount.length + 1);
+		const check = await checkPermissionSetUndo(sso, inTwo, only(sso).arn, record, polling);
+		expect(check.foreignGrants).toEqual([]);
+	});
+
+	test('the commands assign each assignee and provision in each account', () => {
+		const commands = permissionSetCommands(inTwo).join('\n');
+		for (const accountId of [thisAccount, member]) expect(commands.match(new RegExp(`--target-type AWS_ACCOUNT --target-id ${accountId}`, 'g'))).toHaveLength(2);
+		expect(commands.match(/create-account-assignment/g)).toHaveLength(2);
+		expect(commands.match(/provision-permission-set/g)).toHaveLength(2);
+		expect(commands.match(/get-group-id/g)).toHaveLength(1);
+	});
+
+	test('the hand-off has one profile per account under one sso-session', () => {
+		const {profileBlock, profileName} = ssoHandOff(inTwo, {identityStoreId: 'd-1234567890', region: 'us-east-1'});
+		expect(profileBlock.match(/\[sso-session /g)).toHaveLength(1);
+		expect(profileBlock).toContain(`[profile billingaccess-${member}]\nsso_session = billing-setup\nsso_account_id = ${member}\nsso_role_name = BillingAccess`);
+		expect(profileName).toBe(`billingaccess-${thisAccount}`);
 	});
 });
