@@ -337,14 +337,14 @@ describe('partitions', () => {
 		const json = JSON.parse(result.stdout);
 		expect(json).toMatchObject({ok: true, partition: 'aws-cn', role: {arn: `arn:aws-cn:iam::${account}:role/BillingAccess`}});
 		expect(result.stderr).toContain('The China Regions have no root user');
-		expect(result.stderr).toContain('Signed in as an IAM user with administrator permissions:');
+		expect(result.stderr).toContain('1. Sign in as an IAM user with administrator permissions');
 		expect(result.stderr).toContain('https://console.amazonaws.cn/billing/home#/account');
 		expect(result.stderr).not.toMatch(/signed in as root/i);
 		expect(json.warnings[0]).toContain('As an IAM user with administrator permissions, open https://console.amazonaws.cn/');
 	});
 });
 
-describe('the cost check: billing works through the role', () => {
+describe('the cost check: Cost Explorer answers the role', () => {
 	/** Moto answers GetCostAndUsage with what was last posted here, one entry per call. */
 	async function costResult(amount: string) {
 		const results = [{ResultsByTime: [{TimePeriod: {Start: '2026-11-01', End: '2026-12-01'}, Total: {UnblendedCost: {Amount: amount, Unit: 'USD'}}, Estimated: true}]}];
