@@ -4,7 +4,7 @@
  */
 import {AttachRolePolicyCommand, CreateVirtualMFADeviceCommand, EnableMFADeviceCommand, type IAMClient} from '@aws-sdk/client-iam';
 import {spawn, spawnSync} from 'node:child_process';
-import {mkdtempSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
@@ -17,8 +17,42 @@ const account = '123456789012';
 const roleArn = `arn:aws:iam::${account}:role/BillingAccess`;
 const profileName = `billingaccess-${account}`;
 const assumedRole = new RegExp(`^arn:aws:sts::${account}:assumed-role/BillingAccess/`);
-const awsCliMissing = spawnSync('aws', ['--version']).error ? 'the AWS CLI (aws) is not on PATH' : undefined;
-const boto3Missing = spawnSync('python3', ['-c', 'import boto3']).status === 0 ? undefined : 'python3 with boto3 is not installed';
+/** Whether a dotted version is at least `minimum` ([major, minor]). */
+function atLeast(version: string, [major, minor]: [number, number]): boolean {
+	const [have = 0, haveMinor = 0] = version.split('.').map(Number);
+	return have > major || (have === major && haveMinor >= minor);
+}
+
+/**
+ * The first program of that name on PATH whose version passes `usable`. An AWS CLI or botocore too old for
+ * AWS_ENDPOINT_URL_STS (CLI v2 < 2.13, botocore < 1.31; Debian 12 ships both) would send the profile's AssumeRole
+ * to real AWS, so it is passed over, and the tests skip naming what they found.
+ */
+function findOnPath(name: string, version: (program: string) => string | undefined, usable: (version: string) => boolean): {program?: string; found: string[]} {
+	const found: string[] = [];
+	for (const directory of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+		const program = path.join(directory, name);
+		if (!existsSync(program)) continue;
+		const seen = version(program);
+		if (seen === undefined) continue;
+		if (usable(seen)) return {program, found};
+		found.push(`${program} ${seen}`);
+	}
+	return {found};
+}
+
+const awsCli = findOnPath(
+	'aws',
+	program => /aws-cli\/(\d+\.\d+\.\d+)/.exec(spawnSync(program, ['--version'], {encoding: 'utf8'}).stdout ?? '')?.[1],
+	version => (version.startsWith('1.') ? atLeast(version, [1, 29]) : atLeast(version, [2, 13])),
+);
+const awsCliMissing = awsCli.program ? undefined : `no AWS CLI on PATH honours AWS_ENDPOINT_URL_STS (v2 ≥ 2.13 or v1 ≥ 1.29)${awsCli.found.length > 0 ? `; found ${awsCli.found.join(', ')}` : ''}`;
+const python = findOnPath(
+	'python3',
+	program => spawnSync(program, ['-c', 'import boto3, botocore; print(botocore.__version__)'], {encoding: 'utf8'}).stdout?.trim() || undefined,
+	version => atLeast(version, [1, 31]),
+);
+const boto3Missing = python.program ? undefined : `no python3 on PATH has boto3 with botocore ≥ 1.31 (for AWS_ENDPOINT_URL_STS)${python.found.length > 0 ? `; found ${python.found.join(', ')}` : ''}`;
 
 // Moto, emptied before each test with IAM enforcement off again, from the shared fixture.
 const aws = useAwsFixture();
@@ -77,7 +111,7 @@ function switchWith(
 	});
 	return new Promise((resolve, reject) => {
 		// Its own session, so no controlling terminal: the MFA prompt then reads the code from stdin.
-		const child = spawn('aws', ['sts', 'get-caller-identity', '--profile', profileName, '--output', 'json'], {env: childEnv, detached: true});
+		const child = spawn(awsCli.program!, ['sts', 'get-caller-identity', '--profile', profileName, '--output', 'json'], {env: childEnv, detached: true});
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', chunk => (stdout += chunk));
@@ -101,7 +135,7 @@ function boto3CallerArn(config: string, env: Record<string, string>): {status: n
 	writeFileSync(path.join(home, 'config'), `${config}\n`);
 	const script = `import boto3; print(boto3.Session(profile_name='${profileName}').client('sts').get_caller_identity()['Arn'])`;
 	const childEnv = cleanEnv({HOME: home, AWS_CONFIG_FILE: path.join(home, 'config'), AWS_ENDPOINT_URL_STS: moto.endpoint, ...env});
-	return spawnSync('python3', ['-c', script], {env: childEnv, encoding: 'utf8'});
+	return spawnSync(python.program!, ['-c', script], {env: childEnv, encoding: 'utf8'});
 }
 
 describe.skipIf(awsCliMissing)(`the printed profile works as printed with the AWS CLI${awsCliMissing ? ` (skipped: ${awsCliMissing})` : ''}`, () => {
