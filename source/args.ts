@@ -108,7 +108,7 @@ const allowedFlags: Record<CommandName, Flag[]> = {
 	undo: ['role-name', 'force', 'yes', 'json'],
 	diagnose: ['json'],
 	template: [...roleFlags, 'format', 'stackset'],
-	accounts: [...roleFlags, 'access-role', 'json'],
+	accounts: [...roleFlags, 'via', 'permission-set', 'access-role', 'json'],
 };
 
 const commands = Object.keys(allowedFlags) as Array<keyof typeof allowedFlags>;

@@ -242,6 +242,8 @@ USAGE
     in place, differs (each difference), absent, or cannot tell (which role
     was tried, and what to do). The management account is read with your
     credentials; member accounts through the access role, 4 at a time;
+  - how many groups and users the Identity Center permission set
+    (BillingAccess, or --permission-set) is assigned to there, when it exists;
   - IAM access to billing, by how it joined: CREATED accounts have it on by
     default (CreateAccount's IamUserAccessToBilling defaults to ALLOW) unless
     whoever created them chose DENY; INVITED accounts keep their own setting,
@@ -251,6 +253,8 @@ USAGE
 
 FLAGS
 ${roleFlags}
+  --via identity-center --permission-set NAME
+                          the permission set to look for instead of BillingAccess
   --access-role NAME      the role to assume in member accounts (default:
                           OrganizationAccountAccessRole, which Organizations
                           creates in the accounts it creates)

@@ -1,6 +1,6 @@
 /** Plain-text presentation for headless runs and the non-wizard commands (the wizard draws with Ink). */
 import {styleText} from 'node:util';
-import {roleStateWords, type AccountEntry} from './core/account.js';
+import {assignmentWords, roleStateWords, type AccountEntry, type PermissionSetLookup} from './core/account.js';
 import {accountsLabel, assigneeLabel, ssoHandOff, type PermissionSetPlan} from './core/identity-center.js';
 import type {Plan} from './core/plan.js';
 import {activationProcedure, activationSteps, settingIsUnreadable} from './core/partition.js';
@@ -173,7 +173,13 @@ export function formatIdentityCenterFinish(plan: PermissionSetPlan, verification
  */
 export function formatAccounts(
 	entries: AccountEntry[],
-	{organizationId, roleName, accessRole, partition}: {organizationId: string; roleName: string; accessRole: string; partition: Partition},
+	{
+		organizationId,
+		roleName,
+		accessRole,
+		partition,
+		permissionSet,
+	}: {organizationId: string; roleName: string; accessRole: string; partition: Partition; permissionSet: PermissionSetLookup},
 ): string {
 	const blocks = entries.map(entry => {
 		const mark = entry.management ? paint('green', '▶', process.stdout) : ' ';
@@ -182,6 +188,7 @@ export function formatAccounts(
 			`${entry.id}  ${entry.name}  ${entry.status}  ${joined}`,
 			`    Role ${roleName}: ${roleStateWords(entry.role)}`,
 			...(entry.next ? [`    Next: ${entry.next}`] : []),
+			...(entry.permissionSet ? [`    Permission set ${permissionSet.name}: ${assignmentWords(entry.permissionSet)}`] : []),
 			`    Root-only setting: ${entry.billingAccess.note}`,
 		];
 		// The mark is added after: printable would strip its colour.
@@ -189,6 +196,7 @@ export function formatAccounts(
 	});
 	return [
 		`Organization ${organizationId}: ${entries.length} account${entries.length === 1 ? '' : 's'}. Member accounts were read through ${accessRole}.`,
+		...(permissionSet.kind === 'absent' ? [`Identity Center: no permission set ${permissionSet.name} (${permissionSet.reason}).`] : []),
 		'',
 		...blocks,
 		'',

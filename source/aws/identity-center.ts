@@ -1,10 +1,11 @@
 /** The Identity Center effects of a setup (--via identity-center): the SDK loads only when one of them runs. */
+import type {PermissionSetAssignments, PermissionSetLookup} from '../core/account.js';
 import {ssoHandOff, withOrganizationAccounts, type PermissionSetPlan} from '../core/identity-center.js';
 import {ProblemError} from '../core/problem.js';
 import type {IdentityCenterOperations} from '../engine/session.js';
 import {substantive} from '../reconcile/role-resources.js';
 import type {SsoPort} from '../reconcile/sso.js';
-import {isAwsError} from './problems.js';
+import {failedCall, isAwsError} from './problems.js';
 import type {ClientOptions} from './sts.js';
 
 /** Enough to pick from; more can be typed with --assign. */
@@ -121,4 +122,35 @@ export function undoRefused(blockers: string[]): ProblemError {
 		why: `${blockers.join('; ')}.`,
 		next: 'Deal with those in the Identity Center console first; grants and assignments added outside billing-setup can also go with `billing-setup undo --force`.',
 	});
+}
+
+/**
+ * For `accounts`: the permission set of that name in this region's Identity Center, and how many groups and users
+ * it is assigned to in each account. Never throws: a failed read is the lookup's reason.
+ */
+export async function permissionSetAssignments(
+	options: ClientOptions,
+	region: string,
+	name: string,
+	accountIds: string[],
+): Promise<{lookup: PermissionSetLookup; assignments: Map<string, PermissionSetAssignments>}> {
+	const assignments = new Map<string, PermissionSetAssignments>();
+	const {createSsoClients, ssoPort} = await import('./sso-port.js');
+	const clients = createSsoClients(options, region);
+	try {
+		const sso = ssoPort(clients, region);
+		const instance = await sso.instance();
+		if (!instance) return {lookup: {kind: 'absent', name, reason: `no Identity Center instance answers in ${region}`}, assignments};
+		const set = await sso.findPermissionSet(instance.instanceArn, name);
+		if (!set) return {lookup: {kind: 'absent', name, reason: 'Identity Center has none of that name'}, assignments};
+		for (const accountId of accountIds) {
+			const live = await sso.listAssignments(instance.instanceArn, accountId, set.arn);
+			assignments.set(accountId, {groups: live.filter(entry => entry.principalType === 'GROUP').length, users: live.filter(entry => entry.principalType === 'USER').length});
+		}
+		return {lookup: {kind: 'found', name, arn: set.arn}, assignments};
+	} catch (error) {
+		return {lookup: {kind: 'absent', name, reason: failedCall(error)}, assignments: new Map()};
+	} finally {
+		clients.destroy();
+	}
 }

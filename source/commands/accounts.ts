@@ -30,17 +30,21 @@ export async function runAccounts(options: AccountsOptions): Promise<number> {
 		});
 		const accounts = managementFirst(listed, identity.accountId);
 		const readOptions = {...options, identity, managementAccountId: identity.accountId};
-		const roles = await withSpinner(
-			`Reading ${options.settings.roleName} in ${accounts.length} account${accounts.length === 1 ? '' : 's'}, ${readsAtOnce} at a time…`,
-			mapConcurrently(accounts, readsAtOnce, account => readAccountRole(clients, account, readOptions)),
+		// Identity Center lives in the management account: its permission set's assignments are read there, beside the roles.
+		const [roles, {lookup, assignments}] = await withSpinner(
+			`Reading ${options.settings.roleName} in ${accounts.length} account${accounts.length === 1 ? '' : 's'}, ${readsAtOnce} at a time, and the permission set ${options.settings.permissionSetName}…`,
+			Promise.all([
+				mapConcurrently(accounts, readsAtOnce, account => readAccountRole(clients, account, readOptions)),
+				import('../aws/identity-center.js').then(({permissionSetAssignments}) =>
+					permissionSetAssignments(options, clients.region, options.settings.permissionSetName, accounts.map(account => account.id)),
+				),
+			]),
 		);
 		const context = {managementAccountId: identity.accountId, partition: identity.partition, accessRole: options.accessRole};
-		const entries = accounts.map((account, index) => accountEntry(account, roles[index]!, context));
-		if (options.json) {
-			printJson({organizationId: place.organizationId, managementAccountId: identity.accountId, roleName: options.settings.roleName, accessRole: options.accessRole, accounts: entries});
-		} else {
-			process.stdout.write(`${formatAccounts(entries, {organizationId: place.organizationId, roleName: options.settings.roleName, accessRole: options.accessRole, partition: identity.partition})}\n`);
-		}
+		const entries = accounts.map((account, index) => accountEntry(account, roles[index]!, context, assignments.get(account.id)));
+		const about = {organizationId: place.organizationId, roleName: options.settings.roleName, accessRole: options.accessRole};
+		if (options.json) printJson({...about, managementAccountId: identity.accountId, permissionSet: lookup, accounts: entries});
+		else process.stdout.write(`${formatAccounts(entries, {...about, partition: identity.partition, permissionSet: lookup})}\n`);
 		return exitCodes.done;
 	} finally {
 		organizations.destroy();

@@ -253,9 +253,20 @@ export function roleNext(account: OrganizationAccount, state: RoleState, {manage
 }
 
 /** One line of `accounts`, and one entry of its --json. */
+/** The billing permission set of the organization's Identity Center, as assigned in one account. */
+export interface PermissionSetAssignments {
+	groups: number;
+	users: number;
+}
+
+/** The permission set looked for, or why it could not be: absent from Identity Center, or no instance readable. */
+export type PermissionSetLookup = {kind: 'found'; name: string; arn: string} | {kind: 'absent'; name: string; reason: string};
+
 export interface AccountEntry extends OrganizationAccount {
 	management: boolean;
 	role: RoleState;
+	/** Who the permission set is assigned to in this account, when the permission set exists. */
+	permissionSet?: PermissionSetAssignments;
 	billingAccess: BillingAccessAdvice;
 	next?: string;
 }
@@ -264,10 +275,17 @@ export function accountEntry(
 	account: OrganizationAccount,
 	role: RoleState,
 	{managementAccountId, partition, accessRole}: {managementAccountId: string; partition: Partition; accessRole: string},
+	permissionSet?: PermissionSetAssignments,
 ): AccountEntry {
 	const management = account.id === managementAccountId;
 	const next = roleNext(account, role, {management, accessRole});
-	return {...account, management, role, billingAccess: billingAccessAdvice(account, {management, partition}), ...(next && {next})};
+	return {...account, management, role, ...(permissionSet && {permissionSet}), billingAccess: billingAccessAdvice(account, {management, partition}), ...(next && {next})};
+}
+
+/** "assigned to 1 group and 2 users", "not assigned". */
+export function assignmentWords({groups, users}: PermissionSetAssignments): string {
+	const parts = [groups > 0 && `${groups} group${groups === 1 ? '' : 's'}`, users > 0 && `${users} user${users === 1 ? '' : 's'}`].filter(Boolean);
+	return parts.length === 0 ? 'not assigned' : `assigned to ${parts.join(' and ')}`;
 }
 
 /** The role's state in a few words, as the list says it. */

@@ -8,6 +8,7 @@ import {AttachRolePolicyCommand, IAMClient} from '@aws-sdk/client-iam';
 import {describe, expect, it} from 'vitest';
 import {account, useAwsFixture} from '../support/aws.js';
 import {runCli} from '../support/cli.js';
+import {answerTags, identityCenterIn} from '../support/identity-center.js';
 import {TEST_ACCESS_KEY_ID, TEST_REGION, TEST_SECRET_ACCESS_KEY} from '../support/moto.js';
 import {assumeAccessRole, createMemberAccount, createOrganization, envWithKeys, useOrganizationCleanup, type SessionKeys} from '../support/organizations.js';
 
@@ -77,6 +78,45 @@ describe('from the management account', () => {
 		const asMade = await accounts(['--json', '--access', 'read-only']);
 		expect(asMade.code, asMade.stderr).toBe(0);
 		expect(JSON.parse(asMade.stdout).accounts[0].role).toMatchObject({kind: 'in-place'});
+	});
+
+	it('says how many groups and users the Identity Center permission set is assigned to in each account', async () => {
+		const ic = await identityCenterIn(aws.moto.endpoint);
+		try {
+			await createOrganization(aws);
+			const finance = await createMemberAccount(aws, 'finance');
+			const sandbox = await createMemberAccount(aws, 'sandbox');
+			await ic.group('Finance');
+			answerTags(aws.proxy, aws.home);
+			// moto cannot attach job-function/Billing to a permission set (support/identity-center.ts): read-only.
+			const made = await runCli(['--via', 'identity-center', '--assign', 'group:Finance', '--accounts', `${account},${finance}`, '--access', 'read-only', '--yes'], {
+				env: envWithKeys(aws, managementKeys),
+			});
+			expect(made.code, made.stderr).toBe(0);
+			const run = await accounts();
+			expect(run.code, run.stderr).toBe(0);
+			const result = JSON.parse(run.stdout);
+			expect(result.permissionSet).toMatchObject({kind: 'found', name: 'BillingAccess'});
+			const byId = Object.fromEntries(result.accounts.map((entry: {id: string}) => [entry.id, entry]));
+			expect(byId[account].permissionSet).toEqual({groups: 1, users: 0});
+			expect(byId[finance].permissionSet).toEqual({groups: 1, users: 0});
+			expect(byId[sandbox].permissionSet).toEqual({groups: 0, users: 0});
+			const text = (await accounts([])).stdout;
+			expect(text).toContain(`  ${finance}  finance  ACTIVE  created\n    Role BillingAccess: absent\n    Next: Run billing-setup in account ${finance}`);
+			expect(text).toContain('    Permission set BillingAccess: assigned to 1 group');
+			expect(text).toContain('    Permission set BillingAccess: not assigned');
+		} finally {
+			await ic.empty();
+			ic.destroy();
+		}
+	});
+
+	it('without the permission set in Identity Center, one line says so', async () => {
+		await createOrganization(aws);
+		const run = await accounts([]);
+		expect(run.code, run.stderr).toBe(0);
+		expect(run.stdout).toContain('Identity Center: no permission set BillingAccess (Identity Center has none of that name).');
+		expect(run.stdout).not.toContain('Permission set BillingAccess:');
 	});
 
 	it('prints a readable list on stdout, the console steps once, and no spinner when stderr is not a terminal', async () => {
