@@ -21,18 +21,10 @@ import {
 } from '@aws-sdk/client-iam';
 import {parsePolicyDocument} from '../core/policy.js';
 import type {IamPort} from '../reconcile/iam.js';
-import {isAwsError} from './problems.js';
+import {isAwsError, unlessMissing} from './problems.js';
 
-async function unlessMissing<T>(read: Promise<T>): Promise<T | undefined> {
-	try {
-		return await read;
-	} catch (error) {
-		if (isAwsError(error, 'NoSuchEntity')) return undefined;
-		throw error;
-	}
-}
-
-async function collect<Page>(pages: AsyncIterable<Page>, pick: (page: Page) => Array<string | undefined> | undefined): Promise<string[]> {
+/** Every value a paginator's pages name, in order. */
+export async function collect<Page>(pages: AsyncIterable<Page>, pick: (page: Page) => Array<string | undefined> | undefined): Promise<string[]> {
 	const found: string[] = [];
 	for await (const page of pages) found.push(...(pick(page) ?? []).filter((value): value is string => Boolean(value)));
 	return found;
@@ -42,7 +34,7 @@ export function iamPort(iam: IAMClient): IamPort {
 	const client = {client: iam};
 	return {
 		async readRole(roleName) {
-			const role = (await unlessMissing(iam.send(new GetRoleCommand({RoleName: roleName}))))?.Role;
+			const role = (await unlessMissing(iam.send(new GetRoleCommand({RoleName: roleName})), 'NoSuchEntity'))?.Role;
 			if (!role) return undefined;
 			const attached = await collect(paginateListAttachedRolePolicies(client, {RoleName: roleName}), page =>
 				page.AttachedPolicies?.map(policy => policy.PolicyArn),

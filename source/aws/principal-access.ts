@@ -21,13 +21,8 @@ import {
 } from '@aws-sdk/client-iam';
 import type {PrincipalAccess} from '../core/account.js';
 import {decideAction, parsePolicyDocument} from '../core/policy.js';
+import {collect} from './iam-port.js';
 import {failedCall} from './problems.js';
-
-async function names<Page>(pages: AsyncIterable<Page>, pick: (page: Page) => Array<string | undefined> | undefined): Promise<string[]> {
-	const found: string[] = [];
-	for await (const page of pages) found.push(...(pick(page) ?? []).filter((value): value is string => Boolean(value)));
-	return found;
-}
 
 async function managedDocument(iam: IAMClient, policyArn: string): Promise<unknown> {
 	const {Policy: policy} = await iam.send(new GetPolicyCommand({PolicyArn: policyArn}));
@@ -41,18 +36,18 @@ async function identityPolicies(iam: IAMClient, kind: 'user' | 'role', name: str
 	const attached: string[] = [];
 	const inline: Array<Promise<unknown>> = [];
 	if (kind === 'role') {
-		attached.push(...(await names(paginateListAttachedRolePolicies(client, {RoleName: name}), page => page.AttachedPolicies?.map(policy => policy.PolicyArn))));
-		for (const policyName of await names(paginateListRolePolicies(client, {RoleName: name}), page => page.PolicyNames)) {
+		attached.push(...(await collect(paginateListAttachedRolePolicies(client, {RoleName: name}), page => page.AttachedPolicies?.map(policy => policy.PolicyArn))));
+		for (const policyName of await collect(paginateListRolePolicies(client, {RoleName: name}), page => page.PolicyNames)) {
 			inline.push(iam.send(new GetRolePolicyCommand({RoleName: name, PolicyName: policyName})).then(answer => parsePolicyDocument(answer.PolicyDocument)));
 		}
 	} else {
-		attached.push(...(await names(paginateListAttachedUserPolicies(client, {UserName: name}), page => page.AttachedPolicies?.map(policy => policy.PolicyArn))));
-		for (const policyName of await names(paginateListUserPolicies(client, {UserName: name}), page => page.PolicyNames)) {
+		attached.push(...(await collect(paginateListAttachedUserPolicies(client, {UserName: name}), page => page.AttachedPolicies?.map(policy => policy.PolicyArn))));
+		for (const policyName of await collect(paginateListUserPolicies(client, {UserName: name}), page => page.PolicyNames)) {
 			inline.push(iam.send(new GetUserPolicyCommand({UserName: name, PolicyName: policyName})).then(answer => parsePolicyDocument(answer.PolicyDocument)));
 		}
-		for (const group of await names(paginateListGroupsForUser(client, {UserName: name}), page => page.Groups?.map(entry => entry.GroupName))) {
-			attached.push(...(await names(paginateListAttachedGroupPolicies(client, {GroupName: group}), page => page.AttachedPolicies?.map(policy => policy.PolicyArn))));
-			for (const policyName of await names(paginateListGroupPolicies(client, {GroupName: group}), page => page.PolicyNames)) {
+		for (const group of await collect(paginateListGroupsForUser(client, {UserName: name}), page => page.Groups?.map(entry => entry.GroupName))) {
+			attached.push(...(await collect(paginateListAttachedGroupPolicies(client, {GroupName: group}), page => page.AttachedPolicies?.map(policy => policy.PolicyArn))));
+			for (const policyName of await collect(paginateListGroupPolicies(client, {GroupName: group}), page => page.PolicyNames)) {
 				inline.push(iam.send(new GetGroupPolicyCommand({GroupName: group, PolicyName: policyName})).then(answer => parsePolicyDocument(answer.PolicyDocument)));
 			}
 		}

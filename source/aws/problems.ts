@@ -42,6 +42,16 @@ export function isAwsError(error: unknown, code: string): boolean {
 	return name === code || name === `${code}Exception`;
 }
 
+/** The answer, or undefined when AWS says the thing read is not there (`code`: NoSuchEntity, ResourceNotFound). */
+export async function unlessMissing<T>(read: Promise<T>, code: string): Promise<T | undefined> {
+	try {
+		return await read;
+	} catch (error) {
+		if (isAwsError(error, code)) return undefined;
+		throw error;
+	}
+}
+
 /** AWS messages often lack a final full stop; text composed after them needs one. */
 export function sentence(text: string): string {
 	return /[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;

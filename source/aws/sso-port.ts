@@ -32,18 +32,14 @@ import {
 	type PermissionSetProvisioningStatus,
 } from '@aws-sdk/client-sso-admin';
 import type {Assignee} from '../core/settings.js';
-import type {LivePermissionSet, RequestStatus, SsoPort} from '../reconcile/sso.js';
+import type {AssignmentTarget, LivePermissionSet, RequestStatus, SsoPort} from '../reconcile/sso.js';
 import {requestHandler} from './http.js';
-import {isAwsError} from './problems.js';
+import {isAwsError, unlessMissing} from './problems.js';
 import {nameFailedActions, type ClientOptions} from './sts.js';
 
-async function unlessMissing<T>(read: Promise<T>): Promise<T | undefined> {
-	try {
-		return await read;
-	} catch (error) {
-		if (isAwsError(error, 'ResourceNotFound')) return undefined;
-		throw error;
-	}
+/** An assignment as CreateAccountAssignment and DeleteAccountAssignment both take it. */
+function assignmentInput(instanceArn: string, {accountId, permissionSetArn, principalType, principalId}: AssignmentTarget) {
+	return {InstanceArn: instanceArn, TargetId: accountId, TargetType: 'AWS_ACCOUNT' as const, PermissionSetArn: permissionSetArn, PrincipalType: principalType, PrincipalId: principalId};
 }
 
 function statusOf(answer: AccountAssignmentOperationStatus | PermissionSetProvisioningStatus | undefined): RequestStatus {
@@ -78,7 +74,7 @@ export function createSsoClients({profile}: ClientOptions, region: string): SsoC
 export function ssoPort({admin, identityStore}: SsoClients, region: string): SsoPort {
 	const pages = {client: admin};
 	async function read(instanceArn: string, permissionSetArn: string): Promise<LivePermissionSet | undefined> {
-		const described = (await unlessMissing(admin.send(new DescribePermissionSetCommand({InstanceArn: instanceArn, PermissionSetArn: permissionSetArn}))))?.PermissionSet;
+		const described = (await unlessMissing(admin.send(new DescribePermissionSetCommand({InstanceArn: instanceArn, PermissionSetArn: permissionSetArn})), 'ResourceNotFound'))?.PermissionSet;
 		if (!described) return undefined;
 		const ids = {InstanceArn: instanceArn, PermissionSetArn: permissionSetArn};
 		const tags: Record<string, string> = {};
@@ -147,6 +143,7 @@ export function ssoPort({admin, identityStore}: SsoClients, region: string): Sso
 				type === 'USER'
 					? identityStore.send(new GetUserIdCommand(identifier('userName'))).then(found => found.UserId)
 					: identityStore.send(new GetGroupIdCommand(identifier('displayName'))).then(found => found.GroupId),
+				'ResourceNotFound',
 			);
 			return answer || undefined;
 		},
@@ -194,30 +191,12 @@ export function ssoPort({admin, identityStore}: SsoClients, region: string): Sso
 		async deleteInlinePolicy(instanceArn, permissionSetArn) {
 			await admin.send(new DeleteInlinePolicyFromPermissionSetCommand({InstanceArn: instanceArn, PermissionSetArn: permissionSetArn}));
 		},
-		async createAssignment(instanceArn, {accountId, permissionSetArn, principalType, principalId}) {
-			const answer = await admin.send(
-				new CreateAccountAssignmentCommand({
-					InstanceArn: instanceArn,
-					TargetId: accountId,
-					TargetType: 'AWS_ACCOUNT',
-					PermissionSetArn: permissionSetArn,
-					PrincipalType: principalType,
-					PrincipalId: principalId,
-				}),
-			);
+		async createAssignment(instanceArn, target) {
+			const answer = await admin.send(new CreateAccountAssignmentCommand(assignmentInput(instanceArn, target)));
 			return statusOf(answer.AccountAssignmentCreationStatus);
 		},
-		async deleteAssignment(instanceArn, {accountId, permissionSetArn, principalType, principalId}) {
-			const answer = await admin.send(
-				new DeleteAccountAssignmentCommand({
-					InstanceArn: instanceArn,
-					TargetId: accountId,
-					TargetType: 'AWS_ACCOUNT',
-					PermissionSetArn: permissionSetArn,
-					PrincipalType: principalType,
-					PrincipalId: principalId,
-				}),
-			);
+		async deleteAssignment(instanceArn, target) {
+			const answer = await admin.send(new DeleteAccountAssignmentCommand(assignmentInput(instanceArn, target)));
 			return statusOf(answer.AccountAssignmentDeletionStatus);
 		},
 		async provision(instanceArn, permissionSetArn, accountId) {
