@@ -18,7 +18,7 @@ import {isAwsError} from '../aws/problems.js';
 import {managedPolicyDifferences} from './managed-policies.js';
 import {owned, policyArgument, policyName, shellCommand, shellQuote, type Difference, type Inspected, type Reconciler, type RecordWrite} from './model.js';
 import {convergeInspected, ownershipOf, type ConvergeOutcome, type Pass, type RoleInspection, type SetupRecord} from './role-resources.js';
-import type {IdentityCenterInstance, LiveAssignment, LivePermissionSet, RequestKind, RequestStatus, SsoPort} from './sso.js';
+import {newPermissionSet, type IdentityCenterInstance, type LiveAssignment, type LivePermissionSet, type RequestKind, type RequestStatus, type SsoPort} from './sso.js';
 
 /** How long to wait for Identity Center's asynchronous requests: so many polls, so far apart. */
 export interface Polling {
@@ -482,16 +482,7 @@ export function ssoContext(
 		polling,
 		permissionSet: () => (permissionSet ??= sso.findPermissionSet(instance.instanceArn, plan.name)),
 		created(arn) {
-			const {name, description, sessionDuration, tags} = plan;
-			permissionSet = Promise.resolve({
-				arn,
-				name,
-				description,
-				sessionDuration,
-				tags: Object.fromEntries(tags.map(tag => [tag.Key, tag.Value])),
-				managedPolicies: [],
-				customerManagedPolicies: [],
-			});
+			permissionSet = Promise.resolve(newPermissionSet(arn, plan));
 		},
 		madeByUs: (action, target, permissionSetArn) =>
 			record.changes.some(change => change.action === action && change.target === target && change.role === permissionSetArn),

@@ -24,6 +24,14 @@ export interface LivePermissionSet {
 	inlinePolicy?: unknown;
 }
 
+/** A permission set as it is right after CreatePermissionSet: its own fields and tags, no policies yet. */
+export function newPermissionSet(
+	arn: string,
+	{name, description, sessionDuration, tags}: {name: string; description: string; sessionDuration: string; tags: Array<{Key: string; Value: string}>},
+): LivePermissionSet {
+	return {arn, name, description, sessionDuration, tags: Object.fromEntries(tags.map(tag => [tag.Key, tag.Value])), managedPolicies: [], customerManagedPolicies: []};
+}
+
 export interface LiveAssignment {
 	principalType: Assignee['type'];
 	principalId: string;

@@ -4,7 +4,7 @@
  * `pending` makes the next requests answer IN_PROGRESS for that many status polls, as real provisioning does.
  */
 import type {Assignee} from '../../source/core/settings.js';
-import type {AssignmentTarget, LiveAssignment, LivePermissionSet, RequestStatus, SsoPort} from '../../source/reconcile/sso.js';
+import {newPermissionSet, type AssignmentTarget, type LiveAssignment, type LivePermissionSet, type RequestStatus, type SsoPort} from '../../source/reconcile/sso.js';
 
 export interface MemorySso extends SsoPort {
 	permissionSets: Map<string, LivePermissionSet>;
@@ -88,15 +88,7 @@ export function memorySso({hasInstance = true} = {}): MemorySso {
 			log('createPermissionSet');
 			if ([...permissionSets.values()].some(set => set.name === name)) throw Object.assign(new Error('exists'), {name: 'ConflictException'});
 			const arn = `${instanceArn}/ps-${++counter}`;
-			permissionSets.set(arn, {
-				arn,
-				name,
-				description,
-				sessionDuration,
-				tags: Object.fromEntries(tags.map(tag => [tag.Key, tag.Value])),
-				managedPolicies: [],
-				customerManagedPolicies: [],
-			});
+			permissionSets.set(arn, newPermissionSet(arn, {name, description, sessionDuration, tags}));
 			return arn;
 		},
 		async updatePermissionSet(_instance, arn, changes) {
