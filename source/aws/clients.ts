@@ -26,6 +26,12 @@ export function createIamClient(
 	return iam;
 }
 
+export function destroyClients({sts, iam, iamProbe}: Clients): void {
+	sts.destroy();
+	iam.destroy();
+	iamProbe.destroy();
+}
+
 /** `given`: an STS client already made for these options (the wizard's first call), so it is not made twice. */
 export async function createClients(options: ClientOptions, given?: {sts: STSClient; region: string}): Promise<Clients> {
 	const {sts, region} = given ?? (await createStsClient(options));

@@ -7,7 +7,7 @@ import {accountEntry, accountsRefusal, managementFirst} from '../core/account.js
 import {mapConcurrently} from '../core/concurrency.js';
 import {exitCodes, ProblemError} from '../core/problem.js';
 import {readAccountRole} from '../aws/account-roles.js';
-import {createClients} from '../aws/clients.js';
+import {createClients, destroyClients} from '../aws/clients.js';
 import {createOrganizationsClient, describeOrganization, listAccounts} from '../aws/organizations.js';
 import {describeAwsError} from '../aws/problems.js';
 import {identifyCaller} from '../aws/sts.js';
@@ -48,8 +48,6 @@ export async function runAccounts(options: AccountsOptions): Promise<number> {
 		return exitCodes.done;
 	} finally {
 		organizations.destroy();
-		clients.iam.destroy();
-		clients.iamProbe.destroy();
-		clients.sts.destroy();
+		destroyClients(clients);
 	}
 }

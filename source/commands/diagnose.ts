@@ -2,7 +2,7 @@
 import {createInterface} from 'node:readline';
 import {UsageError, type CommonOptions} from '../args.js';
 import {billingActions} from '../core/account.js';
-import {diagnose, parseDenial, type DenialReason, type Diagnosis, type PolicyCheck} from '../core/diagnosis.js';
+import {diagnose, parseDenial, recognised, type DenialReason, type Diagnosis, type PolicyCheck} from '../core/diagnosis.js';
 import {classifyCaller, type Identity} from '../core/principal.js';
 import {exitCodes, ProblemError} from '../core/problem.js';
 import {printable} from '../core/text.js';
@@ -47,25 +47,27 @@ function principalToCheck(named: string | undefined, caller: Identity): {arn?: s
 }
 
 async function checkPolicies(options: CommonOptions, named: string | undefined, action: string | undefined): Promise<{check?: PolicyCheck; skipped?: string}> {
-	const {identifyCaller} = await import('../aws/sts.js');
-	let caller: Identity;
-	try {
-		caller = await identifyCaller(options);
-	} catch (error) {
-		const problem = (error as ProblemError).problem;
-		return {skipped: problem ? `no credentials could be used (${problem.title.replace(/\.$/, '')})` : String(error)};
-	}
-	const {arn, skipped} = principalToCheck(named, caller);
-	if (!arn) return {skipped};
-	const [{createClients}, {principalAccess}] = await Promise.all([import('../aws/clients.js'), import('../aws/principal-access.js')]);
+	const [{createClients, destroyClients}, {identifyCaller}, {principalAccess}] = await Promise.all([
+		import('../aws/clients.js'),
+		import('../aws/sts.js'),
+		import('../aws/principal-access.js'),
+	]);
+	// One set of clients: the caller is identified with its STS client rather than a second one.
 	const clients = await createClients(options);
 	try {
+		let caller: Identity;
+		try {
+			caller = await identifyCaller(options, clients.sts);
+		} catch (error) {
+			const problem = (error as ProblemError).problem;
+			return {skipped: problem ? `no credentials could be used (${problem.title.replace(/\.$/, '')})` : String(error)};
+		}
+		const {arn, skipped} = principalToCheck(named, caller);
+		if (!arn) return {skipped};
 		const actions = action ? [action] : billingActions;
 		return {check: {principal: arn, access: await principalAccess(clients.iam, clients.iamProbe, arn, actions)}};
 	} finally {
-		clients.sts.destroy();
-		clients.iam.destroy();
-		clients.iamProbe.destroy();
+		destroyClients(clients);
 	}
 }
 
@@ -121,10 +123,9 @@ export async function runDiagnose(options: DiagnoseOptions): Promise<number> {
 	if (!text) throw new UsageError('diagnose needs the error text: billing-setup diagnose "User: arn:… is not authorized to perform: ce:…", or pipe it in.');
 	const parsed = parseDenial(text);
 	// AWS's stated reason needs no check; otherwise the policies tell the setting from a missing permission.
-	const recognised = parsed.action !== undefined || parsed.mentionsBillingSetting;
 	const {check, skipped} = parsed.reason
 		? {skipped: 'AWS’s text states the reason'}
-		: !recognised
+		: !recognised(parsed)
 			? {skipped: 'the text names no AWS action'}
 			: await withSpinner('Checking the policies…', checkPolicies(options, parsed.principal, parsed.action));
 	const diagnosis = diagnose(parsed, check, skipped);

@@ -166,12 +166,16 @@ function words(cause: Cause, action: string, partition: Partition): Pick<Diagnos
 	}
 }
 
+/** Whether the text names anything AWS-shaped: an action, a reason, or the console's words for the setting. */
+export function recognised(parsed: ParsedDenial): boolean {
+	return parsed.action !== undefined || parsed.reason !== undefined || parsed.mentionsBillingSetting;
+}
+
 /** The cause, from AWS's stated reason first, then the policy check, then the console's words. */
 export function diagnose(parsed: ParsedDenial, check?: PolicyCheck, checkSkipped?: string): Diagnosis {
 	const partition = partitionOfArn(parsed.principal ?? check?.principal);
 	const access = check?.access.method === 'unknown' ? undefined : check?.access;
-	const recognised = parsed.action !== undefined || parsed.reason !== undefined || parsed.mentionsBillingSetting;
-	const [cause, basis]: [Cause, Diagnosis['basis']] = !recognised
+	const [cause, basis]: [Cause, Diagnosis['basis']] = !recognised(parsed)
 		? ['unrecognised', 'likely']
 		: parsed.reason
 		? [causeOfReason[parsed.reason], 'stated']
