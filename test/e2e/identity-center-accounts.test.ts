@@ -5,27 +5,16 @@
  * fault proxy (the tags), and Organizations' refusal outside an organization, which moto answers with no accounts.
  */
 import {CreateAccountAssignmentCommand, ListAccountAssignmentsCommand} from '@aws-sdk/client-sso-admin';
-import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, test} from 'vitest';
+import {describe, expect, test} from 'vitest';
 import {account, useAwsFixture} from '../support/aws.js';
 import {runCli} from '../support/cli.js';
-import {answerTags, identityCenterIn, type IdentityCenterInMoto} from '../support/identity-center.js';
+import {useIdentityCenter} from '../support/identity-center.js';
 import {createMemberAccount, createOrganization, useOrganizationCleanup} from '../support/organizations.js';
 
 const aws = useAwsFixture();
 useOrganizationCleanup(aws);
-let ic: IdentityCenterInMoto;
+const ic = useIdentityCenter(aws);
 const setupArgs = ['--via', 'identity-center', '--assign', 'group:Finance', '--access', 'read-only', '--accounts', 'all', '--yes', '--json'];
-
-beforeAll(async () => {
-	ic = await identityCenterIn(aws.moto.endpoint);
-});
-// The worker's moto is shared with other files: leave Identity Center empty for them, in every account.
-beforeEach(async () => {
-	await ic.empty();
-	answerTags(aws.proxy, aws.home);
-});
-afterEach(() => ic.empty());
-afterAll(() => ic.destroy());
 
 async function cli(args: string[]) {
 	const result = await runCli(args, {env: aws.env()});
@@ -35,7 +24,7 @@ async function cli(args: string[]) {
 const actions = (json: {created: Array<{action: string}>}) => json.created.map(write => write.action);
 
 async function assignedIn(accountId: string, permissionSetArn: string): Promise<string[]> {
-	const {AccountAssignments: found = []} = await ic.admin.send(new ListAccountAssignmentsCommand({InstanceArn: ic.instanceArn, AccountId: accountId, PermissionSetArn: permissionSetArn}));
+	const {AccountAssignments: found = []} = await ic().admin.send(new ListAccountAssignmentsCommand({InstanceArn: ic().instanceArn, AccountId: accountId, PermissionSetArn: permissionSetArn}));
 	return found.map(assignment => `${assignment.PrincipalType}:${assignment.PrincipalId}`);
 }
 
@@ -43,7 +32,7 @@ describe('--accounts all', () => {
 	test('assigns the permission set in every ACTIVE account of the organization; a re-run writes nothing; undo removes every assignment', async () => {
 		await createOrganization(aws);
 		const members = [await createMemberAccount(aws, 'finance'), await createMemberAccount(aws, 'shop')];
-		const finance = await ic.group('Finance');
+		const finance = await ic().group('Finance');
 		const everyAccount = [account, ...members];
 
 		const dryRun = await cli(['--via', 'identity-center', '--assign', 'group:Finance', '--accounts', 'all', '--dry-run', '--json']);
@@ -58,7 +47,7 @@ describe('--accounts all', () => {
 		expect(actions(made).filter(action => action === 'sso:CreateAccountAssignment')).toHaveLength(3);
 		expect(made.permissionSet.accounts.toSorted()).toEqual(everyAccount.toSorted());
 		for (const accountId of everyAccount) expect(made.profile).toContain(`[profile billingaccess-${accountId}]\nsso_session = billing-setup\nsso_account_id = ${accountId}`);
-		const [set] = await ic.permissionSets();
+		const [set] = await ic().permissionSets();
 		for (const accountId of everyAccount) expect(await assignedIn(accountId, set!.arn)).toEqual([`GROUP:${finance}`]);
 
 		const again = await cli(setupArgs);
@@ -68,36 +57,36 @@ describe('--accounts all', () => {
 		const undo = await cli(['undo', '--yes', '--json']);
 		expect(undo.code, undo.stderr).toBe(0);
 		expect(actions({created: undo.json().writes}).filter(action => action === 'sso:DeleteAccountAssignment')).toHaveLength(3);
-		expect(await ic.permissionSets()).toEqual([]);
-		expect(await ic.assignmentsOf({type: 'GROUP', id: finance})).toEqual([]);
+		expect(await ic().permissionSets()).toEqual([]);
+		expect(await ic().assignmentsOf({type: 'GROUP', id: finance})).toEqual([]);
 	});
 
 	test('outside an organization it stops before any write, saying why', async () => {
-		await ic.group('Finance');
+		await ic().group('Finance');
 		// moto 5.2.1 lists no accounts outside an organization; AWS refuses with this.
 		aws.proxy.fault('ListAccounts', {kind: 'error', status: 400, code: 'AWSOrganizationsNotInUseException', message: 'Your account is not a member of an organization.'});
 		const run = await cli(setupArgs);
 		expect(run.code).toBe(1);
 		expect(run.json().error.title).toBe('This account is not in an AWS Organization, so --accounts all names no accounts.');
-		expect(await ic.permissionSets()).toEqual([]);
+		expect(await ic().permissionSets()).toEqual([]);
 	});
 });
 
 describe('--accounts ID,ID', () => {
 	test('assigns it in the listed accounts only, and an extra assignment there is shown as beyond the plan', async () => {
 		const other = '210987654321';
-		const finance = await ic.group('Finance');
+		const finance = await ic().group('Finance');
 		const args = ['--via', 'identity-center', '--assign', 'group:Finance', '--access', 'read-only', '--accounts', `${account},${other}`, '--yes', '--json'];
 		const first = await cli(args);
 		expect(first.code, first.stderr).toBe(0);
 		expect(first.json().permissionSet.accounts).toEqual([account, other]);
-		const [set] = await ic.permissionSets();
+		const [set] = await ic().permissionSets();
 		expect(await assignedIn(other, set!.arn)).toEqual([`GROUP:${finance}`]);
 
-		const mallory = await ic.user('mallory');
-		await ic.admin.send(
+		const mallory = await ic().user('mallory');
+		await ic().admin.send(
 			new CreateAccountAssignmentCommand({
-				InstanceArn: ic.instanceArn,
+				InstanceArn: ic().instanceArn,
 				TargetId: other,
 				TargetType: 'AWS_ACCOUNT',
 				PermissionSetArn: set!.arn,

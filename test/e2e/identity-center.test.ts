@@ -5,28 +5,17 @@
  * Full access is covered by the unit tests: moto cannot attach job-function/Billing to a permission set.
  */
 import {AttachManagedPolicyToPermissionSetCommand} from '@aws-sdk/client-sso-admin';
-import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, test} from 'vitest';
+import {describe, expect, test} from 'vitest';
 import {useAwsFixture} from '../support/aws.js';
 import {runCli} from '../support/cli.js';
 import {startTerminal} from '../support/terminal.js';
-import {answerTags, identityCenterIn, type IdentityCenterInMoto} from '../support/identity-center.js';
+import {useIdentityCenter} from '../support/identity-center.js';
 
 const aws = useAwsFixture();
-let ic: IdentityCenterInMoto;
+const ic = useIdentityCenter(aws);
 const readOnly = 'arn:aws:iam::aws:policy/AWSBillingReadOnlyAccess';
 const admin = 'arn:aws:iam::aws:policy/AdministratorAccess';
 const setupArgs = ['--via', 'identity-center', '--assign', 'group:Finance', '--access', 'read-only', '--yes', '--json'];
-
-beforeAll(async () => {
-	ic = await identityCenterIn(aws.moto.endpoint);
-});
-// The worker's moto is shared with other files, which never look at Identity Center: leave it empty for them too.
-beforeEach(async () => {
-	await ic.empty();
-	answerTags(aws.proxy, aws.home);
-});
-afterEach(() => ic.empty());
-afterAll(() => ic.destroy());
 
 async function cli(args: string[]) {
 	const result = await runCli(args, {env: aws.env()});
@@ -37,7 +26,7 @@ const actions = (json: {created: Array<{action: string}>}) => json.created.map(w
 
 describe('a billing permission set', () => {
 	test('is made with the policy and the add-on and assigned to the group; a re-run writes nothing; undo removes it', async () => {
-		const finance = await ic.group('Finance');
+		const finance = await ic().group('Finance');
 		const first = await cli(setupArgs);
 		expect(first.code, first.stderr).toBe(0);
 		const made = first.json();
@@ -51,16 +40,15 @@ describe('a billing permission set', () => {
 			ok: true,
 			via: 'identity-center',
 			permissionSet: {name: 'BillingAccess', sessionDuration: 'PT1H', assignees: ['group:Finance']},
-			accessPortalUrl: `https://${ic.identityStoreId}.awsapps.com/start`,
+			accessPortalUrl: `https://${ic().identityStoreId}.awsapps.com/start`,
 		});
 		expect(made.profile).toContain('sso_role_name = BillingAccess');
 		// The first notes name what this path makes.
 		expect(first.stderr).toContain('Not in an AWS Organization: the permission set will see this account’s bills and costs.');
-		expect(made.profile).toContain(`sso_start_url = https://${ic.identityStoreId}.awsapps.com/start`);
-		const [set] = await ic.permissionSets();
+		expect(made.profile).toContain(`sso_start_url = https://${ic().identityStoreId}.awsapps.com/start`);
+		const [set] = await ic().permissionSets();
 		expect(set).toMatchObject({name: 'BillingAccess', sessionDuration: 'PT1H', managed: [readOnly], assignments: [{type: 'GROUP', id: finance}]});
 		expect(set!.inline.Statement).toEqual([{Sid: 'BillingSetupCostExplorerRead', Effect: 'Allow', Action: ['ce:Describe*', 'ce:Get*', 'ce:List*'], Resource: '*'}]);
-
 
 		const again = await cli(setupArgs);
 		expect(again.code, again.stderr).toBe(0);
@@ -74,14 +62,14 @@ describe('a billing permission set', () => {
 		const undo = await cli(['undo', '--yes', '--json']);
 		expect(undo.code, undo.stderr).toBe(0);
 		expect(undo.json()).toMatchObject({ok: true, removed: true, permissionSets: [set!.arn]});
-		expect(await ic.permissionSets()).toEqual([]);
+		expect(await ic().permissionSets()).toEqual([]);
 	});
 
 	test('a managed policy attached outside is shown as beyond the plan, detached, and provisioned after a counted wait', async () => {
-		await ic.group('Finance');
+		await ic().group('Finance');
 		expect((await cli(setupArgs)).code).toBe(0);
-		const [set] = await ic.permissionSets();
-		await ic.admin.send(new AttachManagedPolicyToPermissionSetCommand({InstanceArn: ic.instanceArn, PermissionSetArn: set!.arn, ManagedPolicyArn: admin}));
+		const [set] = await ic().permissionSets();
+		await ic().admin.send(new AttachManagedPolicyToPermissionSetCommand({InstanceArn: ic().instanceArn, PermissionSetArn: set!.arn, ManagedPolicyArn: admin}));
 
 		const dryRun = (await cli(['--dry-run', '--json'])).json();
 		expect(dryRun.live.differences).toEqual([expect.objectContaining({summary: 'detach AdministratorAccess (attached outside billing-setup)', widening: true, foreign: true})]);
@@ -95,14 +83,14 @@ describe('a billing permission set', () => {
 		expect(repair.code, repair.stderr).toBe(0);
 		expect(actions(repair.json())).toEqual(['sso:DetachManagedPolicyFromPermissionSet', 'sso:ProvisionPermissionSet']);
 		expect(aws.proxy.calls.filter(call => call.action === 'DescribePermissionSetProvisioningStatus')).toHaveLength(2);
-		expect((await ic.permissionSets())[0]!.managed).toEqual([readOnly]);
+		expect((await ic().permissionSets())[0]!.managed).toEqual([readOnly]);
 	});
 
 	test('a provisioning Identity Center reports as failed ends the run with its reason', async () => {
-		await ic.group('Finance');
+		await ic().group('Finance');
 		expect((await cli(setupArgs)).code).toBe(0);
-		const [set] = await ic.permissionSets();
-		await ic.admin.send(new AttachManagedPolicyToPermissionSetCommand({InstanceArn: ic.instanceArn, PermissionSetArn: set!.arn, ManagedPolicyArn: admin}));
+		const [set] = await ic().permissionSets();
+		await ic().admin.send(new AttachManagedPolicyToPermissionSetCommand({InstanceArn: ic().instanceArn, PermissionSetArn: set!.arn, ManagedPolicyArn: admin}));
 		const failed = {PermissionSetProvisioningStatus: {RequestId: 'provision-2', Status: 'FAILED', FailureReason: 'Received a 404 status error: Not supported policy.'}};
 		aws.proxy.fault('ProvisionPermissionSet', {kind: 'answer', body: JSON.stringify(failed)}, 1);
 		const run = await cli(setupArgs);
@@ -111,7 +99,7 @@ describe('a billing permission set', () => {
 	});
 
 	test('the dry run lists the AWS CLI commands and writes nothing', async () => {
-		await ic.group('Finance');
+		await ic().group('Finance');
 		const dryRun = await cli(['--via', 'identity-center', '--assign', 'group:Finance', '--dry-run', '--json']);
 		expect(dryRun.code, dryRun.stderr).toBe(0);
 		const commands: string = dryRun.json().cliCommands.join('\n');
@@ -120,17 +108,17 @@ describe('a billing permission set', () => {
 		}
 		expect(commands).toContain('--session-duration PT1H');
 		expect(dryRun.json().live).toMatchObject({ownership: 'absent'});
-		expect(await ic.permissionSets()).toEqual([]);
+		expect(await ic().permissionSets()).toEqual([]);
 	});
 
 	test('a group the identity store does not have stops the run before anything is written', async () => {
 		const run = await cli(setupArgs);
 		expect(run.code).toBe(1);
-		expect(run.json().error.title).toBe(`The identity store ${ic.identityStoreId} has no group named Finance.`);
-		expect(await ic.permissionSets()).toEqual([]);
+		expect(run.json().error.title).toBe(`The identity store ${ic().identityStoreId} has no group named Finance.`);
+		expect(await ic().permissionSets()).toEqual([]);
 	});
 	test('in the wizard: where Identity Center has people it offers a permission set, a picker of them, and ends with how to sign in', async () => {
-		const finance = await ic.group('Finance');
+		const finance = await ic().group('Finance');
 		const terminal = await startTerminal({env: {...aws.proxy.env, XDG_CONFIG_HOME: aws.home}});
 		try {
 			const answer = async (prompt: string, keys: string[] = []) => {
@@ -152,12 +140,12 @@ describe('a billing permission set', () => {
 			expect(await terminal.waitForExit(30_000)).toBe(0);
 			const screen = await terminal.screen({history: true, join: true});
 			expect(screen).toContain('BillingAccess is ready.');
-			expect(screen).toContain(`https://${ic.identityStoreId}.awsapps.com/start`);
+			expect(screen).toContain(`https://${ic().identityStoreId}.awsapps.com/start`);
 			expect(screen).toContain('sso_role_name = BillingAccess');
 		} finally {
 			await terminal.close();
 		}
-		const [set] = await ic.permissionSets();
+		const [set] = await ic().permissionSets();
 		expect(set).toMatchObject({name: 'BillingAccess', managed: [readOnly], assignments: [{type: 'GROUP', id: finance}]});
 	});
 });

@@ -23,6 +23,8 @@ import {
 	ListPermissionSetsCommand,
 	SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
+import {afterAll, afterEach, beforeAll, beforeEach} from 'vitest';
+import type {AwsFixture} from './aws.js';
 import {readProgress} from './cli.js';
 import type {FaultProxy} from './fault-proxy.js';
 import {TEST_ACCESS_KEY_ID, TEST_REGION, TEST_SECRET_ACCESS_KEY} from './moto.js';
@@ -131,4 +133,27 @@ export function answerTags(proxy: FaultProxy, configHome: string): void {
 		kind: 'answer',
 		body: () => JSON.stringify({Tags: [{Key: 'ManagedBy', Value: 'billing-setup'}, {Key: 'BillingSetupId', Value: setupId()}]}),
 	});
+}
+
+/**
+ * Identity Center in this file's moto for every test: emptied before and after each (the worker's moto is shared
+ * with other files, which expect no permission sets, people or assignments), with moto's missing tag read answered.
+ * Call it once at the top of the file; the returned function gives the client inside tests and hooks.
+ */
+export function useIdentityCenter(aws: AwsFixture): () => IdentityCenterInMoto {
+	let ic: IdentityCenterInMoto | undefined;
+	const current = () => {
+		if (!ic) throw new Error('Identity Center is not there: use it inside a test or hook of the file that called useIdentityCenter()');
+		return ic;
+	};
+	beforeAll(async () => {
+		ic = await identityCenterIn(aws.moto.endpoint);
+	});
+	beforeEach(async () => {
+		await current().empty();
+		answerTags(aws.proxy, aws.home);
+	});
+	afterEach(() => current().empty());
+	afterAll(() => ic?.destroy());
+	return current;
 }
