@@ -21,8 +21,7 @@ export function createIamClient(
 	extra: {maxAttempts?: number; credentials?: {accessKeyId: string; secretAccessKey: string; sessionToken?: string}} = {},
 ): IAMClient {
 	const iam = new IAMClient({...(profile && !extra.credentials && {profile}), region, requestHandler, ...extra});
-	// The clients share one middleware stack type; TypeScript cannot see that through their classes.
-	nameFailedActions(iam as unknown as {middlewareStack: STSClient['middlewareStack']}, 'iam');
+	nameFailedActions(iam, 'iam');
 	return iam;
 }
 

@@ -7,8 +7,7 @@ import {nameFailedActions, type ClientOptions} from './sts.js';
 
 export function createOrganizationsClient({profile}: ClientOptions, region: string): OrganizationsClient {
 	const client = new OrganizationsClient({...(profile && {profile}), region, requestHandler});
-	// Every client shares one middleware stack type; TypeScript cannot see that through their classes.
-	nameFailedActions(client as unknown as Parameters<typeof nameFailedActions>[0], 'organizations');
+	nameFailedActions(client, 'organizations');
 	return client;
 }
 

@@ -65,9 +65,8 @@ export interface SsoClients {
 export function createSsoClients({profile}: ClientOptions, region: string): SsoClients {
 	const admin = new SSOAdminClient({...(profile && {profile}), region, requestHandler});
 	const identityStore = new IdentitystoreClient({...(profile && {profile}), region, requestHandler});
-	// Every client shares one middleware stack type; TypeScript cannot see that through their classes.
-	nameFailedActions(admin as unknown as Parameters<typeof nameFailedActions>[0], 'sso');
-	nameFailedActions(identityStore as unknown as Parameters<typeof nameFailedActions>[0], 'identitystore');
+	nameFailedActions(admin, 'sso');
+	nameFailedActions(identityStore, 'identitystore');
 	return {admin, identityStore, destroy: () => (admin.destroy(), identityStore.destroy())};
 }
 

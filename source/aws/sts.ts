@@ -1,5 +1,6 @@
 /** STS alone: who the caller is. Kept apart from IAM so `status` and `reset` load only this client. */
 import {GetCallerIdentityCommand, STSClient} from '@aws-sdk/client-sts';
+import type {MiddlewareStack} from '@smithy/types';
 import {credentialSourceOf, type SignIn} from '../core/handoff.js';
 import {classifyCaller, type Identity} from '../core/principal.js';
 import {ProblemError} from '../core/problem.js';
@@ -13,7 +14,8 @@ export interface ClientOptions {
 }
 
 /** Marks every SDK error with the action (`service:Operation`) that failed and where it was sent, so problems can name both. */
-export function nameFailedActions(client: {middlewareStack: STSClient['middlewareStack']}, service: string): void {
+// Any client's stack: the middleware reads only what every request and error carries.
+export function nameFailedActions(client: {middlewareStack: MiddlewareStack<any, any>}, service: string): void {
 	client.middlewareStack.add(
 		next => async args => {
 			try {
