@@ -66,7 +66,7 @@ export async function runStatus(options: Options<'status'>): Promise<number> {
 			});
 	const current = identity?.accountId;
 	const own = setups.find(setup => setup.accountId === current && !setup.removedAt);
-	const live = identity && own ? await readLive(options, identity, own) : undefined;
+	const live = identity && own ? await readLive(options, await operationsFor(options), identity, own) : undefined;
 	if (options.json) {
 		printJson({
 			progressFile: store.path,
@@ -103,10 +103,10 @@ export async function runStatus(options: Options<'status'>): Promise<number> {
 	return exitCodes.done;
 }
 
-/** What the current account's finished setup printed at its end, for the credentials of this run. */
+type Operations = Awaited<ReturnType<typeof operationsFor>>;
+
 /** The setup's role or permission set as AWS has it now, compared with the record; a failed read is said, not thrown. */
-async function readLive(options: CommonOptions, identity: Identity, setup: SavedSetup): Promise<RoleInspection | {error: Problem}> {
-	const operations = await operationsFor(options);
+async function readLive(options: CommonOptions, operations: Operations, identity: Identity, setup: SavedSetup): Promise<RoleInspection | {error: Problem}> {
 	const record = {setupId: setup.setupId ?? legacySetupId, changes: setup.changes};
 	const read =
 		setup.settings.via === 'identity-center'
@@ -122,8 +122,8 @@ async function readLive(options: CommonOptions, identity: Identity, setup: Saved
  * The hand-off works only while what it names is live: a deleted role fails here, as its URL and profile would;
  * differences are said above the block, so it is never printed as if all were in place.
  */
-async function liveForHandOff(options: CommonOptions, identity: Identity, setup: SavedSetup): Promise<RoleInspection> {
-	const live = await readLive(options, identity, setup);
+async function liveForHandOff(options: CommonOptions, operations: Operations, identity: Identity, setup: SavedSetup): Promise<RoleInspection> {
+	const live = await readLive(options, operations, identity, setup);
 	if ('error' in live) throw new ProblemError(live.error);
 	const noun = setup.settings.via === 'identity-center' ? `permission set ${setup.settings.permissionSetName}` : `role ${setup.settings.roleName}`;
 	if (live.ownership === 'absent') {
@@ -138,6 +138,7 @@ async function liveForHandOff(options: CommonOptions, identity: Identity, setup:
 	return live;
 }
 
+/** What the current account's finished setup printed at its end, for the credentials of this run. */
 async function printHandOff(options: Options<'status'>): Promise<number> {
 	const store = openStore();
 	const identity = await identify(options);
@@ -149,7 +150,8 @@ async function printHandOff(options: Options<'status'>): Promise<number> {
 			next: 'Run billing-setup to finish one, or billing-setup status to see what is saved.',
 		});
 	}
-	const live = await liveForHandOff(options, identity, setup);
+	const operations = await operationsFor(options);
+	const live = await liveForHandOff(options, operations, identity, setup);
 	const differences = substantive(live.differences).map(({summary, widening}) => ({summary, widening}));
 	if (setup.settings.via === 'identity-center') {
 		const plan = permissionSetPlanOf(ownRecord(setup), identity.partition, live);
@@ -160,7 +162,7 @@ async function printHandOff(options: Options<'status'>): Promise<number> {
 		return exitCodes.done;
 	}
 	const mfaSerial = setup.settings.requireMfa
-		? await (await operationsFor(options)).mfaDevice(identity).catch((error: unknown) => {
+		? await operations.mfaDevice(identity).catch((error: unknown) => {
 				throw new ProblemError(describeAwsError(error, {identity, profile: options.profile}));
 			})
 		: undefined;
