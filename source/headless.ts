@@ -1,12 +1,13 @@
 /** Runs the wizard without prompts: flags, then saved progress, then defaults. Same session as the Ink app. */
-import {accountNotes, madeVia, type OrganizationPlace, type PrincipalAccess} from './core/account.js';
+import {accountNotes, type OrganizationPlace, type PrincipalAccess} from './core/account.js';
 import {activationInOneLine} from './core/partition.js';
 import {accountsLabel, assigneeLabel, ssoHandOff} from './core/identity-center.js';
 import {costExplorerPolicyName, guardPolicyName, guarded} from './core/plan.js';
 import {callerNotes} from './core/principal.js';
 import {exitCodes, type Problem} from './core/problem.js';
+import {madeThing} from './core/settings.js';
 import {permissionSetPlanFor, planFor, type WizardSession} from './engine/session.js';
-import {defaultAnswer, isFinalStep, madeThing, type CostCheck, type WizardState} from './engine/wizard.js';
+import {defaultAnswer, isFinalStep, type CostCheck, type WizardState} from './engine/wizard.js';
 import {differenceLine, formatFinish, formatIdentityCenterFinish, formatProblem, paint, rootActivationSteps, savedMessage, verificationLines} from './present.js';
 import {substantive} from './reconcile/role-resources.js';
 
@@ -181,7 +182,7 @@ export async function runHeadless(
 		if (state.identity && !notedCaller) {
 			notedCaller = true;
 			for (const note of callerNotes(state.identity)) log(`${paint('yellow', '!')} ${note}`);
-			for (const note of accountNotes(state.account, state.identity.kind, madeVia(state.settings.via))) log(note);
+			for (const note of accountNotes(state.account, state.identity.kind, madeThing(state.settings).noun)) log(note);
 		}
 		// Asked at the activation step, or, for a finished setup that skips it, at its menu.
 		if ((state.step === 'activation' || state.step === 'finished') && state.activation !== 'confirmed') {

@@ -4,7 +4,7 @@
  * account of the organization with its billing role and its root-only setting. Pure types and words; the
  * reads are in aws/.
  */
-import type {Assignee} from './settings.js';
+import type {Assignee, MadeNoun} from './settings.js';
 import {activationProcedure, activationSteps} from './partition.js';
 import type {Partition} from './principal.js';
 import type {Problem} from './problem.js';
@@ -59,40 +59,36 @@ export function callerHasBilling(context: AccountContext | undefined, kind: stri
 	return access !== undefined && access.method !== 'unknown' && billingActions.every(action => access.allowed.includes(action));
 }
 
-/** What the setup makes, as the notes name it. */
-export type Made = 'the role' | 'the permission set';
-
-export const madeVia = (via: string): Made => (via === 'identity-center' ? 'the permission set' : 'the role');
 
 /** Where the account sits, and what billing access made here sees there: short, since it shares the first screen. */
-export function organizationNote(place: OrganizationPlace, made: Made = 'the role'): string {
+export function organizationNote(place: OrganizationPlace, noun: MadeNoun = 'role'): string {
 	switch (place.kind) {
 		case 'standalone':
-			return `Not in an AWS Organization: ${made} will see this account’s bills and costs.`;
+			return `Not in an AWS Organization: the ${noun} will see this account’s bills and costs.`;
 		case 'management':
-			return `Management account of organization ${place.organizationId}: ${made} will see the consolidated bill of every member account.`;
+			return `Management account of organization ${place.organizationId}: the ${noun} will see the consolidated bill of every member account.`;
 		case 'member':
 			return [
-				`Member of organization ${place.organizationId} (management account ${place.managementAccountId}): ${made} will see this account’s costs only,`,
+				`Member of organization ${place.organizationId} (management account ${place.managementAccountId}): the ${noun} will see this account’s costs only,`,
 				'and Cost Explorer once the management account lets members in (Cost Management preferences → Linked account access).',
 				'Accounts created through Organizations have IAM access to billing on by default; invited accounts keep their own setting.',
 			].join(' ');
 		case 'unknown':
-			return `${place.reason} In a member account, ${made} sees only that account’s costs.`;
+			return `${place.reason} In a member account, the ${noun} sees only that account’s costs.`;
 	}
 }
 
 /** What the caller's own policies mean for them: whether what is made is for them or for others. How it was found out is in --json. */
-export function callerAccessNote(context: AccountContext | undefined, kind: string, made: Made = 'the role'): string | undefined {
-	if (kind === 'root') return `The root user can always open Billing: ${made} is for giving others billing-only access.`;
+export function callerAccessNote(context: AccountContext | undefined, kind: string, noun: MadeNoun = 'role'): string | undefined {
+	if (kind === 'root') return `The root user can always open Billing: the ${noun} is for giving others billing-only access.`;
 	const access = context?.callerAccess;
 	if (!access) return undefined;
 	if (access.method === 'unknown') return `billing-setup could not tell what your own policies allow: ${access.reason}`;
 	if (callerHasBilling(context, kind)) {
-		return `Your own policies already allow billing: after the root step you can open Billing yourself, and ${made} is for giving others billing-only access.`;
+		return `Your own policies already allow billing: after the root step you can open Billing yourself, and the ${noun} is for giving others billing-only access.`;
 	}
-	const getting = made === 'the role' ? 'switching to this role' : 'being assigned this permission set';
-	const cannotSwitch = made === 'the role' && access.checked.includes(switchAction) && !access.allowed.includes(switchAction);
+	const getting = noun === 'role' ? 'switching to this role' : 'being assigned this permission set';
+	const cannotSwitch = noun === 'role' && access.checked.includes(switchAction) && !access.allowed.includes(switchAction);
 	const switching = cannotSwitch ? ` Your policies do not allow ${switchAction} either: add it for the role, or switching will be refused.` : '';
 	const denied = access.denied.filter(action => billingActions.includes(action));
 	if (denied.length > 0) return `Your own policies deny ${denied.join(', ')}: you get billing by ${getting}.${switching}`;
@@ -101,10 +97,10 @@ export function callerAccessNote(context: AccountContext | undefined, kind: stri
 }
 
 /** What the first screen says of the account and the caller, in order; nothing before the account was read. */
-export function accountNotes(context: AccountContext | undefined, kind: string, made: Made = 'the role'): string[] {
+export function accountNotes(context: AccountContext | undefined, kind: string, noun: MadeNoun = 'role'): string[] {
 	if (!context) return [];
-	const caller = callerAccessNote(context, kind, made);
-	return [organizationNote(context.organization, made), ...(caller ? [caller] : [])];
+	const caller = callerAccessNote(context, kind, noun);
+	return [organizationNote(context.organization, noun), ...(caller ? [caller] : [])];
 }
 
 /** Why `accounts` cannot list from anywhere but a management account. */

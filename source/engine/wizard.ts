@@ -10,7 +10,7 @@ import {hours} from '../core/text.js';
 import {callerName, type Identity} from '../core/principal.js';
 import type {Problem} from '../core/problem.js';
 import {assigneeLabel} from '../core/identity-center.js';
-import {defaultSettings, managedPolicyName, type AccessLevel, type Assignee, type RoleSettings, type Trust, type Via} from '../core/settings.js';
+import {defaultSettings, managedPolicyName, type AccessLevel, type Assignee, madeThing, type RoleSettings, type Trust, type Via} from '../core/settings.js';
 import {substantive, type RoleInspection} from '../reconcile/role-resources.js';
 
 export type QuestionStep =
@@ -263,13 +263,6 @@ function moveOn(state: WizardState, next: Step, changes: Partial<WizardState> = 
 }
 
 const finishedNext: Record<FinishedChoice, Step> = {'hand-off': 'done', change: 'role-name', repair: 'review', remove: 'remove'};
-
-/** What the setup makes, in words and by the flag that names it: a role, or a permission set via Identity Center. */
-export function madeThing(settings: RoleSettings): {noun: string; name: string; flag: string} {
-	return settings.via === 'identity-center'
-		? {noun: 'permission set', name: settings.permissionSetName, flag: '--permission-set'}
-		: {noun: 'role', name: settings.roleName, flag: '--role-name'};
-}
 
 /** Where a read of the live role leads: the review, the finished-setup menu, or back to a question that must change. */
 function afterInspection(state: WizardState, inspection: RoleInspection, missingPrincipals: string[], notice?: string): WizardState {

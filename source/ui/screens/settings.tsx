@@ -5,7 +5,7 @@ import {Text, useIsScreenReaderEnabled} from 'ink';
 import {useState} from 'react';
 import {costExplorerAction} from '../../core/plan.js';
 import {assigneeLabel, parseAssignee} from '../../core/identity-center.js';
-import {managedPolicyName, type AccessLevel, type Assignee, type RoleSettings, type Via} from '../../core/settings.js';
+import {madeThing, managedPolicyName, type AccessLevel, type Assignee, type RoleSettings, type Via} from '../../core/settings.js';
 import {assigneeProblem, permissionSetNameProblem, policyArnProblem, principalArnProblem, roleNameProblem} from '../../core/validation.js';
 import type {Problem} from '../../core/problem.js';
 import {hours} from '../../core/text.js';
@@ -42,7 +42,7 @@ const nameQuestions = {
 export function RoleNameScreen({settings, notice, onAnswer}: {settings: RoleSettings; notice?: string; onAnswer: Send}) {
 	const [problem, setProblem] = useState<string>();
 	const question = nameQuestions[settings.via];
-	const current = settings.via === 'identity-center' ? settings.permissionSetName : settings.roleName;
+	const current = madeThing(settings).name;
 	return (
 		<Question prompt={question.prompt} hint={typeHint}>
 			{notice && <Warning>{notice}</Warning>}
