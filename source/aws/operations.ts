@@ -17,8 +17,6 @@ import {verifyRole} from './verify.js';
 
 export interface OperationOptions extends ClientOptions {
 	verifyTimeoutMs: number;
-	/** Read this month's cost as the role after switching to it (--no-cost-check turns it off). */
-	costCheck?: boolean;
 }
 
 /** Enough to pick from without paging through a large organisation's every principal. */
@@ -107,8 +105,10 @@ export async function createOperations(options: OperationOptions, sts?: {sts: ST
 			return {inspection, missingPrincipals};
 		},
 		converge: (plan, record, converge) => convergeRole(iam, plan, record, converge),
-		verify: (plan, record, {assumeSkipped}) =>
-			verifyRole(clients, iam, plan, record, {timeoutMs: options.verifyTimeoutMs, costCheck: options.costCheck ?? false, ...(assumeSkipped && {assumeSkipped})}),
+		verify: (plan, record, {assumeSkipped, costCheck}) =>
+			verifyRole(clients, iam, plan, record, {timeoutMs: options.verifyTimeoutMs, costCheck, ...(assumeSkipped && {assumeSkipped})}),
+		checkBillingAccess: identity =>
+			import('./cost.js').then(({checkBillingAccess}) => checkBillingAccess({partition: identity.partition, checkedAs: identity.arn, profile: options.profile})),
 		async inspectAccount(identity) {
 			const [{createOrganizationsClient, describeOrganization}, {principalAccess}] = await Promise.all([
 				import('./organizations.js'),

@@ -61,6 +61,27 @@ const trust: Check = value => {
 	return ' is neither the account nor a list of principals';
 };
 
+const arn: Check = value => (typeof value === 'string' && /^arn:aws[\w-]*:(iam|sts)::\d{12}:[\w+=,.@/-]+$/.test(value) ? undefined : ' is not an IAM or STS ARN');
+const day: Check = value => (typeof value === 'string' && /^\d{4}-\d\d-\d\d$/.test(value) ? undefined : ' is not a day such as 2026-01-31');
+const problem = object({title: text, why: text, next: text});
+
+/** A check of the root-only setting: what AWS answered, shown as saved by status and the result. */
+const billingAccessCheck = object({
+	state: oneOf('active', 'off', 'unknown'),
+	checkedAs: optional(arn),
+	at: timestamp,
+	cost: optional(
+		object({
+			start: day,
+			end: day,
+			amount: value => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? undefined : ' is not an amount'),
+			unit: value => (typeof value === 'string' && /^[A-Z]{3}$/.test(value) ? undefined : ' is not a currency'),
+			estimated: flag,
+		}),
+	),
+	reason: optional(problem),
+});
+
 // It becomes a tag value on the role: what randomUUID writes, nothing a tag could choke on.
 const setupId: Check = value => (typeof value === 'string' && /^[\w-]{1,64}$/.test(value) ? undefined : ' is not a setup id');
 
@@ -73,6 +94,7 @@ const record = object({
 	finished: flag,
 	activation: optional(oneOf('confirmed', 'not-yet')),
 	activationAnsweredAt: optional(timestamp),
+	activationCheck: optional(billingAccessCheck),
 	settings: object({
 		roleName: rule('string', roleNameProblem),
 		access: oneOf(...Object.keys(managedPolicyName)),
@@ -94,6 +116,7 @@ const record = object({
 		object({
 			roleArn: text,
 			at: timestamp,
+			billingAccess: optional(billingAccessCheck),
 			// Via Identity Center they become the printed portal URL and profile: only what AWS's ids and regions look like.
 			identityStoreId: optional(value => (typeof value === 'string' && /^[\w-]{1,64}$/.test(value) ? undefined : ' is not an identity store id')),
 			ssoRegion: optional(value => (typeof value === 'string' && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(value) ? undefined : ' is not a region')),

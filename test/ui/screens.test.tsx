@@ -7,7 +7,7 @@ import type {SavedSetup, WizardEvent} from '../../source/engine/wizard.js';
 import {FinishedScreen, ReviewScreen, Working} from '../../source/ui/screens/finish.js';
 import {roleView} from '../../source/ui/made.js';
 
-const noOutcome = {created: [], activationConfirmed: false};
+const noOutcome = {created: [], rootStep: {done: false}};
 import {AccessScreen, CostExplorerScreen, MfaScreen, PrincipalsScreen, RoleNameScreen, SessionScreen, TrustScreen} from '../../source/ui/screens/settings.js';
 import {ActivationScreen, IdentityDetails, ResumeScreen} from '../../source/ui/screens/start.js';
 import {keys, renderScreen} from '../support/ink.js';
@@ -21,15 +21,18 @@ function answers() {
 }
 
 describe('root activation', () => {
-	test('shows the console steps and says honestly that nothing can check it', async () => {
+	test('shows the console steps and says how the setting is known: Cost Explorer’s refusal, nothing else', async () => {
 		const {onAnswer} = answers();
-		const screen = await renderScreen(<ActivationScreen identity={identity} onAnswer={onAnswer} />);
+		const screen = await renderScreen(<ActivationScreen identity={identity} checkable={false} onAnswer={onAnswer} />);
 		const frame = screen.lastFrame()!;
 		expect(frame).toContain('https://console.aws.amazon.com/billing/home#/account');
 		expect(frame).toContain('“IAM User and Role Access to Billing Information”, choose Edit');
 		expect(frame).toContain('Tick “Activate IAM Access” and choose Update');
-		expect(frame).toContain('No AWS API can read or change this setting');
-		expect(frame).not.toMatch(/checked|verified/i);
+		expect(frame).toContain('No AWS API reads this setting, but Cost Explorer states it');
+		expect(frame).toContain('“IAM user access not activated”');
+		expect(frame).not.toMatch(/cannot check|verified/i);
+		// A caller whose answer would say nothing is not offered the paid request.
+		expect(frame).not.toContain('ask AWS now');
 	});
 
 	test.each([
@@ -38,7 +41,7 @@ describe('root activation', () => {
 		[[keys.down, keys.down], 'stop'],
 	])('keys %j then Enter answer %s', async (moves, answer) => {
 		const {events, onAnswer, answered} = answers();
-		const screen = await renderScreen(<ActivationScreen identity={identity} onAnswer={onAnswer} />);
+		const screen = await renderScreen(<ActivationScreen identity={identity} checkable={false} onAnswer={onAnswer} />);
 		for (const key of moves) await screen.press(key);
 		await screen.press(keys.enter, answered);
 		expect(events[0]).toMatchObject({type: 'activation-answered', answer});
@@ -310,7 +313,7 @@ describe('finished-setup menu', () => {
 		const {events, onAnswer, answered} = answers();
 		const roles = ['arn:aws:iam::123456789012:role/First', 'arn:aws:iam::123456789012:role/Second'];
 		const inPlace: RoleInspection = {ownership: 'ours', billingShaped: true, differences: []};
-		const screen = await renderScreen(<FinishedScreen inspection={inPlace} view={roleView(buildPlan('123456789012', 'aws', defaultSettings, {setupId: 'setup-1'}), {created: roles, activationConfirmed: false})} onAnswer={onAnswer} />);
+		const screen = await renderScreen(<FinishedScreen inspection={inPlace} view={roleView(buildPlan('123456789012', 'aws', defaultSettings, {setupId: 'setup-1'}), {created: roles, rootStep: {done: false}})} onAnswer={onAnswer} />);
 		for (let index = 0; index < 2; index++) await screen.press(keys.down);
 		const asked = await screen.press(keys.enter);
 		expect(asked).toContain('Delete these 2 roles and the policies on them?');

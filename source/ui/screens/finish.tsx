@@ -8,6 +8,7 @@ import {guarded, guardedAction} from '../../core/plan.js';
 import type {MadeView} from '../made.js';
 import {Paragraph} from '../components/paragraph.js';
 import {hours, printable} from '../../core/text.js';
+import type {Partition} from '../../core/principal.js';
 import {type EditableStep, type FinishedChoice, type Verification, type WizardEvent} from '../../engine/wizard.js';
 import {principalLabel} from '../../core/policy.js';
 import {managedPolicyName, type RoleSettings} from '../../core/settings.js';
@@ -176,14 +177,14 @@ function Spinning({label}: {label: string}) {
 
 /** The verdict; how to use the role is printed after the wizard closes (see ui/run.tsx). */
 /** `thisRun`: the verification was made by this run, not read back from an earlier one (a re-run's hand-off). */
-export function DoneScreen({view, verification, thisRun}: {view: MadeView; verification?: Verification; thisRun: boolean}) {
+export function DoneScreen({view, verification, partition, thisRun}: {view: MadeView; verification?: Verification; partition: Partition; thisRun: boolean}) {
 	return (
 		<Box flexDirection="column" marginTop={1}>
 			<Text bold color={theme.success}>
 				✔ {view.name} is ready.
 			</Text>
 			{verification &&
-				verificationLines(verification, thisRun).map(({ok, text}) =>
+				verificationLines(verification, partition, thisRun).map(({ok, text}) =>
 					ok ? (
 						<Text key={text} color={theme.success}>
 							✔ {text}
