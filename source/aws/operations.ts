@@ -58,8 +58,7 @@ export function undoBlockers(check: UndoCheck, force: boolean): string[] {
 
 /** Checks every role first, so nothing is touched unless all of them can go. */
 export async function checkRemoval(iam: IamPort, plans: Plan[], record: SetupRecord, {force}: {force: boolean}): Promise<UndoCheck[]> {
-	const checks: UndoCheck[] = [];
-	for (const plan of plans) checks.push(await checkUndo(iam, plan, record));
+	const checks = await Promise.all(plans.map(plan => checkUndo(iam, plan, record)));
 	const blockers = checks.flatMap(check => undoBlockers(check, force));
 	if (blockers.length > 0) {
 		throw new ProblemError({
@@ -98,11 +97,9 @@ export async function createOperations(options: OperationOptions, sts?: {sts: ST
 			}
 		},
 		async inspect(plan, record, principals) {
-			const {inspection} = await inspectRole(iam, plan, record);
-			const missingPrincipals: string[] = [];
-			// A principal the caller may not look up is left for IAM to judge at CreateRole.
-			for (const arn of principals) if ((await iam.principalExists(arn)) === false) missingPrincipals.push(arn);
-			return {inspection, missingPrincipals};
+			const [{inspection}, exists] = await Promise.all([inspectRole(iam, plan, record), Promise.all(principals.map(arn => iam.principalExists(arn)))]);
+			// A principal the caller may not look up (undefined) is left for IAM to judge at CreateRole.
+			return {inspection, missingPrincipals: principals.filter((_, index) => exists[index] === false)};
 		},
 		converge: (plan, record, converge) => convergeRole(iam, plan, record, converge),
 		verify: (plan, record, {assumeSkipped, costCheck}) =>
