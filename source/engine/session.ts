@@ -244,8 +244,15 @@ export class WizardSession {
 				return {type: 'identity-loaded', identity, saved: store.load(identity.accountId)};
 			}
 			case 'inspect-account': {
-				const [context, identityCenter] = await Promise.all([aws.inspectAccount(state.identity!), aws.identityCenter.people()]);
-				return {type: 'account-inspected', context: {...context, ...(identityCenter && {identityCenter})}};
+				// The access question's policy is read beside the account, so the answer that keeps it waits for nothing;
+				// a failed read is left to the policy step, which says why.
+				const policyArn = managedPolicyArn(state.settings.access, state.identity!.partition);
+				const [context, identityCenter, policyCheck] = await Promise.all([
+					aws.inspectAccount(state.identity!),
+					aws.identityCenter.people(),
+					aws.checkPolicy(policyArn).catch(() => undefined),
+				]);
+				return {type: 'account-inspected', context: {...context, ...(identityCenter && {identityCenter})}, ...(policyCheck && {policyCheck})};
 			}
 			case 'check-activation':
 				return {type: 'activation-checked', check: await aws.checkBillingAccess(state.identity!)};

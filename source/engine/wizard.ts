@@ -140,7 +140,7 @@ export interface WizardState {
 
 export type WizardEvent =
 	| {type: 'identity-loaded'; identity: Identity; saved?: SavedSetup}
-	| {type: 'account-inspected'; context: AccountContext}
+	| {type: 'account-inspected'; context: AccountContext; policyCheck?: PolicyCheck}
 	| {type: 'resume-answered'; resume: boolean}
 	| {type: 'activation-answered'; answer: ActivationChoice; at: string}
 	| {type: 'activation-checked'; check: BillingAccessCheck}
@@ -424,7 +424,7 @@ export const steps: Record<Step, StepSpec> = {
 				// Someone who signs in through Identity Center most likely wants their colleagues to, too.
 				const via = event.context.identityCenter && state.presets.via === undefined && state.identity?.kind === 'identity-center' ? 'identity-center' : state.settings.via;
 				const next = state.saved && !state.saved.finished && !state.saved.removedAt ? 'resume' : 'activation';
-				return moveTo(state, next, {account: event.context, settings: {...state.settings, via}});
+				return moveTo(state, next, {account: event.context, settings: {...state.settings, via}, policyCheck: event.policyCheck ?? state.policyCheck});
 			},
 		},
 	},
