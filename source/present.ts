@@ -99,6 +99,16 @@ export function formatPlan(plan: Plan): string {
 	].join('\n');
 }
 
+/** What a setup does once its writes are made, said in the review before any: the read-back, the switch, and what costs money. */
+export function afterTheWrites({noun, paidCheck}: {noun: string; paidCheck: 'as-made' | 'as-you' | 'none'}): string {
+	const proof = noun === 'role' ? 'reads it back and switches to it' : 'waits for Identity Center to provision it and reads it back';
+	const paid =
+		paidCheck === 'none'
+			? ''
+			: `, then asks Cost Explorer as ${paidCheck === 'as-made' ? 'the role' : 'you'} whether IAM access to billing is on (${checkPrice})`;
+	return `Then billing-setup ${proof}${paid}.`;
+}
+
 /** Who made the role, as the review, status and the dry run say it. */
 export const ownershipWords: Record<RoleInspection['ownership'], string> = {
 	absent: 'does not exist yet: it will be created',

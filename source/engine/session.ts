@@ -4,7 +4,6 @@
  */
 import type {AccountContext, IdentityCenterPeople} from '../core/account.js';
 import type {BillingAccessCheck} from '../core/billing-access.js';
-import {callerIsTrusted} from '../core/handoff.js';
 import {buildPermissionSetPlan, type PermissionSetPlan} from '../core/identity-center.js';
 import {buildPlan, roleLocation, type Plan} from '../core/plan.js';
 import type {Identity, Partition} from '../core/principal.js';
@@ -14,6 +13,7 @@ import {defaultSettings, managedPolicyArn, type RoleSettings} from '../core/sett
 import type {ConvergeOutcome, RoleInspection, SetupRecord} from '../reconcile/role-resources.js';
 import type {RecordWrite} from '../reconcile/model.js';
 import {
+	assumeSkipReason,
 	callerCanBeChecked,
 	isEffectStep,
 	toSaved,
@@ -69,16 +69,6 @@ export interface SessionDeps {
 	aws: AwsOperations;
 	store: ProgressStore;
 	now?: () => Date;
-}
-
-/** The assume check cannot succeed for some callers; say why instead of failing. */
-export function assumeSkipReason(identity: Identity, state: WizardState): string | undefined {
-	if (identity.kind === 'root') return 'the root user cannot switch roles; sign in as an IAM user or role to use it';
-	if (state.settings.requireMfa) {
-		return 'the role requires MFA, which the credentials running this check may not carry; switch in the console with MFA to try it';
-	}
-	if (!callerIsTrusted(identity, state.settings.trust)) return 'you are not one of the principals allowed to assume it';
-	return undefined;
 }
 
 export function planFor(state: WizardState, settings: RoleSettings = state.settings): Plan {

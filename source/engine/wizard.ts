@@ -9,6 +9,8 @@ import {billingAccessLine, gatedIdentity, type BillingAccessCheck} from '../core
 import {billingElsewhere, costExplorerRegion} from '../core/partition.js';
 import {hours} from '../core/text.js';
 import {callerName, type Identity} from '../core/principal.js';
+import {principalLabel} from '../core/policy.js';
+import {callerIsTrusted} from '../core/handoff.js';
 import type {Problem} from '../core/problem.js';
 import {assigneeLabel} from '../core/identity-center.js';
 import {defaultSettings, managedPolicyName, type AccessLevel, type Assignee, madeThing, type RoleSettings, type Trust, type Via} from '../core/settings.js';
@@ -323,6 +325,23 @@ export function callerCanBeChecked(state: Pick<WizardState, 'identity' | 'accoun
 	);
 }
 
+/** The assume check cannot succeed for some callers; say why instead of failing. */
+export function assumeSkipReason(identity: Identity, state: WizardState): string | undefined {
+	if (identity.kind === 'root') return 'the root user cannot switch roles; sign in as an IAM user or role to use it';
+	if (state.settings.requireMfa) {
+		return 'the role requires MFA, which the credentials running this check may not carry; switch in the console with MFA to try it';
+	}
+	if (!callerIsTrusted(identity, state.settings.trust)) return 'you are not one of the principals allowed to assume it';
+	return undefined;
+}
+
+/** Who the verification's paid request will be signed by: the role once switched to, else the caller where it can ask. */
+export function paidCheckAfterWrites(state: WizardState): 'as-made' | 'as-you' | 'none' {
+	if (!state.paidChecks) return 'none';
+	if (state.settings.via === 'role' && state.identity && !assumeSkipReason(state.identity, state)) return 'as-made';
+	return callerCanBeChecked(state) ? 'as-you' : 'none';
+}
+
 /**
  * The latest check of the root-only setting: the role's verification, else the one at the root step. What the
  * result, status and the hand-off say of the setting; absent when AWS was never asked.
@@ -384,12 +403,12 @@ const trustEvents: Handlers = {
 const trustAnswer = ({settings}: WizardState): WizardEvent =>
 	settings.trust.kind === 'principals' ? {type: 'principals-chosen', arns: settings.trust.arns} : {type: 'trust-chosen', trust: 'account'};
 
-const trustTrail = ({settings}: WizardState) => {
+const trustTrail = ({settings, identity}: WizardState) => {
 	if (settings.via === 'identity-center') return [];
 	return [
 		settings.trust.kind === 'account'
-			? 'Who may switch: principals of this account allowed by their own IAM policies'
-			: `Who may switch: ${settings.trust.arns.join(', ')}`,
+			? 'Who may switch: this account’s principals their policies allow'
+			: `Who may switch: ${settings.trust.arns.map(arn => principalLabel(`AWS:${arn}`, identity?.accountId)).join(', ')}`,
 	];
 };
 
@@ -714,6 +733,14 @@ export const steps: Record<Step, StepSpec> = {
 	'not-needed': {title: 'ended at the root step, with no role needed', kind: 'final', on: {}},
 	failed: {title: 'failed', kind: 'final', on: {}},
 };
+
+/**
+ * The answers the review can send back to, each in the words the transcript has for it: one sentence, said in one
+ * place. A role's trust and MFA, or a permission set's assignees, come from their steps' lines.
+ */
+export function reviewAnswers(state: WizardState): Array<{step: EditableStep; text: string}> {
+	return (Object.keys(editableSteps) as EditableStep[]).flatMap(step => (steps[step].trail?.(state) ?? []).map(text => ({step, text})));
+}
 
 /** The order of the table: a step before the current one in it has been answered. */
 const order = Object.keys(steps) as Step[];

@@ -2,7 +2,7 @@
 import {Box, Text, useApp, useInput} from 'ink';
 import {useEffect, useSyncExternalStore, type ReactNode} from 'react';
 import {planFor, type WizardSession} from '../engine/session.js';
-import {callerCanBeChecked, isFinalStep, latestCheck, sectionOf, sections, steps, trailOf, type FinalStep, type QuestionStep, type WizardEvent, type WizardState} from '../engine/wizard.js';
+import {callerCanBeChecked, isFinalStep, latestCheck, paidCheckAfterWrites, reviewAnswers, sectionOf, sections, steps, trailOf, type FinalStep, type QuestionStep, type WizardEvent, type WizardState} from '../engine/wizard.js';
 import {Header, ProblemBox} from './components/chrome.js';
 import {Transcript} from './components/transcript.js';
 import {ActivationOffScreen, ActivationScreen, BillingOpenScreen, IdentityDetails, NotNeededScreen, ResumeScreen} from './screens/start.js';
@@ -20,7 +20,8 @@ import {
 } from './screens/settings.js';
 import {madeView} from './made.js';
 import {DoneScreen, FinishedScreen, ReviewScreen, Working} from './screens/finish.js';
-import {savedMessage} from '../present.js';
+import {afterTheWrites, savedMessage} from '../present.js';
+import {madeThing} from '../core/settings.js';
 import {theme} from './theme.js';
 
 type Send = (event: WizardEvent) => void;
@@ -47,7 +48,17 @@ const questionScreens: Record<QuestionStep, (state: WizardState, send: Send) => 
 	mfa: (state, send) => <MfaScreen settings={state.settings} onAnswer={send} />,
 	session: (state, send) => <SessionScreen settings={state.settings} onAnswer={send} />,
 	finished: (state, send) => state.inspection && <FinishedScreen inspection={state.inspection} view={madeView(state)} onAnswer={send} />,
-	review: (state, send) => <ReviewScreen view={madeView(state)} settings={state.settings} inspection={state.inspection} notice={state.notice} onAnswer={send} />,
+	review: (state, send) => (
+		<ReviewScreen
+			view={madeView(state)}
+			settings={state.settings}
+			answers={reviewAnswers(state)}
+			then={afterTheWrites({noun: madeThing(state.settings).noun, paidCheck: paidCheckAfterWrites(state)})}
+			inspection={state.inspection}
+			notice={state.notice}
+			onAnswer={send}
+		/>
+	),
 	boundary: (state, send) => (
 		<BoundaryScreen problem={state.problem} onAnswer={send} onGiveUp={() => state.problem && send({type: 'failed', problem: state.problem})} />
 	),

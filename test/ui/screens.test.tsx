@@ -3,9 +3,10 @@ import {buildPlan} from '../../source/core/plan.js';
 import type {RoleInspection} from '../../source/reconcile/role-resources.js';
 import {classifyCaller} from '../../source/core/principal.js';
 import {defaultSettings} from '../../source/core/settings.js';
-import type {SavedSetup, WizardEvent} from '../../source/engine/wizard.js';
+import {initialState, paidCheckAfterWrites, reviewAnswers, type SavedSetup, type WizardEvent, type WizardState} from '../../source/engine/wizard.js';
 import {FinishedScreen, ReviewScreen, Working} from '../../source/ui/screens/finish.js';
 import {roleView} from '../../source/ui/made.js';
+import {afterTheWrites} from '../../source/present.js';
 
 const noOutcome = {created: [], rootStep: {done: false}};
 import {AccessScreen, CostExplorerScreen, MfaScreen, PrincipalsScreen, RoleNameScreen, SessionScreen, TrustScreen} from '../../source/ui/screens/settings.js';
@@ -206,11 +207,12 @@ describe('choices open on the current setting', () => {
 
 describe('review', () => {
 	const plan = buildPlan('123456789012', 'aws', defaultSettings, {setupId: 'setup-1'});
+	const atReview: WizardState = {...initialState({}, '2026-12-02T10:00:00.000Z', {setupId: 'setup-1'}), identity, step: 'review'};
 	const absent: RoleInspection = {ownership: 'absent', billingShaped: true, differences: [{resource: 'role', kind: 'add', summary: 'create the role BillingAccess', widening: false, foreign: false}]};
 
 	test('shows the exact policies and CLI commands on d, before any write; Enter creates', async () => {
 		const {events, onAnswer, answered} = answers();
-		const screen = await renderScreen(<ReviewScreen view={roleView(plan, noOutcome)} settings={defaultSettings} inspection={absent} onAnswer={onAnswer} />);
+		const screen = await renderScreen(<ReviewScreen view={roleView(plan, noOutcome)} settings={defaultSettings} answers={reviewAnswers(atReview)} inspection={absent} onAnswer={onAnswer} />);
 		expect(screen.frame()).toContain('In IAM now: the role does not exist yet: it will be created.');
 		expect(screen.frame()).not.toContain('aws iam attach-role-policy');
 		const frame = await screen.press('d');
@@ -225,9 +227,9 @@ describe('review', () => {
 
 	test('every answer is a line to change; choosing one sends the user to that question; n stops', async () => {
 		const edit = answers();
-		const screen = await renderScreen(<ReviewScreen view={roleView(plan, noOutcome)} settings={defaultSettings} inspection={absent} onAnswer={edit.onAnswer} />);
+		const screen = await renderScreen(<ReviewScreen view={roleView(plan, noOutcome)} settings={defaultSettings} answers={reviewAnswers(atReview)} inspection={absent} onAnswer={edit.onAnswer} />);
 		const frame = screen.frame();
-		for (const line of ['Change · Role name: BillingAccess', 'Change · Access: full (Billing)', 'Change · Who may switch: this account', 'Change · Longest session: 1 h', 'No, stop here']) {
+		for (const line of ['Change · Role name: BillingAccess', 'Change · Access: full (Billing)', 'Change · Who may switch: this account’s principals their policies allow', 'Change · Longest session: 1 h', 'No, stop here']) {
 			expect(frame).toContain(line);
 		}
 		await screen.press(keys.down);
@@ -236,7 +238,7 @@ describe('review', () => {
 		expect(edit.events).toEqual([{type: 'edit-chosen', step: 'access'}]);
 
 		const stop = answers();
-		const again = await renderScreen(<ReviewScreen view={roleView(plan, noOutcome)} settings={defaultSettings} inspection={absent} onAnswer={stop.onAnswer} />);
+		const again = await renderScreen(<ReviewScreen view={roleView(plan, noOutcome)} settings={defaultSettings} answers={reviewAnswers(atReview)} inspection={absent} onAnswer={stop.onAnswer} />);
 		await again.press('n', stop.answered);
 		expect(stop.events).toEqual([{type: 'review-answered', create: false}]);
 	});
@@ -247,7 +249,7 @@ describe('review', () => {
 			billingShaped: false,
 			differences: ['detach AdministratorAccess (attached outside billing-setup)', 'delete the inline policy extra (added outside billing-setup)', 'remove the permissions boundary arn:aws:iam::aws:policy/AWSDenyAll (set outside billing-setup)'].map(summary => ({resource: 'role', kind: 'remove' as const, summary, widening: true, foreign: true})),
 		};
-		const screen = await renderScreen(<ReviewScreen view={roleView(plan, noOutcome)} settings={defaultSettings} inspection={drifted} onAnswer={() => {}} />);
+		const screen = await renderScreen(<ReviewScreen view={roleView(plan, noOutcome)} settings={defaultSettings} answers={reviewAnswers(atReview)} inspection={drifted} onAnswer={() => {}} />);
 		// Header and blank line above it take 2 rows of the 24.
 		expect(screen.frame().split('\n').length).toBeLessThanOrEqual(22);
 	});
@@ -261,7 +263,7 @@ describe('review', () => {
 				{resource: 'role', kind: 'change', summary: 'tag it as this setup\'s (BillingSetupId=x)', widening: false, foreign: false, adoption: true},
 			],
 		};
-		const screen = await renderScreen(<ReviewScreen view={roleView(plan, noOutcome)} settings={defaultSettings} inspection={drifted} onAnswer={() => {}} />);
+		const screen = await renderScreen(<ReviewScreen view={roleView(plan, noOutcome)} settings={defaultSettings} answers={reviewAnswers(atReview)} inspection={drifted} onAnswer={() => {}} />);
 		const frame = screen.frame();
 		expect(frame).toContain('the role exists and was created by this setup.');
 		expect(frame).toContain('- detach AdministratorAccess (attached outside billing-setup) [beyond the plan]');
@@ -330,5 +332,33 @@ describe('finished-setup menu', () => {
 		await subscribed();
 		await screen.press('y', answered);
 		expect(events).toEqual([{type: 'finished-chosen', choice: 'remove'}]);
+	});
+});
+
+describe('the review says what will be written, and what follows', () => {
+	test('a new role: each write in words, then the read-back, the switch and the paid request', async () => {
+		const plan = buildPlan('123456789012', 'aws', defaultSettings, {setupId: 'setup-1'});
+		const state: WizardState = {...initialState({}, '2026-12-02T10:00:00.000Z', {setupId: 'setup-1'}), identity, step: 'review'};
+		const absent: RoleInspection = {
+			ownership: 'absent',
+			billingShaped: true,
+			differences: ['create the role BillingAccess', 'add the inline policy BillingSetupGuard', 'attach Billing'].map(summary => ({resource: 'role', kind: 'add' as const, summary, widening: false, foreign: false})),
+		};
+		const then = afterTheWrites({noun: 'role', paidCheck: paidCheckAfterWrites(state)});
+		const screen = await renderScreen(<ReviewScreen view={roleView(plan, noOutcome)} settings={defaultSettings} answers={reviewAnswers(state)} then={then} inspection={absent} onAnswer={() => {}} />);
+		const frame = screen.frame().replaceAll('\n', ' ');
+		for (const line of ['+ create the role BillingAccess', '+ add the inline policy BillingSetupGuard', '+ attach Billing']) expect(frame).toContain(line);
+		expect(frame.replace(/\s+/g, ' ')).toContain('Then billing-setup reads it back and switches to it, then asks Cost Explorer as the role whether IAM access to billing is on (one Cost Explorer request, USD 0.01).');
+		// --no-cost-check: no paid request is promised.
+		expect(afterTheWrites({noun: 'role', paidCheck: paidCheckAfterWrites({...state, paidChecks: false})})).toBe('Then billing-setup reads it back and switches to it.');
+	});
+
+	test('another account’s principal is shown whole in the trail and the review, never as if it were this account’s', () => {
+		const state: WizardState = {
+			...initialState({trust: {kind: 'principals', arns: ['arn:aws:iam::999999999999:user/bob', 'arn:aws:iam::123456789012:user/admin']}}, '2026-12-02T10:00:00.000Z', {setupId: 'setup-1'}),
+			identity,
+			step: 'review',
+		};
+		expect(reviewAnswers(state).find(answer => answer.step === 'trust')?.text).toBe('Who may switch: arn:aws:iam::999999999999:user/bob, user/admin');
 	});
 });
