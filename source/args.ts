@@ -121,17 +121,20 @@ function fail(message: string): never {
 	throw new UsageError(message);
 }
 
-/** Edit distance, for "did you mean": small words only, so the plain table is fine. */
+/**
+ * Edit distance for "did you mean", with two swapped neighbours one edit (`--jsno` is one from `--json`): small
+ * words only, so the plain table is fine.
+ */
 function distance(a: string, b: string): number {
-	let previous = Array.from({length: b.length + 1}, (_, index) => index);
+	const table = Array.from({length: a.length + 1}, (_, i) => Array.from({length: b.length + 1}, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
 	for (let i = 1; i <= a.length; i++) {
-		const current = [i];
 		for (let j = 1; j <= b.length; j++) {
-			current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+			const row = table[i]!;
+			row[j] = Math.min(table[i - 1]![j]! + 1, row[j - 1]! + 1, table[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+			if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j]!, table[i - 2]![j - 2]! + 1);
 		}
-		previous = current;
 	}
-	return previous[b.length]!;
+	return table[a.length]![b.length]!;
 }
 
 /** " Did you mean “status”?" when one known word is close enough, else nothing. */

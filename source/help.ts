@@ -14,27 +14,7 @@ const roleFlags = `  --role-name NAME        role to create (default: BillingAcc
   --permissions-boundary ARN
                           a boundary policy your organisation requires on roles`;
 
-export const helpText = `billing-setup — give IAM users and roles access to AWS Billing and Cost Explorer
-
-USAGE
-  billing-setup [setup] [flags]     the wizard (interactive unless --yes or --dry-run)
-  billing-setup help [COMMAND]      this text, or one command's
-  billing-setup status [--json]     saved setups, and the current account's role
-                                    as IAM has it now (--offline: the file only)
-  billing-setup status --handoff    the switch-role URL and profile block of the
-                                    current account's finished setup, again
-  billing-setup reset [--all]       forget saved progress (never changes AWS)
-  billing-setup undo                delete the roles and permission sets this
-                                    machine's setup created
-  billing-setup diagnose [TEXT]     which cause of an AccessDenied applies, and
-                                    what to do (the text as arguments, or piped)
-  billing-setup template            the same role as a CloudFormation template,
-                                    for StackSets (no AWS call, no credentials)
-  billing-setup accounts [--json]   from a management account: each account of
-                                    the organization, its billing role, and
-                                    IAM access to billing there, as AWS answers
-
-WHAT IT DOES
+const whatItDoes = `WHAT IT DOES
   1. Tells you who your credentials are (STS GetCallerIdentity).
   2. Walks you through the one step only the root user can do in the console:
      "IAM User and Role Access to Billing Information" → Activate. No API
@@ -56,13 +36,10 @@ WHAT IT DOES
      an instance), with the region, the session length and your MFA device when
      MFA is required.
   Progress is saved after every step; run it again to resume. Run again on a
-  finished setup to check it against IAM, repair, change or remove it.
+  finished setup to check it against IAM, repair, change or remove it.`;
 
-FLAGS
-  --profile NAME          AWS profile (default: AWS_PROFILE, then "default")
-  --region REGION         region for STS (default: AWS_REGION or the profile's)
-${roleFlags}
-  --via role|identity-center
+/** The wizard's own flags: what it makes and how it runs. */
+const setupFlags = `  --via role|identity-center
                           an IAM role people switch to (default), or an IAM
                           Identity Center permission set assigned to users and
                           groups; the wizard asks when Identity Center has people
@@ -78,15 +55,44 @@ ${roleFlags}
                           management account or a delegated administrator)
   --adopt                 with --yes: take over and change a billing role made by
                           billing-setup elsewhere (another machine, lost progress)
-  --no-cost-check         after switching to the role, do not read this month's
-                          cost as the role (the proof that billing works through
-                          it: one Cost Explorer request, USD 0.01)
+  --no-cost-check         make no paid request: the verification does not ask
+                          Cost Explorer whether IAM access to billing is on
+                          (one request, USD 0.01), so the result says "not
+                          checked"
   --verify-timeout SECONDS  how long to wait for a new role to become
                           assumable (default: 120; IAM often needs 10–30 s)
   -y, --yes               no prompts: flags, then saved progress, then defaults.
-                          The root step cannot be confirmed this way: it is
-                          printed as a warning and recorded as unconfirmed.
-  --dry-run               print the plan (policies, AWS CLI commands); write nothing
+                          The role is made whatever the root step's state; the
+                          role's verification then asks Cost Explorer, and the
+                          result says what it answered (rootActivation)
+  --dry-run               print the plan (policies, AWS CLI commands); write nothing`;
+
+export const helpText = `billing-setup — give IAM users and roles access to AWS Billing and Cost Explorer
+
+USAGE
+  billing-setup [setup] [flags]     the wizard (interactive unless --yes or --dry-run)
+  billing-setup help [COMMAND]      this text, or one command's
+  billing-setup status [--json]     saved setups, and the current account's role
+                                    as IAM has it now (--offline: the file only)
+  billing-setup status --handoff    the switch-role URL and profile block of the
+                                    current account's finished setup, again
+  billing-setup reset [--all]       forget saved progress (never changes AWS)
+  billing-setup undo                delete the roles and permission sets this
+                                    machine's setup created
+  billing-setup diagnose [TEXT]     which cause of an AccessDenied applies, and
+                                    what to do (the text as arguments, or piped)
+  billing-setup template            the same role as a CloudFormation template,
+                                    for StackSets (no AWS call, no credentials)
+  billing-setup accounts [--json]   from a management account: each account of
+                                    the organization, its billing role, and
+                                    IAM access to billing there, as AWS answers
+
+${whatItDoes}
+FLAGS
+  --profile NAME          AWS profile (default: AWS_PROFILE, then "default")
+  --region REGION         region for STS (default: AWS_REGION or the profile's)
+${roleFlags}
+${setupFlags}
   --account ID            with --dry-run: plan for this account, no credentials needed;
                           with reset: forget that account without asking AWS
   --json                  with --yes, --dry-run, status, undo or accounts: one
@@ -141,7 +147,20 @@ const commonFlags = `  --profile NAME          AWS profile (default: AWS_PROFILE
 
 /** `billing-setup help COMMAND` and `COMMAND --help`: one command's usage. The wizard's is the whole text. */
 export const commandHelp = {
-	setup: helpText,
+	setup: `billing-setup setup — the wizard: who you are, the root step, the role, verify, hand-off
+
+USAGE
+  billing-setup [setup] [flags]     interactive unless --yes or --dry-run
+
+${whatItDoes}
+
+FLAGS
+${roleFlags}
+${setupFlags}
+  --account ID            with --dry-run: plan for this account, no credentials needed
+  --json                  with --yes or --dry-run: one JSON document on stdout
+${commonFlags}
+`,
 	status: `billing-setup status — saved setups, and the current account's role as IAM has it now
 
 USAGE

@@ -2,7 +2,7 @@
 import {styleText} from 'node:util';
 import {assignmentWords, roleStateWords, type AccountEntry, type PermissionSetLookup} from './core/account.js';
 import {accountsLabel, assigneeLabel, ssoHandOff, type PermissionSetPlan} from './core/identity-center.js';
-import type {Plan} from './core/plan.js';
+import {costExplorerAction, costExplorerPolicyName, guardedAction, guardPolicyName, type Plan} from './core/plan.js';
 import {billingAccessLine, billingAccessNext, checkPrice, type BillingAccessCheck} from './core/billing-access.js';
 import {activationProcedure, activationSteps, consoleHost, howTheSettingIsKnown} from './core/partition.js';
 import type {Partition} from './core/principal.js';
@@ -81,6 +81,12 @@ export function rootStepReminder({done, check}: RootStep, partition: Partition):
 	return ['', printable(head), ...rootActivationSteps(partition), `Then billing-setup status --check asks AWS whether it took effect (${checkPrice}).`];
 }
 
+/** Why each inline policy is there, as `d` and the dry run caption it. */
+const inlinePolicyPurpose: Record<string, string> = {
+	[costExplorerPolicyName]: `${costExplorerAction} is in neither managed policy`,
+	[guardPolicyName]: `the guard: Billing grants ${guardedAction}, so this Deny keeps whoever switches from turning IAM access to billing off`,
+};
+
 export function formatPlan(plan: Plan): string {
 	const json = (value: unknown) => JSON.stringify(value, null, 2);
 	return [
@@ -92,7 +98,7 @@ export function formatPlan(plan: Plan): string {
 		json(plan.trustPolicy),
 		'',
 		`Managed policy: ${plan.managedPolicyArn}`,
-		...Object.entries(plan.inlinePolicies).flatMap(([name, document]) => ['', `Inline policy ${name} (ce:DescribeReport is in neither managed policy):`, json(document)]),
+		...Object.entries(plan.inlinePolicies).flatMap(([name, document]) => ['', `Inline policy ${name} (${inlinePolicyPurpose[name] ?? 'added by billing-setup'}):`, json(document)]),
 		'',
 		'Equivalent AWS CLI commands:',
 		...cliCommands(plan),

@@ -39,7 +39,7 @@ export type FinalStep = 'done' | 'removed' | 'stopped' | 'not-needed' | 'failed'
 export type Step = QuestionStep | EffectStep | FinalStep;
 
 /** The sections a person sees in the header, "Step k of n". */
-export const sections = ['Identity', 'Root activation', 'Role settings', 'Review', 'Create', 'Verify'] as const;
+export const sections = ['Identity', 'Root activation', 'Settings', 'Review', 'Create', 'Verify'] as const;
 export type Section = (typeof sections)[number];
 
 export type ActivationAnswer = 'confirmed' | 'not-yet';
@@ -532,7 +532,7 @@ export const steps: Record<Step, StepSpec> = {
 	via: {
 		title: 'the choice of a role or a permission set',
 		kind: 'question',
-		section: 'Role settings',
+		section: 'Settings',
 		back: rootStepEnd,
 		defaultAnswer: state => ({type: 'via-chosen', via: state.settings.via}),
 		trail: state => (offersIdentityCenter(state) ? [`Billing access through: ${state.settings.via === 'identity-center' ? 'an IAM Identity Center permission set' : 'an IAM role'}`] : []),
@@ -541,7 +541,7 @@ export const steps: Record<Step, StepSpec> = {
 	'role-name': {
 		title: 'the name',
 		kind: 'question',
-		section: 'Role settings',
+		section: 'Settings',
 		back: state => (offersIdentityCenter(state) ? 'via' : rootStepEnd(state)),
 		defaultAnswer: state => ({type: 'role-name-entered', roleName: madeThing(state.settings).name}),
 		trail: ({settings}) => [settings.via === 'identity-center' ? `Permission set name: ${settings.permissionSetName}` : `Role name: ${settings.roleName}`],
@@ -555,7 +555,7 @@ export const steps: Record<Step, StepSpec> = {
 	access: {
 		title: 'the access level',
 		kind: 'question',
-		section: 'Role settings',
+		section: 'Settings',
 		back: () => 'role-name',
 		defaultAnswer: state => ({type: 'access-chosen', access: state.settings.access}),
 		trail: ({settings}) => [`Access: ${settings.access} (${managedPolicyName[settings.access]})`],
@@ -572,14 +572,14 @@ export const steps: Record<Step, StepSpec> = {
 	'inspect-policy': {
 		title: 'reading the managed policy',
 		kind: 'effect',
-		section: 'Role settings',
+		section: 'Settings',
 		wait: 'Reading the managed policy from IAM…',
 		on: {'policy-inspected': (state, event) => moveOn(state, 'cost-explorer', {policyCheck: event.check})},
 	},
 	'cost-explorer': {
 		title: 'the Cost Explorer add-on',
 		kind: 'question',
-		section: 'Role settings',
+		section: 'Settings',
 		back: () => 'access',
 		defaultAnswer: state => ({type: 'cost-explorer-answered', enabled: state.settings.costExplorer}),
 		trail: ({settings}) => [`Cost Explorer add-on: ${settings.costExplorer ? 'yes' : 'no'}`],
@@ -591,7 +591,7 @@ export const steps: Record<Step, StepSpec> = {
 	assignees: {
 		title: 'who gets the permission set',
 		kind: 'question',
-		section: 'Role settings',
+		section: 'Settings',
 		back: () => 'cost-explorer',
 		defaultAnswer: state => ({type: 'assignees-chosen', assignees: state.settings.assignees}),
 		trail: ({settings}) => (settings.via === 'identity-center' ? [`Assigned to: ${settings.assignees.map(assigneeLabel).join(', ')}`] : []),
@@ -605,7 +605,7 @@ export const steps: Record<Step, StepSpec> = {
 	trust: {
 		title: 'who may switch',
 		kind: 'question',
-		section: 'Role settings',
+		section: 'Settings',
 		back: () => 'cost-explorer',
 		defaultAnswer: trustAnswer,
 		// Choosing "only these" is answered by the picker, which has the line.
@@ -615,14 +615,14 @@ export const steps: Record<Step, StepSpec> = {
 	'list-principals': {
 		title: 'listing users and roles',
 		kind: 'effect',
-		section: 'Role settings',
+		section: 'Settings',
 		wait: 'Listing IAM users and roles…',
 		on: {'principals-listed': (state, event) => moveOn(state, 'trust-principals', {principalChoices: event.arns})},
 	},
 	'trust-principals': {
 		title: 'choosing who may switch',
 		kind: 'question',
-		section: 'Role settings',
+		section: 'Settings',
 		back: () => 'trust',
 		defaultAnswer: trustAnswer,
 		trail: trustTrail,
@@ -631,7 +631,7 @@ export const steps: Record<Step, StepSpec> = {
 	mfa: {
 		title: 'the MFA question',
 		kind: 'question',
-		section: 'Role settings',
+		section: 'Settings',
 		// The picker needs its list; after a resume it is listed again.
 		back: state => (state.settings.trust.kind === 'principals' ? (state.principalChoices ? 'trust-principals' : 'list-principals') : 'trust'),
 		defaultAnswer: state => ({type: 'mfa-answered', requireMfa: state.settings.requireMfa}),
@@ -641,7 +641,7 @@ export const steps: Record<Step, StepSpec> = {
 	session: {
 		title: 'the session length',
 		kind: 'question',
-		section: 'Role settings',
+		section: 'Settings',
 		back: state => (viaIdentityCenter(state) ? 'assignees' : 'mfa'),
 		defaultAnswer: state => ({type: 'session-chosen', seconds: state.settings.maxSessionSeconds}),
 		trail: ({settings}) => [`Longest session: ${hours(settings.maxSessionSeconds)}`],

@@ -152,7 +152,7 @@ describe('the wizard in a real terminal', () => {
 
 		const third = await wizard();
 		await third.waitFor(resumeOffer);
-		await third.waitFor('Role Finance, stopped at Role settings');
+		await third.waitFor('The role Finance, stopped at the access level');
 		await third.press('Enter');
 		await enterThrough(third, screens.slice(2));
 		await expectReady(third);

@@ -132,7 +132,7 @@ describe('the wizard', () => {
 		await screen.press(keys.enter, () => screen.frame().includes('Choose who gets the permission set'));
 		expect(screen.frame()).toContain('☐ group:Finance');
 		await screen.press(keys.space, () => screen.frame().includes('☑ group:Finance'));
-		await screen.press(keys.enter, () => screen.frame().includes('How long may one switched session last?'));
+		await screen.press(keys.enter, () => screen.frame().includes('How long may one session last?'));
 		await screen.press(keys.enter, () => screen.frame().includes('Create it now?'));
 		const review = screen.frame();
 		expect(review).toContain('Permission set BillingAccess in account 123456789012, assigned to group:Finance');
@@ -156,7 +156,7 @@ describe('the wizard', () => {
 		const accounts = {kind: 'listed' as const, ids: ['123456789012', '111111111111']};
 		const {screen} = await start(fakeAws(alice, {}, {people}), memoryStore(), {via: 'identity-center', assignees: people, accounts});
 		await screen.waitFor('Is IAM access');
-		for (const next of ['Permission set name', 'What may the permission set do?', 'Add Cost Explorer reports', 'Choose who gets the permission set', 'How long may one switched session last?', 'Create it now?']) {
+		for (const next of ['Permission set name', 'What may the permission set do?', 'Add Cost Explorer reports', 'Choose who gets the permission set', 'How long may one session last?', 'Create it now?']) {
 			await screen.press(keys.enter, () => screen.frame().includes(next));
 		}
 		expect(screen.frame()).toContain('Permission set BillingAccess in accounts 123456789012, 111111111111, assigned to group:Finance');

@@ -59,7 +59,10 @@ describe('resume offer', () => {
 	test('says what was saved; Enter resumes, the other choice starts over', async () => {
 		const first = answers();
 		const screen = await renderScreen(<ResumeScreen saved={saved} onAnswer={first.onAnswer} />);
-		expect(screen.lastFrame()).toContain('Role Finance, stopped at Review on 2026-11-23T10:00:00.000Z; 1 change(s) already made in AWS');
+		// What it is, where it stopped and when, in words: no step ids, no ISO stamps.
+		expect(screen.lastFrame()!.replace(/\s+/g, ' ')).toMatch(/The role Finance, stopped at the review (\d+ \w+ ago|just now); 1 change\(s\) already made in AWS/);
+		const permissionSet = await renderScreen(<ResumeScreen saved={{...saved, settings: {...saved.settings, via: 'identity-center', permissionSetName: 'Auditors'}}} onAnswer={() => {}} />);
+		expect(permissionSet.lastFrame()).toContain('The permission set Auditors, stopped at the review');
 		await screen.press(keys.enter, first.answered);
 		expect(first.events).toEqual([{type: 'resume-answered', resume: true}]);
 
