@@ -206,6 +206,11 @@ export async function runReset(options: Options<'reset'>): Promise<number> {
 	exitOnStopSignals(() => say('\nStopped: nothing was forgotten.'));
 	const account = options.all ? undefined : (options.account ?? (await withSpinner('Asking AWS who you are…', identify(options))).accountId);
 	const what = account ? `saved progress for account ${account}` : `saved progress for all ${store.list().length} accounts`;
+	// What undo will no longer know: what the record made stays in AWS, and a later run sees it as made elsewhere.
+	const made = store.list().filter(setup => !setup.removedAt && (!account || setup.accountId === account)).flatMap(setup => [...createdRoles(setup.changes), ...createdPermissionSets(setup.changes)]);
+	if (made.length > 0) {
+		say(`${paint('yellow', '!')} ${printable(`This record is how undo knows what billing-setup made: ${made.join(', ')}. Forgotten, they stay in AWS, undo can no longer remove them, and a later run treats them as made elsewhere. To remove them, run billing-setup undo first.`)}`);
+	}
 	if (!options.yes && !(await confirm(`Forget ${what}? Nothing in AWS is changed.`))) {
 		say('Nothing forgotten.');
 		return exitCodes.done;

@@ -240,6 +240,8 @@ describe('status, reset and undo', () => {
 		const {code, stderr} = await cli(['reset', '--yes'], home);
 		expect(code).toBe(0);
 		expect(stderr).toContain(`Forgot saved progress for account ${account}`);
+		// Said before forgetting: undo learns what to remove from this record alone.
+		expect(stderr.replace(/\s+/g, ' ')).toContain(`This record is how undo knows what billing-setup made: arn:aws:iam::${account}:role/BillingAccess. Forgotten, they stay in AWS, undo can no longer remove them`);
 		expect(Object.keys(readProgress(home).setups)).toEqual(['999999999999']);
 		expect((await iam.send(new GetRoleCommand({RoleName: 'BillingAccess'}))).Role).toBeDefined();
 		expect((await cli(['reset', '--all', '--yes'], home)).code).toBe(0);
