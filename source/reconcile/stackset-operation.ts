@@ -89,7 +89,7 @@ export function expectSucceeded(outcome: OperationOutcome, stackSetName: string,
 	if (outcome.status === 'SUCCEEDED') return;
 	if (!outcome.finished) {
 		throw new ProblemError({
-			title: `The StackSet ${stackSetName} did not finish ${what} within the checks billing-setup makes.`,
+			title: `billing-setup stopped waiting on the StackSet ${stackSetName} to ${what}.`,
 			why: `Its operation ${outcome.operationId} is still ${outcome.status}: ${outcome.succeeded} accounts done, ${outcome.failed} failed so far.`,
 			next: 'Run billing-setup again: it follows the same operation instead of starting another.',
 		});
