@@ -16,7 +16,7 @@ import {billingPolicyArns} from '../core/settings.js';
 import {instanceCreations, type DeploymentTargets, type ResolvedScope, type StackSetPlan, type StackSetScope, type TargetAccount} from '../core/stackset.js';
 import {isAwsError} from '../aws/problems.js';
 import type {LiveStackInstance, LiveStackSet, OrganizationTree, StackSetPort} from './cloudformation.js';
-import {owned, shellCommand, shellQuote, type Difference, type Inspected, type Reconciler, type RecordWrite} from './model.js';
+import {difference, owned, shellCommand, shellQuote, type Difference, type Inspected, type Reconciler, type RecordWrite} from './model.js';
 import {convergeInspected, ownershipOf, type ConvergeOutcome, type Pass, type RoleInspection, type SetupRecord} from './role-resources.js';
 import {reasonInWords, runOperation, type Following} from './stackset-operation.js';
 
@@ -41,15 +41,6 @@ export interface StackSetContext {
 	targetsMade(stackSetId: string): string[];
 	following: Following;
 }
-
-const difference = (resource: string, kind: Difference['kind'], summary: string, extra: Partial<Difference> = {}): Difference => ({
-	resource,
-	kind,
-	summary,
-	widening: false,
-	foreign: false,
-	...extra,
-});
 
 /** The StackSet as it is right after CreateStackSet. */
 function newStackSet(id: string, plan: StackSetPlan): LiveStackSet {

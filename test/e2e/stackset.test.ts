@@ -19,10 +19,10 @@ import {whoAmI} from '../../source/aws/sts.js';
 import {ProblemError} from '../../source/core/problem.js';
 import {defaultSettings} from '../../source/core/settings.js';
 import {buildStackSetPlan, type StackSetScope} from '../../source/core/stackset.js';
-import type {SetupRecord} from '../../source/reconcile/role-resources.js';
 import {convergeStackSet, inspectStackSet, resolveScope, undoStackSet} from '../../source/reconcile/stackset.js';
 import type {Following} from '../../source/reconcile/stackset-operation.js';
 import {account, useAwsFixture} from '../support/aws.js';
+import {recording} from '../support/recording.js';
 import {TEST_ACCESS_KEY_ID, TEST_REGION, TEST_SECRET_ACCESS_KEY} from '../support/moto.js';
 import {assumeAccessRole, createMemberAccount, createOrganization, useOrganizationCleanup, type SessionKeys} from '../support/organizations.js';
 
@@ -93,13 +93,8 @@ afterEach(async () => {
 
 afterAll(() => vi.unstubAllEnvs());
 
-function recording(): SetupRecord & {write(action: string, target: string, on?: string): void} {
-	const changes: SetupRecord['changes'] = [];
-	return {setupId: 'e2e-setup', changes, write: (action, target, on) => void changes.push({action, target, ...(on && {role: on})})};
-}
-
 /** What a run would do: the scope read from Organizations, the plan, and the port, with the product's own clients. */
-async function setUp(scope: StackSetScope, record = recording()) {
+async function setUp(scope: StackSetScope, record = recording('e2e-setup')) {
 	const tree = organizationTree(createOrganizationsClient({}, TEST_REGION));
 	const plan = buildStackSetPlan(defaultSettings, {setupId: record.setupId, region: TEST_REGION, managementAccountId: account, scope, resolved: await resolveScope(tree, scope, account)});
 	const port = stackSetPort(createCloudFormationClient({}, TEST_REGION), TEST_REGION);

@@ -6,6 +6,7 @@ import {mayChange, type SetupRecord} from '../../source/reconcile/role-resources
 import {convergeStackSet, inspectStackSet, resolveScope, stackSetCommands, undoStackSet} from '../../source/reconcile/stackset.js';
 import {followOperation, resumeOperation, runOperation, savedOperation, type Following, type OperationProgress} from '../../source/reconcile/stackset-operation.js';
 import {managementAccount, memoryStackSets, rootId, type MemoryStackSets} from '../support/memory-stackset.js';
+import {recording} from '../support/recording.js';
 
 const [a1, a2, b1] = ['222222222222', '333333333333', '444444444444'];
 
@@ -33,17 +34,6 @@ function following(polls = 5): Following & {pauses: number; seen: OperationProgr
 		onProgress: (progress: OperationProgress) => void state.seen.push(progress),
 	};
 	return state;
-}
-
-/** A record that grows as a session's would: each write with what it was made on. */
-function recording(setupId = 'mine'): SetupRecord & {write(action: string, target: string, on?: string): void; actions(): string[]} {
-	const changes: SetupRecord['changes'] = [];
-	return {
-		setupId,
-		changes,
-		write: (action, target, on) => void changes.push({action, target, ...(on && {role: on})}),
-		actions: () => changes.map(change => change.action),
-	};
 }
 
 async function planFor(port: MemoryStackSets, scope: StackSetScope, {settings = defaultSettings, setupId = 'mine'}: {settings?: RoleSettings; setupId?: string} = {}) {
@@ -266,12 +256,17 @@ describe('the StackSet reconciler', () => {
 });
 
 describe('following an operation', () => {
-	test('reads it once per poll, pausing between, and reports each account until it ends', async () => {
+	/** A StackSet for ou-a whose instances' create answers RUNNING for that many reads. */
+	async function runningCreate(polls: number) {
 		const port = organization();
 		const plan = await planFor(port, {kind: 'units', ids: ['ou-a']});
 		await port.createStackSet({name: plan.name, templateBody: plan.templateBody, tags: plan.tags});
-		port.pending.polls = 2;
-		const operationId = await port.createInstances(plan.name, {organizationalUnitIds: ['ou-a']}, ['us-east-1']);
+		port.pending.polls = polls;
+		return {port, plan, operationId: await port.createInstances(plan.name, {organizationalUnitIds: ['ou-a']}, ['us-east-1'])};
+	}
+
+	test('reads it once per poll, pausing between, and reports each account until it ends', async () => {
+		const {port, plan, operationId} = await runningCreate(2);
 		const follow = following();
 		const outcome = await followOperation(port, plan.name, operationId, follow);
 		expect(outcome).toMatchObject({status: 'SUCCEEDED', finished: true, succeeded: 2, failed: 0});
@@ -315,11 +310,7 @@ describe('following an operation', () => {
 	});
 
 	test('a write refused because another operation runs follows that one, then starts its own', async () => {
-		const port = organization();
-		const plan = await planFor(port, {kind: 'units', ids: ['ou-a']});
-		await port.createStackSet({name: plan.name, templateBody: plan.templateBody, tags: plan.tags});
-		port.pending.polls = 1;
-		const running = await port.createInstances(plan.name, {organizationalUnitIds: ['ou-a']}, ['us-east-1']);
+		const {port, plan, operationId: running} = await runningCreate(1);
 		const record = recording();
 		await runOperation(port, plan.name, {
 			what: 'update it',
