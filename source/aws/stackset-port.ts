@@ -17,9 +17,8 @@ import {
 	UpdateStackInstancesCommand,
 	UpdateStackSetCommand,
 } from '@aws-sdk/client-cloudformation';
-import type {DeploymentTargets} from '../core/stackset.js';
+import {deploymentTargetsInput, type DeploymentTargets} from '../core/stackset.js';
 import type {LiveStackInstance, OperationStatus, StackSetDefinition, StackSetPort} from '../reconcile/cloudformation.js';
-import {deploymentTargetsInput} from '../reconcile/stackset.js';
 import {requestHandler} from './http.js';
 import {unlessMissing} from './problems.js';
 import {nameFailedActions, type ClientOptions} from './sts.js';

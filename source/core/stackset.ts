@@ -18,6 +18,14 @@ export interface DeploymentTargets {
 	accounts?: string[];
 }
 
+/** DeploymentTargets as CloudFormation takes them: an account list is a filter on the OUs. */
+export function deploymentTargetsInput(targets: DeploymentTargets): {OrganizationalUnitIds: string[]; AccountFilterType?: 'INTERSECTION'; Accounts?: string[]} {
+	return {
+		OrganizationalUnitIds: targets.organizationalUnitIds,
+		...(targets.accounts && {AccountFilterType: 'INTERSECTION' as const, Accounts: targets.accounts}),
+	};
+}
+
 /** A member account the StackSet is to reach, and the OU (or root) of the plan's targets it is reached through. */
 export interface TargetAccount extends OrganizationAccount {
 	unitId: string;

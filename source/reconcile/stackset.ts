@@ -13,7 +13,7 @@ import type {OrganizationAccount} from '../core/account.js';
 import {costExplorerPolicyName, guardPolicyName, managedByTag, setupIdTagKey} from '../core/plan.js';
 import {ProblemError} from '../core/problem.js';
 import {billingPolicyArns} from '../core/settings.js';
-import {instanceCreations, type DeploymentTargets, type ResolvedScope, type StackSetPlan, type StackSetScope, type TargetAccount} from '../core/stackset.js';
+import {deploymentTargetsInput, instanceCreations, type DeploymentTargets, type ResolvedScope, type StackSetPlan, type StackSetScope, type TargetAccount} from '../core/stackset.js';
 import {isAwsError} from '../aws/problems.js';
 import type {LiveStackInstance, LiveStackSet, OrganizationTree, StackSetPort} from './cloudformation.js';
 import {difference, owned, shellCommand, shellQuote, type Difference, type Inspected, type Reconciler, type RecordWrite} from './model.js';
@@ -262,14 +262,6 @@ const stackInstancesReconciler: Reconciler<LiveInstances, StackSetContext, Stack
 			]),
 		),
 };
-
-/** DeploymentTargets as CloudFormation takes them: an account list is a filter on the OUs. */
-export function deploymentTargetsInput(targets: DeploymentTargets): {OrganizationalUnitIds: string[]; AccountFilterType?: 'INTERSECTION'; Accounts?: string[]} {
-	return {
-		OrganizationalUnitIds: targets.organizationalUnitIds,
-		...(targets.accounts && {AccountFilterType: 'INTERSECTION' as const, Accounts: targets.accounts}),
-	};
-}
 
 async function removeInstances(context: StackSetContext, stackSetId: string, instances: LiveStackInstance[], record: RecordWrite): Promise<void> {
 	if (instances.length === 0) return;
