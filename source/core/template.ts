@@ -81,13 +81,17 @@ export function buildTemplate(settings: RoleSettings): Record<string, unknown> {
 	};
 }
 
+/** Stack set names take letters, digits and hyphens only; role names also allow +=,.@_ */
+export function stackSetNameOf(roleName: string): string {
+	return `billing-setup-${roleName.replaceAll(/[^A-Za-z\d-]/g, '-')}`;
+}
+
 /**
  * The AWS CLI commands that deploy the template to an organisation through a service-managed StackSet, and what
  * a StackSet cannot do, as a shell script whose notes are comments: it goes to stderr, so `> file` keeps the template whole.
  */
 export function stackSetScript({roleName, format, profile, region = 'us-east-1'}: {roleName: string; format: string; profile?: string; region?: string}): string {
-	// Stack set names take letters, digits and hyphens only; role names also allow +=,.@_
-	const stackSetName = `billing-setup-${roleName.replaceAll(/[^A-Za-z\d-]/g, '-')}`;
+	const stackSetName = stackSetNameOf(roleName);
 	const templateFile = `billing-setup-${roleName}.${format}`;
 	const where = ` --region ${region}${profile === undefined ? '' : ` --profile ${profile}`}`;
 	return `

@@ -24,6 +24,16 @@ export interface Difference {
 	blocked?: string;
 }
 
+/** A difference that neither widens nor undoes another's work unless `extra` says so. */
+export const difference = (resource: string, kind: Difference['kind'], summary: string, extra: Partial<Difference> = {}): Difference => ({
+	resource,
+	kind,
+	summary,
+	widening: false,
+	foreign: false,
+	...extra,
+});
+
 /**
  * Called right after each successful write, so progress records it before anything else can fail. `on` is the
  * resource it was made on when the caller could not know it beforehand (a permission set's ARN comes from its create).

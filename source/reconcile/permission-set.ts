@@ -17,7 +17,7 @@ import {billingPolicyArns, type Assignee} from '../core/settings.js';
 import {isAwsError} from '../aws/problems.js';
 import {allSettledOrThrow} from '../core/concurrency.js';
 import {managedPolicyDifferences} from './managed-policies.js';
-import {owned, together, policyArgument, policyName, shellCommand, shellQuote, type Difference, type Inspected, type Reconciler, type RecordWrite} from './model.js';
+import {difference, owned, together, policyArgument, policyName, shellCommand, shellQuote, type Difference, type Inspected, type Reconciler, type RecordWrite} from './model.js';
 import {convergeInspected, ownershipOf, type ConvergeOutcome, type Pass, type RoleInspection, type SetupRecord} from './role-resources.js';
 import {newPermissionSet, type IdentityCenterInstance, type LiveAssignment, type LivePermissionSet, type RequestKind, type RequestStatus, type SsoPort} from './sso.js';
 
@@ -91,15 +91,6 @@ function arnOf(live: LivePermissionSet | undefined, what: string): string {
 	if (!live) throw new Error(`The permission set must exist before its ${what}`);
 	return live.arn;
 }
-
-const difference = (resource: string, kind: Difference['kind'], summary: string, extra: Partial<Difference> = {}): Difference => ({
-	resource,
-	kind,
-	summary,
-	widening: false,
-	foreign: false,
-	...extra,
-});
 
 export function diffPermissionSet(live: LivePermissionSet | undefined, plan: PermissionSetPlan): Difference[] {
 	const resource = 'permission-set';

@@ -18,6 +18,7 @@
 
 import {spawn, type ChildProcess} from 'node:child_process';
 import {createServer} from 'node:net';
+import {fileURLToPath} from 'node:url';
 
 export interface Moto {
 	endpoint: string;
@@ -73,6 +74,8 @@ export async function adminIam(moto: Pick<Moto, 'endpoint'>): Promise<import('@a
 }
 
 const NOT_INSTALLED = 'moto_server not found — install it with: pip install "moto[server]"';
+/** moto's server with the StackSet and CloudFormation-role gaps filled (each named in the script), as python3 runs it. */
+const MOTO_LAUNCHER = fileURLToPath(new URL('./moto_stacksets.py', import.meta.url));
 const READY_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 5_000;
 // moto logs every request to stderr; keep only the tail so long runs don't grow memory.
@@ -106,7 +109,7 @@ async function launch(port: number, noAuthActionCount: number | undefined): Prom
 	const env: NodeJS.ProcessEnv = { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' };
 	if (noAuthActionCount !== undefined) env.INITIAL_NO_AUTH_ACTION_COUNT = String(noAuthActionCount);
 
-	const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+	const child = spawn('python3', [MOTO_LAUNCHER, '-H', '127.0.0.1', '-p', String(port)], {
 		env,
 		stdio: ['ignore', 'pipe', 'pipe'],
 		// Own process group, so stop() can also take down anything moto forks.
@@ -128,7 +131,7 @@ async function launch(port: number, noAuthActionCount: number | undefined): Prom
 		// 'close' rather than 'exit': it waits for the pipes, so stderr is complete.
 		child.once('close', (code, signal) => {
 			// 127 is what a shell/pyenv shim returns when the command is missing.
-			if (code === 127) return reject(new Error(`${NOT_INSTALLED}\n${stderr}`));
+			if (code === 127 || /ModuleNotFoundError: No module named 'moto'/.test(stderr)) return reject(new Error(`${NOT_INSTALLED}\n${stderr}`));
 			reject(
 				new MotoExitedError(
 					`moto_server exited early (code ${code}, signal ${signal}):\n${stderr}`,

@@ -1,7 +1,7 @@
 import {describe, expect, test} from 'vitest';
 import {buildPermissionSetPlan, isoDuration, ssoHandOff} from '../../source/core/identity-center.js';
 import {defaultSettings, type RoleSettings} from '../../source/core/settings.js';
-import {mayChange, type SetupRecord} from '../../source/reconcile/role-resources.js';
+import {mayChange} from '../../source/reconcile/role-resources.js';
 import {
 	checkPermissionSetUndo,
 	convergePermissionSet,
@@ -11,23 +11,13 @@ import {
 	type Polling,
 } from '../../source/reconcile/permission-set.js';
 import {memorySso, thisAccount, type MemorySso} from '../support/memory-sso.js';
+import {recording} from '../support/recording.js';
 
 const billing = 'arn:aws:iam::aws:policy/job-function/Billing';
 const admin = 'arn:aws:iam::aws:policy/AdministratorAccess';
 const settings: RoleSettings = {...defaultSettings, via: 'identity-center', assignees: [{type: 'GROUP', name: 'Finance'}]};
 const plan = buildPermissionSetPlan('123456789012', 'aws', settings, {setupId: 'mine'});
 const polling: Polling = {polls: 3, pauseMs: 0};
-
-/** A record that grows as a session's would: each write with the permission set it was made on. */
-function recording(setupId = 'mine'): SetupRecord & {write(action: string, target: string, on?: string): void; actions(): string[]} {
-	const changes: SetupRecord['changes'] = [];
-	return {
-		setupId,
-		changes,
-		write: (action, target, on) => void changes.push({action, target, ...(on && {role: on})}),
-		actions: () => changes.map(change => change.action),
-	};
-}
 
 async function converge(sso: MemorySso, record = recording(), adopt = false, of = plan) {
 	const planned = {...of, setupId: record.setupId, tags: [of.tags[0]!, {Key: 'BillingSetupId', Value: record.setupId}]};

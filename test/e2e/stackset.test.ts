@@ -1,0 +1,203 @@
+/**
+ * The StackSet groundwork (issue 18) against moto, in-process: the CloudFormation and Organizations ports, the
+ * StackSet reconcilers and the per-account live read, reaching moto through the fault proxy by AWS_ENDPOINT_URL_*
+ * alone, as the product would reach AWS. The organization: two OUs and three members (two in ou A, one in ou B),
+ * the management account (moto's default) in the root. moto's StackSet gaps are filled by the launcher the test
+ * support starts moto with (moto_stacksets.py names each); operations there end at once, so waiting on a RUNNING
+ * operation and resuming one are tested over the in-memory port (test/unit/stackset.test.ts).
+ */
+import {DeleteStackInstancesCommand, DeleteStackSetCommand, ListStackInstancesCommand, CloudFormationClient} from '@aws-sdk/client-cloudformation';
+import {AttachRolePolicyCommand, CreateRoleCommand, GetRoleCommand, IAMClient} from '@aws-sdk/client-iam';
+import {CreateOrganizationalUnitCommand, ListRootsCommand, MoveAccountCommand, OrganizationsClient} from '@aws-sdk/client-organizations';
+import {afterAll, afterEach, beforeEach, describe, expect, test, vi} from 'vitest';
+import {createClients, destroyClients, type Clients} from '../../source/aws/clients.js';
+import {organizationTree} from '../../source/aws/organization-units.js';
+import {createOrganizationsClient} from '../../source/aws/organizations.js';
+import {verifyStackSetAccounts, type StackSetVerification} from '../../source/aws/stackset-accounts.js';
+import {createCloudFormationClient, stackSetPort} from '../../source/aws/stackset-port.js';
+import {whoAmI} from '../../source/aws/sts.js';
+import {ProblemError} from '../../source/core/problem.js';
+import {defaultSettings} from '../../source/core/settings.js';
+import {buildStackSetPlan, type StackSetScope} from '../../source/core/stackset.js';
+import {convergeStackSet, inspectStackSet, resolveScope, undoStackSet} from '../../source/reconcile/stackset.js';
+import type {Following} from '../../source/reconcile/stackset-operation.js';
+import {account, useAwsFixture} from '../support/aws.js';
+import {recording} from '../support/recording.js';
+import {TEST_ACCESS_KEY_ID, TEST_REGION, TEST_SECRET_ACCESS_KEY} from '../support/moto.js';
+import {assumeAccessRole, createMemberAccount, createOrganization, useOrganizationCleanup, type SessionKeys} from '../support/organizations.js';
+
+const aws = useAwsFixture();
+useOrganizationCleanup(aws);
+
+const admin = () => ({endpoint: aws.moto.endpoint, region: TEST_REGION, credentials: {accessKeyId: TEST_ACCESS_KEY_ID, secretAccessKey: TEST_SECRET_ACCESS_KEY}});
+const following: Following = {polls: 3, pause: async () => {}};
+const stackSetName = 'billing-setup-BillingAccess';
+
+interface Organization {
+	rootId: string;
+	units: {a: string; b: string};
+	members: {a1: string; a2: string; b1: string};
+}
+
+let organization: Organization;
+let clients: Clients;
+let cloudFormation: CloudFormationClient;
+
+async function arrangeOrganization(): Promise<Organization> {
+	await createOrganization(aws);
+	const [a1, a2, b1] = [await createMemberAccount(aws, 'a1'), await createMemberAccount(aws, 'a2'), await createMemberAccount(aws, 'b1')];
+	const organizations = new OrganizationsClient(admin());
+	try {
+		const rootId = (await organizations.send(new ListRootsCommand({}))).Roots![0]!.Id!;
+		const unit = async (Name: string) => (await organizations.send(new CreateOrganizationalUnitCommand({ParentId: rootId, Name}))).OrganizationalUnit!.Id!;
+		const units = {a: await unit('A'), b: await unit('B')};
+		for (const [id, unitId] of [[a1, units.a], [a2, units.a], [b1, units.b]] as const) {
+			await organizations.send(new MoveAccountCommand({AccountId: id, SourceParentId: rootId, DestinationParentId: unitId}));
+		}
+		return {rootId, units, members: {a1, a2, b1}};
+	} finally {
+		organizations.destroy();
+	}
+}
+
+beforeEach(async () => {
+	// The product's clients find moto as they would find AWS: by the endpoint variables, here the fault proxy's.
+	for (const [name, value] of Object.entries({...aws.proxy.env, AWS_ENDPOINT_URL_CLOUDFORMATION: aws.proxy.endpoint})) vi.stubEnv(name, value);
+	organization = await arrangeOrganization();
+	clients = await createClients({});
+	cloudFormation = new CloudFormationClient(admin());
+});
+
+// Registered after the organization's clean-up, so it runs before it: instances go while their accounts are members.
+afterEach(async () => {
+	try {
+		const {Summaries: instances = []} = await cloudFormation.send(new ListStackInstancesCommand({StackSetName: stackSetName}));
+		for (const instance of instances) {
+			await cloudFormation.send(
+				new DeleteStackInstancesCommand({
+					StackSetName: stackSetName,
+					Regions: [instance.Region!],
+					DeploymentTargets: {OrganizationalUnitIds: [instance.OrganizationalUnitId!], AccountFilterType: 'INTERSECTION', Accounts: [instance.Account!]},
+					RetainStacks: false,
+				}),
+			);
+		}
+		await cloudFormation.send(new DeleteStackSetCommand({StackSetName: stackSetName}));
+	} catch (error) {
+		if ((error as Error).name !== 'StackSetNotFoundException') throw error;
+	}
+	cloudFormation.destroy();
+	destroyClients(clients);
+	vi.unstubAllEnvs();
+});
+
+afterAll(() => vi.unstubAllEnvs());
+
+/** What a run would do: the scope read from Organizations, the plan, and the port, with the product's own clients. */
+async function setUp(scope: StackSetScope, record = recording('e2e-setup')) {
+	const tree = organizationTree(createOrganizationsClient({}, TEST_REGION));
+	const plan = buildStackSetPlan(defaultSettings, {setupId: record.setupId, region: TEST_REGION, managementAccountId: account, scope, resolved: await resolveScope(tree, scope, account)});
+	const port = stackSetPort(createCloudFormationClient({}, TEST_REGION), TEST_REGION);
+	const inspect = async () => (await inspectStackSet(port, plan, record, {following})).inspection;
+	return {
+		plan,
+		port,
+		record,
+		inspect,
+		async converge() {
+			return convergeStackSet(port, plan, record, {reviewed: await inspect(), adopt: false, write: record.write, following});
+		},
+		async verify() {
+			return verifyStackSetAccounts(clients, plan, {identity: await whoAmI(clients.sts), settings: defaultSettings, accessRole: 'OrganizationAccountAccessRole'});
+		},
+	};
+}
+
+async function memberIam(memberId: string): Promise<IAMClient> {
+	const keys: SessionKeys = await assumeAccessRole(aws, memberId);
+	return new IAMClient({endpoint: aws.moto.endpoint, region: TEST_REGION, credentials: keys});
+}
+
+const states = (verification: StackSetVerification) =>
+	Object.fromEntries(verification.accounts.map(entry => [entry.accountId, entry.role.kind]));
+
+describe('a service-managed StackSet from the management account', () => {
+	test('--accounts all: the StackSet targets the root, an instance lands in each member, each member’s role read live is in place, and a re-run diffs to nothing', async () => {
+		const run = await setUp({kind: 'all'});
+		const {a1, a2, b1} = organization.members;
+		expect(run.plan.notes).toEqual([`StackSets never deploy to the management account ${account}: billing-setup sets up the role there itself.`]);
+		expect(await run.converge()).toEqual({kind: 'converged'});
+
+		const live = await run.port.describeStackSet(stackSetName);
+		expect(live).toMatchObject({
+			permissionModel: 'SERVICE_MANAGED',
+			autoDeployment: {enabled: true, retainStacksOnAccountRemoval: false},
+			organizationalUnitIds: [organization.rootId],
+			tags: {ManagedBy: 'billing-setup', BillingSetupId: 'e2e-setup'},
+		});
+		expect((await run.port.listInstances(stackSetName)).map(instance => instance.account).sort()).toEqual([a1, a2, b1].sort());
+		const verification = await run.verify();
+		expect(verification.ok).toBe(true);
+		expect(states(verification)).toEqual({[a1]: 'in-place', [a2]: 'in-place', [b1]: 'in-place'});
+		// Never the management account: it is set up with the role reconcilers.
+		expect(await aws.role('BillingAccess')).toBeUndefined();
+
+		aws.proxy.calls.length = 0;
+		expect(await run.inspect()).toMatchObject({ownership: 'ours', differences: []});
+		expect(await run.converge()).toEqual({kind: 'converged'});
+		expect(aws.proxy.calls.map(call => call.action).filter(action => /^(Create|Update|Delete)/.test(action))).toEqual([]);
+	});
+
+	test('a list of accounts: instances there only, through their OUs narrowed to them; a member’s extra policy is named for that account', async () => {
+		const {a1, a2, b1} = organization.members;
+		const run = await setUp({kind: 'accounts', ids: [a1, b1]});
+		expect(run.plan.unitIds).toEqual([organization.units.a, organization.units.b]);
+		await run.converge();
+		expect((await run.port.listInstances(stackSetName)).map(instance => [instance.account, instance.organizationalUnitId]).sort()).toEqual(
+			[
+				[a1, organization.units.a],
+				[b1, organization.units.b],
+			].sort(),
+		);
+		const untouched = await memberIam(a2);
+		await expect(untouched.send(new GetRoleCommand({RoleName: 'BillingAccess'}))).rejects.toThrow();
+		untouched.destroy();
+
+		const drifted = await memberIam(b1);
+		await drifted.send(new AttachRolePolicyCommand({RoleName: 'BillingAccess', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess'}));
+		drifted.destroy();
+		const verification = await run.verify();
+		expect(verification.ok).toBe(false);
+		expect(verification.accounts.find(entry => entry.accountId === a1)?.role.kind).toBe('in-place');
+		expect(verification.accounts.find(entry => entry.accountId === b1)?.role).toMatchObject({kind: 'differs', differences: ['detach AdministratorAccess']});
+		// CloudFormation does not see drift in a member: the StackSet itself still matches the plan.
+		expect((await run.inspect()).differences).toEqual([]);
+	});
+
+	test('a member that already has a role of that name: the operation fails with that account’s reason in words, the others deploy', async () => {
+		const {a1, a2} = organization.members;
+		const blocking = await memberIam(a2);
+		await blocking.send(new CreateRoleCommand({RoleName: 'BillingAccess', AssumeRolePolicyDocument: JSON.stringify({Version: '2012-10-17', Statement: []})}));
+		blocking.destroy();
+		const run = await setUp({kind: 'units', ids: [organization.units.a]});
+		const failed = await run.converge().catch((error: unknown) => error);
+		expect(failed).toBeInstanceOf(ProblemError);
+		expect((failed as ProblemError).problem.why).toBe(
+			`account ${a2}: Role with name BillingAccess already exists. A role of that name was made there outside this StackSet: remove or rename it there, then run again.`,
+		);
+		expect((await run.inspect()).differences.map(difference => difference.summary)).toEqual([expect.stringMatching(new RegExp(`^deploy again to account ${a2}: its stack instance is OUTDATED`))]);
+		const verification = await run.verify();
+		expect(states(verification)).toMatchObject({[a1]: 'in-place', [a2]: 'differs'});
+	});
+
+	test('undo removes the instances this record made, then the StackSet, and the members’ roles with them', async () => {
+		const run = await setUp({kind: 'units', ids: [organization.units.b]});
+		await run.converge();
+		const {b1} = organization.members;
+		expect(states(await run.verify())).toEqual({[b1]: 'in-place'});
+		await undoStackSet(run.port, run.plan, run.record, {write: run.record.write, following});
+		expect(await run.port.describeStackSet(stackSetName)).toBeUndefined();
+		expect(states(await run.verify())).toEqual({[b1]: 'absent'});
+		expect(run.record.changes.map(change => change.action).slice(-3)).toEqual(['cloudformation:DeleteStackInstances', 'cloudformation:StackSetOperation', 'cloudformation:DeleteStackSet']);
+	});
+});
