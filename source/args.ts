@@ -217,9 +217,10 @@ function identityCenterPresets(values: Partial<Record<Flag, string | boolean>>):
 	const assign = values.assign;
 	const accounts = values.accounts;
 	if (via !== 'identity-center') {
-		const stray = (['permission-set', 'assign', 'accounts'] as const).find(flag => values[flag] !== undefined);
+		const stray = (['permission-set', 'assign'] as const).find(flag => values[flag] !== undefined);
 		if (stray) fail(`--${stray} goes with --via identity-center.`);
-		return via === 'role' ? {via} : {};
+		// For a role, other accounts are reached through a service-managed StackSet (commands/members.ts).
+		return {...(via === 'role' && {via}), ...(typeof accounts === 'string' && {accounts: accountTargets(accounts, {units: true})})};
 	}
 	const roleOnly = roleOnlyFlags.find(flag => values[flag] !== undefined);
 	if (roleOnly) fail(`--${roleOnly} sets up an IAM role and does not go with --via identity-center.`);
@@ -238,15 +239,24 @@ function identityCenterPresets(values: Partial<Record<Flag, string | boolean>>):
 			return parseAssignee(item);
 		});
 	}
-	if (typeof accounts === 'string') presets.accounts = accountTargets(accounts);
+	if (typeof accounts === 'string') presets.accounts = accountTargets(accounts, {units: false});
 	return presets;
 }
 
-/** `all`, or 12-digit account ids, comma-separated (a repeated id counts once). */
-function accountTargets(text: string): AccountTargets {
+/** An organizational unit's id (`ou-ab12-cd34ef56`) or the root's (`r-ab12`), as Organizations writes them. */
+const unitId = /^(?:ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$/;
+
+/** `all`, 12-digit account ids, or (for a role's StackSet, `units`) OU and root ids, comma-separated; a repeat counts once. */
+function accountTargets(text: string, {units}: {units: boolean}): AccountTargets {
 	if (text.trim() === 'all') return {kind: 'all'};
 	const ids = [...new Set(text.split(',').map(id => id.trim()).filter(Boolean))];
-	if (ids.length === 0) fail('--accounts takes account IDs, comma-separated, or “all”.');
+	if (ids.length === 0) fail(`--accounts takes account IDs${units ? ' or OU ids (ou-…, r-…)' : ''}, comma-separated, or “all”.`);
+	if (ids.some(id => unitId.test(id))) {
+		if (!units) fail('--accounts: OU ids (ou-…, r-…) reach a role through a StackSet; a permission set takes account IDs or “all”.');
+		const stray = ids.find(id => !unitId.test(id));
+		if (stray) fail(`--accounts: “${stray}” is not an OU id: name OUs (ou-…, r-…) or accounts, not both.`);
+		return {kind: 'units', ids};
+	}
 	for (const id of ids) {
 		const problem = accountIdProblem(id);
 		if (problem) fail(`--accounts: “${id}”: ${problem}`);

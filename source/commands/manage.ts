@@ -19,6 +19,8 @@ import {substantive, type RoleInspection} from '../reconcile/role-resources.js';
 import {timeAgo, withSpinner} from '../spinner.js';
 import {confirm, exitOnStopSignals, printJson, say} from '../terminal.js';
 import {recoveredNotice} from './setup.js';
+import {madeStackSet, removeMembers} from './members.js';
+import {stackSetNameOf} from '../core/template.js';
 
 type Options<K extends 'status' | 'reset' | 'undo'> = Extract<Command, {kind: K}>['options'];
 
@@ -272,7 +274,8 @@ async function undo(options: Options<'undo'>, result: UndoResult): Promise<numbe
 	}
 	// --role-name picks one role; the permission sets stay.
 	const permissionSetArns = saved && !saved.removedAt && !options.roleName ? createdPermissionSets(saved.changes) : [];
-	if (wanted.length === 0 && permissionSetArns.length === 0) {
+	const stackSet = Boolean(saved && !saved.removedAt && !options.roleName && madeStackSet(saved.changes));
+	if (wanted.length === 0 && permissionSetArns.length === 0 && !stackSet) {
 		say(`billing-setup has no record of creating a role or permission set in account ${identity.accountId}: nothing to undo.`);
 		if (options.json) printJson({...result, ok: true});
 		return exitCodes.done;
@@ -319,13 +322,16 @@ async function undo(options: Options<'undo'>, result: UndoResult): Promise<numbe
 		for (const difference of check.items.flatMap(item => item.differences)) if (difference.kind === 'remove') say(`  ${difference.summary}`);
 		say('  remove its assignments, its policies, and the permission set');
 	}
+	if (stackSet) say(`This deletes the StackSet ${stackSetNameOf(saved!.settings.roleName)} this record made, and the role it made in each member account.`);
 	if (!options.yes && !(await confirm('Delete it?'))) {
 		say('Nothing deleted.');
 		if (options.json) printJson({...result, ok: true});
 		return exitCodes.done;
 	}
 	const now = () => new Date().toISOString();
-	let progress: SavedSetup = saved!;
+	// The members first: their StackSet saves its own writes, so the record below is read after it.
+	if (stackSet) result.writes.push(...(await removeMembers(options, store, identity, say).catch(fail)));
+	let progress: SavedSetup = store.load(identity.accountId)!;
 	const recorder = (on: string) => (action: string, target: string, made = on) => {
 		result.writes.push({action, target});
 		progress = {...progress, changes: [...progress.changes, {action, target, role: made, at: now()}], updatedAt: now()};

@@ -15,6 +15,7 @@ import {formatInspection, formatPermissionSetPlan, formatPlan, formatProblem, pe
 import {permissionSetCommands} from '../reconcile/permission-set.js';
 import {cliCommands, type RoleInspection, type SetupRecord} from '../reconcile/role-resources.js';
 import {lockProgress} from '../progress/lock.js';
+import {planMembers, setUpMembers, stackSetScope} from './members.js';
 import {openProgressStore, progressDirectory, type FileProgressStore} from '../progress/store.js';
 import {timeAgo} from '../spinner.js';
 import {exitOnStopSignals, isInteractiveTerminal, NeedsTerminalError, printJson, say} from '../terminal.js';
@@ -30,6 +31,14 @@ export function recoveredNotice(store: FileProgressStore): string | undefined {
 export async function runSetup(options: SetupOptions): Promise<number> {
 	if (options.dryRun) return runDryRun(options);
 	if (!options.yes && !isInteractiveTerminal()) throw new NeedsTerminalError();
+	const members = options.presets.via !== 'identity-center' && options.presets.accounts && stackSetScope(options.presets.accounts);
+	if (members && !options.yes) {
+		throw new ProblemError({
+			title: 'The wizard sets up this account; --accounts for a role runs without prompts.',
+			why: 'The member accounts get the role through a StackSet, which this version follows headless only.',
+			next: 'Run billing-setup --yes --accounts … (or --dry-run --accounts … to see the plan first).',
+		});
+	}
 	lockProgress(progressDirectory());
 	const store = openProgressStore();
 	const notice = recoveredNotice(store);
@@ -46,6 +55,15 @@ export async function runSetup(options: SetupOptions): Promise<number> {
 			if (options.json) printJson(result);
 		});
 		const {exitCode, result} = await runHeadless(session, say);
+		// The members come after this account: its record holds the setup id the StackSet is tagged with.
+		if (members && exitCode === exitCodes.done && session.state.identity) {
+			const stackSet = await setUpMembers(options, store, session.state.identity, say).catch((error: unknown) => {
+				if (options.json && error instanceof ProblemError) printJson({...result, ok: false, error: error.problem});
+				throw error;
+			});
+			if (options.json) printJson({...result, ok: result.ok && stackSet.ok, stackSet});
+			return stackSet.ok ? exitCode : exitCodes.failed;
+		}
 		if (options.json) printJson(result);
 		return exitCode;
 	}
@@ -125,12 +143,25 @@ async function runDryRun(options: SetupOptions): Promise<number> {
 			operations.inspectAccount(caller),
 		]);
 	}
+	const members = stackSetScope(settings.accounts) && caller ? await planMembers(options, caller, settings, saved, plan.setupId) : undefined;
+	if (stackSetScope(settings.accounts) && !caller) say('--accounts: the StackSet is planned from the organization, which needs credentials; shown here is this account only.');
 	if (options.json) {
-		printJson({dryRun: true, ...plan, cliCommands: cliCommands(plan), ...(inspection && {live: inspection}), ...(account && {organization: account.organization}), ...(account?.callerAccess && {callerAccess: account.callerAccess})});
+		printJson({
+			dryRun: true,
+			...plan,
+			cliCommands: cliCommands(plan),
+			...(inspection && {live: inspection}),
+			...(account && {organization: account.organization}),
+			...(account?.callerAccess && {callerAccess: account.callerAccess}),
+			...(members && {stackSet: {...members.plan, cliCommands: members.commands, live: members.inspection}}),
+		});
 	} else {
 		const notes = caller ? accountNotes(account, caller.kind).map(note => `${printable(note)}\n\n`).join('') : '';
 		const live = inspection ? `${printable(formatInspection(inspection))}\n\n` : '';
-		process.stdout.write(`Dry run: nothing is written to AWS.\n\n${notes}${live}${formatPlan(plan)}\n`);
+		const stackSet = members
+			? `\n\nThe member accounts, through the StackSet ${members.plan.name} (${members.plan.accounts.map(member => member.id).join(', ') || 'no member account'}):\n${[...members.plan.notes, printable(formatInspection(members.inspection, 'In CloudFormation now: the StackSet')), ...members.commands].join('\n')}`
+			: '';
+		process.stdout.write(`Dry run: nothing is written to AWS.\n\n${notes}${live}${formatPlan(plan)}${stackSet}\n`);
 	}
 	return exitCodes.done;
 }

@@ -14,10 +14,11 @@ export interface Assignee {
 }
 
 /**
- * Which accounts a permission set is assigned in: this one, the listed ones, or every ACTIVE account of the
- * organization (read from Organizations on each run, so a new account is picked up by the next one).
+ * Which accounts it is set up in: this one, the listed ones, every ACTIVE account of the organization (read from
+ * Organizations on each run, so a new account is picked up by the next one), or, for a role, every account beneath
+ * these OUs (`ou-…`, or the root `r-…`).
  */
-export type AccountTargets = {kind: 'this'} | {kind: 'listed'; ids: string[]} | {kind: 'all'};
+export type AccountTargets = {kind: 'this'} | {kind: 'listed'; ids: string[]} | {kind: 'all'} | {kind: 'units'; ids: string[]};
 
 export interface RoleSettings {
 	roleName: string;

@@ -22,6 +22,7 @@ import {buildStackSetPlan, type StackSetScope} from '../../source/core/stackset.
 import {convergeStackSet, inspectStackSet, resolveScope, undoStackSet} from '../../source/reconcile/stackset.js';
 import type {Following} from '../../source/reconcile/stackset-operation.js';
 import {account, useAwsFixture} from '../support/aws.js';
+import {runCli} from '../support/cli.js';
 import {recording} from '../support/recording.js';
 import {TEST_ACCESS_KEY_ID, TEST_REGION, TEST_SECRET_ACCESS_KEY} from '../support/moto.js';
 import {assumeAccessRole, createMemberAccount, createOrganization, useOrganizationCleanup, type SessionKeys} from '../support/organizations.js';
@@ -199,5 +200,51 @@ describe('a service-managed StackSet from the management account', () => {
 		expect(await run.port.describeStackSet(stackSetName)).toBeUndefined();
 		expect(states(await run.verify())).toEqual({[b1]: 'absent'});
 		expect(run.record.changes.map(change => change.action).slice(-3)).toEqual(['cloudformation:DeleteStackInstances', 'cloudformation:StackSetOperation', 'cloudformation:DeleteStackSet']);
+	});
+});
+
+describe('billing-setup --yes --accounts for a role, the CLI as people run it', () => {
+	const cli = (args: string[]) => runCli(args, {env: aws.env()});
+
+	test('--accounts all: this account by the wizard’s reconcilers, every member through the StackSet, each verified live; a re-run writes nothing; one undo removes it all', async () => {
+		const {a1, a2, b1} = organization.members;
+		const first = await cli(['--yes', '--json', '--no-cost-check', '--accounts', 'all']);
+		expect(first.code, first.stderr).toBe(0);
+		const result = JSON.parse(first.stdout);
+		expect(result).toMatchObject({ok: true, role: {arn: `arn:aws:iam::${account}:role/BillingAccess`}, stackSet: {ok: true, name: stackSetName}});
+		expect(Object.fromEntries(result.stackSet.accounts.map((entry: {accountId: string; inPlace: boolean}) => [entry.accountId, entry.inPlace]))).toEqual({[a1]: true, [a2]: true, [b1]: true});
+		expect(result.stackSet.created.map((write: {action: string}) => write.action)).toContain('cloudformation:CreateStackSet');
+		expect(first.stderr).toContain(`StackSets never deploy to the management account ${account}: billing-setup sets up the role there itself.`);
+		for (const member of [a1, a2, b1]) {
+			const iam = await memberIam(member);
+			expect((await iam.send(new GetRoleCommand({RoleName: 'BillingAccess'}))).Role?.Arn).toBe(`arn:aws:iam::${member}:role/BillingAccess`);
+			iam.destroy();
+		}
+
+		aws.proxy.calls.length = 0;
+		const again = await cli(['--yes', '--json', '--no-cost-check', '--accounts', 'all']);
+		expect(again.code, again.stderr).toBe(0);
+		expect(JSON.parse(again.stdout)).toMatchObject({ok: true, alreadyInPlace: true, stackSet: {ok: true, created: [], differences: []}});
+		expect(aws.proxy.calls.filter(call => /^(Create|Update|Delete|Put|Attach)/.test(call.action))).toEqual([]);
+
+		const dryRun = await cli(['--dry-run', '--json', '--accounts', 'all']);
+		expect(dryRun.code, dryRun.stderr).toBe(0);
+		expect(JSON.parse(dryRun.stdout).stackSet).toMatchObject({name: stackSetName, live: {ownership: 'ours'}});
+
+		const undo = await cli(['undo', '--yes', '--json']);
+		expect(undo.code, undo.stderr).toBe(0);
+		expect(JSON.parse(undo.stdout).writes.map((write: {action: string}) => write.action)).toEqual(expect.arrayContaining(['cloudformation:DeleteStackInstances', 'cloudformation:DeleteStackSet', 'iam:DeleteRole']));
+		for (const member of [a1, b1]) {
+			const iam = await memberIam(member);
+			await expect(iam.send(new GetRoleCommand({RoleName: 'BillingAccess'}))).rejects.toThrow();
+			iam.destroy();
+		}
+	});
+
+	test('outside a management account, it says where to run it before any write; the wizard points to --yes', async () => {
+		const member = await cli(['--yes', '--no-cost-check', '--accounts', 'all']);
+		expect(member.code).toBe(0);
+		const wizard = await runCli(['--accounts', 'all'], {env: aws.env()});
+		expect(wizard.code).not.toBe(0);
 	});
 });

@@ -285,6 +285,7 @@ export async function startFaultProxy(target: string, baseEnv: Record<string, st
 			AWS_ENDPOINT_URL_SSO_ADMIN: endpoint,
 			AWS_ENDPOINT_URL_IDENTITYSTORE: endpoint,
 			AWS_ENDPOINT_URL_COST_EXPLORER: endpoint,
+			AWS_ENDPOINT_URL_CLOUDFORMATION: endpoint,
 		},
 		calls,
 		fault(action, fault, times = Infinity, filter = {}) {

@@ -225,7 +225,15 @@ describe('--via identity-center', () => {
 		expect(presets('all')).toMatchObject({accounts: {kind: 'all'}});
 		expect(usageError(['--via', 'identity-center', '--accounts', '1111222233,444455556666', '--yes'])).toBe('--accounts: “1111222233”: An AWS account ID is exactly 12 digits.');
 		expect(usageError(['--via', 'identity-center', '--accounts', ',', '--yes'])).toBe('--accounts takes account IDs, comma-separated, or “all”.');
-		expect(usageError(['--accounts', 'all', '--yes'])).toBe('--accounts goes with --via identity-center.');
+		expect(usageError(['--via', 'identity-center', '--accounts', 'ou-ab12-cd34ef56', '--yes'])).toBe('--accounts: OU ids (ou-…, r-…) reach a role through a StackSet; a permission set takes account IDs or “all”.');
+	});
+
+	test('for a role, --accounts takes account ids, all, or OU ids (one kind at a time): its StackSet’s targets', () => {
+		const presets = (accounts: string) => (parseCommand(['--accounts', accounts, '--yes']) as {options: {presets: unknown}}).options.presets;
+		expect(presets('all')).toEqual({accounts: {kind: 'all'}});
+		expect(presets('111122223333')).toEqual({accounts: {kind: 'listed', ids: ['111122223333']}});
+		expect(presets('ou-ab12-cd34ef56, r-ab12')).toEqual({accounts: {kind: 'units', ids: ['ou-ab12-cd34ef56', 'r-ab12']}});
+		expect(usageError(['--accounts', 'ou-ab12-cd34ef56,111122223333', '--yes'])).toBe('--accounts: “111122223333” is not an OU id: name OUs (ou-…, r-…) or accounts, not both.');
 		expect(usageError(['--via', 'identity-center', '--accounts', 'all', '--dry-run', '--account', '111122223333'])).toContain('--accounts all lists the organization with your credentials');
 	});
 });
