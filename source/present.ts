@@ -108,6 +108,18 @@ export function formatInspection(inspection: RoleInspection, where = roleInspect
 	return [`${head}`, 'A run would:', ...differences.map(difference => `  ${differenceLine(difference)}`)].join('\n');
 }
 
+/** The comment lines around a printed ~/.aws/config block: pasted along with it, the AWS CLI and boto3 skip them. */
+export const configBlockStart = '# ----- billing-setup: from here -----';
+export const configBlockEnd = '# ----- billing-setup: to here -----';
+
+/**
+ * A ~/.aws/config block as it must be pasted: not indented, since an indented line there continues the value above
+ * it (`region` of the [default] before it would swallow the whole block). Marked off by comment lines instead.
+ */
+function configBlockLines(block: string): string[] {
+	return [configBlockStart, ...block.split('\n'), configBlockEnd];
+}
+
 /** How to use the role, as plain lines a terminal never re-wraps: URLs stay clickable, blocks copyable. */
 export function formatFinish(plan: Plan, activationConfirmed: boolean): string {
 	const reminder = activationConfirmed
@@ -124,7 +136,7 @@ export function formatFinish(plan: Plan, activationConfirmed: boolean): string {
 		`  (${consoleSession})`,
 		'',
 		`Or add this to ~/.aws/config and use --profile ${plan.profileName}:`,
-		...plan.profileBlock.split('\n').map(line => `  ${line}`),
+		...configBlockLines(plan.profileBlock),
 		...(plan.profileNotes.length > 0 ? ['', ...plan.profileNotes] : []),
 		...reminder,
 	].join('\n');
@@ -160,7 +172,7 @@ export function formatIdentityCenterFinish(plan: PermissionSetPlan, verification
 		'  (the default portal URL; if your organisation set an alias in Identity Center, that URL works too)',
 		'',
 		`Or add this to ~/.aws/config, then aws sso login --profile ${handOff.profileName}${several ? ' (one login serves every profile of the session)' : ''}:`,
-		...handOff.profileBlock.split('\n').map(line => `  ${line}`),
+		...configBlockLines(handOff.profileBlock),
 		...reminder,
 		// The root step answered in this run speaks for this account only; no API reads the setting anywhere.
 		...(others.length > 0 ? ['', `Root activation is per account: the root user of ${others.join(', ')} must activate IAM access to billing there too (accounts created through Organizations have it on unless their creator chose otherwise).`] : []),
