@@ -6,7 +6,7 @@ import type {Plan} from './core/plan.js';
 import {activationProcedure, activationSteps, settingIsUnreadable} from './core/partition.js';
 import type {Partition} from './core/principal.js';
 import type {Problem} from './core/problem.js';
-import {hours, printable} from './core/text.js';
+import {hours, printable, shellQuote} from './core/text.js';
 import type {CostCheck, Verification} from './engine/wizard.js';
 import {timeAgo} from './spinner.js';
 import {permissionSetCommands} from './reconcile/permission-set.js';
@@ -171,7 +171,7 @@ export function formatIdentityCenterFinish(plan: PermissionSetPlan, verification
 		`  ${handOff.accessPortalUrl}`,
 		'  (the default portal URL; if your organisation set an alias in Identity Center, that URL works too)',
 		'',
-		`Or add this to ~/.aws/config, then aws sso login --profile ${handOff.profileName}${several ? ' (one login serves every profile of the session)' : ''}:`,
+		`Or add this to ~/.aws/config, then aws sso login --profile ${shellQuote(handOff.profileName)}${several ? ' (one login serves every profile of the session)' : ''}:`,
 		...configBlockLines(handOff.profileBlock),
 		...reminder,
 		// The root step answered in this run speaks for this account only; no API reads the setting anywhere.

@@ -5,6 +5,7 @@ import path from 'node:path';
 import {denialReason, type DenialReason} from '../core/diagnosis.js';
 import {principalKindLabel, type Identity} from '../core/principal.js';
 import {ProblemError, type Problem} from '../core/problem.js';
+import {shellQuote} from '../core/text.js';
 import {awsTimeoutSeconds, endpointOverrides} from './http.js';
 
 interface AwsErrorShape {
@@ -191,7 +192,7 @@ function credentialsProblem(message: string, profile: string | undefined, loginH
 	return {
 		title: `The AWS profile “${profile}” gave no usable credentials.`,
 		why: `${sentence(message)} The profile has no keys, SSO or role settings that work.`,
-		next: `Check it with \`aws configure list --profile ${profile}\` (or run \`aws configure --profile ${profile}\`), then run billing-setup again.`,
+		next: `Check it with \`aws configure list --profile ${shellQuote(profile)}\` (or run \`aws configure --profile ${shellQuote(profile)}\`), then run billing-setup again.`,
 	};
 }
 
@@ -209,7 +210,7 @@ export function describeAwsError(error: unknown, {identity, profile}: ProblemCon
 	const action = shape.action ?? 'the AWS call';
 	const endpoint = shape.endpoint ?? 'AWS';
 	const profileName = profile ?? process.env.AWS_PROFILE;
-	const loginHint = profileName ? `aws sso login --profile ${profileName}` : 'aws sso login';
+	const loginHint = profileName ? `aws sso login --profile ${shellQuote(profileName)}` : 'aws sso login';
 	const code = shape.code ?? (shape.cause as AwsErrorShape | undefined)?.code;
 	const status = shape.$metadata?.httpStatusCode;
 

@@ -4,6 +4,7 @@
  * dry-run and status are loops over one list of these (see role-resources.ts).
  */
 import type {Plan} from '../core/plan.js';
+import {shellQuote} from '../core/text.js';
 import type {IamPort, LiveRole} from './iam.js';
 
 export interface Difference {
@@ -82,9 +83,7 @@ export function owned<Live, Context = ReconcileContext, Of = Plan>(reconciler: R
 	};
 }
 
-export function shellQuote(text: string): string {
-	return `'${text.replaceAll("'", `'\\''`)}'`;
-}
+export {shellQuote};
 
 /**
  * One argument per line with `\` continuations, and policies as multi-line quoted JSON: short lines

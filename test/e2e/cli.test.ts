@@ -174,7 +174,7 @@ describe('dry run', () => {
 		expect(code).toBe(0);
 		expect(stdout).toContain('Dry run: nothing is written to AWS.');
 		expect(stdout).toContain('arn:aws:iam::210987654321:role/BillingAccess');
-		expect(stdout).toContain("aws iam attach-role-policy \\\n  --role-name 'BillingAccess' \\\n  --policy-arn arn:aws:iam::aws:policy/AWSBillingReadOnlyAccess");
+		expect(stdout).toContain("aws iam attach-role-policy \\\n  --role-name BillingAccess \\\n  --policy-arn arn:aws:iam::aws:policy/AWSBillingReadOnlyAccess");
 		expect(() => readFileSync(progressPath(home))).toThrow();
 	});
 
