@@ -4,7 +4,7 @@ import type {MiddlewareStack} from '@smithy/types';
 import {credentialSourceOf, type SignIn} from '../core/handoff.js';
 import {classifyCaller, type Identity} from '../core/principal.js';
 import {ProblemError} from '../core/problem.js';
-import {accountIdProblem} from '../core/validation.js';
+import {accountIdProblem, callerArnPattern} from '../core/validation.js';
 import {requestHandler} from './http.js';
 import {describeAwsError, notAwsProblem} from './problems.js';
 
@@ -57,9 +57,6 @@ export async function createStsClient({profile, region}: ClientOptions): Promise
 	nameFailedActions(sts, 'sts');
 	return {sts, region: resolvedRegion};
 }
-
-// Every STS caller ARN has this shape, in printable ASCII (IAM paths and names allow no more); anything else did not come from AWS.
-const callerArnPattern = /^arn:aws(-cn|-us-gov)?:(iam|sts)::(\d{12}):[\u0021-\u007E]+$/;
 
 /** Who the caller is; an answer that is not AWS-shaped (a web page answering 200) stops here, before anything is saved. */
 export async function whoAmI(sts: STSClient): Promise<Identity> {

@@ -4,7 +4,7 @@
  * answers with AWS's own wording).
  */
 import {spawn, spawnSync} from 'node:child_process';
-import {existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs';
 import {createServer as createHttpServer, type Server as HttpServer} from 'node:http';
 import {createServer as createHttpsServer} from 'node:https';
 import {createServer, type Server, type Socket} from 'node:net';
@@ -234,12 +234,31 @@ describe('against moto, through the fault proxy', () => {
 		expect(proxy.calls).toEqual([]);
 	});
 
-	test('status shows saved text without its escape sequences', async () => {
+	test('saved text with escape sequences is not trusted, and status prints none of it', async () => {
 		saved({changes: [{action: 'iam:CreateRole\u001B]0;pwned\u0007\u001B[2J', target: 'x', at: '2026-11-23T10:00:00.000Z'}]});
 		const result = await runCli(['status'], {env: cleanEnv({...proxy.env, XDG_CONFIG_HOME: home})});
-		expect(result.code).toBe(0);
-		expect(result.stdout).toContain('written: CreateRole;');
-		expect(result.stdout).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/);
+		expect(result.stderr).toContain('is not valid (changes[0].action is not an action such as iam:CreateRole)');
+		expect(result.stdout).toContain('No saved setups');
+		expect(result.stdout + result.stderr).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/);
+	});
+
+	test('a tampered MFA serial is moved aside, never printed into the profile', async () => {
+		const serial = 'arn:aws:iam::123456789012:mfa/a\n[profile default]\ncredential_process = sh -c "touch pwned"';
+		saved(
+			{finished: true, step: 'verify', verification: {roleArn: 'arn:aws:iam::123456789012:role/BillingAccess', at: '2026-11-23T10:00:00.000Z', mfa: {userArn: 'arn:aws:iam::123456789012:user/moto', serial}}},
+			{requireMfa: true},
+		);
+		const result = await setup();
+		expect(result.stderr).toContain('is not valid (verification.mfa.serial holds control characters)');
+		expect(result.stdout + result.stderr).not.toContain('credential_process');
+		expect(readdirSync(path.dirname(progressPath(home))).some(name => name.startsWith('progress.json.corrupt-'))).toBe(true);
+	});
+
+	test('saved accounts a shell would run are not trusted: the dry run names none of them', async () => {
+		saved({}, {via: 'identity-center', assignees: [{type: 'GROUP', name: 'Finance'}], accounts: {kind: 'listed', ids: ['111111111111 $(touch pwned)']}});
+		const result = await runCli(['--dry-run', '--account', '123456789012'], {env: cleanEnv({XDG_CONFIG_HOME: home})});
+		expect(result.stdout + result.stderr).not.toContain('$(touch pwned)');
+		expect(result.stderr).toContain('settings.accounts.ids[0]: An AWS account ID is exactly 12 digits.');
 	});
 
 	test('status, which takes no lock, shows an invalid record as such and leaves the file as it is', async () => {
