@@ -95,7 +95,7 @@ export const ownershipWords: Record<RoleInspection['ownership'], string> = {
 /** One line a difference, marked when it removes a grant or trust the plan does not have. */
 export function differenceLine(difference: Difference): string {
 	const mark = difference.kind === 'add' ? '+' : difference.kind === 'remove' ? '-' : '~';
-	return `${mark} ${difference.summary}${difference.widening ? ' [beyond the plan]' : ''}`;
+	return `${mark} ${printable(difference.summary)}${difference.widening ? ' [beyond the plan]' : ''}`;
 }
 
 /** What AWS has now, compared with the plan, in words: `where` says whose view it is (IAM's role, Identity Center's permission set). */
@@ -148,7 +148,7 @@ export function formatPermissionSetPlan(plan: PermissionSetPlan): string {
 	return [
 		`Permission set ${plan.name} in account ${plan.accountId}`,
 		`Session duration: ${plan.sessionDuration}`,
-		`Assigned to: ${plan.assignees.map(assigneeLabel).join(', ') || 'no one yet (--assign user:NAME,group:NAME)'}`,
+		`Assigned to: ${printable(plan.assignees.map(assigneeLabel).join(', ')) || 'no one yet (--assign user:NAME,group:NAME)'}`,
 		`In: ${plan.accounts.kind === 'all' && plan.accountIds.length === 0 ? 'every ACTIVE account of the organization (listed when the plan is read with credentials)' : accountsLabel(plan)}`,
 		'',
 		`Managed policy: ${plan.managedPolicyArn}`,
@@ -167,7 +167,7 @@ export function formatIdentityCenterFinish(plan: PermissionSetPlan, verification
 	const several = plan.accountIds.length > 1;
 	const others = plan.accountIds.filter(accountId => accountId !== plan.accountId);
 	return [
-		`${plan.assignees.map(assigneeLabel).join(', ') || 'Whoever is assigned it'}: sign in at the AWS access portal and choose ${plan.name} for ${accountsLabel(plan)}:`,
+		`${printable(plan.assignees.map(assigneeLabel).join(', ')) || 'Whoever is assigned it'}: sign in at the AWS access portal and choose ${plan.name} for ${accountsLabel(plan)}:`,
 		`  ${handOff.accessPortalUrl}`,
 		'  (the default portal URL; if your organisation set an alias in Identity Center, that URL works too)',
 		'',
@@ -207,8 +207,8 @@ export function formatAccounts(
 		return `${mark} ${printable(lines.join('\n'))}`;
 	});
 	return [
-		`Organization ${organizationId}: ${entries.length} account${entries.length === 1 ? '' : 's'}. Member accounts were read through ${accessRole}.`,
-		...(permissionSet.kind === 'absent' ? [`Identity Center: no permission set ${permissionSet.name} (${permissionSet.reason}).`] : []),
+		printable(`Organization ${organizationId}: ${entries.length} account${entries.length === 1 ? '' : 's'}. Member accounts were read through ${accessRole}.`),
+		...(permissionSet.kind === 'absent' ? [printable(`Identity Center: no permission set ${permissionSet.name} (${permissionSet.reason}).`)] : []),
 		'',
 		...blocks,
 		'',

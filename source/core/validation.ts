@@ -20,6 +20,8 @@ export function assigneeProblem(text: string): string | undefined {
 	const match = /^(user|group):(.+)$/.exec(text);
 	if (!match) return `“${text}” is not user:NAME or group:NAME.`;
 	if (match[2]!.length > 128) return `“${match[2]}” is longer than an identity store name may be (128 characters).`;
+	// Such a name would be printed in the review and hand-off, and saved; billing-setup takes none.
+	if (/[\u0000-\u001F\u007F-\u009F]/.test(match[2]!)) return `The name after ${match[1]}: holds control characters; billing-setup cannot assign it.`;
 	return undefined;
 }
 

@@ -74,7 +74,7 @@ export function ReviewScreen({
 	// A permission set has assignees where a role has trust and MFA.
 	const who: Array<{label: string; value: EditableStep}> =
 		settings.via === 'identity-center'
-			? [{label: `Assigned to: ${settings.assignees.map(assigneeLabel).join(', ')}`, value: 'assignees'}]
+			? [{label: printable(`Assigned to: ${settings.assignees.map(assigneeLabel).join(', ')}`), value: 'assignees'}]
 			: [
 					{label: `Who may switch: ${settings.trust.kind === 'account' ? 'this account' : settings.trust.arns.map(arn => principalLabel(`AWS:${arn}`)).join(', ')}`, value: 'trust'},
 					{label: `MFA required: ${settings.requireMfa ? 'yes' : 'no'}`, value: 'mfa'},
