@@ -6,7 +6,7 @@ import {denialReason, type DenialReason} from '../core/diagnosis.js';
 import {principalKindLabel, type Identity} from '../core/principal.js';
 import {ProblemError, type Problem} from '../core/problem.js';
 import {shellQuote} from '../core/text.js';
-import {awsTimeoutSeconds, endpointOverrides} from './http.js';
+import {awsTimeoutSeconds, bodyTimeoutMessage, endpointOverrides} from './http.js';
 
 interface AwsErrorShape {
 	name?: string;
@@ -244,7 +244,7 @@ export function describeAwsError(error: unknown, {identity, profile}: ProblemCon
 		};
 	}
 	// The SDK's own timeouts (http.ts). It also names a reset connection TimeoutError, which is "could not be reached".
-	if (name === 'TimeoutError' && message.startsWith('@smithy/node-http-handler')) {
+	if (name === 'TimeoutError' && (message.startsWith('@smithy/node-http-handler') || message.startsWith(bodyTimeoutMessage))) {
 		const attempts = shape.$metadata?.attempts;
 		return {
 			title: `AWS did not answer at ${endpoint} within ${awsTimeoutSeconds} s.`,

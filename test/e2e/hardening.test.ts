@@ -180,6 +180,44 @@ describe('against moto, through the fault proxy', () => {
 		expect(existsSync(progressPath(home))).toBe(false);
 	});
 
+	const webPage = {kind: 'answer', body: '<html><body>Sign in to the guest Wi-Fi</body></html>', contentType: 'text/html'} as const;
+	const notAws = 'The endpoint that answered is not AWS.';
+
+	test('a web page answering GetRole with HTTP 200: undo removes nothing and says so in its JSON', async () => {
+		expect((await setup()).code).toBe(0);
+		proxy.fault('GetRole', webPage);
+		const result = await runCli(['undo', '--yes', '--json'], {env: cleanEnv({...proxy.env, XDG_CONFIG_HOME: home})});
+		expect(result.code).toBe(1);
+		const output = JSON.parse(result.stdout) as {ok: boolean; removed?: unknown; error?: {title: string; why: string}};
+		expect(output.ok).toBe(false);
+		expect(output.removed).not.toBe(true);
+		expect(output.error?.title).toBe(notAws);
+		expect(output.error?.why).toContain('answered iam:GetRole with HTTP 200 and a body that is not GetRole');
+		expect((await aws.iam.send(new GetRoleCommand({RoleName: 'BillingAccess'}))).Role?.RoleName).toBe('BillingAccess');
+	});
+
+	test('a web page answering the writes with HTTP 200: none of them is listed as created', async () => {
+		for (const action of ['CreateRole', 'PutRolePolicy', 'AttachRolePolicy']) proxy.fault(action, webPage);
+		const result = await setup();
+		expect(result.code).toBe(1);
+		const output = json(result);
+		expect(output.created).toEqual([]);
+		expect(output.error?.title).toBe(notAws);
+		expect(output.error?.why).toContain('answered iam:CreateRole with HTTP 200');
+	});
+
+	test('an answer whose body never comes ends within seconds, naming the endpoint, after the SDK’s three attempts', async () => {
+		proxy.fault('GetRole', {kind: 'stall'});
+		const started = Date.now();
+		const result = await setup();
+		// Generous: three attempts of 5 s each, on a loaded machine; without the deadline it took 201 s.
+		expect(Date.now() - started).toBeLessThan(90_000);
+		expect(result.code).toBe(1);
+		expect(proxy.calls.filter(call => call.action === 'GetRole')).toHaveLength(3);
+		expect(json(result).error?.title).toBe(`AWS did not answer at ${proxy.endpoint} within 5 s.`);
+		expect(result.stderr).not.toMatch(/\$response|inspect the hidden field/);
+	});
+
 	const saved = (overrides: Record<string, unknown>, settings: Record<string, unknown> = {}) => {
 		const at = '2026-11-23T10:00:00.000Z';
 		const record = {
