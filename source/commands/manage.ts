@@ -67,17 +67,19 @@ export async function runStatus(options: Options<'status'>): Promise<number> {
 	const current = identity?.accountId;
 	const own = setups.find(setup => setup.accountId === current && !setup.removedAt);
 	const live = identity && own ? await readLive(options, await operationsFor(options), identity, own) : undefined;
+	// The saved part is printed either way; a script learns from the exit code that the live part is missing.
+	const exitCode = (!options.offline && !identity) || (live && 'error' in live) ? exitCodes.failed : exitCodes.done;
 	if (options.json) {
 		printJson({
 			progressFile: store.path,
 			currentAccount: current ?? null,
 			setups: setups.map(setup => ({...setup, current: setup.accountId === current, ...(setup === own && live && {live})})),
 		});
-		return exitCodes.done;
+		return exitCode;
 	}
 	if (setups.length === 0) {
 		process.stdout.write(`No saved setups (${store.path}).\n`);
-		return exitCodes.done;
+		return exitCode;
 	}
 	for (const setup of setups) {
 		const mark = setup.accountId === current ? paint('green', '▶', process.stdout) : ' ';
@@ -100,7 +102,7 @@ export async function runStatus(options: Options<'status'>): Promise<number> {
 		process.stdout.write(removed ? '(The current account’s setup was removed: nothing to check live.)\n' : '(Nothing saved for the current account to check live.)\n');
 	}
 	process.stdout.write(`Progress file: ${store.path}\n`);
-	return exitCodes.done;
+	return exitCode;
 }
 
 type Operations = Awaited<ReturnType<typeof operationsFor>>;

@@ -220,11 +220,11 @@ describe('status, reset and undo', () => {
 		]);
 	});
 
-	test('status without credentials still lists, without a mark', async () => {
+	test('status without credentials still lists, without a mark, and exits 1: the live part is missing', async () => {
 		const home = tempConfigHome();
 		await cli(['--yes'], home);
 		const {code, stdout, stderr} = await runCli(['status', '--json'], {env: cleanEnv({XDG_CONFIG_HOME: home})});
-		expect(code).toBe(0);
+		expect(code).toBe(1);
 		expect(JSON.parse(stdout)).toMatchObject({currentAccount: null, setups: [{accountId: account, current: false}]});
 		expect(stderr).toContain('Current account unknown');
 	});

@@ -58,8 +58,8 @@ describe('an endpoint that accepts connections and never answers', () => {
 		const text = args[0] === 'status' ? result.stderr : json(result).error!.title + json(result).error!.why + json(result).error!.next;
 		expect(text).toContain(`AWS did not answer at ${endpoint} within 5 s`);
 		if (args[0] === 'status') {
-			// Status lists what is saved without AWS; the caller's account is a courtesy.
-			expect(result.code).toBe(0);
+			// Status lists what is saved without AWS, and says by its exit code that the live part is missing.
+			expect(result.code).toBe(1);
 			return;
 		}
 		expect(result.code).toBe(1);
@@ -204,6 +204,15 @@ describe('against moto, through the fault proxy', () => {
 		expect(output.created).toEqual([]);
 		expect(output.error?.title).toBe(notAws);
 		expect(output.error?.why).toContain('answered iam:CreateRole with HTTP 200');
+	});
+
+	test('status whose live read fails prints the saved part and exits 1', async () => {
+		expect((await setup()).code).toBe(0);
+		proxy.fault('GetRole', {kind: 'error', status: 403, code: 'AccessDenied', message: 'User: arn:aws:iam::123456789012:user/moto is not authorized to perform: iam:GetRole'});
+		const result = await runCli(['status'], {env: cleanEnv({...proxy.env, XDG_CONFIG_HOME: home})});
+		expect(result.stdout).toContain('123456789012  role BillingAccess  finished');
+		expect(result.stdout).toContain('Could not read it:');
+		expect(result.code).toBe(1);
 	});
 
 	test('an answer whose body never comes ends within seconds, naming the endpoint, after the SDK’s three attempts', async () => {
