@@ -128,6 +128,15 @@ function accessDenied(message: string, action: string, identity?: Identity): Pro
 	};
 }
 
+/**
+ * The problem of an AccessDenied whose text names a Deny (a service control policy, a permissions boundary, a session
+ * policy, a Deny statement), which no wait lifts: the advice diagnose gives. Undefined for any other error.
+ */
+export function explicitDenial(error: unknown, action: string, identity?: Identity): Problem | undefined {
+	const message = (error as AwsErrorShape | undefined)?.message ?? '';
+	return isAwsError(error, 'AccessDenied') && denialOf(message) ? accessDenied(message, action, identity) : undefined;
+}
+
 type ProfileSource = {kind: 'missing'} | {kind: 'process'; command: string} | {kind: 'other'};
 
 /** What the shared config files say about a profile; the SDK only reports "Could not load credentials from any providers". */
