@@ -2,7 +2,9 @@
 // each timing a median of several runs next to a baseline measured in the same run.
 // A report, not a test: exits 0 when targets are missed, non-zero only when the bench itself breaks.
 //
-//   BENCH_RUNS=N   timed runs per measure (default 11, at least 7); one warm-up run each is not counted.
+//   BENCH_RUNS=N          timed runs per measure (default 11, at least 7); one warm-up run each is not counted.
+//   BENCH_LATENCY_RUNS=N  runs of each latency scenario per delay (default 3, median).
+//   BENCH_ONLY=a,b        only these measures: version, frame, identity, calls, latency, package.
 import {execFileSync, spawn} from 'node:child_process';
 import {accessSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs';
 import os from 'node:os';
@@ -19,7 +21,11 @@ let cli;
 const ptyHelper = fileURLToPath(new URL('pty_frame.py', import.meta.url));
 const node = process.execPath;
 const RUNS = Math.max(7, Number(process.env.BENCH_RUNS) || 11);
-const WATCHDOG_MS = 170_000;
+const WATCHDOG_MS = 360_000;
+const LATENCY_RUNS = Math.max(1, Number(process.env.BENCH_LATENCY_RUNS) || 3);
+/** What a far-away AWS endpoint adds to each request: IAM is one global endpoint, 100–300 ms away from most places. */
+const DELAY_MS = 150;
+const only = process.env.BENCH_ONLY?.split(',');
 const ACCOUNT = '123456789012'; // moto's default account
 
 // ---------------------------------------------------------------- plumbing
@@ -360,6 +366,107 @@ async function benchCalls(moto) {
 	);
 }
 
+/** Both kinds of thing a setup makes, each with what moto needs before it runs. */
+const latencyTargets = [
+	{name: 'role', args: [], arrange: async () => {}},
+	{
+		name: 'permission set',
+		// AWSBillingReadOnlyAccess: moto cannot attach job-function/Billing to a permission set (PITFALLS.md).
+		args: ['--via', 'identity-center', '--assign', 'group:Finance', '--access', 'read-only'],
+		async arrange(endpoint) {
+			const [{SSOAdminClient, ListInstancesCommand}, {IdentitystoreClient, CreateGroupCommand}] = await Promise.all([
+				import('@aws-sdk/client-sso-admin'),
+				import('@aws-sdk/client-identitystore'),
+			]);
+			const env = awsEnv(endpoint);
+			const config = {endpoint, region: env.AWS_REGION, credentials: {accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY}};
+			const admin = new SSOAdminClient(config);
+			const store = new IdentitystoreClient(config);
+			try {
+				const [instance] = (await admin.send(new ListInstancesCommand({}))).Instances ?? [];
+				await store.send(new CreateGroupCommand({IdentityStoreId: instance.IdentityStoreId, DisplayName: 'Finance'}));
+			} finally {
+				admin.destroy();
+				store.destroy();
+			}
+		},
+	},
+];
+
+/** Calls grouped by when they were sent: with a delay on each, a call sent well after another waited for it. */
+function waves(calls) {
+	const grouped = [];
+	for (const call of calls) {
+		const last = grouped.at(-1);
+		if (last && call.at - last[0].at < DELAY_MS / 2) last.push(call);
+		else grouped.push([call]);
+	}
+	return grouped;
+}
+
+/** A setup's life, in order, on one config home: each must exit 0. */
+const latencyScenarios = [
+	{name: 'full setup', args: target => ['--yes', '--json', ...target.args], target: '≤ 10'},
+	{name: 're-run', args: target => ['--yes', '--json', ...target.args], target: '≤ 4'},
+	{name: 'status', args: () => ['status', '--json'], target: '-'},
+	{name: 'undo', args: () => ['undo', '--yes', '--json'], target: '-'},
+];
+
+/**
+ * Round trips on the critical path: each scenario without and with DELAY_MS added to every request by the proxy;
+ * (wall with − wall without) / DELAY_MS counts the requests that waited for one another, whatever runs beside them.
+ */
+async function benchLatency(moto) {
+	log(`· round trips on the critical path: full setup, re-run, status, undo, with and without ${DELAY_MS} ms per request`);
+	const proxy = await startCountingProxy(moto.endpoint);
+	const closeProxy = () => proxy.close();
+	cleanups.push(closeProxy);
+	for (const target of latencyTargets) {
+		const samples = latencyScenarios.map(() => ({0: [], [DELAY_MS]: [], calls: [], maxInFlight: 0}));
+		for (let index = 0; index < LATENCY_RUNS * 2; index++) {
+			// Alternating which delay goes first, so drift hits both alike.
+			const delay = (index + (index >> 1)) % 2 === 0 ? 0 : DELAY_MS;
+			await moto.reset();
+			await target.arrange(moto.endpoint);
+			const home = tempDir('xdg');
+			// moto has no ListTagsForResource for permission sets: answer what billing-setup tagged at create.
+			proxy.answers.set('ListTagsForResource', () => {
+				const setup = Object.values(JSON.parse(readFileSync(path.join(home, 'billing-setup', 'progress.json'), 'utf8')).setups)[0];
+				return JSON.stringify({Tags: [{Key: 'ManagedBy', Value: 'billing-setup'}, {Key: 'BillingSetupId', Value: setup.setupId}]});
+			});
+			proxy.delayMs = delay;
+			for (const [at, scenario] of latencyScenarios.entries()) {
+				proxy.take();
+				const result = await run(node, [cli, ...scenario.args(target)], {env: cleanEnv({...awsEnv(proxy.endpoint), XDG_CONFIG_HOME: home})});
+				ensureOk(result, `${target.name} ${scenario.name} with ${delay} ms per request`);
+				samples[at][delay].push(result.ms);
+				if (delay) samples[at].calls = [...proxy.calls];
+				samples[at].maxInFlight = Math.max(samples[at].maxInFlight, proxy.maxInFlight);
+			}
+		}
+		for (const [at, scenario] of latencyScenarios.entries()) {
+			const {0: plain, [DELAY_MS]: delayed, calls, maxInFlight} = samples[at];
+			const roundTrips = (median(delayed) - median(plain)) / DELAY_MS;
+			const limit = scenario.target === '-' ? undefined : Number(scenario.target.slice(2));
+			others.push({
+				measure: `round trips, ${target.name}: ${scenario.name}`,
+				value: `${roundTrips.toFixed(1)} (${fmt(median(plain), 0)} → ${fmt(median(delayed), 0)} ms; ${calls.length} calls, ≤ ${maxInFlight} at once)`,
+				target: scenario.target,
+				pass: limit === undefined ? undefined : Math.round(roundTrips) <= limit,
+			});
+		}
+		sections.push(
+			[
+				`Waves of calls, ${target.name} (with ${DELAY_MS} ms per request; calls sent within ${DELAY_MS / 2} ms of each other share a line's wave, split by |):`,
+				...latencyScenarios.map((scenario, at) => `  ${scenario.name.padEnd(10)} ${waves(samples[at].calls).length} waves: ${waves(samples[at].calls).map(describeCalls).join(' | ')}`),
+			].join('\n'),
+		);
+	}
+	proxy.answers.clear();
+	cleanups.splice(cleanups.indexOf(closeProxy), 1);
+	await proxy.close();
+}
+
 async function benchPackage() {
 	log('· npm pack --dry-run, npm install <tarball>');
 	const npm = which('npm') ?? 'npm';
@@ -527,11 +634,15 @@ async function main() {
 	cleanups.push(() => moto.stop());
 	log(`  moto at ${moto.endpoint}`);
 
-	await benchVersion();
-	await benchFirstFrame(python, moto);
-	await benchIdentity(python, moto, aws);
-	await benchCalls(moto);
-	await benchPackage();
+	const measures = {
+		version: () => benchVersion(),
+		frame: () => benchFirstFrame(python, moto),
+		identity: () => benchIdentity(python, moto, aws),
+		calls: () => benchCalls(moto),
+		latency: () => benchLatency(moto),
+		package: () => benchPackage(),
+	};
+	for (const [name, measure] of Object.entries(measures)) if (!only || only.includes(name)) await measure();
 
 	process.stdout.write(`${report(aws)}\n`);
 }

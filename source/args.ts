@@ -39,6 +39,8 @@ export interface AccountsOptions extends Pick<CommonOptions, 'profile' | 'region
 	settings: RoleSettings;
 	/** The role assumed in each member account to read its billing role. */
 	accessRole: string;
+	/** Ask Cost Explorer in each account whether IAM access to billing is on: one request (USD 0.01) each; --no-check says no. */
+	check: boolean;
 }
 
 /** The role Organizations creates in every account it creates, trusting the management account. */
@@ -50,7 +52,7 @@ export type Command =
 	| {kind: 'help'; command?: CommandName}
 	| {kind: 'version'}
 	| {kind: 'setup'; options: SetupOptions}
-	| {kind: 'status'; options: CommonOptions & {offline: boolean; handoff: boolean}}
+	| {kind: 'status'; options: CommonOptions & {offline: boolean; handoff: boolean; check: boolean}}
 	| {kind: 'reset'; options: CommonOptions & {all: boolean; account?: string}}
 	| {kind: 'undo'; options: CommonOptions & {roleName?: string; force: boolean}}
 	| {kind: 'diagnose'; options: CommonOptions & {text?: string}}
@@ -81,6 +83,8 @@ const optionSpec = {
 	force: {type: 'boolean'},
 	offline: {type: 'boolean'},
 	handoff: {type: 'boolean'},
+	check: {type: 'boolean'},
+	'no-check': {type: 'boolean'},
 	'verify-timeout': {type: 'string'},
 	yes: {type: 'boolean', short: 'y'},
 	'dry-run': {type: 'boolean'},
@@ -103,12 +107,12 @@ const allowedFlags: Record<CommandName, Flag[]> = {
 		...roleFlags,
 		'verify-timeout', 'no-cost-check', 'adopt', 'yes', 'dry-run', 'json', 'account', 'via', 'permission-set', 'assign', 'accounts',
 	],
-	status: ['json', 'offline', 'handoff'],
+	status: ['json', 'offline', 'handoff', 'check'],
 	reset: ['all', 'yes', 'account'],
 	undo: ['role-name', 'force', 'yes', 'json'],
 	diagnose: ['json'],
 	template: [...roleFlags, 'format', 'stackset'],
-	accounts: [...roleFlags, 'via', 'permission-set', 'access-role', 'json'],
+	accounts: [...roleFlags, 'via', 'permission-set', 'access-role', 'no-check', 'json'],
 };
 
 const commands = Object.keys(allowedFlags) as Array<keyof typeof allowedFlags>;
@@ -117,17 +121,20 @@ function fail(message: string): never {
 	throw new UsageError(message);
 }
 
-/** Edit distance, for "did you mean": small words only, so the plain table is fine. */
+/**
+ * Edit distance for "did you mean", with two swapped neighbours one edit (`--jsno` is one from `--json`): small
+ * words only, so the plain table is fine.
+ */
 function distance(a: string, b: string): number {
-	let previous = Array.from({length: b.length + 1}, (_, index) => index);
+	const table = Array.from({length: a.length + 1}, (_, i) => Array.from({length: b.length + 1}, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
 	for (let i = 1; i <= a.length; i++) {
-		const current = [i];
 		for (let j = 1; j <= b.length; j++) {
-			current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+			const row = table[i]!;
+			row[j] = Math.min(table[i - 1]![j]! + 1, row[j - 1]! + 1, table[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+			if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j]!, table[i - 2]![j - 2]! + 1);
 		}
-		previous = current;
 	}
-	return previous[b.length]!;
+	return table[a.length]![b.length]!;
 }
 
 /** " Did you mean “status”?" when one known word is close enough, else nothing. */
@@ -314,7 +321,8 @@ export function parseCommand(argv: string[]): Command {
 		}
 		case 'status':
 			if (values.handoff && values.offline) fail('--handoff needs credentials to know the account and cannot go with --offline.');
-			return {kind: 'status', options: {...common, offline: values.offline ?? false, handoff: values.handoff ?? false}};
+			if (values.check && values.offline) fail('--check asks Cost Explorer and cannot go with --offline.');
+			return {kind: 'status', options: {...common, offline: values.offline ?? false, handoff: values.handoff ?? false, check: values.check ?? false}};
 		case 'reset':
 			if (values.all && account !== undefined) fail('--all and --account cannot be used together.');
 			return {kind: 'reset', options: {...common, all: values.all ?? false, ...(account !== undefined && {account})}};
@@ -352,6 +360,7 @@ export function parseCommand(argv: string[]): Command {
 					json: common.json,
 					settings: {...defaultSettings, ...presetsFrom(values)},
 					accessRole,
+					check: !values['no-check'],
 				},
 			};
 		}

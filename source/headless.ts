@@ -1,5 +1,6 @@
 /** Runs the wizard without prompts: flags, then saved progress, then defaults. Same session as the Ink app. */
 import {accountNotes, type OrganizationPlace, type PrincipalAccess} from './core/account.js';
+import {billingAccessLine, checkPrice, type BillingAccessCheck, type BillingAccessState} from './core/billing-access.js';
 import {activationInOneLine} from './core/partition.js';
 import {accountsLabel, assigneeLabel, ssoHandOff} from './core/identity-center.js';
 import {costExplorerPolicyName, guardPolicyName, guarded} from './core/plan.js';
@@ -7,8 +8,8 @@ import {callerNotes} from './core/principal.js';
 import {exitCodes, type Problem} from './core/problem.js';
 import {madeThing} from './core/settings.js';
 import {permissionSetPlanFor, planFor, type WizardSession} from './engine/session.js';
-import {defaultAnswer, isFinalStep, type CostCheck, type WizardState} from './engine/wizard.js';
-import {differenceLine, formatFinish, formatIdentityCenterFinish, formatProblem, paint, rootActivationSteps, savedMessage, verificationLines} from './present.js';
+import {activationDone, defaultAnswer, isFinalStep, latestCheck, type ActivationAnswer, type WizardState} from './engine/wizard.js';
+import {differenceLine, formatFinish, formatIdentityCenterFinish, formatProblem, paint, rootActivationSteps, savedMessage, verificationLines, type RootStep} from './present.js';
 import {substantive} from './reconcile/role-resources.js';
 
 export interface SetupResult {
@@ -29,12 +30,12 @@ export interface SetupResult {
 	differences: Array<{kind: string; summary: string; widening: boolean; foreign: boolean}>;
 	/** Who made the role: absent, ours, elsewhere (another billing-setup record), foreign. */
 	ownership?: string;
-	rootActivation: 'confirmed' | 'unconfirmed';
+	rootActivation: RootActivation;
 	/** Where the account sits in AWS Organizations (standalone, management, member, unknown with the reason). */
 	organization?: OrganizationPlace;
 	/** What the caller's own policies allow of billing: `simulated`, read from its `policies`, or `unknown`. */
 	callerAccess?: PrincipalAccess;
-	verification?: {assumedAs?: string; assumeSkipped?: string; costCheck?: CostCheck};
+	verification?: {assumedAs?: string; assumeSkipped?: string; costCheck?: BillingAccessCheck};
 	/** Via Identity Center, instead of role, switchRoleUrl and profile: the permission set and where its people sign in. */
 	via?: 'identity-center';
 	/** `accounts`: where it is assigned (for --accounts all, the ACTIVE accounts Organizations listed). */
@@ -42,6 +43,37 @@ export interface SetupResult {
 	accessPortalUrl?: string;
 	warnings: string[];
 	error?: {title: string; why: string; next: string};
+}
+
+/** The root-only setting as the result states it: AWS's latest answer, or why nothing could be checked. */
+export interface RootActivation {
+	state: BillingAccessState;
+	/** Who AWS answered; absent when no request was made. */
+	checkedAs?: string;
+	at?: string;
+	reason?: Problem;
+	/** What the person answered at the root step, where the wizard asked; AWS's answer, when there is one, is the state. */
+	answered?: ActivationAnswer;
+}
+
+function rootActivationOf(state: WizardState): RootActivation {
+	const answered = state.activation && {answered: state.activation};
+	const check = latestCheck(state);
+	if (!check) return {state: 'unknown', reason: notCheckedReason(state), ...answered};
+	return {state: check.state, ...(check.checkedAs && {checkedAs: check.checkedAs}), at: check.at, ...(check.reason && {reason: check.reason}), ...answered};
+}
+
+/** Why no request was made: the flag, or that neither the role nor the caller could ask. */
+function notCheckedReason(state: WizardState): Problem {
+	const partition = state.identity?.partition ?? 'aws';
+	if (!state.paidChecks) return {title: 'Not checked: --no-cost-check makes no paid request.', why: `A check is ${checkPrice}.`, next: `Run billing-setup status --check to ask AWS. ${activationInOneLine(partition)}`};
+	const why = state.verification?.assumeSkipped ? `The switch to the role was skipped (${state.verification.assumeSkipped}), and your own policies do not let you ask Cost Explorer.` : 'Nothing was made or verified that could ask Cost Explorer.';
+	return {title: 'Not checked: no identity here could ask Cost Explorer.', why, next: activationInOneLine(partition)};
+}
+
+/** The root step as the hand-off speaks of it. */
+function rootStepOf(state: WizardState): RootStep {
+	return {done: activationDone(state), check: latestCheck(state)};
 }
 
 export function resultOf(state: WizardState, warnings: string[]): SetupResult {
@@ -54,7 +86,7 @@ export function resultOf(state: WizardState, warnings: string[]): SetupResult {
 		differences,
 		...(state.inspection && {ownership: state.inspection.ownership}),
 		alreadyInPlace: state.step === 'done' && created.length === 0,
-		rootActivation: state.activation === 'confirmed' ? ('confirmed' as const) : ('unconfirmed' as const),
+		rootActivation: rootActivationOf(state),
 		...(state.account && {organization: state.account.organization}),
 		...(state.account?.callerAccess && {callerAccess: state.account.callerAccess}),
 		warnings,
@@ -76,7 +108,7 @@ export function resultOf(state: WizardState, warnings: string[]): SetupResult {
 			verification: {
 				...(state.verification.assumedAs && {assumedAs: state.verification.assumedAs}),
 				...(state.verification.assumeSkipped && {assumeSkipped: state.verification.assumeSkipped}),
-				...(state.verification.cost && {costCheck: state.verification.cost}),
+				...(state.verification.billingAccess && {costCheck: state.verification.billingAccess}),
 			},
 		}),
 		...(state.problem && {error: state.problem}),
@@ -161,6 +193,15 @@ function choiceWithoutDefault(state: WizardState): Problem | undefined {
 	return undefined;
 }
 
+/** Only where AWS said the setting is off, or nothing could ask it: an answer is never turned into a warning. */
+function rootActivationWarnings(state: WizardState): string[] {
+	if (!state.identity || activationDone(state)) return [];
+	const check = latestCheck(state);
+	const partition = state.identity.partition;
+	if (check?.state === 'off') return [`Billing stays closed until the root step is done: ${billingAccessLine(check)}. ${activationInOneLine(partition)}`];
+	return [`Root activation is unconfirmed: ${check ? billingAccessLine(check) : rootActivationOf(state).reason?.title} ${activationInOneLine(partition)}`];
+}
+
 export async function runHeadless(
 	session: WizardSession,
 	log: (line: string) => void,
@@ -184,18 +225,18 @@ export async function runHeadless(
 			for (const note of callerNotes(state.identity)) log(`${paint('yellow', '!')} ${note}`);
 			for (const note of accountNotes(state.account, state.identity.kind, madeThing(state.settings).noun)) log(note);
 		}
-		// Asked at the activation step, or, for a finished setup that skips it, at its menu.
-		if ((state.step === 'activation' || state.step === 'finished') && state.activation !== 'confirmed') {
-			const partition = state.identity?.partition ?? 'aws';
-			warnings.push(
-				`Root activation is unconfirmed (--yes cannot confirm it). ${activationInOneLine(partition)}`,
+		if (state.step === 'activation') {
+			log(
+				state.paidChecks
+					? `Root activation: Cost Explorer is asked once the ${madeThing(state.settings).noun} is in place (${checkPrice}).`
+					: `${paint('yellow', '!')} Root activation is not checked (--no-cost-check).\n${rootActivationSteps(state.identity?.partition ?? 'aws').join('\n')}`,
 			);
-			log(`${paint('yellow', '!')} Root activation is unconfirmed: --yes cannot confirm it.\n${rootActivationSteps(partition).join('\n')}`);
 		}
 		if (state.step === 'resume' && state.saved) log(`Resuming the setup saved ${state.saved.updatedAt}.`);
 		await session.send(defaultAnswer(state, new Date().toISOString()));
 	}
 	const {state} = session;
+	warnings.push(...rootActivationWarnings(state));
 	const result = resultOf(state, warnings);
 	if (state.step === 'failed' && state.problem) {
 		log(formatProblem(state.problem));
@@ -207,16 +248,15 @@ export async function runHeadless(
 		const plan = permissionSetPlanFor(state);
 		log(`${placed}: the permission set ${plan.name} (${result.permissionSet?.arn ?? 'no ARN read'}), assigned to ${result.permissionSet?.assignees.join(', ') || 'no one'} in ${accountsLabel(plan)}`);
 		for (const difference of substantive(state.inspection?.differences ?? [])) log(`  ${differenceLine(difference)}`);
-		log(formatIdentityCenterFinish(plan, state.verification, true));
+		log(formatIdentityCenterFinish(plan, state.verification, rootStepOf(state)));
 		return {exitCode: exitCodes.done, result};
 	}
 	const plan = planFor(state);
 	log(`${placed}: ${plan.roleArn}`);
 	for (const difference of substantive(state.inspection?.differences ?? [])) log(`  ${differenceLine(difference)}`);
-	for (const {ok, text} of state.verification ? verificationLines(state.verification, state.verification.at >= state.startedAt) : []) {
+	for (const {ok, text} of state.verification ? verificationLines(state.verification, plan.partition, state.verification.at >= state.startedAt) : []) {
 		log(`${ok ? paint('green', '✔') : paint('yellow', '!')} ${text}`);
 	}
-	// The root steps were printed as a warning when the run began.
-	log(formatFinish(plan, true));
+	log(formatFinish(plan, rootStepOf(state)));
 	return {exitCode: exitCodes.done, result};
 }

@@ -14,6 +14,59 @@ const roleFlags = `  --role-name NAME        role to create (default: BillingAcc
   --permissions-boundary ARN
                           a boundary policy your organisation requires on roles`;
 
+const whatItDoes = `WHAT IT DOES
+  1. Tells you who your credentials are (STS GetCallerIdentity).
+  2. Walks you through the one step only the root user can do in the console:
+     "IAM User and Role Access to Billing Information" → Activate. No API
+     reads that setting, but Cost Explorer states it: while it is off, an IAM
+     identity's GetCostAndUsage is refused with "IAM user access not
+     activated". Where your own policies allow that request, the wizard offers
+     to ask (one request, USD 0.01) and says what AWS answered.
+  3. Reads the role from IAM, shows what would change, and on your word creates
+     or changes it: the AWS managed Billing (or AWSBillingReadOnlyAccess)
+     policy, plus an inline policy for the Cost Explorer reads (ce:DescribeReport)
+     that neither managed policy grants, tagged ManagedBy=billing-setup and
+     BillingSetupId=<this setup>. Grants added outside billing-setup are shown
+     and removed only with your agreement.
+  4. Verifies it (it must match exactly, then it switches to it and asks
+     Cost Explorer as the role: one request, USD 0.01, whose answer says
+     whether IAM access to billing is on), and prints
+     the console switch-role URL and a ~/.aws/config profile that switches from
+     the credentials this run used (a profile, environment keys, a container or
+     an instance), with the region, the session length and your MFA device when
+     MFA is required.
+  Progress is saved after every step; run it again to resume. Run again on a
+  finished setup to check it against IAM, repair, change or remove it.`;
+
+/** The wizard's own flags: what it makes and how it runs. */
+const setupFlags = `  --via role|identity-center
+                          an IAM role people switch to (default), or an IAM
+                          Identity Center permission set assigned to users and
+                          groups; the wizard asks when Identity Center has people
+  --permission-set NAME   with --via identity-center: its name (default:
+                          BillingAccess; 1–32 of letters, digits, +=,.@_-)
+  --assign user:NAME,group:NAME
+                          with --via identity-center: who gets it in this account
+                          (identity store user names and group display names)
+  --accounts ID[,ID…]|all
+                          with --via identity-center: assign it in these accounts
+                          instead (all: every ACTIVE account of the organization);
+                          run where its Identity Center instance lives (the
+                          management account or a delegated administrator)
+  --adopt                 with --yes: take over and change a billing role made by
+                          billing-setup elsewhere (another machine, lost progress)
+  --no-cost-check         make no paid request: the verification does not ask
+                          Cost Explorer whether IAM access to billing is on
+                          (one request, USD 0.01), so the result says "not
+                          checked"
+  --verify-timeout SECONDS  how long to wait for a new role to become
+                          assumable (default: 120; IAM often needs 10–30 s)
+  -y, --yes               no prompts: flags, then saved progress, then defaults.
+                          The role is made whatever the root step's state; the
+                          role's verification then asks Cost Explorer, and the
+                          result says what it answered (rootActivation)
+  --dry-run               print the plan (policies, AWS CLI commands); write nothing`;
+
 export const helpText = `billing-setup — give IAM users and roles access to AWS Billing and Cost Explorer
 
 USAGE
@@ -32,57 +85,14 @@ USAGE
                                     for StackSets (no AWS call, no credentials)
   billing-setup accounts [--json]   from a management account: each account of
                                     the organization, its billing role, and
-                                    whether its root user must check the setting
+                                    IAM access to billing there, as AWS answers
 
-WHAT IT DOES
-  1. Tells you who your credentials are (STS GetCallerIdentity).
-  2. Walks you through the one step only the root user can do in the console:
-     "IAM User and Role Access to Billing Information" → Activate. No API can
-     read or change that setting, so billing-setup asks rather than checks.
-  3. Reads the role from IAM, shows what would change, and on your word creates
-     or changes it: the AWS managed Billing (or AWSBillingReadOnlyAccess)
-     policy, plus an inline policy for the Cost Explorer reads (ce:DescribeReport)
-     that neither managed policy grants, tagged ManagedBy=billing-setup and
-     BillingSetupId=<this setup>. Grants added outside billing-setup are shown
-     and removed only with your agreement.
-  4. Verifies it (it must match exactly, then it switches to it and reads
-     this month's cost as the role: one Cost Explorer request, USD 0.01), and prints
-     the console switch-role URL and a ~/.aws/config profile that switches from
-     the credentials this run used (a profile, environment keys, a container or
-     an instance), with the region, the session length and your MFA device when
-     MFA is required.
-  Progress is saved after every step; run it again to resume. Run again on a
-  finished setup to check it against IAM, repair, change or remove it.
-
+${whatItDoes}
 FLAGS
   --profile NAME          AWS profile (default: AWS_PROFILE, then "default")
   --region REGION         region for STS (default: AWS_REGION or the profile's)
 ${roleFlags}
-  --via role|identity-center
-                          an IAM role people switch to (default), or an IAM
-                          Identity Center permission set assigned to users and
-                          groups; the wizard asks when Identity Center has people
-  --permission-set NAME   with --via identity-center: its name (default:
-                          BillingAccess; 1–32 of letters, digits, +=,.@_-)
-  --assign user:NAME,group:NAME
-                          with --via identity-center: who gets it in this account
-                          (identity store user names and group display names)
-  --accounts ID[,ID…]|all
-                          with --via identity-center: assign it in these accounts
-                          instead (all: every ACTIVE account of the organization);
-                          run where its Identity Center instance lives (the
-                          management account or a delegated administrator)
-  --adopt                 with --yes: take over and change a billing role made by
-                          billing-setup elsewhere (another machine, lost progress)
-  --no-cost-check         after switching to the role, do not read this month's
-                          cost as the role (the proof that billing works through
-                          it: one Cost Explorer request, USD 0.01)
-  --verify-timeout SECONDS  how long to wait for a new role to become
-                          assumable (default: 120; IAM often needs 10–30 s)
-  -y, --yes               no prompts: flags, then saved progress, then defaults.
-                          The root step cannot be confirmed this way: it is
-                          printed as a warning and recorded as unconfirmed.
-  --dry-run               print the plan (policies, AWS CLI commands); write nothing
+${setupFlags}
   --account ID            with --dry-run: plan for this account, no credentials needed;
                           with reset: forget that account without asking AWS
   --json                  with --yes, --dry-run, status, undo or accounts: one
@@ -97,6 +107,9 @@ ${roleFlags}
   --offline               with status: only the progress file, no AWS call
   --handoff               with status: print the hand-off of the current
                           account's finished setup again
+  --check                 with status: ask Cost Explorer now whether IAM
+                          access to billing is on (one request, USD 0.01)
+  --no-check              with accounts: do not ask Cost Explorer in each account
   --no-color              no colours (also NO_COLOR=1 or TERM=dumb)
   --screen-reader         linear output for screen readers: no spinners, each
                           choice said with its position (also INK_SCREEN_READER=true)
@@ -134,16 +147,32 @@ const commonFlags = `  --profile NAME          AWS profile (default: AWS_PROFILE
 
 /** `billing-setup help COMMAND` and `COMMAND --help`: one command's usage. The wizard's is the whole text. */
 export const commandHelp = {
-	setup: helpText,
+	setup: `billing-setup setup — the wizard: who you are, the root step, the role, verify, hand-off
+
+USAGE
+  billing-setup [setup] [flags]     interactive unless --yes or --dry-run
+
+${whatItDoes}
+
+FLAGS
+${roleFlags}
+${setupFlags}
+  --account ID            with --dry-run: plan for this account, no credentials needed
+  --json                  with --yes or --dry-run: one JSON document on stdout
+${commonFlags}
+`,
 	status: `billing-setup status — saved setups, and the current account's role as IAM has it now
 
 USAGE
-  billing-setup status [--json] [--offline]
+  billing-setup status [--json] [--offline] [--check]
   billing-setup status --handoff [--json]
 
   Lists every saved setup in the progress file. With credentials, the current
   account's is marked and its role (or permission set) is read live: whether it
   exists, what differs from the setup's answers, and when it was verified.
+  Each setup says the last check of IAM access to billing: when, as whom, and
+  what Cost Explorer answered (on, off: "IAM user access not activated", or not
+  known and why).
 
 FLAGS
   --json                  one JSON document on stdout
@@ -151,6 +180,8 @@ FLAGS
   --handoff               the current account's finished setup: read it live,
                           then print its switch-role URL and profile block (or
                           access portal and sso profile) again
+  --check                 ask Cost Explorer now, as you, whether IAM access to
+                          billing is on (one request, USD 0.01), and save it
 ${commonFlags}
 `,
 	reset: `billing-setup reset — forget saved progress (never changes AWS)
@@ -232,7 +263,7 @@ ${roleFlags}
 	accounts: `billing-setup accounts — each account of the organization, its billing role and its root-only setting
 
 USAGE
-  billing-setup accounts [role flags] [--access-role NAME] [--json]
+  billing-setup accounts [role flags] [--access-role NAME] [--no-check] [--json]
 
   Run in an AWS Organizations management account. Lists every account
   (organizations:ListAccounts), the management account first: StackSets never
@@ -244,11 +275,13 @@ USAGE
     credentials; member accounts through the access role, 4 at a time;
   - how many groups and users the Identity Center permission set
     (BillingAccess, or --permission-set) is assigned to there, when it exists;
-  - IAM access to billing, by how it joined: CREATED accounts have it on by
-    default (CreateAccount's IamUserAccessToBilling defaults to ALLOW) unless
-    whoever created them chose DENY; INVITED accounts keep their own setting,
-    and their root user must check it. No API reads the setting; the console
-    steps are printed.
+  - IAM access to billing, as Cost Explorer answers there: one GetCostAndUsage
+    request per account (USD 0.01 each; the total is said first), as the access
+    role in members and as you here. "IAM user access not activated" means off.
+    Where the answer says nothing of the setting (or with --no-check), how the
+    account joined stands in: CREATED accounts have it on by default unless
+    whoever created them chose DENY; INVITED accounts keep their own setting.
+    The console steps are printed.
   Outside a management account it says where to run it, with exit 1.
 
 FLAGS
@@ -258,6 +291,7 @@ ${roleFlags}
   --access-role NAME      the role to assume in member accounts (default:
                           OrganizationAccountAccessRole, which Organizations
                           creates in the accounts it creates)
+  --no-check              do not ask Cost Explorer (no request, no cost)
   --json                  one JSON document on stdout
 ${commonFlags}
 `,

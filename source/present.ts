@@ -2,12 +2,13 @@
 import {styleText} from 'node:util';
 import {assignmentWords, roleStateWords, type AccountEntry, type PermissionSetLookup} from './core/account.js';
 import {accountsLabel, assigneeLabel, ssoHandOff, type PermissionSetPlan} from './core/identity-center.js';
-import type {Plan} from './core/plan.js';
-import {activationProcedure, activationSteps, settingIsUnreadable} from './core/partition.js';
+import {costExplorerAction, costExplorerPolicyName, guardedAction, guardPolicyName, type Plan} from './core/plan.js';
+import {billingAccessLine, billingAccessNext, checkPrice, type BillingAccessCheck} from './core/billing-access.js';
+import {activationProcedure, activationSteps, consoleHost, howTheSettingIsKnown} from './core/partition.js';
 import type {Partition} from './core/principal.js';
 import type {Problem} from './core/problem.js';
 import {hours, printable, shellQuote} from './core/text.js';
-import type {CostCheck, Verification} from './engine/wizard.js';
+import type {Verification} from './engine/wizard.js';
 import {timeAgo} from './spinner.js';
 import {permissionSetCommands} from './reconcile/permission-set.js';
 import type {Difference} from './reconcile/model.js';
@@ -22,29 +23,27 @@ export function paint(style: Style, text: string, stream: NodeJS.WriteStream = p
 
 export const savedMessage = 'Progress saved: run billing-setup again to resume.';
 
-/** What the cost check found, as one line (and the what/why/next when it failed); `ok` says which mark goes with it. */
-/** `when`: empty for a read this run made, " 2 hours ago" for one an earlier run made. */
-export function costLines(cost: CostCheck, when = ''): {ok: boolean; lines: string[]} {
-	if (cost.skipped) return {ok: false, lines: [`Cost check skipped: ${cost.skipped}.`]};
+/**
+ * What a check of the root-only setting found: its line, and AWS's words when it did not answer; `ok` says which
+ * mark goes with it. `when`: empty for a check this run made, " 2 hours ago" for an earlier run's.
+ */
+export function billingAccessLines(check: BillingAccessCheck, partition: Partition, when = ''): {ok: boolean; lines: string[]} {
+	const head = `${billingAccessLine(check)}${when}.`;
 	// Cost Explorer's own words are in the reason: printed without control characters, like every outside text.
-	if (cost.problem) return {ok: false, lines: [`Cost check: ${cost.problem.title}`, `  ${cost.problem.why}`, `  Next: ${cost.problem.next}`].map(printable)};
-	const amount = Number(cost.amount ?? 0).toFixed(2);
-	return {
-		ok: true,
-		lines: [`Cost Explorer answered the role${when}: this month so far ${cost.unit ?? 'USD'} ${amount}${cost.estimated ? ' (estimated)' : ''} (one request, USD 0.01).`],
-	};
+	const detail = check.state === 'active' ? [] : [...(check.reason ? [`  ${check.reason.why}`] : []), `  Next: ${billingAccessNext(check, partition)}`];
+	return {ok: check.state === 'active', lines: [head, ...detail].map(printable)};
 }
 
 /**
  * What the verification found, one line each. A re-run that only hands off again carries an earlier run's:
  * then each line says when, so nothing from memory reads as checked just now.
  */
-export function verificationLines(verification: Verification, thisRun: boolean): Array<{ok: boolean; text: string}> {
+export function verificationLines(verification: Verification, partition: Partition, thisRun: boolean): Array<{ok: boolean; text: string}> {
 	const when = thisRun ? '' : ` ${timeAgo(verification.at)}`;
 	return [
 		...(verification.assumedAs ? [{ok: true, text: `Verified${when}: switched to it as ${printable(verification.assumedAs)}`}] : []),
 		...(verification.assumeSkipped ? [{ok: false, text: `Switch check skipped${when}: ${verification.assumeSkipped}.`}] : []),
-		...(verification.cost ? [costLines(verification.cost, when)].map(({ok, lines}) => ({ok, text: lines.join('\n')})) : []),
+		...(verification.billingAccess ? [billingAccessLines(verification.billingAccess, partition, when)].map(({ok, lines}) => ({ok, text: lines.join('\n')})) : []),
 	];
 }
 
@@ -63,8 +62,30 @@ function numbered(steps: string[]): string[] {
 }
 
 export function rootActivationSteps(partition: Partition): string[] {
-	return [activationProcedure(partition).why, ...numbered(activationSteps(partition)), settingIsUnreadable];
+	return [activationProcedure(partition).why, ...numbered(activationSteps(partition)), howTheSettingIsKnown];
 }
+
+/** The root step as it stands at the end: done, or what AWS answered (or that it was not asked), and what to do. */
+export interface RootStep {
+	done: boolean;
+	check?: BillingAccessCheck;
+}
+
+/** Nothing when the root step is done; otherwise why Billing stays closed, the steps, and how to ask AWS again. */
+export function rootStepReminder({done, check}: RootStep, partition: Partition): string[] {
+	if (done) return [];
+	const head =
+		check?.state === 'off'
+			? `Billing stays closed until the root step is done: ${billingAccessLine(check)}.`
+			: `Billing will refuse access until the root step is done${check ? ` (${billingAccessLine(check)})` : ' (AWS was not asked)'}:`;
+	return ['', printable(head), ...rootActivationSteps(partition), `Then billing-setup status --check asks AWS whether it took effect (${checkPrice}).`];
+}
+
+/** Why each inline policy is there, as `d` and the dry run caption it. */
+const inlinePolicyPurpose: Record<string, string> = {
+	[costExplorerPolicyName]: `${costExplorerAction} is in neither managed policy`,
+	[guardPolicyName]: `the guard: Billing grants ${guardedAction}, so this Deny keeps whoever switches from turning IAM access to billing off`,
+};
 
 export function formatPlan(plan: Plan): string {
 	const json = (value: unknown) => JSON.stringify(value, null, 2);
@@ -77,11 +98,21 @@ export function formatPlan(plan: Plan): string {
 		json(plan.trustPolicy),
 		'',
 		`Managed policy: ${plan.managedPolicyArn}`,
-		...Object.entries(plan.inlinePolicies).flatMap(([name, document]) => ['', `Inline policy ${name} (ce:DescribeReport is in neither managed policy):`, json(document)]),
+		...Object.entries(plan.inlinePolicies).flatMap(([name, document]) => ['', `Inline policy ${name} (${inlinePolicyPurpose[name] ?? 'added by billing-setup'}):`, json(document)]),
 		'',
 		'Equivalent AWS CLI commands:',
 		...cliCommands(plan),
 	].join('\n');
+}
+
+/** What a setup does once its writes are made, said in the review before any: the read-back, the switch, and what costs money. */
+export function afterTheWrites({noun, paidCheck}: {noun: string; paidCheck: 'as-made' | 'as-you' | 'none'}): string {
+	const proof = noun === 'role' ? 'reads it back and switches to it' : 'waits for Identity Center to provision it and reads it back';
+	const paid =
+		paidCheck === 'none'
+			? ''
+			: `, then asks Cost Explorer as ${paidCheck === 'as-made' ? 'the role' : 'you'} whether IAM access to billing is on (${checkPrice})`;
+	return `Then billing-setup ${proof}${paid}.`;
 }
 
 /** Who made the role, as the review, status and the dry run say it. */
@@ -121,10 +152,8 @@ function configBlockLines(block: string): string[] {
 }
 
 /** How to use the role, as plain lines a terminal never re-wraps: URLs stay clickable, blocks copyable. */
-export function formatFinish(plan: Plan, activationConfirmed: boolean): string {
-	const reminder = activationConfirmed
-		? []
-		: ['', 'Billing will still refuse access until root activation is done:', ...rootActivationSteps(plan.partition)];
+export function formatFinish(plan: Plan, rootStep: RootStep): string {
+	const reminder = rootStepReminder(rootStep, plan.partition);
 	// Switching in the console chains roles, which AWS caps at 1 h.
 	const consoleSession =
 		plan.maxSessionSeconds > 3600
@@ -140,6 +169,16 @@ export function formatFinish(plan: Plan, activationConfirmed: boolean): string {
 		...(plan.profileNotes.length > 0 ? ['', ...plan.profileNotes] : []),
 		...reminder,
 	].join('\n');
+}
+
+/**
+ * The end for a caller whose own policies allow billing, with nothing made: Billing is open to them once AWS answered
+ * so; until then the root step, and how to ask AWS once it is done.
+ */
+export function formatNotNeeded(partition: Partition, check: BillingAccessCheck | undefined): string {
+	const billing = `https://${consoleHost[partition]}/billing/home`;
+	if (check?.state === 'active') return [`Open Billing as yourself now: ${billing}`, 'Run billing-setup again when you want a billing-only role for others.'].join('\n');
+	return [`Once the root step is done, open Billing as yourself: ${billing}`, ...rootStepReminder({done: false, check}, partition)].join('\n');
 }
 
 export const permissionSetInspectionHead = 'In Identity Center now: the permission set';
@@ -160,8 +199,8 @@ export function formatPermissionSetPlan(plan: PermissionSetPlan): string {
 }
 
 /** Where the permission set's people sign in, and the profile `aws configure sso` would write for it. */
-export function formatIdentityCenterFinish(plan: PermissionSetPlan, verification: Verification | undefined, activationConfirmed: boolean): string {
-	const reminder = activationConfirmed ? [] : ['', 'Billing will still refuse access until root activation is done:', ...rootActivationSteps(plan.partition)];
+export function formatIdentityCenterFinish(plan: PermissionSetPlan, verification: Verification | undefined, rootStep: RootStep): string {
+	const reminder = rootStepReminder(rootStep, plan.partition);
 	const handOff = verification?.identityStoreId && verification.ssoRegion && ssoHandOff(plan, {identityStoreId: verification.identityStoreId, region: verification.ssoRegion});
 	if (!handOff) return reminder.join('\n');
 	const several = plan.accountIds.length > 1;
@@ -214,6 +253,6 @@ export function formatAccounts(
 		'',
 		'To switch on IAM access to billing in an account (in the console only):',
 		...numbered(activationSteps(partition, `Sign in to that account as ${activationProcedure(partition).who}`)),
-		settingIsUnreadable,
+		howTheSettingIsKnown,
 	].join('\n');
 }

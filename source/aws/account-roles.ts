@@ -5,6 +5,7 @@
  */
 import {AssumeRoleCommand, type STSClient} from '@aws-sdk/client-sts';
 import {roleStateOf, unreadable, type OrganizationAccount, type RoleState} from '../core/account.js';
+import {callerCheckRefusal, notChecked, type BillingAccessCheck} from '../core/billing-access.js';
 import {buildPlan, roleArnOf} from '../core/plan.js';
 import type {Identity} from '../core/principal.js';
 import type {RoleSettings} from '../core/settings.js';
@@ -26,6 +27,20 @@ export interface RoleReadOptions extends ClientOptions {
 	settings: RoleSettings;
 	/** The role assumed in member accounts to read theirs. */
 	accessRole: string;
+	/** Also ask Cost Explorer there whether IAM access to billing is on (one request, USD 0.01). */
+	check: boolean;
+}
+
+/** One account as read: its billing role, and what Cost Explorer answered there when asked. */
+export interface AccountRead {
+	role: RoleState;
+	check?: BillingAccessCheck;
+}
+
+async function checkIn(options: RoleReadOptions, as: {checkedAs: string; credentials?: {accessKeyId: string; secretAccessKey: string; sessionToken?: string}}): Promise<BillingAccessCheck | undefined> {
+	if (!options.check) return undefined;
+	const {checkBillingAccess} = await import('./cost.js');
+	return checkBillingAccess({partition: options.identity.partition, ...as, ...(options.profile && {profile: options.profile})});
 }
 
 async function inspect(iam: Clients['iam'], account: OrganizationAccount, {identity, settings}: RoleReadOptions): Promise<RoleState> {
@@ -33,34 +48,45 @@ async function inspect(iam: Clients['iam'], account: OrganizationAccount, {ident
 	return roleStateOf((await inspectRole(iamPort(iam), plan, noRecord)).inspection);
 }
 
-/** The caller's session in a member account, through the access role. */
+/** The caller's session in a member account, through the access role, and the session's ARN. */
 async function assumeAccessRole(sts: STSClient, accessRoleArn: string) {
-	const {Credentials: session} = await sts.send(new AssumeRoleCommand({RoleArn: accessRoleArn, RoleSessionName: 'billing-setup-accounts'}));
+	const {Credentials: session, AssumedRoleUser: user} = await sts.send(new AssumeRoleCommand({RoleArn: accessRoleArn, RoleSessionName: 'billing-setup-accounts'}));
 	if (!session?.AccessKeyId || !session.SecretAccessKey) throw new Error('AssumeRole answered without credentials');
-	return {accessKeyId: session.AccessKeyId, secretAccessKey: session.SecretAccessKey, ...(session.SessionToken && {sessionToken: session.SessionToken})};
+	return {
+		arn: user?.Arn ?? accessRoleArn,
+		credentials: {accessKeyId: session.AccessKeyId, secretAccessKey: session.SecretAccessKey, ...(session.SessionToken && {sessionToken: session.SessionToken})},
+	};
 }
 
 /** Never throws: a failure in one account is that account's "cannot tell", with the call that failed. */
-export async function readAccountRole(clients: Pick<Clients, 'sts' | 'iam' | 'region'>, account: OrganizationAccount, options: RoleReadOptions): Promise<RoleState> {
+export async function readAccount(clients: Pick<Clients, 'sts' | 'iam' | 'region'>, account: OrganizationAccount, options: RoleReadOptions): Promise<AccountRead> {
 	const {identity, accessRole} = options;
 	const {roleName} = options.settings;
 	if (account.id === options.managementAccountId) {
-		return inspect(clients.iam, account, options).catch(error => unreadable({kind: 'read-failed', reader: identity.arn, roleName, failure: failedCall(error)}));
+		// The root user is never refused, so its answer would say nothing of the setting: it is not asked.
+		const rootRefusal = callerCheckRefusal(identity, true);
+		const [role, check] = await Promise.all([
+			inspect(clients.iam, account, options).catch(error => unreadable({kind: 'read-failed', reader: identity.arn, roleName, failure: failedCall(error)})),
+			rootRefusal && options.check ? notChecked(new Date().toISOString(), rootRefusal) : checkIn(options, {checkedAs: identity.arn}),
+		]);
+		return {role, ...(check && {check})};
 	}
-	if (account.status !== 'ACTIVE') return unreadable({kind: 'inactive', status: account.status});
+	if (account.status !== 'ACTIVE') return {role: unreadable({kind: 'inactive', status: account.status})};
 	const accessRoleArn = roleArnOf(account.id, identity.partition, '/', accessRole);
-	if (identity.kind === 'root') return unreadable({kind: 'root-caller', accessRoleArn});
-	let credentials;
+	if (identity.kind === 'root') return {role: unreadable({kind: 'root-caller', accessRoleArn})};
+	let session;
 	try {
-		credentials = await assumeAccessRole(clients.sts, accessRoleArn);
+		session = await assumeAccessRole(clients.sts, accessRoleArn);
 	} catch (error) {
-		return unreadable({kind: 'assume-failed', accessRoleArn, joinedMethod: account.joinedMethod, failure: failedCall(error, 'sts:AssumeRole')});
+		return {role: unreadable({kind: 'assume-failed', accessRoleArn, joinedMethod: account.joinedMethod, failure: failedCall(error, 'sts:AssumeRole')})};
 	}
-	const iam = createIamClient(options, clients.region, {credentials});
+	const iam = createIamClient(options, clients.region, {credentials: session.credentials});
 	try {
-		return await inspect(iam, account, options);
-	} catch (error) {
-		return unreadable({kind: 'read-failed', reader: accessRoleArn, roleName, failure: failedCall(error)});
+		const [role, check] = await Promise.all([
+			inspect(iam, account, options).catch(error => unreadable({kind: 'read-failed', reader: accessRoleArn, roleName, failure: failedCall(error)})),
+			checkIn(options, {checkedAs: session.arn, credentials: session.credentials}),
+		]);
+		return {role, ...(check && {check})};
 	} finally {
 		iam.destroy();
 	}

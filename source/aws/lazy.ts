@@ -21,6 +21,7 @@ export function lazyOperations(options: OperationOptions): AwsOperations {
 		},
 		inspectAccount: async identity => (await load()).inspectAccount(identity),
 		checkPolicy: async policyArn => (await load()).checkPolicy(policyArn),
+		checkBillingAccess: async identity => (await load()).checkBillingAccess(identity),
 		listPrincipals: async () => (await load()).listPrincipals(),
 		inspect: async (plan, record, principals) => (await load()).inspect(plan, record, principals),
 		converge: async (plan, record, converge) => (await load()).converge(plan, record, converge),

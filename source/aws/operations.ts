@@ -18,8 +18,6 @@ import {verifyRole} from './verify.js';
 
 export interface OperationOptions extends ClientOptions {
 	verifyTimeoutMs: number;
-	/** Read this month's cost as the role after switching to it (--no-cost-check turns it off). */
-	costCheck?: boolean;
 }
 
 /** Enough to pick from without paging through a large organisation's every principal. */
@@ -61,8 +59,7 @@ export function undoBlockers(check: UndoCheck, force: boolean): string[] {
 
 /** Checks every role first, so nothing is touched unless all of them can go. */
 export async function checkRemoval(iam: IamPort, plans: Plan[], record: SetupRecord, {force}: {force: boolean}): Promise<UndoCheck[]> {
-	const checks: UndoCheck[] = [];
-	for (const plan of plans) checks.push(await checkUndo(iam, plan, record));
+	const checks = await Promise.all(plans.map(plan => checkUndo(iam, plan, record)));
 	const blockers = checks.flatMap(check => undoBlockers(check, force));
 	if (blockers.length > 0) {
 		throw new ProblemError({
@@ -101,15 +98,15 @@ export async function createOperations(options: OperationOptions, sts?: {sts: ST
 			}
 		},
 		async inspect(plan, record, principals) {
-			const {inspection} = await inspectRole(iam, plan, record);
-			const missingPrincipals: string[] = [];
-			// A principal the caller may not look up is left for IAM to judge at CreateRole.
-			for (const arn of principals) if ((await iam.principalExists(arn)) === false) missingPrincipals.push(arn);
-			return {inspection, missingPrincipals};
+			const [{inspection}, exists] = await Promise.all([inspectRole(iam, plan, record), Promise.all(principals.map(arn => iam.principalExists(arn)))]);
+			// A principal the caller may not look up (undefined) is left for IAM to judge at CreateRole.
+			return {inspection, missingPrincipals: principals.filter((_, index) => exists[index] === false)};
 		},
 		converge: (plan, record, converge) => convergeRole(iam, plan, record, converge),
-		verify: (plan, record, {assumeSkipped}) =>
-			verifyRole(clients, iam, plan, record, {timeoutMs: options.verifyTimeoutMs, costCheck: options.costCheck ?? false, ...(assumeSkipped && {assumeSkipped})}),
+		verify: (plan, record, {assumeSkipped, costCheck}) =>
+			verifyRole(clients, iam, plan, record, {timeoutMs: options.verifyTimeoutMs, costCheck, ...(assumeSkipped && {assumeSkipped})}),
+		checkBillingAccess: identity =>
+			import('./cost.js').then(({checkBillingAccess}) => checkBillingAccess({partition: identity.partition, checkedAs: identity.arn, profile: options.profile})),
 		async inspectAccount(identity) {
 			const [{createOrganizationsClient, describeOrganization}, {principalAccess}] = await Promise.all([
 				import('./organizations.js'),

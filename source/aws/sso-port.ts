@@ -29,10 +29,12 @@ import {
 	TagResourceCommand,
 	UpdatePermissionSetCommand,
 	type AccountAssignmentOperationStatus,
+	type PermissionSet,
 	type PermissionSetProvisioningStatus,
 } from '@aws-sdk/client-sso-admin';
+import {inFlightLimit, requestsAtOnce} from '../core/concurrency.js';
 import type {Assignee} from '../core/settings.js';
-import type {AssignmentTarget, LivePermissionSet, RequestStatus, SsoPort} from '../reconcile/sso.js';
+import type {AssignmentTarget, IdentityCenterInstance, LivePermissionSet, RequestStatus, SsoPort} from '../reconcile/sso.js';
 import {requestHandler} from './http.js';
 import {isAwsError, unlessMissing} from './problems.js';
 import {nameFailedActions, type ClientOptions} from './sts.js';
@@ -56,6 +58,10 @@ function customerPolicyReference(reference: string): {Name: string; Path: string
 	return {Path: reference.slice(0, cut + 1), Name: reference.slice(cut + 1)};
 }
 
+async function* mapPages<Page, Item>(pages: AsyncIterable<Page>, pick: (page: Page) => Item[]): AsyncIterable<Item[]> {
+	for await (const page of pages) yield pick(page);
+}
+
 export interface SsoClients {
 	admin: SSOAdminClient;
 	identityStore: IdentitystoreClient;
@@ -72,28 +78,43 @@ export function createSsoClients({profile}: ClientOptions, region: string): SsoC
 
 export function ssoPort({admin, identityStore}: SsoClients, region: string): SsoPort {
 	const pages = {client: admin};
-	async function read(instanceArn: string, permissionSetArn: string): Promise<LivePermissionSet | undefined> {
-		const described = (await unlessMissing(admin.send(new DescribePermissionSetCommand({InstanceArn: instanceArn, PermissionSetArn: permissionSetArn})), 'ResourceNotFound'))?.PermissionSet;
-		if (!described) return undefined;
+	const limit = inFlightLimit(requestsAtOnce);
+	const describe = (instanceArn: string, permissionSetArn: string) =>
+		limit(() => admin.send(new DescribePermissionSetCommand({InstanceArn: instanceArn, PermissionSetArn: permissionSetArn})));
+	/** The permission set whole: its description, tags, policies and inline document, asked together. */
+	async function read(instanceArn: string, permissionSetArn: string, described?: PermissionSet): Promise<LivePermissionSet | undefined> {
 		const ids = {InstanceArn: instanceArn, PermissionSetArn: permissionSetArn};
-		const tags: Record<string, string> = {};
-		for await (const page of paginateListTagsForResource(pages, {InstanceArn: instanceArn, ResourceArn: permissionSetArn})) {
-			for (const tag of page.Tags ?? []) if (tag.Key) tags[tag.Key] = tag.Value ?? '';
-		}
-		const managedPolicies: string[] = [];
-		for await (const page of paginateListManagedPoliciesInPermissionSet(pages, ids)) {
-			managedPolicies.push(...(page.AttachedManagedPolicies ?? []).flatMap(policy => (policy.Arn ? [policy.Arn] : [])));
-		}
-		const customerManagedPolicies: string[] = [];
-		for await (const page of paginateListCustomerManagedPolicyReferencesInPermissionSet(pages, ids)) {
-			customerManagedPolicies.push(...(page.CustomerManagedPolicyReferences ?? []).map(reference => `${reference.Path ?? '/'}${reference.Name ?? ''}`));
-		}
-		const inline = (await admin.send(new GetInlinePolicyForPermissionSetCommand(ids))).InlinePolicy;
+		const listTags = limit(async () => {
+			const tags: Record<string, string> = {};
+			for await (const page of paginateListTagsForResource(pages, {InstanceArn: instanceArn, ResourceArn: permissionSetArn})) {
+				for (const tag of page.Tags ?? []) if (tag.Key) tags[tag.Key] = tag.Value ?? '';
+			}
+			return tags;
+		});
+		const listManaged = limit(async () => {
+			const arns: string[] = [];
+			for await (const page of paginateListManagedPoliciesInPermissionSet(pages, ids)) arns.push(...(page.AttachedManagedPolicies ?? []).flatMap(policy => (policy.Arn ? [policy.Arn] : [])));
+			return arns;
+		});
+		const listCustomer = limit(async () => {
+			const references: string[] = [];
+			for await (const page of paginateListCustomerManagedPolicyReferencesInPermissionSet(pages, ids)) {
+				references.push(...(page.CustomerManagedPolicyReferences ?? []).map(reference => `${reference.Path ?? '/'}${reference.Name ?? ''}`));
+			}
+			return references;
+		});
+		const getInline = limit(() => admin.send(new GetInlinePolicyForPermissionSetCommand(ids)));
+		const parts = Promise.all([listTags, listManaged, listCustomer, getInline]);
+		// The others fail too when it is gone: that is the describe's to say.
+		parts.catch(() => {});
+		const found = described ?? (await unlessMissing(describe(instanceArn, permissionSetArn), 'ResourceNotFound'))?.PermissionSet;
+		if (!found) return undefined;
+		const [tags, managedPolicies, customerManagedPolicies, {InlinePolicy: inline}] = await parts;
 		return {
 			arn: permissionSetArn,
-			name: described.Name ?? '',
-			description: described.Description ?? '',
-			sessionDuration: described.SessionDuration ?? 'PT1H',
+			name: found.Name ?? '',
+			description: found.Description ?? '',
+			sessionDuration: found.SessionDuration ?? 'PT1H',
 			tags,
 			managedPolicies,
 			customerManagedPolicies,
@@ -101,50 +122,63 @@ export function ssoPort({admin, identityStore}: SsoClients, region: string): Sso
 			...(inline && {inlinePolicy: JSON.parse(inline) as unknown}),
 		};
 	}
+	// One instance per account and region: asked once, for the account read and every pass after it.
+	let instance: Promise<IdentityCenterInstance | undefined> | undefined;
+	const principalIds = new Map<string, Promise<string | undefined>>();
 	return {
 		region,
-		async instance() {
-			try {
-				const [first] = (await admin.send(new ListInstancesCommand({}))).Instances ?? [];
-				return first?.InstanceArn && first.IdentityStoreId ? {instanceArn: first.InstanceArn, identityStoreId: first.IdentityStoreId} : undefined;
-			} catch (error) {
-				// Without sso:ListInstances there is nothing to set up in; the caller says where to look.
-				if (isAwsError(error, 'AccessDenied')) return undefined;
-				throw error;
-			}
-		},
+		instance: () =>
+			(instance ??= (async () => {
+				try {
+					const [first] = (await limit(() => admin.send(new ListInstancesCommand({})))).Instances ?? [];
+					return first?.InstanceArn && first.IdentityStoreId ? {instanceArn: first.InstanceArn, identityStoreId: first.IdentityStoreId} : undefined;
+				} catch (error) {
+					// Without sso:ListInstances there is nothing to set up in; the caller says where to look.
+					if (isAwsError(error, 'AccessDenied')) return undefined;
+					throw error;
+				}
+			})()),
 		async findPermissionSet(instanceArn, name) {
-			// ListPermissionSets names none: each is described until the name matches (names are unique per instance).
+			// ListPermissionSets names none: each is described (a few at once) until the name matches (names are unique per instance).
 			for await (const page of paginateListPermissionSets(pages, {InstanceArn: instanceArn})) {
-				for (const arn of page.PermissionSets ?? []) {
-					const described = await admin.send(new DescribePermissionSetCommand({InstanceArn: instanceArn, PermissionSetArn: arn}));
-					if (described.PermissionSet?.Name === name) return read(instanceArn, arn);
+				const arns = page.PermissionSets ?? [];
+				for (let start = 0; start < arns.length; start += requestsAtOnce) {
+					const batch = arns.slice(start, start + requestsAtOnce);
+					const described = await Promise.all(batch.map(arn => describe(instanceArn, arn)));
+					const match = described.findIndex(answer => answer.PermissionSet?.Name === name);
+					if (match !== -1) return read(instanceArn, batch[match]!, described[match]!.PermissionSet);
 				}
 			}
 			return undefined;
 		},
-		readPermissionSet: read,
-		async listPeople(identityStoreId, limit) {
-			const people: Assignee[] = [];
-			for await (const page of paginateListGroups({client: identityStore}, {IdentityStoreId: identityStoreId})) {
-				people.push(...(page.Groups ?? []).flatMap(group => (group.DisplayName ? [{type: 'GROUP' as const, name: group.DisplayName}] : [])));
-				if (people.length >= limit) return people.slice(0, limit);
-			}
-			for await (const page of paginateListUsers({client: identityStore}, {IdentityStoreId: identityStoreId})) {
-				people.push(...(page.Users ?? []).flatMap(user => (user.UserName ? [{type: 'USER' as const, name: user.UserName}] : [])));
-				if (people.length >= limit) return people.slice(0, limit);
-			}
-			return people;
+		readPermissionSet: (instanceArn, permissionSetArn) => read(instanceArn, permissionSetArn),
+		async listPeople(identityStoreId, most) {
+			// Groups and users are listed together; groups come first in the answer.
+			const upTo = async (pages: AsyncIterable<Assignee[]>) => {
+				const people: Assignee[] = [];
+				for await (const page of pages) if (people.push(...page) >= most) break;
+				return people;
+			};
+			const [groups, users] = await Promise.all([
+				upTo(mapPages(paginateListGroups({client: identityStore}, {IdentityStoreId: identityStoreId}), page => (page.Groups ?? []).flatMap(group => (group.DisplayName ? [{type: 'GROUP' as const, name: group.DisplayName}] : [])))),
+				upTo(mapPages(paginateListUsers({client: identityStore}, {IdentityStoreId: identityStoreId}), page => (page.Users ?? []).flatMap(user => (user.UserName ? [{type: 'USER' as const, name: user.UserName}] : [])))),
+			]);
+			return [...groups, ...users].slice(0, most);
 		},
-		async principalId(identityStoreId, {type, name}) {
+		principalId(identityStoreId, {type, name}) {
+			const key = `${identityStoreId} ${type}:${name}`;
 			const identifier = (path: string) => ({IdentityStoreId: identityStoreId, AlternateIdentifier: {UniqueAttribute: {AttributePath: path, AttributeValue: name}}});
-			const answer = await unlessMissing(
-				type === 'USER'
-					? identityStore.send(new GetUserIdCommand(identifier('userName'))).then(found => found.UserId)
-					: identityStore.send(new GetGroupIdCommand(identifier('displayName'))).then(found => found.GroupId),
-				'ResourceNotFound',
-			);
-			return answer || undefined;
+			const lookUp = async () =>
+				(await unlessMissing(
+					type === 'USER'
+						? identityStore.send(new GetUserIdCommand(identifier('userName'))).then(found => found.UserId)
+						: identityStore.send(new GetGroupIdCommand(identifier('displayName'))).then(found => found.GroupId),
+					'ResourceNotFound',
+				)) || undefined;
+			// A person's id never changes: the review's lookup serves the write and the verify after it.
+			const known = principalIds.get(key) ?? lookUp();
+			principalIds.set(key, known);
+			return known;
 		},
 		async listAssignments(instanceArn, accountId, permissionSetArn) {
 			const found = [];
@@ -158,71 +192,66 @@ export function ssoPort({admin, identityStore}: SsoClients, region: string): Sso
 			return found;
 		},
 		async createPermissionSet(instanceArn, {name, description, sessionDuration, tags}) {
-			const answer = await admin.send(new CreatePermissionSetCommand({InstanceArn: instanceArn, Name: name, Description: description, SessionDuration: sessionDuration, Tags: tags}));
+			const answer = await limit(() => admin.send(new CreatePermissionSetCommand({InstanceArn: instanceArn, Name: name, Description: description, SessionDuration: sessionDuration, Tags: tags})));
 			const arn = answer.PermissionSet?.PermissionSetArn;
 			if (!arn) throw new Error('CreatePermissionSet answered without the permission set ARN');
 			return arn;
 		},
 		async updatePermissionSet(instanceArn, permissionSetArn, {description, sessionDuration}) {
-			await admin.send(new UpdatePermissionSetCommand({InstanceArn: instanceArn, PermissionSetArn: permissionSetArn, Description: description, SessionDuration: sessionDuration}));
+			await limit(() => admin.send(new UpdatePermissionSetCommand({InstanceArn: instanceArn, PermissionSetArn: permissionSetArn, Description: description, SessionDuration: sessionDuration})));
 		},
 		async tagPermissionSet(instanceArn, permissionSetArn, tags) {
-			await admin.send(new TagResourceCommand({InstanceArn: instanceArn, ResourceArn: permissionSetArn, Tags: tags}));
+			await limit(() => admin.send(new TagResourceCommand({InstanceArn: instanceArn, ResourceArn: permissionSetArn, Tags: tags})));
 		},
 		async attachManagedPolicy(instanceArn, permissionSetArn, policyArn) {
-			await admin.send(new AttachManagedPolicyToPermissionSetCommand({InstanceArn: instanceArn, PermissionSetArn: permissionSetArn, ManagedPolicyArn: policyArn}));
+			await limit(() => admin.send(new AttachManagedPolicyToPermissionSetCommand({InstanceArn: instanceArn, PermissionSetArn: permissionSetArn, ManagedPolicyArn: policyArn})));
 		},
 		async detachManagedPolicy(instanceArn, permissionSetArn, policyArn) {
-			await admin.send(new DetachManagedPolicyFromPermissionSetCommand({InstanceArn: instanceArn, PermissionSetArn: permissionSetArn, ManagedPolicyArn: policyArn}));
+			await limit(() => admin.send(new DetachManagedPolicyFromPermissionSetCommand({InstanceArn: instanceArn, PermissionSetArn: permissionSetArn, ManagedPolicyArn: policyArn})));
 		},
 		async detachCustomerManagedPolicy(instanceArn, permissionSetArn, reference) {
-			await admin.send(
-				new DetachCustomerManagedPolicyReferenceFromPermissionSetCommand({
-					InstanceArn: instanceArn,
-					PermissionSetArn: permissionSetArn,
-					CustomerManagedPolicyReference: customerPolicyReference(reference),
-				}),
-			);
+			const input = {InstanceArn: instanceArn, PermissionSetArn: permissionSetArn, CustomerManagedPolicyReference: customerPolicyReference(reference)};
+			await limit(() => admin.send(new DetachCustomerManagedPolicyReferenceFromPermissionSetCommand(input)));
 		},
 		async putInlinePolicy(instanceArn, permissionSetArn, document) {
-			await admin.send(new PutInlinePolicyToPermissionSetCommand({InstanceArn: instanceArn, PermissionSetArn: permissionSetArn, InlinePolicy: JSON.stringify(document)}));
+			await limit(() => admin.send(new PutInlinePolicyToPermissionSetCommand({InstanceArn: instanceArn, PermissionSetArn: permissionSetArn, InlinePolicy: JSON.stringify(document)})));
 		},
 		async deleteInlinePolicy(instanceArn, permissionSetArn) {
-			await admin.send(new DeleteInlinePolicyFromPermissionSetCommand({InstanceArn: instanceArn, PermissionSetArn: permissionSetArn}));
+			await limit(() => admin.send(new DeleteInlinePolicyFromPermissionSetCommand({InstanceArn: instanceArn, PermissionSetArn: permissionSetArn})));
 		},
 		async createAssignment(instanceArn, target) {
-			const answer = await admin.send(new CreateAccountAssignmentCommand(assignmentInput(instanceArn, target)));
+			const answer = await limit(() => admin.send(new CreateAccountAssignmentCommand(assignmentInput(instanceArn, target))));
 			return statusOf(answer.AccountAssignmentCreationStatus);
 		},
 		async deleteAssignment(instanceArn, target) {
-			const answer = await admin.send(new DeleteAccountAssignmentCommand(assignmentInput(instanceArn, target)));
+			const answer = await limit(() => admin.send(new DeleteAccountAssignmentCommand(assignmentInput(instanceArn, target))));
 			return statusOf(answer.AccountAssignmentDeletionStatus);
 		},
 		async provision(instanceArn, permissionSetArn, accountId) {
-			const answer = await admin.send(new ProvisionPermissionSetCommand({InstanceArn: instanceArn, PermissionSetArn: permissionSetArn, TargetType: 'AWS_ACCOUNT', TargetId: accountId}));
+			const answer = await limit(() => admin.send(new ProvisionPermissionSetCommand({InstanceArn: instanceArn, PermissionSetArn: permissionSetArn, TargetType: 'AWS_ACCOUNT', TargetId: accountId})));
 			return statusOf(answer.PermissionSetProvisioningStatus);
 		},
 		async requestStatus(instanceArn, kind, requestId) {
 			switch (kind) {
 				case 'provisioning':
 					return statusOf(
-						(await admin.send(new DescribePermissionSetProvisioningStatusCommand({InstanceArn: instanceArn, ProvisionPermissionSetRequestId: requestId})))
+						(await limit(() => admin.send(new DescribePermissionSetProvisioningStatusCommand({InstanceArn: instanceArn, ProvisionPermissionSetRequestId: requestId}))))
 							.PermissionSetProvisioningStatus,
 					);
 				case 'assignment-creation':
 					return statusOf(
-						(await admin.send(new DescribeAccountAssignmentCreationStatusCommand({InstanceArn: instanceArn, AccountAssignmentCreationRequestId: requestId})))
+						(await limit(() => admin.send(new DescribeAccountAssignmentCreationStatusCommand({InstanceArn: instanceArn, AccountAssignmentCreationRequestId: requestId}))))
 							.AccountAssignmentCreationStatus,
 					);
 				case 'assignment-deletion':
 					return statusOf(
-						(await admin.send(new DescribeAccountAssignmentDeletionStatusCommand({InstanceArn: instanceArn, AccountAssignmentDeletionRequestId: requestId})))
+						(await limit(() => admin.send(new DescribeAccountAssignmentDeletionStatusCommand({InstanceArn: instanceArn, AccountAssignmentDeletionRequestId: requestId}))))
 							.AccountAssignmentDeletionStatus,
 					);
 			}
 		},
 		async deletePermissionSet(instanceArn, permissionSetArn) {
-			await admin.send(new DeletePermissionSetCommand({InstanceArn: instanceArn, PermissionSetArn: permissionSetArn}));
+			await limit(() => admin.send(new DeletePermissionSetCommand({InstanceArn: instanceArn, PermissionSetArn: permissionSetArn})));
 		},
 	};
 }

@@ -1,9 +1,9 @@
 /** Reads the role back and proves it can be assumed, waiting out IAM's propagation delay. */
 import {AssumeRoleCommand, type Credentials} from '@aws-sdk/client-sts';
-import {thisMonth} from '../core/period.js';
+import {notChecked, type BillingAccessCheck} from '../core/billing-access.js';
 import type {Plan} from '../core/plan.js';
 import {ProblemError} from '../core/problem.js';
-import type {CostCheck, Verification} from '../engine/wizard.js';
+import type {Verification} from '../engine/wizard.js';
 import type {IamPort} from '../reconcile/iam.js';
 import {inspectRole, substantive, type SetupRecord} from '../reconcile/role-resources.js';
 import type {Clients} from './clients.js';
@@ -12,7 +12,7 @@ import {explicitDenial, isAwsError, sentence} from './problems.js';
 export interface VerifyOptions {
 	/** Why the assume check is skipped, when it is. */
 	assumeSkipped?: string;
-	/** Read this month's cost as the role (one Cost Explorer request, USD 0.01); false for --no-cost-check. */
+	/** Check the root-only setting as the role (one Cost Explorer request, USD 0.01); false for --no-cost-check. */
 	costCheck: boolean;
 	timeoutMs: number;
 	now?: () => number;
@@ -35,17 +35,18 @@ export async function verifyRole(clients: Clients, iam: IamPort, plan: Plan, rec
 	const base = {roleArn: inspection.liveArn ?? plan.roleArn, at: new Date().toISOString()};
 	if (options.assumeSkipped) return {...base, assumeSkipped: options.assumeSkipped};
 	const session = await assumeWithPatience(clients, plan, options);
-	return {...base, assumedAs: session.arn, cost: await costAs(session.credentials, plan, options)};
+	const billingAccess = options.costCheck ? await checkAs(session, plan) : undefined;
+	return {...base, assumedAs: session.arn, ...(billingAccess && {billingAccess})};
 }
 
-/** This month's cost, read with the role's session: billing works through the role, not only switching to it. */
-async function costAs(credentials: Credentials | undefined, plan: Plan, options: VerifyOptions): Promise<CostCheck | undefined> {
-	if (!options.costCheck) return undefined;
-	const {start, end} = thisMonth(new Date());
-	if (plan.partition !== 'aws') return {start, end, skipped: 'the check reads Cost Explorer in the aws partition only'};
-	if (!credentials) return {start, end, skipped: 'STS answered without a session to read with'};
-	const {readMonthToDate} = await import('./cost.js');
-	return readMonthToDate(credentials);
+/** The setting, checked with the role's session: billing works through the role, not only switching to it. */
+async function checkAs(session: {arn: string; credentials?: Credentials}, plan: Plan): Promise<BillingAccessCheck> {
+	const {AccessKeyId: accessKeyId, SecretAccessKey: secretAccessKey, SessionToken: sessionToken} = session.credentials ?? {};
+	if (!accessKeyId || !secretAccessKey) {
+		return notChecked(new Date().toISOString(), {title: 'STS answered without a session to check with.', why: 'AssumeRole gave no credentials.', next: 'Run billing-setup status --check.'});
+	}
+	const {checkBillingAccess} = await import('./cost.js');
+	return checkBillingAccess({partition: plan.partition, checkedAs: session.arn, credentials: {accessKeyId, secretAccessKey, ...(sessionToken && {sessionToken})}});
 }
 
 /**

@@ -7,7 +7,8 @@ import {exitCodes, ProblemError, type Problem} from '../core/problem.js';
 import {defaultSettings} from '../core/settings.js';
 import type {Identity} from '../core/principal.js';
 import {createdPermissionSets, createdRoles, permissionSetPlanOf, planOfRole} from '../engine/session.js';
-import type {SavedSetup} from '../engine/wizard.js';
+import {activationDone, latestCheck, type SavedSetup} from '../engine/wizard.js';
+import {billingAccessLine, type BillingAccessCheck} from '../core/billing-access.js';
 import {printable} from '../core/text.js';
 import {steps} from '../engine/wizard.js';
 import {formatFinish, formatIdentityCenterFinish, formatInspection, paint, permissionSetInspectionHead} from '../present.js';
@@ -47,7 +48,21 @@ const ownRecord = (setup: SavedSetup) => ({...setup, setupId: setup.setupId ?? l
 /** Records from before setup ids prove ownership by their CreateRole alone (see ownershipOf). */
 const legacySetupId = 'none';
 
-const activationWords = {confirmed: 'confirmed by you', 'not-yet': 'not confirmed yet', unanswered: 'not answered'} as const;
+const activationWords = {confirmed: 'you said it is on', 'not-yet': 'not done yet', unanswered: 'not answered'} as const;
+
+/** The root-only setting as the record last knew it: AWS's answer, when, and to whom; else what the person said. */
+function rootActivationWords(setup: SavedSetup): string {
+	const check = latestCheck(setup);
+	if (check) return `${billingAccessLine(check)} (${timeAgo(check.at)})`;
+	return `${activationWords[setup.activation ?? 'unanswered']} (AWS not asked: billing-setup status --check)`;
+}
+
+/** What the verification proved: "verified" only when the switch happened. */
+function verificationWords(setup: SavedSetup): string {
+	const {verification} = setup;
+	if (!verification) return '';
+	return verification.assumedAs ? `; verified ${timeAgo(verification.at)}: switched to it` : `; read back ${timeAgo(verification.at)} (no switch was tried)`;
+}
 
 function lastWrite(setup: SavedSetup): string {
 	return setup.changes.length === 0 ? 'nothing yet' : setup.changes.map(change => change.action.replace(/^(iam|sso):/, '')).join(', ');
@@ -65,31 +80,36 @@ export async function runStatus(options: Options<'status'>): Promise<number> {
 				return undefined;
 			});
 	const current = identity?.accountId;
-	const own = setups.find(setup => setup.accountId === current && !setup.removedAt);
-	const live = identity && own ? await readLive(options, await operationsFor(options), identity, own) : undefined;
+	let own = setups.find(setup => setup.accountId === current && !setup.removedAt);
+	const operations = identity && (own || options.check) ? await operationsFor(options) : undefined;
+	const check = identity && operations && options.check ? await withSpinner('Asking Cost Explorer as you whether IAM access to billing is on…', operations.checkBillingAccess(identity)) : undefined;
+	if (check && own) own = saveCheck(own, check);
+	const live = identity && operations && own ? await readLive(options, operations, identity, own) : undefined;
 	// The saved part is printed either way; a script learns from the exit code that the live part is missing.
 	const exitCode = (!options.offline && !identity) || (live && 'error' in live) ? exitCodes.failed : exitCodes.done;
 	if (options.json) {
 		printJson({
 			progressFile: store.path,
 			currentAccount: current ?? null,
+			...(check && {check}),
 			setups: setups.map(setup => ({...setup, current: setup.accountId === current, ...(setup === own && live && {live})})),
 		});
 		return exitCode;
 	}
+	if (check) process.stdout.write(`${printable(`${billingAccessLine(check)}.`)}\n`);
 	if (setups.length === 0) {
 		process.stdout.write(`No saved setups (${store.path}).\n`);
 		return exitCode;
 	}
-	for (const setup of setups) {
+	for (const setup of setups.map(setup => (setup.accountId === own?.accountId ? own : setup))) {
 		const mark = setup.accountId === current ? paint('green', '▶', process.stdout) : ' ';
 		const viaIdentityCenter = setup.settings.via === 'identity-center';
 		const state = setup.removedAt ? `${viaIdentityCenter ? 'permission set' : 'role'} removed ${timeAgo(setup.removedAt)}` : setup.finished ? 'finished' : `stopped at ${steps[setup.step]?.title ?? setup.step}`;
-		const verified = setup.verification ? `; verified ${timeAgo(setup.verification.at)}` : '';
 		// The record passed the schema, but its free text comes from a file anyone can edit, and AWS's from the network.
 		const lines = [
 			`${setup.accountId}  ${viaIdentityCenter ? `permission set ${setup.settings.permissionSetName}` : `role ${setup.settings.roleName}`}  ${state}`,
-			`    written: ${lastWrite(setup)}; root activation: ${activationWords[setup.activation ?? 'unanswered']}; updated ${timeAgo(setup.updatedAt)}${verified}`,
+			`    written: ${lastWrite(setup)}; updated ${timeAgo(setup.updatedAt)}${verificationWords(setup)}`,
+			`    root activation: ${rootActivationWords(setup)}`,
 		];
 		if (setup === own && live) {
 			const text = 'error' in live ? `Could not read it: ${live.error.title}` : viaIdentityCenter ? formatInspection(live, permissionSetInspectionHead) : formatInspection(live);
@@ -106,6 +126,13 @@ export async function runStatus(options: Options<'status'>): Promise<number> {
 }
 
 type Operations = Awaited<ReturnType<typeof operationsFor>>;
+
+/** Keeps a check made by status --check with the record it speaks for, under the lock every writer takes. */
+function saveCheck(setup: SavedSetup, check: BillingAccessCheck): SavedSetup {
+	const updated = {...setup, activationCheck: check, updatedAt: new Date().toISOString()};
+	openStore({lock: true}).save(updated);
+	return updated;
+}
 
 /** The setup's role or permission set as AWS has it now, compared with the record; a failed read is said, not thrown. */
 async function readLive(options: CommonOptions, operations: Operations, identity: Identity, setup: SavedSetup): Promise<RoleInspection | {error: Problem}> {
@@ -160,7 +187,7 @@ async function printHandOff(options: Options<'status'>): Promise<number> {
 		const {verification} = setup;
 		const handOff = verification?.identityStoreId && verification.ssoRegion ? ssoHandOff(plan, {identityStoreId: verification.identityStoreId, region: verification.ssoRegion}) : undefined;
 		if (options.json) printJson({accountId: plan.accountId, permissionSetArn: verification?.roleArn, ...(handOff && {accessPortalUrl: handOff.accessPortalUrl, profileName: handOff.profileName, profileBlock: handOff.profileBlock}), differences});
-		else process.stdout.write(`${formatIdentityCenterFinish(plan, verification, setup.activation === 'confirmed')}\n`);
+		else process.stdout.write(`${formatIdentityCenterFinish(plan, verification, {done: activationDone(setup), check: latestCheck(setup)})}\n`);
 		return exitCodes.done;
 	}
 	const mfaSerial = setup.settings.requireMfa
@@ -172,7 +199,7 @@ async function printHandOff(options: Options<'status'>): Promise<number> {
 	if (options.json) {
 		const {accountId, roleArn, switchRoleUrl, profileName, profileBlock, profileNotes} = plan;
 		printJson({accountId, roleArn, switchRoleUrl, profileName, profileBlock, profileNotes, differences});
-	} else process.stdout.write(`${formatFinish(plan, setup.activation === 'confirmed')}\n`);
+	} else process.stdout.write(`${formatFinish(plan, {done: activationDone(setup), check: latestCheck(setup)})}\n`);
 	return exitCodes.done;
 }
 
@@ -181,6 +208,11 @@ export async function runReset(options: Options<'reset'>): Promise<number> {
 	exitOnStopSignals(() => say('\nStopped: nothing was forgotten.'));
 	const account = options.all ? undefined : (options.account ?? (await withSpinner('Asking AWS who you are…', identify(options))).accountId);
 	const what = account ? `saved progress for account ${account}` : `saved progress for all ${store.list().length} accounts`;
+	// What undo will no longer know: what the record made stays in AWS, and a later run sees it as made elsewhere.
+	const made = store.list().filter(setup => !setup.removedAt && (!account || setup.accountId === account)).flatMap(setup => [...createdRoles(setup.changes), ...createdPermissionSets(setup.changes)]);
+	if (made.length > 0) {
+		say(`${paint('yellow', '!')} ${printable(`This record is how undo knows what billing-setup made: ${made.join(', ')}. Forgotten, they stay in AWS, undo can no longer remove them, and a later run treats them as made elsewhere. To remove them, run billing-setup undo first.`)}`);
+	}
 	if (!options.yes && !(await confirm(`Forget ${what}? Nothing in AWS is changed.`))) {
 		say('Nothing forgotten.');
 		return exitCodes.done;

@@ -33,8 +33,8 @@ export async function runSetup(options: SetupOptions): Promise<number> {
 	lockProgress(progressDirectory());
 	const store = openProgressStore();
 	const notice = recoveredNotice(store);
-	const aws = lazyOperations({...options, verifyTimeoutMs: options.verifyTimeoutSeconds * 1000, costCheck: options.costCheck});
-	const start = {setupId: randomUUID(), adopt: options.adopt};
+	const aws = lazyOperations({...options, verifyTimeoutMs: options.verifyTimeoutSeconds * 1000});
+	const start = {setupId: randomUUID(), adopt: options.adopt, paidChecks: options.costCheck};
 	const session = new WizardSession(initialState(options.presets, new Date().toISOString(), start), {aws, store});
 	if (options.yes) {
 		if (notice) say(notice);

@@ -5,6 +5,7 @@
  * reads are in aws/.
  */
 import type {Assignee, MadeNoun} from './settings.js';
+import {billingAccessLine, type BillingAccessCheck} from './billing-access.js';
 import {activationProcedure, activationSteps} from './partition.js';
 import type {Partition} from './principal.js';
 import type {Problem} from './problem.js';
@@ -208,16 +209,26 @@ export function unreadable(cause: UnreadableCause): RoleState {
 	}
 }
 
-/** The root-only setting in one account: what its way of joining says of it, and the console steps. */
+/**
+ * The root-only setting in one account: what Cost Explorer answered there, or, where the answer says nothing of it
+ * (or it was not asked), what its way of joining says; and the console steps.
+ */
 export interface BillingAccessAdvice {
 	note: string;
+	/** Cost Explorer's answer there, when it was asked. */
+	check?: BillingAccessCheck;
 	steps: string[];
 }
 
-export function billingAccessAdvice(account: OrganizationAccount, {management, partition}: {management: boolean; partition: Partition}): BillingAccessAdvice {
+export function billingAccessAdvice(
+	account: OrganizationAccount,
+	{management, partition, check}: {management: boolean; partition: Partition; check?: BillingAccessCheck},
+): BillingAccessAdvice {
 	// The China Regions have no root user, so the sign-in email is not the way in there.
 	const signIn = `Sign in to account ${account.id} as ${activationProcedure(partition).who}${partition === 'aws-cn' ? '' : ` (${account.email})`}`;
-	return {note: billingAccessNote(account.joinedMethod, management), steps: activationSteps(partition, signIn)};
+	const rule = billingAccessNote(account.joinedMethod, management);
+	const note = !check ? `${rule} (Cost Explorer was not asked)` : check.state === 'unknown' ? `${billingAccessLine(check)} ${rule}` : `${billingAccessLine(check)}.`;
+	return {note, ...(check && {check}), steps: activationSteps(partition, signIn)};
 }
 
 function billingAccessNote(joinedMethod: string, management: boolean): string {
@@ -269,13 +280,13 @@ export interface AccountEntry extends OrganizationAccount {
 
 export function accountEntry(
 	account: OrganizationAccount,
-	role: RoleState,
+	{role, check}: {role: RoleState; check?: BillingAccessCheck},
 	{managementAccountId, partition, accessRole}: {managementAccountId: string; partition: Partition; accessRole: string},
 	permissionSet?: PermissionSetAssignments,
 ): AccountEntry {
 	const management = account.id === managementAccountId;
 	const next = roleNext(account, role, {management, accessRole});
-	return {...account, management, role, ...(permissionSet && {permissionSet}), billingAccess: billingAccessAdvice(account, {management, partition}), ...(next && {next})};
+	return {...account, management, role, ...(permissionSet && {permissionSet}), billingAccess: billingAccessAdvice(account, {management, partition, check}), ...(next && {next})};
 }
 
 /** "assigned to 1 group and 2 users", "not assigned". */

@@ -5,6 +5,7 @@
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html
  */
 import type {PrincipalAccess} from './account.js';
+import {checkPrice, notActivatedPattern} from './billing-access.js';
 import {activationInOneLine, activationProcedure, accountSettingsUrl} from './partition.js';
 import {isPartition, type Partition} from './principal.js';
 import {costExplorerAction} from './plan.js';
@@ -39,6 +40,8 @@ export interface ParsedDenial {
 	reason?: DenialReason;
 	/** The console's words for the root-only setting (it names no action and no reason). */
 	mentionsBillingSetting: boolean;
+	/** Cost Explorer's API answer while the setting is off: “IAM user access not activated”. AWS states the cause. */
+	statesNotActivated: boolean;
 }
 
 // The Billing console: "…making sure that (1) this account allows IAM and federated users to access billing information…".
@@ -53,7 +56,8 @@ export function parseDenial(text: string): ParsedDenial {
 		...(action && {action}),
 		...(principal && {principal}),
 		...(reason && {reason}),
-		mentionsBillingSetting: billingSettingPattern.test(flat),
+		mentionsBillingSetting: billingSettingPattern.test(flat) || notActivatedPattern.test(flat),
+		statesNotActivated: notActivatedPattern.test(flat),
 	};
 }
 
@@ -112,7 +116,7 @@ function words(cause: Cause, action: string, partition: Partition): Pick<Diagnos
 		case 'billing-setting':
 			return {
 				title: 'IAM access to billing information is not activated in this account.',
-				why: `Until ${procedure.who} activates it, Billing and Cost Explorer refuse every IAM user and role, whatever their policies allow. No AWS API can read this setting, so this is inferred, not read.`,
+				why: `Until ${procedure.who} activates it, Billing and Cost Explorer refuse every IAM user and role, whatever their policies allow.`,
 				next: `${activationInOneLine(partition)} Then try again.`,
 			};
 		case 'missing-permission':
@@ -177,6 +181,8 @@ export function diagnose(parsed: ParsedDenial, check?: PolicyCheck, checkSkipped
 	const access = check?.access.method === 'unknown' ? undefined : check?.access;
 	const [cause, basis]: [Cause, Diagnosis['basis']] = !recognised(parsed)
 		? ['unrecognised', 'likely']
+		: parsed.statesNotActivated
+		? ['billing-setting', 'stated']
 		: parsed.reason
 		? [causeOfReason[parsed.reason], 'stated']
 		: access && check
@@ -190,5 +196,13 @@ export function diagnose(parsed: ParsedDenial, check?: PolicyCheck, checkSkipped
 				? ['billing-setting', 'likely']
 				: ['unclear', 'likely'];
 	const action = parsed.action ?? access?.denied[0] ?? access?.checked.find(candidate => !access.allowed.includes(candidate)) ?? 'the billing action';
-	return {cause, basis, ...words(cause, action, partition), parsed, ...(check && {check}), ...(checkSkipped && {checkSkipped})};
+	const said = words(cause, action, partition);
+	return {cause, basis, ...said, ...(cause === 'billing-setting' && {why: `${said.why} ${settingBasis[basis]}`}), parsed, ...(check && {check}), ...(checkSkipped && {checkSkipped})};
+}
+
+/** How the setting is known to be the cause: only Cost Explorer's own refusal states it. */
+const settingBasis: Record<Diagnosis['basis'], string> = {
+	stated: 'Cost Explorer said so: “IAM user access not activated” is its answer while the setting is off.',
+	checked: `The policies allow the action and Billing still refuses, so this is inferred; billing-setup status --check asks Cost Explorer (${checkPrice}).`,
+	likely: `The text uses the console’s words for it; billing-setup status --check asks Cost Explorer (${checkPrice}).`,
 }

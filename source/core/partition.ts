@@ -57,8 +57,16 @@ export function activationProcedure(partition: Partition): ActivationProcedure {
 	};
 }
 
-/** Said wherever the step is shown: billing-setup never claims to have checked it. */
-export const settingIsUnreadable = 'No AWS API can read or change this setting, so billing-setup cannot check it.';
+/** Said wherever the step is shown: how billing-setup knows the setting, and only that. */
+export const howTheSettingIsKnown =
+	'No AWS API reads this setting, but Cost Explorer states it: while it is off, it refuses an IAM identity with “IAM user access not activated”.';
+
+/**
+ * Where Cost Explorer's API answers, per partition; none in GovCloud, whose billing lives in the associated
+ * standard account. https://docs.aws.amazon.com/cost-management/latest/userguide/ce-api.html (us-east-1),
+ * https://docs.amazonaws.cn/en_us/cost-management/latest/userguide/ce-api.html (cn-northwest-1).
+ */
+export const costExplorerRegion: Record<Partition, string | undefined> = {aws: 'us-east-1', 'aws-cn': 'cn-northwest-1', 'aws-us-gov': undefined};
 
 /** The steps as a list, first who signs in (and where, when it is another account). */
 export function activationSteps(partition: Partition, signIn = `Sign in as ${activationProcedure(partition).who}`): string[] {

@@ -56,7 +56,8 @@ export function requiresMfa(document: unknown): boolean {
 }
 
 /** A principal as a person reads it: `user/alice`, `role/Admin`, `account 123456789012`, `ec2.amazonaws.com`. */
-export function principalLabel(principal: string): string {
+/** `user/bob` for a principal of `accountId` (this account); another account's stays whole, so no one mistakes it for ours. */
+export function principalLabel(principal: string, accountId?: string): string {
 	if (principal === '*') return 'anyone (*)';
 	const [kind, ...rest] = principal.split(':');
 	const value = rest.join(':');
@@ -64,7 +65,8 @@ export function principalLabel(principal: string): string {
 	if (/^\d{12}$/.test(value)) return `account ${value}`;
 	const match = /^arn:[\w-]+:(?:iam|sts)::(\d{12}):(.+)$/.exec(value);
 	if (!match) return value;
-	return match[2] === 'root' ? `account ${match[1]}` : match[2]!;
+	if (match[2] === 'root') return `account ${match[1]}`;
+	return accountId === undefined || match[1] === accountId ? match[2]! : value;
 }
 
 function actionMatches(pattern: unknown, action: string): boolean {

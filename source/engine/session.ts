@@ -3,7 +3,7 @@
  * that an effect step needs. The Ink app and the headless runner share it; neither calls AWS itself.
  */
 import type {AccountContext, IdentityCenterPeople} from '../core/account.js';
-import {callerIsTrusted} from '../core/handoff.js';
+import type {BillingAccessCheck} from '../core/billing-access.js';
 import {buildPermissionSetPlan, type PermissionSetPlan} from '../core/identity-center.js';
 import {buildPlan, roleLocation, type Plan} from '../core/plan.js';
 import type {Identity, Partition} from '../core/principal.js';
@@ -13,6 +13,8 @@ import {defaultSettings, managedPolicyArn, type RoleSettings} from '../core/sett
 import type {ConvergeOutcome, RoleInspection, SetupRecord} from '../reconcile/role-resources.js';
 import type {RecordWrite} from '../reconcile/model.js';
 import {
+	assumeSkipReason,
+	callerCanBeChecked,
 	isEffectStep,
 	toSaved,
 	transition,
@@ -42,12 +44,14 @@ export interface AwsOperations {
 	/** Where the account sits in Organizations and what the caller's own policies allow; never fails, `unknown` says why. */
 	inspectAccount(identity: Identity): Promise<AccountContext>;
 	checkPolicy(policyArn: string): Promise<PolicyCheck>;
+	/** The one check of the root-only setting, signed by the caller (aws/cost.ts): one request, USD 0.01. */
+	checkBillingAccess(identity: Identity): Promise<BillingAccessCheck>;
 	listPrincipals(): Promise<string[]>;
 	/** Reads the live role and diffs it against the plan; checks that the named principals exist. */
 	inspect(plan: Plan, record: SetupRecord, principals: string[]): Promise<{inspection: RoleInspection; missingPrincipals: string[]}>;
 	converge(plan: Plan, record: SetupRecord, options: {reviewed: RoleInspection | undefined; adopt: boolean; write: RecordWrite}): Promise<ConvergeOutcome>;
-	/** Reads the role back: it must match the plan exactly; then proves it can be assumed. */
-	verify(plan: Plan, record: SetupRecord, options: {assumeSkipped?: string}): Promise<Verification>;
+	/** Reads the role back: it must match the plan exactly; then proves it can be assumed and, with `costCheck`, checks the setting as the role. */
+	verify(plan: Plan, record: SetupRecord, options: {assumeSkipped?: string; costCheck: boolean}): Promise<Verification>;
 	/** The caller's MFA device ARN (iam:ListMFADevices); undefined when the caller is no IAM user or IAM names none. */
 	mfaDevice(identity: Identity): Promise<string | undefined>;
 	/** Removes every role this record created (see commands/manage.ts undo). */
@@ -65,16 +69,6 @@ export interface SessionDeps {
 	aws: AwsOperations;
 	store: ProgressStore;
 	now?: () => Date;
-}
-
-/** The assume check cannot succeed for some callers; say why instead of failing. */
-export function assumeSkipReason(identity: Identity, state: WizardState): string | undefined {
-	if (identity.kind === 'root') return 'the root user cannot switch roles; sign in as an IAM user or role to use it';
-	if (state.settings.requireMfa) {
-		return 'the role requires MFA, which the credentials running this check may not carry; switch in the console with MFA to try it';
-	}
-	if (!callerIsTrusted(identity, state.settings.trust)) return 'you are not one of the principals allowed to assume it';
-	return undefined;
 }
 
 export function planFor(state: WizardState, settings: RoleSettings = state.settings): Plan {
@@ -240,9 +234,18 @@ export class WizardSession {
 				return {type: 'identity-loaded', identity, saved: store.load(identity.accountId)};
 			}
 			case 'inspect-account': {
-				const [context, identityCenter] = await Promise.all([aws.inspectAccount(state.identity!), aws.identityCenter.people()]);
-				return {type: 'account-inspected', context: {...context, ...(identityCenter && {identityCenter})}};
+				// The access question's policy is read beside the account, so the answer that keeps it waits for nothing;
+				// a failed read is left to the policy step, which says why.
+				const policyArn = managedPolicyArn(state.settings.access, state.identity!.partition);
+				const [context, identityCenter, policyCheck] = await Promise.all([
+					aws.inspectAccount(state.identity!),
+					aws.identityCenter.people(),
+					aws.checkPolicy(policyArn).catch(() => undefined),
+				]);
+				return {type: 'account-inspected', context: {...context, ...(identityCenter && {identityCenter})}, ...(policyCheck && {policyCheck})};
 			}
+			case 'check-activation':
+				return {type: 'activation-checked', check: await aws.checkBillingAccess(state.identity!)};
 			case 'inspect-policy': {
 				const partition = state.identity?.partition ?? 'aws';
 				return {type: 'policy-inspected', check: await aws.checkPolicy(managedPolicyArn(state.settings.access, partition))};
@@ -288,11 +291,15 @@ export class WizardSession {
 				}
 			}
 			case 'verify': {
-				if (state.settings.via === 'identity-center') return {type: 'verified', verification: await aws.identityCenter.verify(permissionSetPlanFor(state), recordOf(state))};
 				const identity = state.identity!;
-				const verification = await aws.verify(planFor(state), recordOf(state), {assumeSkipped: assumeSkipReason(identity, state)});
-				const serial = state.settings.requireMfa ? await aws.mfaDevice(identity) : undefined;
-				return {type: 'verified', verification: {...verification, ...(serial && {mfa: {userArn: identity.arn, serial}})}};
+				const verified =
+					state.settings.via === 'identity-center'
+						? await aws.identityCenter.verify(permissionSetPlanFor(state), recordOf(state))
+						: await aws.verify(planFor(state), recordOf(state), {assumeSkipped: assumeSkipReason(identity, state), costCheck: state.paidChecks});
+				// Without a session of what was made, the caller's own answer still states the setting, where it can.
+				const billingAccess = verified.billingAccess ?? (callerCanBeChecked(state) ? await aws.checkBillingAccess(identity) : undefined);
+				const serial = state.settings.via === 'role' && state.settings.requireMfa ? await aws.mfaDevice(identity) : undefined;
+				return {type: 'verified', verification: {...verified, ...(billingAccess && {billingAccess}), ...(serial && {mfa: {userArn: identity.arn, serial}})}};
 			}
 			case 'remove': {
 				const {accountId, partition} = state.identity!;

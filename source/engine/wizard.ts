@@ -4,10 +4,13 @@
  * its trail line and its wait label. The Ink screens, the header, the trail and the headless runner all
  * read that table; effects (AWS calls) are run by the session for the effect steps.
  */
-import type {AccountContext} from '../core/account.js';
-import {billingElsewhere} from '../core/partition.js';
+import {callerHasBilling, type AccountContext} from '../core/account.js';
+import {billingAccessLine, gatedIdentity, type BillingAccessCheck} from '../core/billing-access.js';
+import {billingElsewhere, costExplorerRegion} from '../core/partition.js';
 import {hours} from '../core/text.js';
 import {callerName, type Identity} from '../core/principal.js';
+import {principalLabel} from '../core/policy.js';
+import {callerIsTrusted} from '../core/handoff.js';
 import type {Problem} from '../core/problem.js';
 import {assigneeLabel} from '../core/identity-center.js';
 import {defaultSettings, managedPolicyName, type AccessLevel, type Assignee, madeThing, type RoleSettings, type Trust, type Via} from '../core/settings.js';
@@ -27,19 +30,25 @@ export type QuestionStep =
 	| 'review'
 	| 'boundary'
 	| 'via'
-	| 'assignees';
-export type EffectStep = 'identity' | 'inspect-account' | 'inspect-policy' | 'list-principals' | 'check-live' | 'inspect-role' | 'create' | 'verify' | 'remove';
+	| 'assignees'
+	| 'activation-off'
+	| 'billing-open';
+export type EffectStep = 'identity' | 'inspect-account' | 'check-activation' | 'inspect-policy' | 'list-principals' | 'check-live' | 'inspect-role' | 'create' | 'verify' | 'remove';
 /** `not-needed`: the caller's own policies allow billing, so the root step alone was all they needed; nothing was created. */
 export type FinalStep = 'done' | 'removed' | 'stopped' | 'not-needed' | 'failed';
 export type Step = QuestionStep | EffectStep | FinalStep;
 
 /** The sections a person sees in the header, "Step k of n". */
-export const sections = ['Identity', 'Root activation', 'Role settings', 'Review', 'Create', 'Verify'] as const;
+export const sections = ['Identity', 'Root activation', 'Settings', 'Review', 'Create', 'Verify'] as const;
 export type Section = (typeof sections)[number];
 
 export type ActivationAnswer = 'confirmed' | 'not-yet';
-/** At the root step: go on to the role, stop to come back later, or end here because the caller needs no role. */
-export type ActivationChoice = ActivationAnswer | 'stop' | 'not-needed';
+/** At the root step: go on to the role, ask AWS (`check`), stop to come back later, or end here because the caller needs no role. */
+export type ActivationChoice = ActivationAnswer | 'check' | 'stop' | 'not-needed';
+/** When AWS answered that the setting is off: ask again, make the role anyway, or stop. */
+export type ActivationOffChoice = 'check' | 'go-on' | 'stop';
+/** When AWS answered that Billing is open to the caller: end with nothing written, or make a role for others. */
+export type BillingOpenChoice = 'done' | 'role';
 
 /** An AWS write the tool made, recorded the moment it succeeded. */
 export interface Change {
@@ -58,18 +67,6 @@ export interface PolicyCheck {
 	grantsDescribeReport: boolean;
 }
 
-/** This month's cost as the role read it, or why it could not: the proof that billing works through it. */
-export interface CostCheck {
-	start: string;
-	end: string;
-	amount?: string;
-	unit?: string;
-	estimated?: boolean;
-	problem?: Problem;
-	/** Why no read was made (--no-cost-check, no session of the role to read with, another partition). */
-	skipped?: string;
-}
-
 export interface Verification {
 	/** The role's ARN, or the permission set's (via Identity Center). */
 	roleArn: string;
@@ -77,8 +74,8 @@ export interface Verification {
 	accessPortalUrl?: string;
 	identityStoreId?: string;
 	ssoRegion?: string;
-	/** This month's cost read as the role. */
-	cost?: CostCheck;
+	/** The check of the root-only setting made with the role's session (or the caller's): the proof that billing works. */
+	billingAccess?: BillingAccessCheck;
 	/** The assumed-role ARN STS answered with, or why the assume check was skipped. */
 	assumedAs?: string;
 	assumeSkipped?: string;
@@ -98,6 +95,8 @@ export interface SavedSetup {
 	finished: boolean;
 	activation?: ActivationAnswer;
 	activationAnsweredAt?: string;
+	/** What AWS answered when asked at the root step (or by status --check). */
+	activationCheck?: BillingAccessCheck;
 	settings: RoleSettings;
 	policyCheck?: PolicyCheck;
 	changes: Change[];
@@ -118,6 +117,10 @@ export interface WizardState {
 	saved?: SavedSetup;
 	activation?: ActivationAnswer;
 	activationAnsweredAt?: string;
+	/** What AWS answered when asked at the root step. */
+	activationCheck?: BillingAccessCheck;
+	/** Whether requests that cost money may be made (--no-cost-check says no). */
+	paidChecks: boolean;
 	policyCheck?: PolicyCheck;
 	principalChoices?: string[];
 	changes: Change[];
@@ -131,8 +134,6 @@ export interface WizardState {
 	notice?: string;
 	/** The question being changed from the review: once it (and what follows from it) is answered, back to the review. */
 	editing?: QuestionStep;
-	/** One line per answer, in the order given: the transcript the wizard keeps above the current question. */
-	history: string[];
 	problem?: Problem;
 	/** Where a failure happened, so the saved progress resumes there. */
 	resumeStep: Exclude<Step, FinalStep>;
@@ -141,9 +142,12 @@ export interface WizardState {
 
 export type WizardEvent =
 	| {type: 'identity-loaded'; identity: Identity; saved?: SavedSetup}
-	| {type: 'account-inspected'; context: AccountContext}
+	| {type: 'account-inspected'; context: AccountContext; policyCheck?: PolicyCheck}
 	| {type: 'resume-answered'; resume: boolean}
 	| {type: 'activation-answered'; answer: ActivationChoice; at: string}
+	| {type: 'activation-checked'; check: BillingAccessCheck}
+	| {type: 'activation-off-answered'; choice: ActivationOffChoice}
+	| {type: 'billing-open-answered'; choice: BillingOpenChoice}
 	| {type: 'via-chosen'; via: Via}
 	/** The role's name, or the permission set's (via Identity Center). */
 	| {type: 'role-name-entered'; roleName: string}
@@ -179,17 +183,19 @@ export type WizardEvent =
 export interface StartOptions {
 	setupId: string;
 	adopt?: boolean;
+	/** --no-cost-check: no request that costs money. */
+	paidChecks?: boolean;
 }
 
-export function initialState(presets: Partial<RoleSettings>, now: string, {setupId, adopt = false}: StartOptions): WizardState {
+export function initialState(presets: Partial<RoleSettings>, now: string, {setupId, adopt = false, paidChecks = true}: StartOptions): WizardState {
 	return {
 		step: 'identity',
 		presets,
 		settings: {...defaultSettings, ...presets},
 		changes: [],
-		history: [],
 		setupId,
 		adopt,
+		paidChecks,
 		resumeStep: 'identity',
 		startedAt: now,
 	};
@@ -211,6 +217,10 @@ const resumeInsteadOf: Partial<Record<SavedSetup['step'], SavedSetup['step']>> =
 	identity: 'activation',
 	'inspect-account': 'activation',
 	resume: 'activation',
+	// A check is asked again only when the person chooses to: it costs money.
+	'check-activation': 'activation',
+	'activation-off': 'activation',
+	'billing-open': 'activation',
 };
 
 /** Where a restored setup picks up: a finished one opens on a live check of its role. */
@@ -222,6 +232,7 @@ function restore(state: WizardState, saved: SavedSetup): WizardState {
 		settings,
 		activation: activation?.activation,
 		activationAnsweredAt: activation?.activationAnsweredAt,
+		activationCheck: saved.activationCheck,
 		policyCheck: saved.policyCheck && policyCheckFits(saved.policyCheck, settings.access) ? saved.policyCheck : undefined,
 		changes: saved.changes,
 		// Records from before setup ids keep the one this run drew.
@@ -231,8 +242,7 @@ function restore(state: WizardState, saved: SavedSetup): WizardState {
 	const restored = saved.finished
 		? {...common, step: 'check-live' as const}
 		: {...common, activation: saved.activation, activationAnsweredAt: saved.activationAnsweredAt, step: resumeInsteadOf[saved.step] ?? saved.step};
-	// The transcript starts with what was answered before.
-	return {...restored, history: trailOf(restored)};
+	return restored;
 }
 
 function moveTo(state: WizardState, step: Step, changes: Partial<WizardState> = {}): WizardState {
@@ -294,6 +304,67 @@ function policyCheckFits(check: PolicyCheck, access: AccessLevel): boolean {
 }
 
 
+/** The first question after the root step: what to make, or its name. */
+const roleStart = (state: WizardState): Step => (offersIdentityCenter(state) ? 'via' : 'role-name');
+
+/** Where Esc from the first role question goes: the question AWS's answer raised, or the root step. */
+const rootStepEnd = (state: WizardState): Step => {
+	const check = state.activationCheck?.state;
+	return check === 'off' ? 'activation-off' : check === 'active' && callerHasBilling(state.account, state.identity?.kind ?? 'unknown') ? 'billing-open' : 'activation';
+};
+
+/**
+ * Whether the caller can be asked: an identity the setting gates, whose own policies allow the request, in a
+ * partition with Cost Explorer, and paid requests allowed. Anyone else's answer would say nothing of the setting.
+ */
+export function callerCanBeChecked(state: Pick<WizardState, 'identity' | 'account' | 'paidChecks'>): boolean {
+	const {identity, account, paidChecks} = state;
+	const access = account?.callerAccess;
+	return Boolean(
+		paidChecks && identity && gatedIdentity(identity) && costExplorerRegion[identity.partition] && access && access.method !== 'unknown' && access.allowed.includes('ce:GetCostAndUsage'),
+	);
+}
+
+/** The assume check cannot succeed for some callers; say why instead of failing. */
+export function assumeSkipReason(identity: Identity, state: WizardState): string | undefined {
+	if (identity.kind === 'root') return 'the root user cannot switch roles; sign in as an IAM user or role to use it';
+	if (state.settings.requireMfa) {
+		return 'the role requires MFA, which the credentials running this check may not carry; switch in the console with MFA to try it';
+	}
+	if (!callerIsTrusted(identity, state.settings.trust)) return 'you are not one of the principals allowed to assume it';
+	return undefined;
+}
+
+/** Who the verification's paid request will be signed by: the role once switched to, else the caller where it can ask. */
+export function paidCheckAfterWrites(state: WizardState): 'as-made' | 'as-you' | 'none' {
+	if (!state.paidChecks) return 'none';
+	if (state.settings.via === 'role' && state.identity && !assumeSkipReason(state.identity, state)) return 'as-made';
+	return callerCanBeChecked(state) ? 'as-you' : 'none';
+}
+
+/**
+ * The latest check of the root-only setting: the role's verification, else the one at the root step. What the
+ * result, status and the hand-off say of the setting; absent when AWS was never asked.
+ */
+export function latestCheck(state: Pick<WizardState, 'activationCheck' | 'verification'>): BillingAccessCheck | undefined {
+	const checks = [state.activationCheck, state.verification?.billingAccess].filter(check => check !== undefined);
+	return checks.sort((a, b) => a.at.localeCompare(b.at)).at(-1);
+}
+
+/** Whether the latest word on the setting is that it is on: AWS's when it was asked, else the person's. */
+export function activationDone(state: Pick<WizardState, 'activationCheck' | 'verification' | 'activation'>): boolean {
+	const check = latestCheck(state);
+	return check && check.state !== 'unknown' ? check.state === 'active' : state.activation === 'confirmed';
+}
+
+/** The root step's line in the transcript: what AWS answered when it was asked, else what the person said. */
+function rootStepTrail(state: WizardState): string[] {
+	if (state.activationCheck) return [`Root activation: ${billingAccessLine(state.activationCheck)}`];
+	if (state.step === 'check-activation') return [];
+	if (state.step === 'not-needed') return ['Root activation: the one step you need; nothing else is made'];
+	return [state.activation === 'confirmed' ? 'Root activation: you said IAM access to billing is on (not checked)' : 'Root activation: not done yet (a reminder follows at the end)'];
+}
+
 /** A permission set has no trust or MFA questions: Identity Center decides who signs in, through its assignments. */
 const viaIdentityCenter = (state: WizardState) => state.settings.via === 'identity-center';
 
@@ -332,12 +403,12 @@ const trustEvents: Handlers = {
 const trustAnswer = ({settings}: WizardState): WizardEvent =>
 	settings.trust.kind === 'principals' ? {type: 'principals-chosen', arns: settings.trust.arns} : {type: 'trust-chosen', trust: 'account'};
 
-const trustTrail = ({settings}: WizardState) => {
+const trustTrail = ({settings, identity}: WizardState) => {
 	if (settings.via === 'identity-center') return [];
 	return [
 		settings.trust.kind === 'account'
-			? 'Who may switch: principals of this account allowed by their own IAM policies'
-			: `Who may switch: ${settings.trust.arns.join(', ')}`,
+			? 'Who may switch: this account’s principals their policies allow'
+			: `Who may switch: ${settings.trust.arns.map(arn => principalLabel(`AWS:${arn}`, identity?.accountId)).join(', ')}`,
 	];
 };
 
@@ -372,7 +443,7 @@ export const steps: Record<Step, StepSpec> = {
 				// Someone who signs in through Identity Center most likely wants their colleagues to, too.
 				const via = event.context.identityCenter && state.presets.via === undefined && state.identity?.kind === 'identity-center' ? 'identity-center' : state.settings.via;
 				const next = state.saved && !state.saved.finished && !state.saved.removedAt ? 'resume' : 'activation';
-				return moveTo(state, next, {account: event.context, settings: {...state.settings, via}});
+				return moveTo(state, next, {account: event.context, settings: {...state.settings, via}, policyCheck: event.policyCheck ?? state.policyCheck});
 			},
 		},
 	},
@@ -398,31 +469,71 @@ export const steps: Record<Step, StepSpec> = {
 		title: 'the root activation step',
 		kind: 'question',
 		section: 'Root activation',
-		// Only the user can know the root step was done, so Enter never claims it.
+		// Enter never claims the root step was done; and --yes never pays to ask as the caller: the role's own
+		// verification asks, once the role exists (it is needed whatever the answer).
 		defaultAnswer: (state, now) => ({type: 'activation-answered', answer: state.activation ?? 'not-yet', at: now}),
-		trail: ({identity, activation, step}) => [
-			...(identity
-				? [`Signed in as ${callerName(identity)} in account ${identity.accountId} (${identity.partition})`]
+		trail: state => [
+			...(state.identity
+				? [`Signed in as ${callerName(state.identity)} in account ${state.identity.accountId} (${state.identity.partition})`]
 				: []),
-			activation === 'confirmed'
-				? 'Root activation: you confirmed IAM access to billing is on'
-				: step === 'not-needed'
-					? 'Root activation: the one step you need; nothing else is made'
-					: 'Root activation: not confirmed yet (a reminder follows at the end)',
+			...rootStepTrail(state),
 		],
 		on: {
-			'activation-answered': (state, event) =>
+			'activation-answered': (state, event) => {
 				// Stopping keeps whatever was answered before: the user goes to do the root step and comes back here.
-				event.answer === 'stop' || event.answer === 'not-needed'
-					? moveTo(state, event.answer === 'stop' ? 'stopped' : 'not-needed', {resumeStep: 'activation'})
-					: moveOn(state, offersIdentityCenter(state) ? 'via' : 'role-name', {activation: event.answer, activationAnsweredAt: event.at}),
+				if (event.answer === 'stop' || event.answer === 'not-needed') return moveTo(state, event.answer === 'stop' ? 'stopped' : 'not-needed', {resumeStep: 'activation'});
+				if (event.answer === 'check') return moveTo(state, 'check-activation', {activationAnsweredAt: event.at});
+				return moveOn(state, roleStart(state), {activation: event.answer, activationAnsweredAt: event.at, activationCheck: undefined});
+			},
+		},
+	},
+	'check-activation': {
+		title: 'asking Cost Explorer whether IAM access to billing is on',
+		kind: 'effect',
+		section: 'Root activation',
+		wait: 'Asking Cost Explorer as you whether IAM access to billing is on…',
+		on: {
+			'activation-checked': (state, event) => {
+				const checked = {...state, activationCheck: event.check};
+				if (event.check.state === 'off') return moveTo(checked, 'activation-off');
+				if (event.check.state === 'active' && callerHasBilling(state.account, state.identity?.kind ?? 'unknown')) return moveTo(checked, 'billing-open');
+				// Unknown: the check said nothing of the setting, so what the person answered stands.
+				return moveOn(checked, roleStart(state), {activation: event.check.state === 'active' ? 'confirmed' : state.activation});
+			},
+		},
+	},
+	'activation-off': {
+		title: 'AWS’s answer that IAM access to billing is off',
+		kind: 'question',
+		section: 'Root activation',
+		back: () => 'activation',
+		// The role is needed whatever the setting; Billing stays closed until the root step, and the result says so.
+		defaultAnswer: () => ({type: 'activation-off-answered', choice: 'go-on'}),
+		on: {
+			'activation-off-answered': (state, event) => {
+				if (event.choice === 'check') return moveTo(state, 'check-activation');
+				if (event.choice === 'stop') return moveTo(state, 'stopped', {resumeStep: 'activation'});
+				return moveOn(state, roleStart(state), {activation: 'not-yet'});
+			},
+		},
+	},
+	'billing-open': {
+		title: 'AWS’s answer that Billing is open to you',
+		kind: 'question',
+		section: 'Root activation',
+		back: () => 'activation',
+		// The seed's case: an administrator needed only the root step, so Enter ends with nothing written.
+		defaultAnswer: () => ({type: 'billing-open-answered', choice: 'done'}),
+		on: {
+			'billing-open-answered': (state, event) =>
+				event.choice === 'done' ? moveTo(state, 'not-needed') : moveOn(state, roleStart(state), {activation: 'confirmed'}),
 		},
 	},
 	via: {
 		title: 'the choice of a role or a permission set',
 		kind: 'question',
-		section: 'Role settings',
-		back: () => 'activation',
+		section: 'Settings',
+		back: rootStepEnd,
 		defaultAnswer: state => ({type: 'via-chosen', via: state.settings.via}),
 		trail: state => (offersIdentityCenter(state) ? [`Billing access through: ${state.settings.via === 'identity-center' ? 'an IAM Identity Center permission set' : 'an IAM role'}`] : []),
 		on: {'via-chosen': (state, event) => moveOn(state, 'role-name', {settings: {...state.settings, via: event.via}})},
@@ -430,8 +541,8 @@ export const steps: Record<Step, StepSpec> = {
 	'role-name': {
 		title: 'the name',
 		kind: 'question',
-		section: 'Role settings',
-		back: state => (offersIdentityCenter(state) ? 'via' : 'activation'),
+		section: 'Settings',
+		back: state => (offersIdentityCenter(state) ? 'via' : rootStepEnd(state)),
 		defaultAnswer: state => ({type: 'role-name-entered', roleName: madeThing(state.settings).name}),
 		trail: ({settings}) => [settings.via === 'identity-center' ? `Permission set name: ${settings.permissionSetName}` : `Role name: ${settings.roleName}`],
 		on: {
@@ -444,7 +555,7 @@ export const steps: Record<Step, StepSpec> = {
 	access: {
 		title: 'the access level',
 		kind: 'question',
-		section: 'Role settings',
+		section: 'Settings',
 		back: () => 'role-name',
 		defaultAnswer: state => ({type: 'access-chosen', access: state.settings.access}),
 		trail: ({settings}) => [`Access: ${settings.access} (${managedPolicyName[settings.access]})`],
@@ -461,14 +572,14 @@ export const steps: Record<Step, StepSpec> = {
 	'inspect-policy': {
 		title: 'reading the managed policy',
 		kind: 'effect',
-		section: 'Role settings',
+		section: 'Settings',
 		wait: 'Reading the managed policy from IAM…',
 		on: {'policy-inspected': (state, event) => moveOn(state, 'cost-explorer', {policyCheck: event.check})},
 	},
 	'cost-explorer': {
 		title: 'the Cost Explorer add-on',
 		kind: 'question',
-		section: 'Role settings',
+		section: 'Settings',
 		back: () => 'access',
 		defaultAnswer: state => ({type: 'cost-explorer-answered', enabled: state.settings.costExplorer}),
 		trail: ({settings}) => [`Cost Explorer add-on: ${settings.costExplorer ? 'yes' : 'no'}`],
@@ -480,7 +591,7 @@ export const steps: Record<Step, StepSpec> = {
 	assignees: {
 		title: 'who gets the permission set',
 		kind: 'question',
-		section: 'Role settings',
+		section: 'Settings',
 		back: () => 'cost-explorer',
 		defaultAnswer: state => ({type: 'assignees-chosen', assignees: state.settings.assignees}),
 		trail: ({settings}) => (settings.via === 'identity-center' ? [`Assigned to: ${settings.assignees.map(assigneeLabel).join(', ')}`] : []),
@@ -494,7 +605,7 @@ export const steps: Record<Step, StepSpec> = {
 	trust: {
 		title: 'who may switch',
 		kind: 'question',
-		section: 'Role settings',
+		section: 'Settings',
 		back: () => 'cost-explorer',
 		defaultAnswer: trustAnswer,
 		// Choosing "only these" is answered by the picker, which has the line.
@@ -504,14 +615,14 @@ export const steps: Record<Step, StepSpec> = {
 	'list-principals': {
 		title: 'listing users and roles',
 		kind: 'effect',
-		section: 'Role settings',
+		section: 'Settings',
 		wait: 'Listing IAM users and roles…',
 		on: {'principals-listed': (state, event) => moveOn(state, 'trust-principals', {principalChoices: event.arns})},
 	},
 	'trust-principals': {
 		title: 'choosing who may switch',
 		kind: 'question',
-		section: 'Role settings',
+		section: 'Settings',
 		back: () => 'trust',
 		defaultAnswer: trustAnswer,
 		trail: trustTrail,
@@ -520,7 +631,7 @@ export const steps: Record<Step, StepSpec> = {
 	mfa: {
 		title: 'the MFA question',
 		kind: 'question',
-		section: 'Role settings',
+		section: 'Settings',
 		// The picker needs its list; after a resume it is listed again.
 		back: state => (state.settings.trust.kind === 'principals' ? (state.principalChoices ? 'trust-principals' : 'list-principals') : 'trust'),
 		defaultAnswer: state => ({type: 'mfa-answered', requireMfa: state.settings.requireMfa}),
@@ -530,7 +641,7 @@ export const steps: Record<Step, StepSpec> = {
 	session: {
 		title: 'the session length',
 		kind: 'question',
-		section: 'Role settings',
+		section: 'Settings',
 		back: state => (viaIdentityCenter(state) ? 'assignees' : 'mfa'),
 		defaultAnswer: state => ({type: 'session-chosen', seconds: state.settings.maxSessionSeconds}),
 		trail: ({settings}) => [`Longest session: ${hours(settings.maxSessionSeconds)}`],
@@ -623,6 +734,14 @@ export const steps: Record<Step, StepSpec> = {
 	failed: {title: 'failed', kind: 'final', on: {}},
 };
 
+/**
+ * The answers the review can send back to, each in the words the transcript has for it: one sentence, said in one
+ * place. A role's trust and MFA, or a permission set's assignees, come from their steps' lines.
+ */
+export function reviewAnswers(state: WizardState): Array<{step: EditableStep; text: string}> {
+	return (Object.keys(editableSteps) as EditableStep[]).flatMap(step => (steps[step].trail?.(state) ?? []).map(text => ({step, text})));
+}
+
 /** The order of the table: a step before the current one in it has been answered. */
 const order = Object.keys(steps) as Step[];
 
@@ -639,7 +758,10 @@ export function sectionOf(state: Pick<WizardState, 'step' | 'resumeStep'>): Sect
 	return steps[state.step].section ?? steps[state.resumeStep].section!;
 }
 
-/** The answered steps' lines, derived from the state alone: what a resumed run's transcript starts with. */
+/**
+ * The transcript above the current question: each answered step's lines, derived from the state alone, so an
+ * edited answer replaces its line, Esc takes back the lines of what it leaves, and a resumed run starts the same.
+ */
 export function trailOf(state: WizardState): string[] {
 	const reached = order.indexOf(isFinalStep(state.step) ? state.resumeStep : state.step);
 	const lines = order.slice(0, reached).flatMap(step => steps[step].trail?.(state) ?? []);
@@ -656,11 +778,7 @@ export function transition(state: WizardState, event: WizardEvent): WizardState 
 		return spec.back ? moveTo({...state, editing: undefined}, spec.back(state), {problem: undefined}) : state;
 	}
 	const handle = spec.on[event.type] as ((state: WizardState, event: WizardEvent) => WizardState) | undefined;
-	if (!handle) return state;
-	const next = handle(state, event);
-	// An answer moves the transcript on by that question's lines.
-	const answered = spec.kind === 'question' && next.step !== state.step ? (spec.trail?.(next) ?? []) : [];
-	return answered.length > 0 ? {...next, history: [...next.history, ...answered]} : next;
+	return handle ? handle(state, event) : state;
 }
 
 /**
@@ -689,6 +807,7 @@ export function toSaved(state: WizardState, now: string): SavedSetup | undefined
 		step: finished ? 'verify' : removed ? 'identity' : state.resumeStep,
 		finished,
 		...(state.activation && {activation: state.activation, activationAnsweredAt: state.activationAnsweredAt}),
+		...(state.activationCheck && {activationCheck: state.activationCheck}),
 		settings: state.settings,
 		...(state.policyCheck && {policyCheck: state.policyCheck}),
 		changes: state.changes,

@@ -100,6 +100,24 @@ const accounts: Check = value => {
 
 const problem = object({title: text, why: text, next: text});
 
+/** A check of the root-only setting: what AWS answered, shown as saved by status and the result. */
+const billingAccessCheck = object({
+	state: oneOf('active', 'off', 'unknown'),
+	// The role's session or the caller it was asked as.
+	checkedAs: optional(rule('string', callerArnProblem)),
+	at: timestamp,
+	cost: optional(
+		object({
+			start: day,
+			end: day,
+			amount: matching(/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/, 'an amount such as 12.34'),
+			unit: matching(/^[A-Z]{3}$/, 'a currency such as USD'),
+			estimated: flag,
+		}),
+	),
+	reason: optional(problem),
+});
+
 const record = object({
 	setupId: optional(setupId),
 	accountId: rule('string', accountIdProblem),
@@ -109,6 +127,7 @@ const record = object({
 	finished: flag,
 	activation: optional(oneOf('confirmed', 'not-yet')),
 	activationAnsweredAt: optional(timestamp),
+	activationCheck: optional(billingAccessCheck),
 	settings: object({
 		roleName: rule('string', roleNameProblem),
 		access: oneOf(...Object.keys(managedPolicyName)),
@@ -131,21 +150,11 @@ const record = object({
 		object({
 			roleArn: rule('string', madeArnProblem),
 			at: timestamp,
+			billingAccess: optional(billingAccessCheck),
 			assumedAs: optional(rule('string', assumedRoleArnProblem)),
 			assumeSkipped: optional(text),
 			// It becomes the profile's mfa_serial: only an IAM MFA device of an IAM user.
 			mfa: optional(object({userArn: rule('string', iamUserArnProblem), serial: rule('string', mfaSerialProblem)})),
-			cost: optional(
-				object({
-					start: day,
-					end: day,
-					amount: optional(matching(/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/, 'an amount such as 12.34')),
-					unit: optional(matching(/^[A-Z]{3}$/, 'a currency such as USD')),
-					estimated: optional(flag),
-					problem: optional(problem),
-					skipped: optional(text),
-				}),
-			),
 			accessPortalUrl: optional(matching(/^https:\/\/[\w.-]+\/[\u0021-\u007E]*$/, 'an https URL')),
 			// Via Identity Center they become the printed portal URL and profile: only what AWS's ids and regions look like.
 			identityStoreId: optional(matching(/^[\w-]{1,64}$/, 'an identity store id')),

@@ -13,8 +13,20 @@ export interface LiveRole {
 	permissionsBoundary?: string;
 	/** Managed policy ARNs. */
 	attached: string[];
-	/** Inline policy names; their documents are read only where a reconciler needs them. */
+	/** Inline policy names. */
 	inline: string[];
+	/** The documents of the inline policies the read asked for (`documents`), where the role has them. */
+	documents: Record<string, unknown>;
+}
+
+export interface RoleRead {
+	/** Inline policies whose content is compared (the plan's); others are only named. */
+	documents: string[];
+	/**
+	 * The local record says the role is there: everything is asked at once, since a role that is there is read whole
+	 * anyway. Otherwise GetRole comes first, so a missing role costs one call.
+	 */
+	expected: boolean;
 }
 
 export interface NewRole {
@@ -29,8 +41,8 @@ export interface NewRole {
 
 export interface IamPort {
 	/** Undefined when there is no role of that name. */
-	readRole(roleName: string): Promise<LiveRole | undefined>;
-	getInlinePolicy(roleName: string, policyName: string): Promise<unknown>;
+	readRole(roleName: string, read: RoleRead): Promise<LiveRole | undefined>;
+	/** None for a role that is not there. */
 	listInstanceProfiles(roleName: string): Promise<string[]>;
 	/** Whether an IAM user or role exists; undefined when the caller may not look. */
 	principalExists(arn: string): Promise<boolean | undefined>;

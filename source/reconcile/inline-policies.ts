@@ -1,25 +1,28 @@
 /** The role's inline policies: exactly the plan's (the Cost Explorer add-on when chosen), with the plan's content. */
+import {allSettledOrThrow} from '../core/concurrency.js';
 import {samePolicy} from '../core/policy.js';
-import {policyArgument, shellCommand, shellQuote, type Difference, type Reconciler} from './model.js';
+import {policyArgument, shellCommand, shellQuote, type Difference, type ReconcileContext, type Reconciler, type RecordWrite} from './model.js';
 
 interface LiveInline {
 	roleName?: string;
 	/** Inline policy names on the role. */
 	names: string[];
-	/** Documents of the names the plan also has, read to compare content. */
+	/** Documents of the names the plan also has, read with the role to compare content. */
 	documents: Record<string, unknown>;
+}
+
+function deleteEach(names: string[], roleName: string, {iam, plan}: Pick<ReconcileContext, 'iam' | 'plan'>, record: RecordWrite): Array<Promise<void>> {
+	return names.map(async name => {
+		await iam.deleteInlinePolicy(roleName, name);
+		record('iam:DeleteRolePolicy', `${plan.roleArn}/${name}`);
+	});
 }
 
 export const inlinePoliciesReconciler: Reconciler<LiveInline> = {
 	id: 'inline-policies',
 	async read(context) {
 		const role = await context.role();
-		if (!role) return {names: [], documents: {}};
-		const documents: Record<string, unknown> = {};
-		for (const name of role.inline.filter(name => name in context.plan.inlinePolicies)) {
-			documents[name] = await context.iam.getInlinePolicy(role.name, name);
-		}
-		return {roleName: role.name, names: role.inline, documents};
+		return role ? {roleName: role.name, names: role.inline, documents: role.documents} : {names: [], documents: {}};
 	},
 	diff(live, {plan, madeByUs}) {
 		const differences: Difference[] = [];
@@ -49,23 +52,18 @@ export const inlinePoliciesReconciler: Reconciler<LiveInline> = {
 		}
 		return differences;
 	},
+	// Each policy is its own write, independent of the others: they go together.
 	async apply(live, {iam, plan}, record) {
-		for (const [name, document] of Object.entries(plan.inlinePolicies)) {
-			if (live.names.includes(name) && samePolicy(live.documents[name], document)) continue;
-			await iam.putInlinePolicy(plan.roleName, name, document);
-			record('iam:PutRolePolicy', `${plan.roleArn}/${name}`);
-		}
-		for (const name of live.names.filter(name => !(name in plan.inlinePolicies))) {
-			await iam.deleteInlinePolicy(plan.roleName, name);
-			record('iam:DeleteRolePolicy', `${plan.roleArn}/${name}`);
-		}
+		const put = Object.entries(plan.inlinePolicies).filter(([name, document]) => !(live.names.includes(name) && samePolicy(live.documents[name], document)));
+		await allSettledOrThrow([
+			...put.map(async ([name, document]) => {
+				await iam.putInlinePolicy(plan.roleName, name, document);
+				record('iam:PutRolePolicy', `${plan.roleArn}/${name}`);
+			}),
+			...deleteEach(live.names.filter(name => !(name in plan.inlinePolicies)), plan.roleName, {iam, plan}, record),
+		]);
 	},
-	async undo(live, {iam, plan}, record) {
-		for (const name of live.names) {
-			await iam.deleteInlinePolicy(live.roleName!, name);
-			record('iam:DeleteRolePolicy', `${plan.roleArn}/${name}`);
-		}
-	},
+	undo: async (live, context, record) => void (await allSettledOrThrow(deleteEach(live.names, live.roleName!, context, record))),
 	describe: plan =>
 		Object.entries(plan.inlinePolicies).map(([name, document]) =>
 			shellCommand('aws iam put-role-policy', [`--role-name ${shellQuote(plan.roleName)}`, `--policy-name ${name}`, `--policy-document ${policyArgument(document)}`]),

@@ -3,6 +3,7 @@
  * apply the difference, undo it, describe it as AWS CLI commands. Converge, verify, undo, review,
  * dry-run and status are loops over one list of these (see role-resources.ts).
  */
+import {allSettledOrThrow} from '../core/concurrency.js';
 import type {Plan} from '../core/plan.js';
 import {shellQuote} from '../core/text.js';
 import type {IamPort, LiveRole} from './iam.js';
@@ -58,6 +59,16 @@ export interface Inspected {
 	differences: Difference[];
 	apply(record: RecordWrite): Promise<void>;
 	undo(record: RecordWrite): Promise<void>;
+}
+
+/** Parts that need nothing of each other, applied (and undone) together as one step of a pass. */
+export function together(parts: Inspected[]): Inspected {
+	return {
+		id: parts.map(part => part.id).join('+'),
+		differences: parts.flatMap(part => part.differences),
+		apply: async record => void (await allSettledOrThrow(parts.map(part => part.apply(record)))),
+		undo: async record => void (await allSettledOrThrow(parts.map(part => part.undo(record)))),
+	};
 }
 
 /** A reconciler of any live type, so different resources share one list. */

@@ -15,8 +15,9 @@ import {samePolicy} from '../core/policy.js';
 import {ProblemError} from '../core/problem.js';
 import {billingPolicyArns, type Assignee} from '../core/settings.js';
 import {isAwsError} from '../aws/problems.js';
+import {allSettledOrThrow} from '../core/concurrency.js';
 import {managedPolicyDifferences} from './managed-policies.js';
-import {owned, policyArgument, policyName, shellCommand, shellQuote, type Difference, type Inspected, type Reconciler, type RecordWrite} from './model.js';
+import {owned, together, policyArgument, policyName, shellCommand, shellQuote, type Difference, type Inspected, type Reconciler, type RecordWrite} from './model.js';
 import {convergeInspected, ownershipOf, type ConvergeOutcome, type Pass, type RoleInspection, type SetupRecord} from './role-resources.js';
 import {newPermissionSet, type IdentityCenterInstance, type LiveAssignment, type LivePermissionSet, type RequestKind, type RequestStatus, type SsoPort} from './sso.js';
 
@@ -35,6 +36,8 @@ export interface SsoContext {
 	instance: IdentityCenterInstance;
 	/** The permission set as Identity Center has it now, read once per pass. */
 	permissionSet(): Promise<LivePermissionSet | undefined>;
+	/** The ARN of the permission set this record created last, if it did: most likely the one read. */
+	createdArn?: string;
 	/** Told by the create, so the parts that follow put themselves on it without reading it again. */
 	created(arn: string): void;
 	/** Whether the local record holds that write on that permission set. */
@@ -328,13 +331,13 @@ const accountWords = (plan: PermissionSetPlan, accountId: string) => (accountId 
 async function readAccountAssignments(context: SsoContext, permissionSetArn: string): Promise<AccountAssignments[]> {
 	const {sso, plan, instance} = context;
 	const recorded = context.targetsMade(ssoActions.assign, permissionSetArn).map(target => accountOfTarget(target, plan));
-	const accounts: AccountAssignments[] = [];
-	for (const accountId of new Set([...plan.accountIds, ...recorded])) {
-		const listed = plan.accountIds.includes(accountId);
-		const assignments = await sso.listAssignments(instance.instanceArn, accountId, permissionSetArn);
-		accounts.push({accountId, listed, assignments: listed ? assignments : assignments.filter(assignment => assignedByUs(context, accountId, assignment, permissionSetArn))});
-	}
-	return accounts;
+	return Promise.all(
+		[...new Set([...plan.accountIds, ...recorded])].map(async accountId => {
+			const listed = plan.accountIds.includes(accountId);
+			const assignments = await sso.listAssignments(instance.instanceArn, accountId, permissionSetArn);
+			return {accountId, listed, assignments: listed ? assignments : assignments.filter(assignment => assignedByUs(context, accountId, assignment, permissionSetArn))};
+		}),
+	);
 }
 
 /** The planned assignees a listed account lacks. */
@@ -351,9 +354,12 @@ export const accountAssignmentsReconciler: Reconciler<LiveAssignments, SsoContex
 	id: 'account-assignments',
 	async read(context) {
 		const {sso, plan, instance} = context;
-		const wanted: LiveAssignments['wanted'] = [];
-		for (const assignee of plan.assignees) {
-			const principalId = await sso.principalId(instance.identityStoreId, assignee);
+		// The permission set this record created is listed by its ARN beside its read; read again only if it is another now.
+		const expected = context.createdArn ? readAccountAssignments(context, context.createdArn) : undefined;
+		expected?.catch(() => {});
+		const ids = await Promise.all(plan.assignees.map(assignee => sso.principalId(instance.identityStoreId, assignee)));
+		const wanted: LiveAssignments['wanted'] = plan.assignees.map((assignee, index) => {
+			const principalId = ids[index];
 			if (!principalId) {
 				throw new ProblemError({
 					title: `The identity store ${instance.identityStoreId} has no ${assignee.type === 'USER' ? 'user named' : 'group named'} ${assignee.name}.`,
@@ -361,11 +367,11 @@ export const accountAssignmentsReconciler: Reconciler<LiveAssignments, SsoContex
 					next: 'Check the name in the Identity Center console (Users, Groups), then run again with --assign.',
 				});
 			}
-			wanted.push({...assignee, principalId});
-		}
+			return {...assignee, principalId};
+		});
 		const live = await context.permissionSet();
 		if (!live) return {wanted, accounts: plan.accountIds.map(accountId => ({accountId, listed: true, assignments: []}))};
-		return {permissionSetArn: live.arn, wanted, accounts: await readAccountAssignments(context, live.arn)};
+		return {permissionSetArn: live.arn, wanted, accounts: await (live.arn === context.createdArn && expected ? expected : readAccountAssignments(context, live.arn))};
 	},
 	diff(live, context) {
 		return live.accounts.flatMap(account => {
@@ -466,6 +472,15 @@ export interface PermissionSetPass extends Pass {
 	live?: LivePermissionSet;
 }
 
+/**
+ * The permission set of the plan's name. One this record created is read by its ARN, all in one round; only when
+ * it is gone or named otherwise now are the instance's permission sets searched by name.
+ */
+async function findPermissionSet(sso: SsoPort, {instanceArn}: IdentityCenterInstance, plan: PermissionSetPlan, createdArn: string | undefined): Promise<LivePermissionSet | undefined> {
+	const live = createdArn && (await sso.readPermissionSet(instanceArn, createdArn));
+	return live && live.name === plan.name ? live : sso.findPermissionSet(instanceArn, plan.name);
+}
+
 /** `known` is a permission set already read in this pass (or known absent), so it is not read again. */
 export function ssoContext(
 	sso: SsoPort,
@@ -475,12 +490,14 @@ export function ssoContext(
 	{polling = defaultPolling, known}: {polling?: Polling; known?: {permissionSet: LivePermissionSet | undefined}} = {},
 ): SsoContext {
 	let permissionSet: Promise<LivePermissionSet | undefined> | undefined = known && Promise.resolve(known.permissionSet);
+	const createdArn = record.changes.findLast(change => change.action === ssoActions.create)?.target;
 	return {
 		sso,
 		plan,
 		instance,
 		polling,
-		permissionSet: () => (permissionSet ??= sso.findPermissionSet(instance.instanceArn, plan.name)),
+		...(createdArn && {createdArn}),
+		permissionSet: () => (permissionSet ??= findPermissionSet(sso, instance, plan, createdArn)),
 		created(arn) {
 			permissionSet = Promise.resolve(newPermissionSet(arn, plan));
 		},
@@ -498,8 +515,11 @@ export async function inspectPermissionSet(
 ): Promise<PermissionSetPass> {
 	const instance = options.instance ?? (await instanceOf(sso));
 	const context = ssoContext(sso, plan, record, instance, options);
-	const items: Inspected[] = [];
-	for (const resource of permissionSetResources) items.push(await resource.inspect(context));
+	// One read of the permission set serves them all (context.permissionSet()); the identity store is asked beside it.
+	const [permissionSet, inline, managed, assignments] = await Promise.all(permissionSetResources.map(resource => resource.inspect(context)));
+	// Nothing reaches an account until it is provisioned there (by the assignments after them, or again at the end), so
+	// the inline policy and the managed one need not wait for each other: the guard is in place before anyone holds Billing.
+	const items = [permissionSet!, together([inline!, managed!]), assignments!];
 	const live = await context.permissionSet();
 	const differences = items.flatMap(item => item.differences);
 	const inspection: RoleInspection = {
@@ -524,13 +544,9 @@ export async function convergePermissionSet(
 	{polling = defaultPolling, ...options}: {reviewed: RoleInspection | undefined; adopt: boolean; write: RecordWrite; polling?: Polling},
 ): Promise<ConvergeOutcome> {
 	const written: Array<{action: string; target: string}> = [];
-	let instance: IdentityCenterInstance | undefined;
+	let pass: PermissionSetPass | undefined;
 	const outcome = await convergeInspected(
-		async knownAbsent => {
-			const pass = await inspectPermissionSet(sso, plan, record, {polling, ...(knownAbsent && {known: {permissionSet: undefined}})});
-			instance = pass.instance;
-			return pass;
-		},
+		async knownAbsent => (pass = await inspectPermissionSet(sso, plan, record, {polling, ...(knownAbsent && {known: {permissionSet: undefined}})})),
 		{
 			...options,
 			write(action, target, on) {
@@ -541,18 +557,20 @@ export async function convergePermissionSet(
 		// Identity Center answers a name already taken with a conflict.
 		error => isAwsError(error, 'Conflict'),
 	);
-	if (outcome.kind !== 'converged' || !instance || !written.some(({action}) => definitionWrites.includes(action))) return outcome;
-	const context = ssoContext(sso, plan, record, instance, {polling});
-	const live = await context.permissionSet();
-	if (!live) return outcome;
+	// A permission set made in this pass was held by no one before: its new assignments provision it.
+	const live = pass?.live;
+	if (outcome.kind !== 'converged' || !pass || !live || !written.some(({action}) => definitionWrites.includes(action))) return outcome;
+	const context = ssoContext(sso, plan, record, pass.instance, {polling, known: {permissionSet: live}});
 	const assignedNow = written.filter(({action}) => action === ssoActions.assign).map(({target}) => target);
-	for (const accountId of plan.accountIds) {
-		const assignments = await sso.listAssignments(instance.instanceArn, accountId, live.arn);
-		if (!assignments.some(assignment => !assignedNow.includes(assignmentTarget(accountId, assignment)))) continue;
-		const status = await sso.provision(instance.instanceArn, live.arn, accountId);
-		options.write(ssoActions.provision, accountId, live.arn);
-		await awaitRequest(context, 'provisioning', status, `provision ${plan.name} to account ${accountId}`);
-	}
+	await allSettledOrThrow(
+		plan.accountIds.map(async accountId => {
+			const assignments = await sso.listAssignments(context.instance.instanceArn, accountId, live.arn);
+			if (!assignments.some(assignment => !assignedNow.includes(assignmentTarget(accountId, assignment)))) return;
+			const status = await sso.provision(context.instance.instanceArn, live.arn, accountId);
+			options.write(ssoActions.provision, accountId, live.arn);
+			await awaitRequest(context, 'provisioning', status, `provision ${plan.name} to account ${accountId}`);
+		}),
+	);
 	return outcome;
 }
 

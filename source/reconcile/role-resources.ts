@@ -85,12 +85,13 @@ function isBillingShaped(live: LiveRole | undefined, plan: Plan, differences: Di
 /** `known` is a role already read in this pass (or known absent), so it is not read again. */
 export function reconcileContext(iam: IamPort, plan: Plan, record: SetupRecord, known?: {role: LiveRole | undefined}): ReconcileContext {
 	let role: Promise<LiveRole | undefined> | undefined = known && Promise.resolve(known.role);
+	const madeByUs = (action: string, target: string) =>
+		record.changes.some(change => change.action === action && change.target === target && (change.role ?? plan.roleArn) === plan.roleArn);
 	return {
 		iam,
 		plan,
-		role: () => (role ??= iam.readRole(plan.roleName)),
-		madeByUs: (action, target) =>
-			record.changes.some(change => change.action === action && change.target === target && (change.role ?? plan.roleArn) === plan.roleArn),
+		role: () => (role ??= iam.readRole(plan.roleName, {documents: Object.keys(plan.inlinePolicies), expected: madeByUs('iam:CreateRole', plan.roleArn)})),
+		madeByUs,
 	};
 }
 
@@ -101,8 +102,8 @@ export async function inspectRole(
 	known?: {role: LiveRole | undefined},
 ): Promise<{inspection: RoleInspection; items: Inspected[]; live?: LiveRole}> {
 	const context = reconcileContext(iam, plan, record, known);
-	const items: Inspected[] = [];
-	for (const resource of roleResources) items.push(await resource.inspect(context));
+	// One read of the role serves them all (context.role()).
+	const items = await Promise.all(roleResources.map(resource => resource.inspect(context)));
 	const live = await context.role();
 	const differences = items.flatMap(item => item.differences);
 	return {
@@ -197,14 +198,15 @@ export interface UndoCheck {
 }
 
 export async function checkUndo(iam: IamPort, plan: Plan, record: SetupRecord): Promise<UndoCheck> {
-	const {items, live, inspection} = await inspectRole(iam, plan, record);
+	// Asked beside the role: undo looks only at roles its record made, which are there unless deleted since.
+	const [{items, live, inspection}, instanceProfiles] = await Promise.all([inspectRole(iam, plan, record), iam.listInstanceProfiles(plan.roleName)]);
 	if (!live) return {plan, ownership: 'absent', foreignGrants: [], instanceProfiles: [], items};
 	const context = reconcileContext(iam, plan, record);
 	const foreignGrants = [
 		...live.attached.filter(arn => !context.madeByUs('iam:AttachRolePolicy', arn)),
 		...live.inline.filter(name => !context.madeByUs('iam:PutRolePolicy', `${plan.roleArn}/${name}`)).map(name => `inline policy ${name}`),
 	];
-	return {plan, live, ownership: inspection.ownership, foreignGrants, instanceProfiles: await iam.listInstanceProfiles(live.name), items};
+	return {plan, live, ownership: inspection.ownership, foreignGrants, instanceProfiles, items};
 }
 
 export async function undoRole(check: UndoCheck, write: RecordWrite): Promise<void> {

@@ -13,7 +13,7 @@ function trustDifference(live: LiveRole, plan: Plan): Difference | undefined {
 	const after = trustedPrincipals(plan.trustPolicy);
 	const beyond = before.filter(principal => !after.includes(principal));
 	const loosened = requiresMfa(plan.trustPolicy) && !requiresMfa(live.trustPolicy);
-	const words = (list: string[]) => list.map(principalLabel).join(', ') || 'no one';
+	const words = (list: string[]) => list.map(principal => principalLabel(principal, plan.accountId)).join(', ') || 'no one';
 	const mfa = (document: unknown) => (requiresMfa(document) ? ' with MFA' : '');
 	return {
 		resource: 'role',

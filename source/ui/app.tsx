@@ -1,10 +1,11 @@
 /** The wizard: draws the session's state and sends the user's answers back. It never calls AWS. */
-import {Box, Static, Text, useApp, useInput} from 'ink';
+import {Box, Text, useApp, useInput} from 'ink';
 import {useEffect, useSyncExternalStore, type ReactNode} from 'react';
 import {planFor, type WizardSession} from '../engine/session.js';
-import {isFinalStep, sectionOf, sections, steps, type FinalStep, type QuestionStep, type WizardEvent, type WizardState} from '../engine/wizard.js';
-import {Answered, Header, ProblemBox, Warning} from './components/chrome.js';
-import {ActivationScreen, IdentityDetails, NotNeededScreen, ResumeScreen} from './screens/start.js';
+import {callerCanBeChecked, isFinalStep, latestCheck, paidCheckAfterWrites, reviewAnswers, sectionOf, sections, steps, trailOf, type FinalStep, type QuestionStep, type WizardEvent, type WizardState} from '../engine/wizard.js';
+import {Header, ProblemBox} from './components/chrome.js';
+import {Transcript} from './components/transcript.js';
+import {ActivationOffScreen, ActivationScreen, BillingOpenScreen, IdentityDetails, NotNeededScreen, ResumeScreen} from './screens/start.js';
 import {
 	AccessScreen,
 	AssigneesScreen,
@@ -19,7 +20,8 @@ import {
 } from './screens/settings.js';
 import {madeView} from './made.js';
 import {DoneScreen, FinishedScreen, ReviewScreen, Working} from './screens/finish.js';
-import {savedMessage} from '../present.js';
+import {afterTheWrites, savedMessage} from '../present.js';
+import {madeThing} from '../core/settings.js';
 import {theme} from './theme.js';
 
 type Send = (event: WizardEvent) => void;
@@ -27,7 +29,10 @@ type Send = (event: WizardEvent) => void;
 /** One screen per question: TypeScript holds this map to the step table's questions. */
 const questionScreens: Record<QuestionStep, (state: WizardState, send: Send) => ReactNode> = {
 	resume: (state, send) => state.saved && <ResumeScreen saved={state.saved} onAnswer={send} />,
-	activation: (state, send) => state.identity && <ActivationScreen identity={state.identity} account={state.account} onAnswer={send} />,
+	activation: (state, send) => state.identity && <ActivationScreen identity={state.identity} account={state.account} checkable={callerCanBeChecked(state)} onAnswer={send} />,
+	'activation-off': (state, send) =>
+		state.activationCheck && state.identity && <ActivationOffScreen check={state.activationCheck} partition={state.identity.partition} onAnswer={send} />,
+	'billing-open': (state, send) => state.activationCheck && <BillingOpenScreen check={state.activationCheck} onAnswer={send} />,
 	via: (state, send) => <ViaScreen settings={state.settings} people={state.account?.identityCenter?.people.length ?? 0} onAnswer={send} />,
 	'role-name': (state, send) => <RoleNameScreen settings={state.settings} notice={state.notice} onAnswer={send} />,
 	access: (state, send) => <AccessScreen settings={state.settings} onAnswer={send} />,
@@ -43,17 +48,29 @@ const questionScreens: Record<QuestionStep, (state: WizardState, send: Send) => 
 	mfa: (state, send) => <MfaScreen settings={state.settings} onAnswer={send} />,
 	session: (state, send) => <SessionScreen settings={state.settings} onAnswer={send} />,
 	finished: (state, send) => state.inspection && <FinishedScreen inspection={state.inspection} view={madeView(state)} onAnswer={send} />,
-	review: (state, send) => <ReviewScreen view={madeView(state)} settings={state.settings} inspection={state.inspection} notice={state.notice} onAnswer={send} />,
+	review: (state, send) => (
+		<ReviewScreen
+			view={madeView(state)}
+			settings={state.settings}
+			answers={reviewAnswers(state)}
+			then={afterTheWrites({noun: madeThing(state.settings).noun, paidCheck: paidCheckAfterWrites(state)})}
+			inspection={state.inspection}
+			notice={state.notice}
+			onAnswer={send}
+		/>
+	),
 	boundary: (state, send) => (
 		<BoundaryScreen problem={state.problem} onAnswer={send} onGiveUp={() => state.problem && send({type: 'failed', problem: state.problem})} />
 	),
 };
 
 const finalScreens: Record<FinalStep, (state: WizardState) => ReactNode> = {
-	done: state => <DoneScreen view={madeView(state)} verification={state.verification} thisRun={(state.verification?.at ?? '') >= state.startedAt} />,
+	done: state => (
+		<DoneScreen view={madeView(state)} verification={state.verification} partition={state.identity?.partition ?? 'aws'} thisRun={(state.verification?.at ?? '') >= state.startedAt} />
+	),
 	removed: () => <Text color={theme.success}>✔ Removed what this setup created.</Text>,
 	stopped: () => <Text>Stopped. {savedMessage}</Text>,
-	'not-needed': state => state.identity && <NotNeededScreen partition={state.identity.partition} />,
+	'not-needed': state => <NotNeededScreen check={latestCheck(state)} />,
 	failed: state => (
 		<Box flexDirection="column">
 			{state.problem && <ProblemBox problem={state.problem} />}
@@ -97,14 +114,11 @@ export function App({session, notice, onInterrupt}: AppProps) {
 
 	const section = sectionOf(state);
 	const showIdentity = state.identity && (state.step === 'resume' || state.step === 'activation');
-	// Kept once above the live part, never redrawn: a terminal's scrollback holds the whole transcript.
-	const transcript = [...(notice ? [{warning: true, text: notice}] : []), ...state.history.map(text => ({warning: false, text}))];
+	const transcript = [...(notice ? [{warning: true, text: notice}] : []), ...trailOf(state).map(text => ({text}))];
 
 	return (
 		<Box flexDirection="column">
-			<Static items={transcript}>
-				{(line, index) => (line.warning ? <Warning key={index}>{line.text}</Warning> : <Answered key={index}>{line.text}</Answered>)}
-			</Static>
+			<Transcript lines={transcript} />
 			{state.step !== 'done' && state.step !== 'not-needed' && (
 				<Header section={section} index={sections.indexOf(section) + 1} total={sections.length} account={state.identity?.accountId} />
 			)}

@@ -3,8 +3,8 @@ import {accountsLabel, assigneeLabel, type PermissionSetPlan} from '../core/iden
 import type {Plan} from '../core/plan.js';
 import {printable} from '../core/text.js';
 import {createdPermissionSets, createdRoles, permissionSetPlanFor, planFor} from '../engine/session.js';
-import type {Verification, WizardState} from '../engine/wizard.js';
-import {formatFinish, formatIdentityCenterFinish, formatPermissionSetPlan, formatPlan, permissionSetInspectionHead, roleInspectionHead} from '../present.js';
+import {activationDone, latestCheck, type Verification, type WizardState} from '../engine/wizard.js';
+import {type RootStep, formatFinish, formatIdentityCenterFinish, formatPermissionSetPlan, formatPlan, permissionSetInspectionHead, roleInspectionHead} from '../present.js';
 
 export interface MadeView {
 	/** `role` or `permission set`. */
@@ -24,35 +24,35 @@ export interface MadeView {
 
 interface Outcome {
 	created: string[];
-	activationConfirmed: boolean;
+	rootStep: RootStep;
 }
 
-export function roleView(plan: Plan, {created, activationConfirmed}: Outcome): MadeView {
+export function roleView(plan: Plan, {created, rootStep}: Outcome): MadeView {
 	return {
 		noun: 'role',
 		name: plan.roleName,
 		heading: `Role ${plan.roleArn}`,
 		where: roleInspectionHead,
 		details: () => formatPlan(plan),
-		finish: () => formatFinish(plan, activationConfirmed),
+		finish: () => formatFinish(plan, rootStep),
 		created,
 	};
 }
 
-export function permissionSetView(plan: PermissionSetPlan, verification: Verification | undefined, {created, activationConfirmed}: Outcome): MadeView {
+export function permissionSetView(plan: PermissionSetPlan, verification: Verification | undefined, {created, rootStep}: Outcome): MadeView {
 	return {
 		noun: 'permission set',
 		name: plan.name,
 		heading: printable(`Permission set ${plan.name} in ${accountsLabel(plan)}, assigned to ${plan.assignees.map(assigneeLabel).join(', ')}`),
 		where: permissionSetInspectionHead,
 		details: () => formatPermissionSetPlan(plan),
-		finish: () => formatIdentityCenterFinish(plan, verification, activationConfirmed),
+		finish: () => formatIdentityCenterFinish(plan, verification, rootStep),
 		created,
 	};
 }
 
 export function madeView(state: WizardState): MadeView {
-	const outcome = {created: [...createdRoles(state.changes), ...createdPermissionSets(state.changes)], activationConfirmed: state.activation === 'confirmed'};
+	const outcome = {created: [...createdRoles(state.changes), ...createdPermissionSets(state.changes)], rootStep: {done: activationDone(state), check: latestCheck(state)}};
 	return state.settings.via === 'identity-center'
 		? permissionSetView(permissionSetPlanFor(state), state.verification, outcome)
 		: roleView(planFor(state), outcome);

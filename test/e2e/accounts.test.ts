@@ -57,7 +57,12 @@ describe('from the management account', () => {
 			joinedMethod: 'CREATED',
 			management: false,
 			role: {kind: 'in-place', arn: `arn:aws:iam::${finance}:role/BillingAccess`},
-			billingAccess: {note: createdNote, steps: [`Sign in to account ${finance} as the root user (finance@example.com)`, 'Open https://console.aws.amazon.com/billing/home#/account', expect.any(String), expect.any(String)]},
+			billingAccess: {
+				// moto's Cost Explorer answers: the setting is on there, as AWS said to the access role's session.
+				note: 'IAM access to billing is on: Cost Explorer answered assumed-role/OrganizationAccountAccessRole/billing-setup-accounts (this month so far USD 0.00 (estimated)).',
+				check: {state: 'active', checkedAs: `arn:aws:sts::${finance}:assumed-role/OrganizationAccountAccessRole/billing-setup-accounts`},
+				steps: [`Sign in to account ${finance} as the root user (finance@example.com)`, 'Open https://console.aws.amazon.com/billing/home#/account', expect.any(String), expect.any(String)],
+			},
 		});
 		// The management account has the role; the sandbox does not: each was read in its own account.
 		expect(byId[sandbox]).toMatchObject({role: {kind: 'absent'}, next: expect.stringContaining(`Run billing-setup in account ${sandbox}`)});
@@ -122,12 +127,12 @@ describe('from the management account', () => {
 	it('prints a readable list on stdout, the console steps once, and no spinner when stderr is not a terminal', async () => {
 		await createOrganization(aws);
 		const sandbox = await createMemberAccount(aws, 'sandbox');
-		const run = await accounts([]);
+		const run = await accounts(['--no-check']);
 		expect(run.code, run.stderr).toBe(0);
 		expect(run.stderr).toBe('');
 		expect(run.stdout).toContain(`▶ ${account}  master  ACTIVE  management account, this one: StackSets never deploy here\n    Role BillingAccess: absent\n    Next: Run billing-setup here: StackSets never deploy to the management account.`);
 		expect(run.stdout).toContain(`  ${sandbox}  sandbox  ACTIVE  created\n    Role BillingAccess: absent\n`);
-		expect(run.stdout).toContain(`    Root-only setting: ${createdNote}`);
+		expect(run.stdout).toContain(`    Root-only setting: ${createdNote} (Cost Explorer was not asked)`);
 		expect(run.stdout).toContain(
 			[
 				'To switch on IAM access to billing in an account (in the console only):',
@@ -157,7 +162,7 @@ describe('from the management account', () => {
 		expect(result.accounts.map((entry: {id: string}) => entry.id)).toEqual([account, invited]);
 		expect(result.accounts[1]).toMatchObject({
 			joinedMethod: 'INVITED',
-			billingAccess: {note: 'It joined by invitation and keeps its own setting: its root user must check the setting.'},
+			billingAccess: {note: 'It joined by invitation and keeps its own setting: its root user must check the setting. (Cost Explorer was not asked)'},
 			role: {
 				kind: 'unknown',
 				reason: `Could not assume arn:aws:iam::${invited}:role/BillingAuditor: sts:AssumeRole failed (AccessDenied: ${denial}.)`,

@@ -42,13 +42,14 @@ describe('headless setup', () => {
 			policies: {managed: 'arn:aws:iam::aws:policy/AWSBillingReadOnlyAccess', costExplorerInline: true},
 			switchRoleUrl: `https://signin.aws.amazon.com/switchrole?account=${account}&roleName=X&displayName=X+%40+${account}`,
 			alreadyInPlace: false,
-			rootActivation: 'unconfirmed',
+			// moto's Cost Explorer answers the role: the setting is on, as AWS said it.
+			rootActivation: {state: 'active', checkedAs: `arn:aws:sts::${account}:assumed-role/X/billing-setup-verify`},
 			verification: {assumedAs: `arn:aws:sts::${account}:assumed-role/X/billing-setup-verify`},
 		});
 		expect(result.created.map((change: {action: string}) => change.action)).toEqual(['iam:CreateRole', 'iam:PutRolePolicy', 'iam:AttachRolePolicy']);
 		// Read-only access gets no guard: AWSBillingReadOnlyAccess does not grant what it denies.
-		expect(result.warnings[0]).toMatch(/Root activation is unconfirmed.*Activate IAM Access/);
-		expect(stderr).toContain('Root activation is unconfirmed');
+		expect(result.warnings).toEqual([]);
+		expect(stderr).toContain('✔ IAM access to billing is on: Cost Explorer answered assumed-role/X/billing-setup-verify');
 
 		const role = (await iam.send(new GetRoleCommand({RoleName: 'X'}))).Role!;
 		expect(role.Tags).toContainEqual({Key: 'ManagedBy', Value: 'billing-setup'});
@@ -209,7 +210,8 @@ describe('status, reset and undo', () => {
 		expect(text.stdout).toMatch(/▶ 123456789012 {2}role X {2}finished/);
 		expect(text.stdout).toMatch(/ {2}999999999999 {2}role X {2}stopped at the review/);
 		// Times and answers in words, not ISO stamps and step ids.
-		expect(text.stdout).toContain('root activation: not confirmed yet; updated just now; verified just now');
+		expect(text.stdout).toContain('; updated just now; verified just now: switched to it');
+		expect(text.stdout).toContain('root activation: IAM access to billing is on: Cost Explorer answered assumed-role/X/billing-setup-verify');
 		expect((await cli(['status', '--offline'], home)).stdout).not.toContain('In IAM now');
 
 		const json = JSON.parse((await cli(['status', '--json'], home)).stdout);
@@ -238,6 +240,8 @@ describe('status, reset and undo', () => {
 		const {code, stderr} = await cli(['reset', '--yes'], home);
 		expect(code).toBe(0);
 		expect(stderr).toContain(`Forgot saved progress for account ${account}`);
+		// Said before forgetting: undo learns what to remove from this record alone.
+		expect(stderr.replace(/\s+/g, ' ')).toContain(`This record is how undo knows what billing-setup made: arn:aws:iam::${account}:role/BillingAccess. Forgotten, they stay in AWS, undo can no longer remove them`);
 		expect(Object.keys(readProgress(home).setups)).toEqual(['999999999999']);
 		expect((await iam.send(new GetRoleCommand({RoleName: 'BillingAccess'}))).Role).toBeDefined();
 		expect((await cli(['reset', '--all', '--yes'], home)).code).toBe(0);

@@ -135,7 +135,7 @@ describe('a billing permission set', () => {
 			await answer('Add Cost Explorer reports');
 			await terminal.waitFor('☐ group:Finance');
 			await answer('Choose who gets the permission set', ['Space']);
-			await answer('How long may one switched session last?');
+			await answer('How long may one session last?');
 			await answer('Permission set BillingAccess in account 123456789012, assigned to group:Finance');
 			expect(await terminal.waitForExit(30_000)).toBe(0);
 			const screen = await terminal.screen({history: true, join: true});

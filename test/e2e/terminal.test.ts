@@ -31,11 +31,14 @@ const aws = useAwsFixture();
 let awsEnv: Record<string, string>;
 const terminals: Terminal[] = [];
 
+/** A real IAM user's keys, through the fault proxy (which forwards everything unless a test says otherwise). */
+const keysOf = (user: {accessKeyId: string; secretAccessKey: string}) => ({...aws.proxy.env, AWS_ACCESS_KEY_ID: user.accessKeyId, AWS_SECRET_ACCESS_KEY: user.secretAccessKey});
+
 beforeEach(async () => {
-	// Auth is off, so any key works; a real IAM user's keys make the wizard meet a person, not moto's default.
-	// Through the fault proxy, which forwards everything unless a test says otherwise.
-	const admin = await createLimitedUser(aws.moto, 'admin', ['*']);
-	awsEnv = {...aws.proxy.env, AWS_ACCESS_KEY_ID: admin.accessKeyId, AWS_SECRET_ACCESS_KEY: admin.secretAccessKey};
+	// Auth is off, so any key works; a real IAM user makes the wizard meet a person, not moto's default. This one's
+	// policies grant no billing, so the role is what it needs: the path these tests walk. (An administrator's Enter
+	// asks Cost Explorer and ends with Billing open and no role: test/e2e/root-activation.test.ts.)
+	awsEnv = keysOf(await createLimitedUser(aws.moto, 'builder', ['iam:*', 'sts:*']));
 });
 
 afterEach(async () => {
@@ -85,22 +88,28 @@ describe('the wizard in a real terminal', () => {
 		const joined = (await terminal.screen({join: true})).split('\n').map(line => line.trim());
 		expect(joined).toContain(`${switchRoleUrl}&displayName=BillingAccess+%40+${account}`);
 		expect(joined).toContain(`role_arn = arn:aws:iam::${account}:role/BillingAccess`);
-		expect(joined).toContain('Billing will still refuse access until root activation is done:');
+		// Root activation was answered "not yet"; Cost Explorer then answered the role (moto's is on), so no reminder.
+		expect(screen.replace(/\s+/g, ' ')).toContain('✔ IAM access to billing is on: Cost Explorer answered assumed-role/BillingAccess/billing-setup-verify');
+		expect(joined.join('\n')).not.toContain('Billing will refuse access');
 		expect(await aws.roleNames()).toEqual(['BillingAccess']);
 		await expectBillingRole('BillingAccess');
 	});
 
-	it('an administrator is told the role is for others, and may end at the root step with nothing created', async () => {
-		const terminal = await wizard();
+	it('an administrator is told the role is for others, and may end at the root step with nothing created and the steps on screen', async () => {
+		const terminal = await wizard({env: keysOf(await createLimitedUser(aws.moto, 'admin', ['*']))});
 		const screen = await terminal.waitFor(screens[0].prompt);
 		expect(screen).toContain('Not in an AWS Organization');
 		expect(screen).toMatch(/Your own policies already allow billing/);
 		await terminal.press(['Down', 'Down', 'Down']);
 		await terminal.waitFor('❯ I only need Billing myself: end here, create no role');
 		await terminal.press('Enter');
-		await terminal.waitFor('Nothing was created in AWS.');
 		expect(await terminal.waitForExit()).toBe(0);
+		const end = await terminal.screen({history: true, join: true});
+		expect(end).toContain('Nothing was written to AWS.');
+		expect(end).toContain('Tick “Activate IAM Access” and choose Update');
+		expect(end).toContain('Then billing-setup status --check asks AWS whether it took effect (one Cost Explorer request, USD 0.01).');
 		expect(await aws.roleNames()).toEqual([]);
+		expect(aws.proxy.calls.map(call => call.action)).not.toContain('GetCostAndUsage');
 	});
 
 	describe('Ctrl+C saves progress, and the next run resumes there', () => {
@@ -143,7 +152,7 @@ describe('the wizard in a real terminal', () => {
 
 		const third = await wizard();
 		await third.waitFor(resumeOffer);
-		await third.waitFor('Role Finance, stopped at Role settings');
+		await third.waitFor('The role Finance, stopped at the access level');
 		await third.press('Enter');
 		await enterThrough(third, screens.slice(2));
 		await expectReady(third);
@@ -204,7 +213,7 @@ describe('the wizard in a real terminal', () => {
 
 	it('wraps the root activation screen to a 40-column terminal and still completes', async () => {
 		const columns = 40;
-		const terminal = await wizard({columns});
+		const terminal = await wizard({columns, env: keysOf(await createLimitedUser(aws.moto, 'admin', ['*']))});
 		await terminal.waitFor(screens[0].prompt);
 		// The last choice (this admin's own policies allow billing) is drawn last: once it is there, the whole screen
 		// is. -J joins lines the terminal had to wrap, so a line the app wrote too wide would show up here. Only the
@@ -217,15 +226,19 @@ describe('the wizard in a real terminal', () => {
 			'Even an administrator is refused Billing and Cost Explorer until the root user lets IAM users and roles in. That switch is in the console only:',
 			'2. At “IAM User and Role Access to Billing Information”, choose Edit',
 			'3. Tick “Activate IAM Access” and choose Update',
-			'No AWS API can read or change this setting, so billing-setup cannot check it.',
+			'No AWS API reads this setting, but Cost Explorer states it: while it is off, it refuses an IAM identity with “IAM user access not activated”.',
 			'Is IAM access to billing activated?',
-			'Not yet, or not sure: create the role anyway (you will get a reminder)',
+			'Done, or not sure: ask AWS now as you (one Cost Explorer request, USD 0.01)',
+			'Not yet: create the role anyway (you will get a reminder)',
 			'Stop here and resume later',
 		]) {
 			expect(text).toContain(sentence);
 		}
 
-		await enterThrough(terminal, screens);
+		await terminal.press('Down');
+		await terminal.waitFor('❯ Not yet');
+		await terminal.press('Enter');
+		await enterThrough(terminal, screens.slice(1));
 		const done = await expectReady(terminal);
 		expect(done).toContain('✔ BillingAccess is ready.');
 		expect(await aws.roleNames()).toEqual(['BillingAccess']);

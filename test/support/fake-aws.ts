@@ -38,6 +38,8 @@ export function fakeAws(identity: Identity = alice, overrides: Partial<AwsOperat
 		// A standalone account whose caller's policies grant nothing of billing: the seed scenario before setup.
 		inspectAccount: async () => ({organization: {kind: 'standalone'}, callerAccess: {method: 'policies', checked: ['billing:GetBillingData', 'ce:GetCostAndUsage', 'ce:DescribeReport'], allowed: [], denied: []}}),
 		checkPolicy: async policyArn => ({policyArn, grantsDescribeReport: false}),
+		// Cost Explorer answers: the setting is on.
+		checkBillingAccess: async caller => ({state: 'active', checkedAs: caller.arn, at: new Date().toISOString()}),
 		listPrincipals: async () => [],
 		inspect: async (plan, record) => ({inspection: (await inspectRole(iam, plan, record)).inspection, missingPrincipals: []}),
 		converge: (plan, record, options) => convergeRole(iam, plan, record, options),

@@ -27,6 +27,15 @@ export type Fault =
 export interface ProxyCall {
 	action: string;
 	at: number;
+	/** The region the request was signed for (SigV4's credential scope): which endpoint the client meant. */
+	region?: string;
+	/** The ARN of the role session that signed it, when an AssumeRole through this proxy gave out its keys. */
+	signedBy?: string;
+}
+
+/** Which requests a fault applies to beyond their action: those signed by a matching role session. */
+export interface FaultFilter {
+	signedBy?: RegExp;
 }
 
 export interface FaultProxy {
@@ -42,7 +51,7 @@ export interface FaultProxy {
 	 * Windows are counted in calls, never in time: a loaded machine can take seconds to reach a call,
 	 * and a window "for the next 4 s" would then close before the call it was meant for.
 	 */
-	fault(action: string, fault: Fault, times?: number): void;
+	fault(action: string, fault: Fault, times?: number, filter?: FaultFilter): void;
 	clearFaults(): void;
 	/** Forwards every request currently held for `action`; returns how many there were. */
 	release(action: string): number;
@@ -56,6 +65,13 @@ export interface FaultProxy {
 interface Rule {
 	fault: Fault;
 	remaining: number;
+	filter: FaultFilter;
+}
+
+/** `Credential=AKID/20261202/us-east-1/ce/aws4_request`: the key and the region of a SigV4 signature. */
+function signatureOf(req: IncomingMessage): {accessKeyId?: string; region?: string} {
+	const match = /Credential=([^/]+)\/\d{8}\/([^/]+)\//.exec(String(req.headers.authorization ?? ''));
+	return match ? {accessKeyId: match[1], region: match[2]} : {};
 }
 
 interface Held {
@@ -130,17 +146,16 @@ export async function startFaultProxy(target: string, baseEnv: Record<string, st
 	const timers = new Set<NodeJS.Timeout>();
 	let closed = false;
 
-	const takeFault = (action: string): Fault | undefined => {
-		const queue = rules.get(action);
-		while (queue && queue.length > 0) {
-			const rule = queue[0]!;
-			if (rule.remaining > 0) {
-				rule.remaining -= 1;
-				return rule.fault;
-			}
-			queue.shift();
-		}
-		return undefined;
+	// Session keys STS gave out through this proxy, and whose they are: faults can pick one session's requests.
+	const sessions = new Map<string, string>();
+
+	const takeFault = (action: string, signedBy: string | undefined): Fault | undefined => {
+		const queue = (rules.get(action) ?? []).filter(rule => rule.remaining > 0);
+		rules.set(action, queue);
+		const rule = queue.find(({filter}) => !filter.signedBy || (signedBy !== undefined && filter.signedBy.test(signedBy)));
+		if (!rule) return undefined;
+		rule.remaining -= 1;
+		return rule.fault;
 	};
 
 	// Forwarding happens even if the client already gave up (timeout, abort):
@@ -169,6 +184,7 @@ export async function startFaultProxy(target: string, baseEnv: Record<string, st
 					Object.entries(answer.headers).filter(([name]) => !HOP_BY_HOP.has(name)),
 				) as Record<string, string | string[]>;
 				res.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
+				if (actionOf(req, body) === 'AssumeRole') rememberSession(answer);
 				answer.pipe(res);
 			},
 		);
@@ -179,11 +195,24 @@ export async function startFaultProxy(target: string, baseEnv: Record<string, st
 		proxied.end(body);
 	};
 
+	const rememberSession = (answer: IncomingMessage): void => {
+		const chunks: Buffer[] = [];
+		answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+		answer.once('end', () => {
+			const xml = Buffer.concat(chunks).toString('utf8');
+			const key = /<AccessKeyId>([^<]+)<\/AccessKeyId>/.exec(xml)?.[1];
+			const arn = /<AssumedRoleUser>[\s\S]*?<Arn>([^<]+)<\/Arn>/.exec(xml)?.[1];
+			if (key && arn) sessions.set(key, arn);
+		});
+	};
+
 	const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
 		const body = await readBody(req);
 		const action = actionOf(req, body);
-		calls.push({ action, at: Date.now() });
-		const fault = takeFault(action);
+		const {accessKeyId, region} = signatureOf(req);
+		const signedBy = accessKeyId === undefined ? undefined : sessions.get(accessKeyId);
+		calls.push({ action, at: Date.now(), ...(region && {region}), ...(signedBy && {signedBy}) });
+		const fault = takeFault(action, signedBy);
 
 		switch (fault?.kind) {
 			case undefined:
@@ -261,11 +290,12 @@ export async function startFaultProxy(target: string, baseEnv: Record<string, st
 			AWS_ENDPOINT_URL_ORGANIZATIONS: endpoint,
 			AWS_ENDPOINT_URL_SSO_ADMIN: endpoint,
 			AWS_ENDPOINT_URL_IDENTITYSTORE: endpoint,
+			AWS_ENDPOINT_URL_COST_EXPLORER: endpoint,
 		},
 		calls,
-		fault(action, fault, times = Infinity) {
+		fault(action, fault, times = Infinity, filter = {}) {
 			const queue = rules.get(action) ?? [];
-			queue.push({ fault, remaining: times });
+			queue.push({ fault, remaining: times, filter });
 			rules.set(action, queue);
 		},
 		clearFaults() {

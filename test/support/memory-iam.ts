@@ -1,8 +1,12 @@
-/** An in-memory IamPort for unit tests of the reconcilers: IAM's data model, no network, every call logged. */
+/**
+ * An in-memory IamPort for unit tests of the reconcilers: IAM's data model, no network, every call logged, and
+ * answered a wave at a time (waves.ts), so a test can count the round trips a pass makes.
+ */
 import type {PolicyDocument} from '../../source/core/plan.js';
 import type {IamPort, LiveRole} from '../../source/reconcile/iam.js';
+import {waves, type Waves} from './waves.js';
 
-export interface MemoryRole extends Omit<LiveRole, 'inline'> {
+export interface MemoryRole extends Omit<LiveRole, 'inline' | 'documents'> {
 	inline: Record<string, unknown>;
 	instanceProfiles?: string[];
 }
@@ -12,6 +16,7 @@ export interface MemoryIam extends IamPort {
 	/** IAM users and roles that exist, by ARN, for principalExists. */
 	principals: Set<string>;
 	calls: string[];
+	rounds: Waves;
 }
 
 const noSuchEntity = (what: string) => Object.assign(new Error(`The role with name ${what} cannot be found.`), {name: 'NoSuchEntity'});
@@ -24,32 +29,33 @@ export function memoryIam(accountId = '123456789012'): MemoryIam {
 		if (!found) throw noSuchEntity(name);
 		return found;
 	};
-	const log = (call: string) => void calls.push(call);
-	return {
+	const rounds = waves();
+	const log = (call: string) => {
+		calls.push(call);
+		return rounds.join(call);
+	};
+	const memory: MemoryIam = {
 		roles,
 		principals: new Set(),
 		calls,
-		async readRole(name) {
-			log('readRole');
+		rounds,
+		async readRole(name, {documents}) {
+			await log('readRole');
 			const found = roles.get(name);
 			if (!found) return undefined;
 			const {instanceProfiles: _, ...rest} = structuredClone(found);
-			return {...rest, inline: Object.keys(found.inline)};
-		},
-		async getInlinePolicy(name, policyName) {
-			log('getInlinePolicy');
-			return structuredClone(role(name).inline[policyName]);
+			return {...rest, inline: Object.keys(found.inline), documents: Object.fromEntries(Object.entries(rest.inline).filter(([policy]) => documents.includes(policy)))};
 		},
 		async listInstanceProfiles(name) {
-			log('listInstanceProfiles');
-			return role(name).instanceProfiles ?? [];
+			await log('listInstanceProfiles');
+			return roles.get(name)?.instanceProfiles ?? [];
 		},
 		async principalExists(arn) {
-			log('principalExists');
+			await log('principalExists');
 			return this.principals.has(arn);
 		},
 		async createRole(input) {
-			log('createRole');
+			await log('createRole');
 			if (roles.has(input.name)) throw Object.assign(new Error('exists'), {name: 'EntityAlreadyExists'});
 			roles.set(input.name, {
 				name: input.name,
@@ -65,43 +71,43 @@ export function memoryIam(accountId = '123456789012'): MemoryIam {
 			});
 		},
 		async updateTrust(name, document: PolicyDocument) {
-			log('updateTrust');
+			await log('updateTrust');
 			role(name).trustPolicy = structuredClone(document);
 		},
 		async updateRole(name, {maxSessionSeconds, description}) {
-			log('updateRole');
+			await log('updateRole');
 			Object.assign(role(name), {maxSessionSeconds, description});
 		},
 		async putPermissionsBoundary(name, arn) {
-			log('putPermissionsBoundary');
+			await log('putPermissionsBoundary');
 			role(name).permissionsBoundary = arn;
 		},
 		async deletePermissionsBoundary(name) {
-			log('deletePermissionsBoundary');
+			await log('deletePermissionsBoundary');
 			delete role(name).permissionsBoundary;
 		},
 		async tagRole(name, tags) {
-			log('tagRole');
+			await log('tagRole');
 			for (const tag of tags) role(name).tags[tag.Key] = tag.Value;
 		},
 		async attachPolicy(name, arn) {
-			log('attachPolicy');
+			await log('attachPolicy');
 			if (!role(name).attached.includes(arn)) role(name).attached.push(arn);
 		},
 		async detachPolicy(name, arn) {
-			log('detachPolicy');
+			await log('detachPolicy');
 			role(name).attached = role(name).attached.filter(attached => attached !== arn);
 		},
 		async putInlinePolicy(name, policyName, document) {
-			log('putInlinePolicy');
+			await log('putInlinePolicy');
 			role(name).inline[policyName] = structuredClone(document);
 		},
 		async deleteInlinePolicy(name, policyName) {
-			log('deleteInlinePolicy');
+			await log('deleteInlinePolicy');
 			delete role(name).inline[policyName];
 		},
 		async deleteRole(name) {
-			log('deleteRole');
+			await log('deleteRole');
 			const found = role(name);
 			if (found.attached.length > 0 || Object.keys(found.inline).length > 0) {
 				throw Object.assign(new Error('Cannot delete entity, must detach all policies first.'), {name: 'DeleteConflict'});
@@ -109,4 +115,5 @@ export function memoryIam(accountId = '123456789012'): MemoryIam {
 			roles.delete(name);
 		},
 	};
+	return memory;
 }

@@ -1,11 +1,12 @@
 import {describe, expect, test, vi} from 'vitest';
-import {billingActions} from '../../source/core/account.js';
+import {billingActions, type AccountContext} from '../../source/core/account.js';
 import {classifyCaller} from '../../source/core/principal.js';
 import {ProblemError} from '../../source/core/problem.js';
 import {defaultSettings, type RoleSettings} from '../../source/core/settings.js';
 import {WizardSession, type AwsOperations} from '../../source/engine/session.js';
-import {initialState, type SavedSetup} from '../../source/engine/wizard.js';
+import {initialState, trailOf, type SavedSetup} from '../../source/engine/wizard.js';
 import {App} from '../../source/ui/app.js';
+import {formatNotNeeded} from '../../source/present.js';
 import {alice, fakeAws, memoryStore} from '../support/fake-aws.js';
 import {keys, renderScreen} from '../support/ink.js';
 
@@ -59,22 +60,54 @@ describe('the wizard', () => {
 		expect(frame).toContain('The root user cannot switch roles');
 	});
 
-	test('a caller whose own policies allow billing may end at the root step, and nothing is written', async () => {
+	const admin: AccountContext = {organization: {kind: 'standalone'}, callerAccess: {method: 'simulated', checked: billingActions, allowed: billingActions, denied: []}};
+
+	test('the seed’s administrator, Enter only: AWS is asked, answers that Billing is open, and nothing is written', async () => {
 		const converge = vi.fn();
-		const aws = fakeAws(alice, {
-			inspectAccount: async () => ({organization: {kind: 'standalone'}, callerAccess: {method: 'simulated', checked: billingActions, allowed: billingActions, denied: []}}),
-			converge,
-		});
-		const {screen, session} = await start(aws);
+		const checkBillingAccess = vi.fn(async () => ({state: 'active' as const, checkedAs: alice.arn, at: new Date().toISOString()}));
+		const {screen, session} = await start(fakeAws(alice, {inspectAccount: async () => admin, converge, checkBillingAccess}));
 		const frame = await screen.waitFor('Is IAM access');
 		expect(frame).toContain('Not in an AWS Organization');
 		expect(frame.replaceAll('\n', ' ')).toContain('after the root step you can open Billing yourself');
-		await screen.press(keys.down, () => screen.frame().includes('❯ Yes, it is activated'));
+		expect(frame).toContain('❯ Done, or not sure: ask AWS now as you (one Cost Explorer request, USD 0.01)');
+		await screen.press(keys.enter, () => screen.frame().includes('Anything else?'));
+		expect(screen.frame()).toContain('✔ IAM access to billing is on: Cost Explorer answered user/alice.');
+		await screen.press(keys.enter);
+		await screen.waitFor('Nothing was written to AWS.');
+		expect(session.state.step).toBe('not-needed');
+		expect(checkBillingAccess).toHaveBeenCalledTimes(1);
+		expect(converge).not.toHaveBeenCalled();
+	});
+
+	test('AWS answers that the setting is off: check again asks once more, and its answer is the one shown', async () => {
+		const answers = [
+			{state: 'off' as const, checkedAs: alice.arn, at: new Date().toISOString()},
+			{state: 'active' as const, checkedAs: alice.arn, at: new Date().toISOString()},
+		];
+		const checkBillingAccess = vi.fn(async () => answers.shift()!);
+		const {screen, session} = await start(fakeAws(alice, {inspectAccount: async () => admin, checkBillingAccess}));
+		await screen.waitFor('Is IAM access');
+		await screen.press(keys.enter, () => screen.frame().includes('What now?'));
+		expect(screen.frame().replaceAll('\n', ' ')).toContain('✔ Root activation: IAM access to billing is off: Cost Explorer refused user/alice with “IAM user access not activated”');
+		expect(screen.frame()).toContain('❯ Check again (one Cost Explorer request, USD 0.01)');
+		await screen.press(keys.enter, () => screen.frame().includes('Anything else?'));
+		expect(checkBillingAccess).toHaveBeenCalledTimes(2);
+		expect(session.state.activationCheck?.state).toBe('active');
+	});
+
+	test('a caller whose own policies allow billing may also end at the root step without asking AWS, and the steps stay on screen', async () => {
+		const converge = vi.fn();
+		const checkBillingAccess = vi.fn();
+		const {screen, session} = await start(fakeAws(alice, {inspectAccount: async () => admin, converge, checkBillingAccess}));
+		await screen.waitFor('Is IAM access');
+		await screen.press(keys.down, () => screen.frame().includes('❯ Not yet: create the role anyway'));
 		await screen.press(keys.down, () => screen.frame().includes('❯ Stop here'));
 		await screen.press(keys.down, () => screen.frame().includes('❯ I only need Billing myself'));
 		await screen.press(keys.enter);
-		expect(await screen.waitFor('Nothing was created in AWS.')).toContain('https://console.aws.amazon.com/billing/home');
+		await screen.waitFor('Nothing was written to AWS.');
 		expect(session.state.step).toBe('not-needed');
+		expect(formatNotNeeded('aws', undefined)).toContain('Tick “Activate IAM Access” and choose Update');
+		expect(checkBillingAccess).not.toHaveBeenCalled();
 		expect(converge).not.toHaveBeenCalled();
 	});
 
@@ -99,7 +132,7 @@ describe('the wizard', () => {
 		await screen.press(keys.enter, () => screen.frame().includes('Choose who gets the permission set'));
 		expect(screen.frame()).toContain('☐ group:Finance');
 		await screen.press(keys.space, () => screen.frame().includes('☑ group:Finance'));
-		await screen.press(keys.enter, () => screen.frame().includes('How long may one switched session last?'));
+		await screen.press(keys.enter, () => screen.frame().includes('How long may one session last?'));
 		await screen.press(keys.enter, () => screen.frame().includes('Create it now?'));
 		const review = screen.frame();
 		expect(review).toContain('Permission set BillingAccess in account 123456789012, assigned to group:Finance');
@@ -114,8 +147,8 @@ describe('the wizard', () => {
 			settings: {via: 'identity-center', assignees: [{type: 'GROUP', name: 'Finance'}]},
 			changes: expect.arrayContaining([expect.objectContaining({action: 'sso:CreatePermissionSet'}), expect.objectContaining({action: 'sso:CreateAccountAssignment'})]),
 		});
-		expect(session.state.history).toContain('Billing access through: an IAM Identity Center permission set');
-		expect(session.state.history).toContain('Assigned to: group:Finance');
+		expect(trailOf(session.state)).toContain('Billing access through: an IAM Identity Center permission set');
+		expect(trailOf(session.state)).toContain('Assigned to: group:Finance');
 	});
 
 	test('with --accounts, the review names the accounts the permission set goes to', async () => {
@@ -123,7 +156,7 @@ describe('the wizard', () => {
 		const accounts = {kind: 'listed' as const, ids: ['123456789012', '111111111111']};
 		const {screen} = await start(fakeAws(alice, {}, {people}), memoryStore(), {via: 'identity-center', assignees: people, accounts});
 		await screen.waitFor('Is IAM access');
-		for (const next of ['Permission set name', 'What may the permission set do?', 'Add Cost Explorer reports', 'Choose who gets the permission set', 'How long may one switched session last?', 'Create it now?']) {
+		for (const next of ['Permission set name', 'What may the permission set do?', 'Add Cost Explorer reports', 'Choose who gets the permission set', 'How long may one session last?', 'Create it now?']) {
 			await screen.press(keys.enter, () => screen.frame().includes(next));
 		}
 		expect(screen.frame()).toContain('Permission set BillingAccess in accounts 123456789012, 111111111111, assigned to group:Finance');
@@ -139,7 +172,7 @@ describe('the wizard', () => {
 		await screen.press(keys.enter);
 		const frame = await screen.waitFor('Require MFA');
 		expect(frame).toContain('✔ Role name: Finance');
-		expect(frame).toContain('✔ Root activation: you confirmed IAM access to billing is on');
+		expect(frame).toContain('✔ Root activation: you said IAM access to billing is on (not checked)');
 	});
 
 	test('an expected failure is one screen: what, why, next; progress kept', async () => {

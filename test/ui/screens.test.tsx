@@ -3,12 +3,13 @@ import {buildPlan} from '../../source/core/plan.js';
 import type {RoleInspection} from '../../source/reconcile/role-resources.js';
 import {classifyCaller} from '../../source/core/principal.js';
 import {defaultSettings} from '../../source/core/settings.js';
-import type {SavedSetup, WizardEvent} from '../../source/engine/wizard.js';
+import {initialState, paidCheckAfterWrites, reviewAnswers, type SavedSetup, type WizardEvent, type WizardState} from '../../source/engine/wizard.js';
 import {FinishedScreen, ReviewScreen, Working} from '../../source/ui/screens/finish.js';
 import {permissionSetView, roleView} from '../../source/ui/made.js';
 import {buildPermissionSetPlan} from '../../source/core/identity-center.js';
+import {afterTheWrites} from '../../source/present.js';
 
-const noOutcome = {created: [], activationConfirmed: false};
+const noOutcome = {created: [], rootStep: {done: false}};
 import {AccessScreen, AssigneesScreen, CostExplorerScreen, MfaScreen, PrincipalsScreen, RoleNameScreen, SessionScreen, TrustScreen} from '../../source/ui/screens/settings.js';
 import {ActivationScreen, IdentityDetails, ResumeScreen} from '../../source/ui/screens/start.js';
 import {keys, renderScreen} from '../support/ink.js';
@@ -22,15 +23,18 @@ function answers() {
 }
 
 describe('root activation', () => {
-	test('shows the console steps and says honestly that nothing can check it', async () => {
+	test('shows the console steps and says how the setting is known: Cost Explorer’s refusal, nothing else', async () => {
 		const {onAnswer} = answers();
-		const screen = await renderScreen(<ActivationScreen identity={identity} onAnswer={onAnswer} />);
+		const screen = await renderScreen(<ActivationScreen identity={identity} checkable={false} onAnswer={onAnswer} />);
 		const frame = screen.lastFrame()!;
 		expect(frame).toContain('https://console.aws.amazon.com/billing/home#/account');
 		expect(frame).toContain('“IAM User and Role Access to Billing Information”, choose Edit');
 		expect(frame).toContain('Tick “Activate IAM Access” and choose Update');
-		expect(frame).toContain('No AWS API can read or change this setting');
-		expect(frame).not.toMatch(/checked|verified/i);
+		expect(frame).toContain('No AWS API reads this setting, but Cost Explorer states it');
+		expect(frame).toContain('“IAM user access not activated”');
+		expect(frame).not.toMatch(/cannot check|verified/i);
+		// A caller whose answer would say nothing is not offered the paid request.
+		expect(frame).not.toContain('ask AWS now');
 	});
 
 	test.each([
@@ -39,7 +43,7 @@ describe('root activation', () => {
 		[[keys.down, keys.down], 'stop'],
 	])('keys %j then Enter answer %s', async (moves, answer) => {
 		const {events, onAnswer, answered} = answers();
-		const screen = await renderScreen(<ActivationScreen identity={identity} onAnswer={onAnswer} />);
+		const screen = await renderScreen(<ActivationScreen identity={identity} checkable={false} onAnswer={onAnswer} />);
 		for (const key of moves) await screen.press(key);
 		await screen.press(keys.enter, answered);
 		expect(events[0]).toMatchObject({type: 'activation-answered', answer});
@@ -56,7 +60,10 @@ describe('resume offer', () => {
 	test('says what was saved; Enter resumes, the other choice starts over', async () => {
 		const first = answers();
 		const screen = await renderScreen(<ResumeScreen saved={saved} onAnswer={first.onAnswer} />);
-		expect(screen.lastFrame()).toContain('Role Finance, stopped at Review on 2026-11-23T10:00:00.000Z; 1 change(s) already made in AWS');
+		// What it is, where it stopped and when, in words: no step ids, no ISO stamps.
+		expect(screen.lastFrame()!.replace(/\s+/g, ' ')).toMatch(/The role Finance, stopped at the review (\d+ \w+ ago|just now); 1 change\(s\) already made in AWS/);
+		const permissionSet = await renderScreen(<ResumeScreen saved={{...saved, settings: {...saved.settings, via: 'identity-center', permissionSetName: 'Auditors'}}} onAnswer={() => {}} />);
+		expect(permissionSet.lastFrame()).toContain('The permission set Auditors, stopped at the review');
 		await screen.press(keys.enter, first.answered);
 		expect(first.events).toEqual([{type: 'resume-answered', resume: true}]);
 
@@ -204,11 +211,12 @@ describe('choices open on the current setting', () => {
 
 describe('review', () => {
 	const plan = buildPlan('123456789012', 'aws', defaultSettings, {setupId: 'setup-1'});
+	const atReview: WizardState = {...initialState({}, '2026-12-02T10:00:00.000Z', {setupId: 'setup-1'}), identity, step: 'review'};
 	const absent: RoleInspection = {ownership: 'absent', billingShaped: true, differences: [{resource: 'role', kind: 'add', summary: 'create the role BillingAccess', widening: false, foreign: false}]};
 
 	test('shows the exact policies and CLI commands on d, before any write; Enter creates', async () => {
 		const {events, onAnswer, answered} = answers();
-		const screen = await renderScreen(<ReviewScreen view={roleView(plan, noOutcome)} settings={defaultSettings} inspection={absent} onAnswer={onAnswer} />);
+		const screen = await renderScreen(<ReviewScreen view={roleView(plan, noOutcome)} settings={defaultSettings} answers={reviewAnswers(atReview)} inspection={absent} onAnswer={onAnswer} />);
 		expect(screen.frame()).toContain('In IAM now: the role does not exist yet: it will be created.');
 		expect(screen.frame()).not.toContain('aws iam attach-role-policy');
 		const frame = await screen.press('d');
@@ -223,9 +231,9 @@ describe('review', () => {
 
 	test('every answer is a line to change; choosing one sends the user to that question; n stops', async () => {
 		const edit = answers();
-		const screen = await renderScreen(<ReviewScreen view={roleView(plan, noOutcome)} settings={defaultSettings} inspection={absent} onAnswer={edit.onAnswer} />);
+		const screen = await renderScreen(<ReviewScreen view={roleView(plan, noOutcome)} settings={defaultSettings} answers={reviewAnswers(atReview)} inspection={absent} onAnswer={edit.onAnswer} />);
 		const frame = screen.frame();
-		for (const line of ['Change · Role name: BillingAccess', 'Change · Access: full (Billing)', 'Change · Who may switch: this account', 'Change · Longest session: 1 h', 'No, stop here']) {
+		for (const line of ['Change · Role name: BillingAccess', 'Change · Access: full (Billing)', 'Change · Who may switch: this account’s principals their policies allow', 'Change · Longest session: 1 h', 'No, stop here']) {
 			expect(frame).toContain(line);
 		}
 		await screen.press(keys.down);
@@ -234,7 +242,7 @@ describe('review', () => {
 		expect(edit.events).toEqual([{type: 'edit-chosen', step: 'access'}]);
 
 		const stop = answers();
-		const again = await renderScreen(<ReviewScreen view={roleView(plan, noOutcome)} settings={defaultSettings} inspection={absent} onAnswer={stop.onAnswer} />);
+		const again = await renderScreen(<ReviewScreen view={roleView(plan, noOutcome)} settings={defaultSettings} answers={reviewAnswers(atReview)} inspection={absent} onAnswer={stop.onAnswer} />);
 		await again.press('n', stop.answered);
 		expect(stop.events).toEqual([{type: 'review-answered', create: false}]);
 	});
@@ -245,7 +253,7 @@ describe('review', () => {
 			billingShaped: false,
 			differences: ['detach AdministratorAccess (attached outside billing-setup)', 'delete the inline policy extra (added outside billing-setup)', 'remove the permissions boundary arn:aws:iam::aws:policy/AWSDenyAll (set outside billing-setup)'].map(summary => ({resource: 'role', kind: 'remove' as const, summary, widening: true, foreign: true})),
 		};
-		const screen = await renderScreen(<ReviewScreen view={roleView(plan, noOutcome)} settings={defaultSettings} inspection={drifted} onAnswer={() => {}} />);
+		const screen = await renderScreen(<ReviewScreen view={roleView(plan, noOutcome)} settings={defaultSettings} answers={reviewAnswers(atReview)} inspection={drifted} onAnswer={() => {}} />);
 		// Header and blank line above it take 2 rows of the 24.
 		expect(screen.frame().split('\n').length).toBeLessThanOrEqual(22);
 	});
@@ -259,7 +267,7 @@ describe('review', () => {
 				{resource: 'role', kind: 'change', summary: 'tag it as this setup\'s (BillingSetupId=x)', widening: false, foreign: false, adoption: true},
 			],
 		};
-		const screen = await renderScreen(<ReviewScreen view={roleView(plan, noOutcome)} settings={defaultSettings} inspection={drifted} onAnswer={() => {}} />);
+		const screen = await renderScreen(<ReviewScreen view={roleView(plan, noOutcome)} settings={defaultSettings} answers={reviewAnswers(atReview)} inspection={drifted} onAnswer={() => {}} />);
 		const frame = screen.frame();
 		expect(frame).toContain('the role exists and was created by this setup.');
 		expect(frame).toContain('- detach AdministratorAccess (attached outside billing-setup) [beyond the plan]');
@@ -311,7 +319,7 @@ describe('finished-setup menu', () => {
 		const {events, onAnswer, answered} = answers();
 		const roles = ['arn:aws:iam::123456789012:role/First', 'arn:aws:iam::123456789012:role/Second'];
 		const inPlace: RoleInspection = {ownership: 'ours', billingShaped: true, differences: []};
-		const screen = await renderScreen(<FinishedScreen inspection={inPlace} view={roleView(buildPlan('123456789012', 'aws', defaultSettings, {setupId: 'setup-1'}), {created: roles, activationConfirmed: false})} onAnswer={onAnswer} />);
+		const screen = await renderScreen(<FinishedScreen inspection={inPlace} view={roleView(buildPlan('123456789012', 'aws', defaultSettings, {setupId: 'setup-1'}), {created: roles, rootStep: {done: false}})} onAnswer={onAnswer} />);
 		for (let index = 0; index < 2; index++) await screen.press(keys.down);
 		const asked = await screen.press(keys.enter);
 		expect(asked).toContain('Delete these 2 roles and the policies on them?');
@@ -331,6 +339,34 @@ describe('finished-setup menu', () => {
 	});
 });
 
+describe('the review says what will be written, and what follows', () => {
+	test('a new role: each write in words, then the read-back, the switch and the paid request', async () => {
+		const plan = buildPlan('123456789012', 'aws', defaultSettings, {setupId: 'setup-1'});
+		const state: WizardState = {...initialState({}, '2026-12-02T10:00:00.000Z', {setupId: 'setup-1'}), identity, step: 'review'};
+		const absent: RoleInspection = {
+			ownership: 'absent',
+			billingShaped: true,
+			differences: ['create the role BillingAccess', 'add the inline policy BillingSetupGuard', 'attach Billing'].map(summary => ({resource: 'role', kind: 'add' as const, summary, widening: false, foreign: false})),
+		};
+		const then = afterTheWrites({noun: 'role', paidCheck: paidCheckAfterWrites(state)});
+		const screen = await renderScreen(<ReviewScreen view={roleView(plan, noOutcome)} settings={defaultSettings} answers={reviewAnswers(state)} then={then} inspection={absent} onAnswer={() => {}} />);
+		const frame = screen.frame().replaceAll('\n', ' ');
+		for (const line of ['+ create the role BillingAccess', '+ add the inline policy BillingSetupGuard', '+ attach Billing']) expect(frame).toContain(line);
+		expect(frame.replace(/\s+/g, ' ')).toContain('Then billing-setup reads it back and switches to it, then asks Cost Explorer as the role whether IAM access to billing is on (one Cost Explorer request, USD 0.01).');
+		// --no-cost-check: no paid request is promised.
+		expect(afterTheWrites({noun: 'role', paidCheck: paidCheckAfterWrites({...state, paidChecks: false})})).toBe('Then billing-setup reads it back and switches to it.');
+	});
+
+	test('another account’s principal is shown whole in the trail and the review, never as if it were this account’s', () => {
+		const state: WizardState = {
+			...initialState({trust: {kind: 'principals', arns: ['arn:aws:iam::999999999999:user/bob', 'arn:aws:iam::123456789012:user/admin']}}, '2026-12-02T10:00:00.000Z', {setupId: 'setup-1'}),
+			identity,
+			step: 'review',
+		};
+		expect(reviewAnswers(state).find(answer => answer.step === 'trust')?.text).toBe('Who may switch: arn:aws:iam::999999999999:user/bob, user/admin');
+	});
+});
+
 describe('names from outside reach the screen without their control sequences', () => {
 	// An identity store group may be named anything: here one that would retitle the terminal and clear it.
 	const hostile = 'Fin\u001B]0;pwned\u0007ance\u001B[2J';
@@ -347,7 +383,8 @@ describe('names from outside reach the screen without their control sequences', 
 		const settings = {...defaultSettings, via: 'identity-center' as const, assignees: [{type: 'GROUP' as const, name: hostile}]};
 		const plan = buildPermissionSetPlan('123456789012', 'aws', settings, {setupId: 'setup-1'});
 		const view = permissionSetView(plan, {roleArn: 'arn:aws:sso:::permissionSet/ssoins-1/ps-1', at: 'now', identityStoreId: 'd-1234567890', ssoRegion: 'us-east-1'}, noOutcome);
-		const screen = await renderScreen(<ReviewScreen view={view} settings={settings} onAnswer={answers().onAnswer} />);
+		const state: WizardState = {...initialState(settings, '2026-12-02T10:00:00.000Z', {setupId: 'setup-1'}), identity, step: 'review'};
+		const screen = await renderScreen(<ReviewScreen view={view} settings={settings} answers={reviewAnswers(state)} onAnswer={answers().onAnswer} />);
 		expect(await screen.waitFor('group:Finance')).not.toMatch(controls);
 		for (const text of [view.finish(), view.details()]) {
 			expect(text).toContain('group:Finance');

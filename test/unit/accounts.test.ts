@@ -88,10 +88,10 @@ describe('each entry', () => {
 	});
 
 	test('created: on by default unless DENY was chosen; the steps sign in with its root email', () => {
-		const entry = accountEntry(account('222222222222', 'CREATED'), {kind: 'absent'}, context);
+		const entry = accountEntry(account('222222222222', 'CREATED'), {role: {kind: 'absent'}}, context);
 		expect(entry.management).toBe(false);
 		expect(entry.billingAccess.note).toBe(
-			'IAM access to billing is on by default (CreateAccount’s IamUserAccessToBilling defaults to ALLOW), unless whoever created it chose DENY.',
+			'IAM access to billing is on by default (CreateAccount’s IamUserAccessToBilling defaults to ALLOW), unless whoever created it chose DENY. (Cost Explorer was not asked)',
 		);
 		expect(entry.billingAccess.steps).toEqual([
 			'Sign in to account 222222222222 as the root user (222222222222@example.com)',
@@ -103,23 +103,33 @@ describe('each entry', () => {
 	});
 
 	test('invited: its root user must check the setting', () => {
-		expect(accountEntry(account('222222222222', 'INVITED'), {kind: 'absent'}, context).billingAccess.note).toBe(
-			'It joined by invitation and keeps its own setting: its root user must check the setting.',
+		expect(accountEntry(account('222222222222', 'INVITED'), {role: {kind: 'absent'}}, context).billingAccess.note).toBe(
+			'It joined by invitation and keeps its own setting: its root user must check the setting. (Cost Explorer was not asked)',
 		);
 	});
 
+	test('what Cost Explorer answered there wins over the joining rule; an answer that says nothing keeps the rule beside it', () => {
+		const at = '2026-12-02T10:00:00.000Z';
+		const off = accountEntry(account('222222222222', 'CREATED'), {role: {kind: 'absent'}, check: {state: 'off', checkedAs: 'arn:aws:sts::222222222222:assumed-role/OrganizationAccountAccessRole/billing-setup-accounts', at}}, context);
+		expect(off.billingAccess.note).toBe(
+			'IAM access to billing is off: Cost Explorer refused assumed-role/OrganizationAccountAccessRole/billing-setup-accounts with “IAM user access not activated”.',
+		);
+		const unknown = accountEntry(account('222222222222', 'INVITED'), {role: {kind: 'absent'}, check: {state: 'unknown', at, reason: {title: 'Cost Explorer is not enabled for this account.', why: '', next: ''}}}, context);
+		expect(unknown.billingAccess.note).toBe('IAM access to billing is not known: Cost Explorer is not enabled for this account. It joined by invitation and keeps its own setting: its root user must check the setting.');
+	});
+
 	test('the management account: its root must check, and without the role, run billing-setup there', () => {
-		const entry = accountEntry(account(management, 'CREATED'), {kind: 'absent'}, context);
+		const entry = accountEntry(account(management, 'CREATED'), {role: {kind: 'absent'}}, context);
 		expect(entry).toMatchObject({management: true, next: 'Run billing-setup here: StackSets never deploy to the management account.'});
 		expect(entry.billingAccess.note).toContain('its root user must check the setting');
 	});
 
 	test('in place: nothing to do', () => {
-		expect(accountEntry(account('222222222222', 'CREATED'), {kind: 'in-place', arn: 'arn'}, context).next).toBeUndefined();
+		expect(accountEntry(account('222222222222', 'CREATED'), {role: {kind: 'in-place', arn: 'arn'}}, context).next).toBeUndefined();
 	});
 
 	test('China: no root user and no root email in the sign-in step', () => {
-		const entry = accountEntry(account('222222222222', 'CREATED'), {kind: 'absent'}, {...context, partition: 'aws-cn'});
+		const entry = accountEntry(account('222222222222', 'CREATED'), {role: {kind: 'absent'}}, {...context, partition: 'aws-cn'});
 		expect(entry.billingAccess.steps[0]).toBe('Sign in to account 222222222222 as an IAM user with administrator permissions');
 		expect(entry.billingAccess.steps[1]).toBe('Open https://console.amazonaws.cn/billing/home#/account');
 	});
@@ -150,12 +160,13 @@ describe('reads across accounts', () => {
 
 describe('arguments', () => {
 	test('defaults: BillingAccess through OrganizationAccountAccessRole', () => {
-		expect(parseCommand(['accounts'])).toEqual({kind: 'accounts', options: {json: false, settings: defaultSettings, accessRole: 'OrganizationAccountAccessRole'}});
+		expect(parseCommand(['accounts'])).toEqual({kind: 'accounts', options: {json: false, settings: defaultSettings, accessRole: 'OrganizationAccountAccessRole', check: true}});
+		expect(parseCommand(['accounts', '--no-check'])).toMatchObject({options: {check: false}});
 	});
 	test('the role flags describe the role to look for; --access-role, --json, --profile', () => {
 		expect(parseCommand(['accounts', '--role-name', 'Finance', '--access', 'read-only', '--access-role', 'Auditor', '--json', '--profile', 'org'])).toEqual({
 			kind: 'accounts',
-			options: {profile: 'org', json: true, settings: {...defaultSettings, roleName: 'Finance', access: 'read-only'}, accessRole: 'Auditor'},
+			options: {profile: 'org', json: true, settings: {...defaultSettings, roleName: 'Finance', access: 'read-only'}, accessRole: 'Auditor', check: true},
 		});
 	});
 	test('a bad --access-role, or a setup flag, is a usage error', () => {

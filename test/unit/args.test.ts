@@ -69,6 +69,7 @@ describe('parseCommand', () => {
 		[['stauts'], 'Did you mean “status”?'],
 		[['--rolename', 'X'], "Unknown flag '--rolename'. Did you mean “--role-name”?"],
 		[['--dryrun'], 'Did you mean “--dry-run”?'],
+		[['--jsno'], 'Did you mean “--json”?'],
 		[['help', 'undoo'], 'Did you mean “undo”?'],
 		[['templat'], 'Did you mean “template”?'],
 		[['template', '--stack-set'], 'Did you mean “--stackset”?'],
@@ -226,5 +227,15 @@ describe('--via identity-center', () => {
 		expect(usageError(['--via', 'identity-center', '--accounts', ',', '--yes'])).toBe('--accounts takes account IDs, comma-separated, or “all”.');
 		expect(usageError(['--accounts', 'all', '--yes'])).toBe('--accounts goes with --via identity-center.');
 		expect(usageError(['--via', 'identity-center', '--accounts', 'all', '--dry-run', '--account', '111122223333'])).toContain('--accounts all lists the organization with your credentials');
+	});
+});
+
+describe('help setup', () => {
+	test('is the wizard’s own text: its flags, not every command’s', async () => {
+		const {commandHelp, helpText} = await import('../../source/help.js');
+		expect(commandHelp.setup).not.toBe(helpText);
+		expect(commandHelp.setup).toMatch(/^billing-setup setup — the wizard/);
+		for (const flag of ['--role-name', '--via', '--no-cost-check', '--yes', '--dry-run']) expect(commandHelp.setup).toContain(flag);
+		for (const other of ['--stackset', '--access-role', '--offline', '--force']) expect(commandHelp.setup).not.toContain(other);
 	});
 });

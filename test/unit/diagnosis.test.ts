@@ -24,11 +24,12 @@ describe('parseDenial', () => {
 			principal: 'arn:aws:iam::123456789012:user/alice',
 			reason: 'no-identity-allow',
 			mentionsBillingSetting: false,
+			statesNotActivated: false,
 		});
 		expect(parseDenial(texts.scp.replaceAll(' ', '\n  '))).toMatchObject({action: 'ce:DescribeReport', principal: 'arn:aws:sts::123456789012:assumed-role/Admin/alice', reason: 'service-control-policy'});
-		expect(parseDenial(texts.costExplorer)).toEqual({action: 'ce:DescribeReport', mentionsBillingSetting: false});
-		expect(parseDenial(texts.console)).toEqual({mentionsBillingSetting: true});
-		expect(parseDenial('nothing to see here')).toEqual({mentionsBillingSetting: false});
+		expect(parseDenial(texts.costExplorer)).toEqual({action: 'ce:DescribeReport', mentionsBillingSetting: false, statesNotActivated: false});
+		expect(parseDenial(texts.console)).toEqual({mentionsBillingSetting: true, statesNotActivated: false});
+		expect(parseDenial('nothing to see here')).toEqual({mentionsBillingSetting: false, statesNotActivated: false});
 	});
 });
 

@@ -184,3 +184,13 @@ describe('the AWS CLI commands', () => {
 		expect(Math.max(...lines.map(line => line.length))).toBeLessThanOrEqual(80);
 	});
 });
+
+describe('the plan as d and --dry-run print it', () => {
+	test('each inline policy has its own caption: the add-on the DescribeReport gap, the guard what it denies', async () => {
+		const {formatPlan} = await import('../../source/present.js');
+		const text = formatPlan(buildPlan(account, 'aws', defaultSettings));
+		expect(text).toContain('Inline policy BillingSetupCostExplorerRead (ce:DescribeReport is in neither managed policy):');
+		expect(text).toContain('Inline policy BillingSetupGuard (the guard: Billing grants billing:UpdateIAMAccessPreference');
+		expect(text.match(/neither managed policy/g)).toHaveLength(1);
+	});
+});

@@ -105,8 +105,8 @@ describe('progress store', () => {
 		['an MFA user that is a role', record => (record.verification = {...{roleArn: 'arn:aws:iam::111111111111:role/BillingAccess', at: '2026-11-23T10:00:00.000Z'}, mfa: {userArn: 'arn:aws:iam::111111111111:role/a', serial: 'arn:aws:iam::111111111111:mfa/a'}}), 'verification.mfa.userArn: “arn:aws:iam::111111111111:role/a” is not an IAM user ARN'],
 		['a switch that names no session', record => (record.verification = {...{roleArn: 'arn:aws:iam::111111111111:role/BillingAccess', at: '2026-11-23T10:00:00.000Z'}, assumedAs: 'me'}), 'verification.assumedAs: “me” is not an assumed-role session ARN'],
 		['a skip reason with escape sequences', record => (record.verification = {...{roleArn: 'arn:aws:iam::111111111111:role/BillingAccess', at: '2026-11-23T10:00:00.000Z'}, assumeSkipped: 'x\u001B[2J'}), 'verification.assumeSkipped holds control characters'],
-		['a cost that is not an amount', record => (record.verification = {...{roleArn: 'arn:aws:iam::111111111111:role/BillingAccess', at: '2026-11-23T10:00:00.000Z'}, cost: {start: '2026-11-01', end: '2026-12-01', amount: '1; rm'}}), 'verification.cost.amount is not an amount'],
-		['a cost problem with escape sequences', record => (record.verification = {...{roleArn: 'arn:aws:iam::111111111111:role/BillingAccess', at: '2026-11-23T10:00:00.000Z'}, cost: {start: '2026-11-01', end: '2026-12-01', problem: {title: 't\u009B2J', why: 'w', next: 'n'}}}), 'verification.cost.problem.title holds control characters'],
+		['a cost that is not an amount', record => (record.verification = {...{roleArn: 'arn:aws:iam::111111111111:role/BillingAccess', at: '2026-11-23T10:00:00.000Z'}, billingAccess: {state: 'active', at: '2026-11-23T10:00:00.000Z', cost: {start: '2026-11-01', end: '2026-12-01', amount: '1; rm', unit: 'USD', estimated: true}}}), 'verification.billingAccess.cost.amount is not an amount'],
+		['a cost problem with escape sequences', record => (record.verification = {...{roleArn: 'arn:aws:iam::111111111111:role/BillingAccess', at: '2026-11-23T10:00:00.000Z'}, billingAccess: {state: 'unknown', at: '2026-11-23T10:00:00.000Z', reason: {title: 't\u009B2J', why: 'w', next: 'n'}}}), 'verification.billingAccess.reason.title holds control characters'],
 		['a verified role that is not an ARN', record => (record.verification = {...{roleArn: 'arn:aws:iam::111111111111:role/BillingAccess', at: '2026-11-23T10:00:00.000Z'}, roleArn: 'BillingAccess'}), 'verification.roleArn: “BillingAccess” is not a role or permission set ARN'],
 		['a change that names no action', record => (record.changes = [{action: 'CreateRole\u001B[2J', target: 'x', at: '2026-11-23T10:00:00.000Z'}]), 'changes[0].action is not an action'],
 		['a caller that is not an ARN', record => (record.callerArn = 'me'), 'callerArn: “me” is not a caller ARN'],
@@ -145,7 +145,12 @@ describe('progress store', () => {
 				at: '2026-11-23T10:00:00.000Z',
 				assumedAs: 'arn:aws:sts::111111111111:assumed-role/BillingAccess/billing-setup-verify',
 				mfa: {userArn: 'arn:aws:iam::111111111111:user/a', serial: 'arn:aws:iam::111111111111:mfa/a-phone'},
-				cost: {start: '2026-11-01', end: '2026-12-01', amount: '12.3456', unit: 'USD', estimated: true},
+				billingAccess: {
+					state: 'active',
+					checkedAs: 'arn:aws:sts::111111111111:assumed-role/BillingAccess/billing-setup-verify',
+					at: '2026-11-23T10:00:00.000Z',
+					cost: {start: '2026-11-01', end: '2026-12-01', amount: '12.3456', unit: 'USD', estimated: true},
+				},
 			},
 		});
 		store.save(finished);

@@ -3,14 +3,13 @@ import {ConfirmInput, Spinner} from '@inkjs/ui';
 import {Choose} from '../components/choose.js';
 import {Box, Text, useInput, useIsScreenReaderEnabled, useStdout} from 'ink';
 import {useEffect, useState} from 'react';
-import {assigneeLabel} from '../../core/identity-center.js';
 import {guarded, guardedAction} from '../../core/plan.js';
 import type {MadeView} from '../made.js';
 import {Paragraph} from '../components/paragraph.js';
-import {hours, printable} from '../../core/text.js';
+import {printable} from '../../core/text.js';
+import type {Partition} from '../../core/principal.js';
 import {type EditableStep, type FinishedChoice, type Verification, type WizardEvent} from '../../engine/wizard.js';
-import {principalLabel} from '../../core/policy.js';
-import {managedPolicyName, type RoleSettings} from '../../core/settings.js';
+import type {RoleSettings} from '../../core/settings.js';
 import {differenceLine, ownershipWords, verificationLines} from '../../present.js';
 import {substantive, type RoleInspection} from '../../reconcile/role-resources.js';
 import {confirmHint, firstSelectHint, Question, selectHint, Warning} from '../components/chrome.js';
@@ -27,12 +26,11 @@ export function LiveDifferences({inspection, where}: {inspection: RoleInspection
 				<Text bold>{place}:</Text> {what} {ownershipWords[inspection.ownership]}.
 			</Text>
 			{inspection.ownership !== 'absent' && differences.length === 0 && <Text color={theme.success}>No change: it matches your answers.</Text>}
-			{inspection.ownership !== 'absent' &&
-				differences.map(difference => (
+			{differences.map(difference => (
 					<Text key={difference.summary} color={difference.widening ? theme.warning : undefined}>
 						{differenceLine(difference)}
 					</Text>
-				))}
+			))}
 		</Box>
 	);
 }
@@ -55,12 +53,18 @@ const guardChoice = 'guard';
 export function ReviewScreen({
 	view,
 	settings,
+	answers,
+	then,
 	inspection,
 	notice,
 	onAnswer,
 }: {
 	view: MadeView;
 	settings: RoleSettings;
+	/** The answers to change, in the transcript's words (engine/wizard.ts reviewAnswers). */
+	answers: Array<{step: EditableStep; text: string}>;
+	/** What follows the writes: the read-back, the switch and the paid request (present.ts afterTheWrites). */
+	then?: string;
 	inspection?: RoleInspection;
 	notice?: string;
 	onAnswer: (event: WizardEvent) => void;
@@ -71,25 +75,11 @@ export function ReviewScreen({
 		if (input === 'd') write(`\n${view.details()}\n\n`);
 		if (input === 'n') onAnswer({type: 'review-answered', create: false});
 	});
-	// A permission set has assignees where a role has trust and MFA.
-	const who: Array<{label: string; value: EditableStep}> =
-		settings.via === 'identity-center'
-			? [{label: printable(`Assigned to: ${settings.assignees.map(assigneeLabel).join(', ')}`), value: 'assignees'}]
-			: [
-					{label: `Who may switch: ${settings.trust.kind === 'account' ? 'this account' : settings.trust.arns.map(arn => principalLabel(`AWS:${arn}`)).join(', ')}`, value: 'trust'},
-					{label: `MFA required: ${settings.requireMfa ? 'yes' : 'no'}`, value: 'mfa'},
-				];
-	const edits: Array<{label: string; value: EditableStep}> = [
-		{label: `${settings.via === 'identity-center' ? 'Permission set' : 'Role'} name: ${view.name}`, value: 'role-name'},
-		{label: `Access: ${settings.access} (${managedPolicyName[settings.access]})`, value: 'access'},
-		{label: `Cost Explorer add-on: ${settings.costExplorer ? 'yes' : 'no'}`, value: 'cost-explorer'},
-		...who,
-		{label: `Longest session: ${hours(settings.maxSessionSeconds)}`, value: 'session'},
-	];
 	const guard = settings.access === 'full' ? `Guard: ${settings.guard ? 'on' : 'off'} (${settings.guard ? 'turn it off' : 'turn it on'})` : undefined;
 	const options = [
 		{label: 'Yes, go ahead', value: 'apply'},
-		...edits.map(edit => ({label: `Change · ${edit.label}`, value: edit.value})),
+		// The answers quote names from outside (Identity Center's groups and users).
+		...answers.map(answer => ({label: printable(`Change · ${answer.text}`), value: answer.step})),
 		...(guard ? [{label: `Change · ${guard}`, value: guardChoice}] : []),
 		{label: 'No, stop here (resume later)', value: stopChoice},
 	];
@@ -102,6 +92,7 @@ export function ReviewScreen({
 				<Paragraph color={theme.muted} parts={[`Guard: the Billing policy grants ${guardedAction}; an inline Deny keeps anyone who switches from turning off IAM access to billing.`]} />
 			)}
 			{inspection && <LiveDifferences inspection={inspection} where={view.where} />}
+			{then && substantive(inspection?.differences ?? []).length > 0 && <Paragraph color={theme.muted} parts={[then]} />}
 			<Box marginTop={1}>
 				<Question prompt={reviewQuestion(inspection)} hint={`${selectHint}; d prints the policies and AWS CLI commands`}>
 					<Choose
@@ -176,14 +167,14 @@ function Spinning({label}: {label: string}) {
 
 /** The verdict; how to use the role is printed after the wizard closes (see ui/run.tsx). */
 /** `thisRun`: the verification was made by this run, not read back from an earlier one (a re-run's hand-off). */
-export function DoneScreen({view, verification, thisRun}: {view: MadeView; verification?: Verification; thisRun: boolean}) {
+export function DoneScreen({view, verification, partition, thisRun}: {view: MadeView; verification?: Verification; partition: Partition; thisRun: boolean}) {
 	return (
 		<Box flexDirection="column" marginTop={1}>
 			<Text bold color={theme.success}>
 				✔ {view.name} is ready.
 			</Text>
 			{verification &&
-				verificationLines(verification, thisRun).map(({ok, text}) =>
+				verificationLines(verification, partition, thisRun).map(({ok, text}) =>
 					ok ? (
 						<Text key={text} color={theme.success}>
 							✔ {text}

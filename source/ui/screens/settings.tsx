@@ -196,7 +196,7 @@ export function SessionScreen({settings, onAnswer}: {settings: RoleSettings; onA
 	// The current value first, so Enter keeps it.
 	const seconds = [...new Set([settings.maxSessionSeconds, ...sessionHours.map(hour => hour * 3600)])];
 	return (
-		<Question prompt="How long may one switched session last?" hint={selectHint}>
+		<Question prompt={settings.via === 'identity-center' ? 'How long may one session last?' : 'How long may one switched session last?'} hint={selectHint}>
 			<Choose
 				options={seconds.map(value => ({label: hours(value), value: String(value)}))}
 				visibleOptionCount={6}

@@ -4,9 +4,13 @@ import {Box, Text, useStdout} from 'ink';
 import {useEffect} from 'react';
 import {Paragraph} from '../components/paragraph.js';
 import {accountNotes, callerHasBilling, type AccountContext} from '../../core/account.js';
-import {accountSettingsUrl, activationProcedure, consoleHost, settingIsUnreadable} from '../../core/partition.js';
+import {billingAccessLine, billingAccessNext, checkPrice, type BillingAccessCheck} from '../../core/billing-access.js';
+import {accountSettingsUrl, activationProcedure, howTheSettingIsKnown} from '../../core/partition.js';
 import {callerNotes, principalKindLabel, type Identity} from '../../core/principal.js';
-import {steps, type ActivationChoice, type SavedSetup, type WizardEvent} from '../../engine/wizard.js';
+import {steps, type ActivationChoice, type ActivationOffChoice, type BillingOpenChoice, type SavedSetup, type WizardEvent} from '../../engine/wizard.js';
+import {printable} from '../../core/text.js';
+import {defaultSettings, madeThing} from '../../core/settings.js';
+import {timeAgo} from '../../spinner.js';
 import {firstSelectHint, Question, Warning} from '../components/chrome.js';
 import {theme} from '../theme.js';
 
@@ -46,10 +50,11 @@ export function IdentityDetails({identity, account}: {identity: Identity; accoun
 
 export function ResumeScreen({saved, onAnswer}: {saved: SavedSetup; onAnswer: (event: WizardEvent) => void}) {
 	const written = saved.changes.length === 0 ? 'nothing written to AWS yet' : `${saved.changes.length} change(s) already made in AWS`;
+	const {noun, name} = madeThing({...defaultSettings, ...saved.settings});
 	return (
 		<Question prompt="An unfinished setup was saved for this account." hint={firstSelectHint}>
 			<Text color={theme.muted}>
-				Role {saved.settings.roleName}, stopped at {steps[saved.step].section} on {saved.updatedAt}; {written}.
+				The {noun} {name}, stopped at {steps[saved.step].title} {timeAgo(saved.updatedAt)}; {written}.
 			</Text>
 			<Choose
 				options={[
@@ -62,7 +67,8 @@ export function ResumeScreen({saved, onAnswer}: {saved: SavedSetup; onAnswer: (e
 	);
 }
 
-export function ActivationScreen({identity, account, onAnswer}: {identity: Identity; account?: AccountContext; onAnswer: (event: WizardEvent) => void}) {
+/** `checkable`: the caller's answer from Cost Explorer would state the setting, so the first choice asks AWS. */
+export function ActivationScreen({identity, account, checkable, onAnswer}: {identity: Identity; account?: AccountContext; checkable: boolean; onAnswer: (event: WizardEvent) => void}) {
 	const answer = (value: string) => {
 		const at = new Date().toISOString();
 		onAnswer({type: 'activation-answered', answer: value as ActivationChoice, at});
@@ -82,12 +88,19 @@ export function ActivationScreen({identity, account, onAnswer}: {identity: Ident
 					<Paragraph key={step} indent={2} parts={[`${index + 2}. ${step}`]} />
 				))}
 			</Box>
-			<Paragraph color={theme.muted} parts={[settingIsUnreadable]} />
+			<Paragraph color={theme.muted} parts={[howTheSettingIsKnown]} />
 			<Question prompt="Is IAM access to billing activated?" hint={firstSelectHint}>
 				<Choose
 					options={[
-						{label: 'Not yet, or not sure: create the role anyway (you will get a reminder)', value: 'not-yet'},
-						{label: 'Yes, it is activated', value: 'confirmed'},
+						...(checkable
+							? [
+									{label: `Done, or not sure: ask AWS now as you (${checkPrice})`, value: 'check'},
+									{label: 'Not yet: create the role anyway (you will get a reminder)', value: 'not-yet'},
+								]
+							: [
+									{label: 'Not yet, or not sure: create the role anyway (you will get a reminder)', value: 'not-yet'},
+									{label: 'Yes, it is activated', value: 'confirmed'},
+								]),
 						{label: 'Stop here and resume later', value: 'stop'},
 						// Only for a caller whose own policies open Billing: the role would be for others.
 						...(callerHasBilling(account, identity.kind)
@@ -101,16 +114,50 @@ export function ActivationScreen({identity, account, onAnswer}: {identity: Ident
 	);
 }
 
-/** The end for a caller whose own policies allow billing: the root step is all they need. */
-export function NotNeededScreen({partition}: {partition: Identity['partition']}) {
+/** AWS answered that the setting is off (the transcript above says so): check again, go on, or stop. */
+export function ActivationOffScreen({check, partition, onAnswer}: {check: BillingAccessCheck; partition: Identity['partition']; onAnswer: (event: WizardEvent) => void}) {
 	return (
 		<Box flexDirection="column">
-			<Text color={theme.success}>✔ Nothing was created in AWS.</Text>
-			<Paragraph
-				parts={[
-					`Once the root step is done, open Billing as yourself: https://${consoleHost[partition]}/billing/home. Run billing-setup again when you want a billing-only role for others.`,
-				]}
-			/>
+			<Paragraph parts={[billingAccessNext(check, partition)]} />
+			<Question prompt="What now?" hint={firstSelectHint}>
+				<Choose
+					options={[
+						{label: `Check again (${checkPrice})`, value: 'check'},
+						{label: 'Go on and create the role (Billing stays closed until the root step)', value: 'go-on'},
+						{label: 'Stop here and resume later', value: 'stop'},
+					]}
+					onChange={value => onAnswer({type: 'activation-off-answered', choice: value as ActivationOffChoice})}
+				/>
+			</Question>
+		</Box>
+	);
+}
+
+/** AWS answered the caller, whose own policies allow billing: they need nothing more, and a role is only for others. */
+export function BillingOpenScreen({check, onAnswer}: {check: BillingAccessCheck; onAnswer: (event: WizardEvent) => void}) {
+	return (
+		<Box flexDirection="column">
+			<Text color={theme.success}>✔ {printable(`${billingAccessLine(check)}.`)}</Text>
+			<Paragraph parts={['Your own policies allow billing, so Billing and Cost Explorer are open to you now. A role would only give others billing-only access.']} />
+			<Question prompt="Anything else?" hint={firstSelectHint}>
+				<Choose
+					options={[
+						{label: 'No: end here, with nothing written to AWS', value: 'done'},
+						{label: 'Create a billing-only role for others too', value: 'role'},
+					]}
+					onChange={value => onAnswer({type: 'billing-open-answered', choice: value as BillingOpenChoice})}
+				/>
+			</Question>
+		</Box>
+	);
+}
+
+/** The end for a caller whose own policies allow billing: how to open it is printed after the wizard closes (ui/run.tsx). */
+export function NotNeededScreen({check}: {check?: BillingAccessCheck}) {
+	return (
+		<Box flexDirection="column">
+			<Text color={theme.success}>✔ Nothing was written to AWS.</Text>
+			{check && check.state !== 'active' && <Warning>{printable(`${billingAccessLine(check)}.`)}</Warning>}
 		</Box>
 	);
 }
