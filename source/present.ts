@@ -7,7 +7,7 @@ import {billingAccessLine, billingAccessNext, checkPrice, type BillingAccessChec
 import {activationProcedure, activationSteps, consoleHost, howTheSettingIsKnown} from './core/partition.js';
 import type {Partition} from './core/principal.js';
 import type {Problem} from './core/problem.js';
-import {hours, printable} from './core/text.js';
+import {hours, printable, shellQuote} from './core/text.js';
 import type {Verification} from './engine/wizard.js';
 import {timeAgo} from './spinner.js';
 import {permissionSetCommands} from './reconcile/permission-set.js';
@@ -126,7 +126,7 @@ export const ownershipWords: Record<RoleInspection['ownership'], string> = {
 /** One line a difference, marked when it removes a grant or trust the plan does not have. */
 export function differenceLine(difference: Difference): string {
 	const mark = difference.kind === 'add' ? '+' : difference.kind === 'remove' ? '-' : '~';
-	return `${mark} ${difference.summary}${difference.widening ? ' [beyond the plan]' : ''}`;
+	return `${mark} ${printable(difference.summary)}${difference.widening ? ' [beyond the plan]' : ''}`;
 }
 
 /** What AWS has now, compared with the plan, in words: `where` says whose view it is (IAM's role, Identity Center's permission set). */
@@ -137,6 +137,18 @@ export function formatInspection(inspection: RoleInspection, where = roleInspect
 	const head = `${where} ${ownershipWords[inspection.ownership]}${inspection.liveArn ? ` (${inspection.liveArn})` : ''}.`;
 	if (differences.length === 0) return `${head}\nNo change: it matches the plan.`;
 	return [`${head}`, 'A run would:', ...differences.map(difference => `  ${differenceLine(difference)}`)].join('\n');
+}
+
+/** The comment lines around a printed ~/.aws/config block: pasted along with it, the AWS CLI and boto3 skip them. */
+export const configBlockStart = '# ----- billing-setup: from here -----';
+export const configBlockEnd = '# ----- billing-setup: to here -----';
+
+/**
+ * A ~/.aws/config block as it must be pasted: not indented, since an indented line there continues the value above
+ * it (`region` of the [default] before it would swallow the whole block). Marked off by comment lines instead.
+ */
+function configBlockLines(block: string): string[] {
+	return [configBlockStart, ...block.split('\n'), configBlockEnd];
 }
 
 /** How to use the role, as plain lines a terminal never re-wraps: URLs stay clickable, blocks copyable. */
@@ -153,7 +165,7 @@ export function formatFinish(plan: Plan, rootStep: RootStep): string {
 		`  (${consoleSession})`,
 		'',
 		`Or add this to ~/.aws/config and use --profile ${plan.profileName}:`,
-		...plan.profileBlock.split('\n').map(line => `  ${line}`),
+		...configBlockLines(plan.profileBlock),
 		...(plan.profileNotes.length > 0 ? ['', ...plan.profileNotes] : []),
 		...reminder,
 	].join('\n');
@@ -175,7 +187,7 @@ export function formatPermissionSetPlan(plan: PermissionSetPlan): string {
 	return [
 		`Permission set ${plan.name} in account ${plan.accountId}`,
 		`Session duration: ${plan.sessionDuration}`,
-		`Assigned to: ${plan.assignees.map(assigneeLabel).join(', ') || 'no one yet (--assign user:NAME,group:NAME)'}`,
+		`Assigned to: ${printable(plan.assignees.map(assigneeLabel).join(', ')) || 'no one yet (--assign user:NAME,group:NAME)'}`,
 		`In: ${plan.accounts.kind === 'all' && plan.accountIds.length === 0 ? 'every ACTIVE account of the organization (listed when the plan is read with credentials)' : accountsLabel(plan)}`,
 		'',
 		`Managed policy: ${plan.managedPolicyArn}`,
@@ -194,12 +206,12 @@ export function formatIdentityCenterFinish(plan: PermissionSetPlan, verification
 	const several = plan.accountIds.length > 1;
 	const others = plan.accountIds.filter(accountId => accountId !== plan.accountId);
 	return [
-		`${plan.assignees.map(assigneeLabel).join(', ') || 'Whoever is assigned it'}: sign in at the AWS access portal and choose ${plan.name} for ${accountsLabel(plan)}:`,
+		`${printable(plan.assignees.map(assigneeLabel).join(', ')) || 'Whoever is assigned it'}: sign in at the AWS access portal and choose ${plan.name} for ${accountsLabel(plan)}:`,
 		`  ${handOff.accessPortalUrl}`,
 		'  (the default portal URL; if your organisation set an alias in Identity Center, that URL works too)',
 		'',
-		`Or add this to ~/.aws/config, then aws sso login --profile ${handOff.profileName}${several ? ' (one login serves every profile of the session)' : ''}:`,
-		...handOff.profileBlock.split('\n').map(line => `  ${line}`),
+		`Or add this to ~/.aws/config, then aws sso login --profile ${shellQuote(handOff.profileName)}${several ? ' (one login serves every profile of the session)' : ''}:`,
+		...configBlockLines(handOff.profileBlock),
 		...reminder,
 		// The root step answered in this run speaks for this account only; no API reads the setting anywhere.
 		...(others.length > 0 ? ['', `Root activation is per account: the root user of ${others.join(', ')} must activate IAM access to billing there too (accounts created through Organizations have it on unless their creator chose otherwise).`] : []),
@@ -234,8 +246,8 @@ export function formatAccounts(
 		return `${mark} ${printable(lines.join('\n'))}`;
 	});
 	return [
-		`Organization ${organizationId}: ${entries.length} account${entries.length === 1 ? '' : 's'}. Member accounts were read through ${accessRole}.`,
-		...(permissionSet.kind === 'absent' ? [`Identity Center: no permission set ${permissionSet.name} (${permissionSet.reason}).`] : []),
+		printable(`Organization ${organizationId}: ${entries.length} account${entries.length === 1 ? '' : 's'}. Member accounts were read through ${accessRole}.`),
+		...(permissionSet.kind === 'absent' ? [printable(`Identity Center: no permission set ${permissionSet.name} (${permissionSet.reason}).`)] : []),
 		'',
 		...blocks,
 		'',

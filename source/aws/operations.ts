@@ -4,6 +4,7 @@ import {billingActions, switchAction} from '../core/account.js';
 import {costExplorerAction, type Plan} from '../core/plan.js';
 import {parsePolicyDocument, policyAllows} from '../core/policy.js';
 import {ProblemError} from '../core/problem.js';
+import {shellQuote} from '../core/text.js';
 import type {AwsOperations} from '../engine/session.js';
 import type {IamPort} from '../reconcile/iam.js';
 import {checkUndo, convergeRole, inspectRole, undoRole, type SetupRecord, type UndoCheck} from '../reconcile/role-resources.js';
@@ -51,7 +52,7 @@ export function undoBlockers(check: UndoCheck, force: boolean): string[] {
 		...(check.live && check.live.arn !== check.plan.roleArn ? [`${check.live.arn} is not the role this setup created (${check.plan.roleArn})`] : []),
 		...(force ? [] : check.foreignGrants.map(grant => `${grant} on ${name} was added outside billing-setup`)),
 		...check.instanceProfiles.map(
-			profile => `${name} is in the instance profile ${profile}, so EC2 instances may be using it (aws iam remove-role-from-instance-profile --instance-profile-name ${profile} --role-name ${name})`,
+			profile => `${name} is in the instance profile ${profile}, so EC2 instances may be using it (aws iam remove-role-from-instance-profile --instance-profile-name ${shellQuote(profile)} --role-name ${shellQuote(name)})`,
 		),
 	];
 }

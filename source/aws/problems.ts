@@ -5,7 +5,8 @@ import path from 'node:path';
 import {denialReason, type DenialReason} from '../core/diagnosis.js';
 import {principalKindLabel, type Identity} from '../core/principal.js';
 import {ProblemError, type Problem} from '../core/problem.js';
-import {awsTimeoutSeconds, endpointOverrides} from './http.js';
+import {shellQuote} from '../core/text.js';
+import {awsTimeoutSeconds, bodyTimeoutMessage, endpointOverrides} from './http.js';
 
 interface AwsErrorShape {
 	name?: string;
@@ -127,6 +128,15 @@ function accessDenied(message: string, action: string, identity?: Identity): Pro
 	};
 }
 
+/**
+ * The problem of an AccessDenied whose text names a Deny (a service control policy, a permissions boundary, a session
+ * policy, a Deny statement), which no wait lifts: the advice diagnose gives. Undefined for any other error.
+ */
+export function explicitDenial(error: unknown, action: string, identity?: Identity): Problem | undefined {
+	const message = (error as AwsErrorShape | undefined)?.message ?? '';
+	return isAwsError(error, 'AccessDenied') && denialOf(message) ? accessDenied(message, action, identity) : undefined;
+}
+
 type ProfileSource = {kind: 'missing'} | {kind: 'process'; command: string} | {kind: 'other'};
 
 /** What the shared config files say about a profile; the SDK only reports "Could not load credentials from any providers". */
@@ -191,7 +201,7 @@ function credentialsProblem(message: string, profile: string | undefined, loginH
 	return {
 		title: `The AWS profile “${profile}” gave no usable credentials.`,
 		why: `${sentence(message)} The profile has no keys, SSO or role settings that work.`,
-		next: `Check it with \`aws configure list --profile ${profile}\` (or run \`aws configure --profile ${profile}\`), then run billing-setup again.`,
+		next: `Check it with \`aws configure list --profile ${shellQuote(profile)}\` (or run \`aws configure --profile ${shellQuote(profile)}\`), then run billing-setup again.`,
 	};
 }
 
@@ -209,7 +219,7 @@ export function describeAwsError(error: unknown, {identity, profile}: ProblemCon
 	const action = shape.action ?? 'the AWS call';
 	const endpoint = shape.endpoint ?? 'AWS';
 	const profileName = profile ?? process.env.AWS_PROFILE;
-	const loginHint = profileName ? `aws sso login --profile ${profileName}` : 'aws sso login';
+	const loginHint = profileName ? `aws sso login --profile ${shellQuote(profileName)}` : 'aws sso login';
 	const code = shape.code ?? (shape.cause as AwsErrorShape | undefined)?.code;
 	const status = shape.$metadata?.httpStatusCode;
 
@@ -243,7 +253,7 @@ export function describeAwsError(error: unknown, {identity, profile}: ProblemCon
 		};
 	}
 	// The SDK's own timeouts (http.ts). It also names a reset connection TimeoutError, which is "could not be reached".
-	if (name === 'TimeoutError' && message.startsWith('@smithy/node-http-handler')) {
+	if (name === 'TimeoutError' && (message.startsWith('@smithy/node-http-handler') || message.startsWith(bodyTimeoutMessage))) {
 		const attempts = shape.$metadata?.attempts;
 		return {
 			title: `AWS did not answer at ${endpoint} within ${awsTimeoutSeconds} s.`,

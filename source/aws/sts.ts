@@ -4,8 +4,8 @@ import type {MiddlewareStack} from '@smithy/types';
 import {credentialSourceOf, type SignIn} from '../core/handoff.js';
 import {classifyCaller, type Identity} from '../core/principal.js';
 import {ProblemError} from '../core/problem.js';
-import {accountIdProblem} from '../core/validation.js';
-import {requestHandler} from './http.js';
+import {accountIdProblem, callerArnPattern} from '../core/validation.js';
+import {awsTimeoutSeconds, readWholeBody, requestHandler} from './http.js';
 import {describeAwsError, notAwsProblem} from './problems.js';
 
 export interface ClientOptions {
@@ -13,18 +13,64 @@ export interface ClientOptions {
 	region?: string;
 }
 
-/** Marks every SDK error with the action (`service:Operation`) that failed and where it was sent, so problems can name both. */
+/** The endpoint a request went to, as people type it: `https://iam.amazonaws.com`. */
+function endpointOf(request: {protocol?: string; hostname?: string; port?: number}): string {
+	return `${request.protocol ?? 'https:'}//${request.hostname}${request.port ? `:${request.port}` : ''}`;
+}
+
+/**
+ * Why a successful answer is not AWS's, or undefined when it has AWS's shape for its protocol. The query protocol
+ * (IAM, STS) answers `<ActionResponse …>`; the JSON ones (Identity Center, Organizations) a JSON object. The SDK's
+ * XML reader takes any markup, a web page too, and returns an empty answer: "no such role", "created".
+ */
+function notAwsShape(request: {headers?: Record<string, string>; body?: unknown}, body: string): string | undefined {
+	if (request.headers?.['x-amz-target']) {
+		if (body.trim() === '') return undefined;
+		try {
+			const parsed: unknown = JSON.parse(body);
+			return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? undefined : 'JSON that is not an object';
+		} catch {
+			return 'a body that is not JSON';
+		}
+	}
+	const action = typeof request.body === 'string' ? new URLSearchParams(request.body).get('Action') : undefined;
+	if (!action) return undefined;
+	return new RegExp(`^\\s*(<\\?xml[^>]*\\?>\\s*)?<${action}Response[\\s>]`).test(body) ? undefined : `a body that is not ${action}'s XML answer`;
+}
+
+/**
+ * On every client, one place: marks every SDK error with the action (`service:Operation`) that failed and where it
+ * was sent, so problems can name both; reads each answer whole within the deadline (http.ts) and refuses, as the
+ * endpoint that answered not being AWS, a successful answer without AWS's shape.
+ */
 // Any client's stack: the middleware reads only what every request and error carries.
 export function nameFailedActions(client: {middlewareStack: MiddlewareStack<any, any>}, service: string): void {
+	client.middlewareStack.addRelativeTo(
+		(next: any, context: any) => async (args: any) => {
+			const deadline = Date.now() + awsTimeoutSeconds * 1000;
+			const result = await next(args);
+			const response = result.response as {statusCode?: number; body?: unknown};
+			const bytes = await readWholeBody(response.body, deadline);
+			// Given back whole: the SDK's reader takes bytes as well as a stream.
+			response.body = bytes;
+			const status = response.statusCode ?? 0;
+			const wrong = status >= 200 && status < 300 ? notAwsShape(args.request ?? {}, new TextDecoder().decode(bytes)) : undefined;
+			if (wrong) {
+				const action = `${service}:${context.commandName?.replace(/Command$/, '')}`;
+				throw new ProblemError(notAwsProblem(`${endpointOf(args.request ?? {})} answered ${action} with HTTP ${status} and ${wrong} (a web page, or text).`));
+			}
+			return result;
+		},
+		// Inside the deserializer: its `next` gives the answer as it came, before the SDK reads it.
+		{relation: 'after', toMiddleware: 'deserializerMiddleware', name: 'billingSetupAwsAnswer'},
+	);
 	client.middlewareStack.add(
 		next => async args => {
 			try {
 				return await next(args);
 			} catch (error) {
 				const {request} = args as {request?: {protocol?: string; hostname?: string; port?: number}};
-				if (error instanceof Error && request?.hostname) {
-					Object.assign(error, {endpoint: `${request.protocol ?? 'https:'}//${request.hostname}${request.port ? `:${request.port}` : ''}`});
-				}
+				if (error instanceof Error && request?.hostname) Object.assign(error, {endpoint: endpointOf(request)});
 				throw error;
 			}
 		},
@@ -57,9 +103,6 @@ export async function createStsClient({profile, region}: ClientOptions): Promise
 	nameFailedActions(sts, 'sts');
 	return {sts, region: resolvedRegion};
 }
-
-// Every STS caller ARN has this shape, in printable ASCII (IAM paths and names allow no more); anything else did not come from AWS.
-const callerArnPattern = /^arn:aws(-cn|-us-gov)?:(iam|sts)::(\d{12}):[\u0021-\u007E]+$/;
 
 /** Who the caller is; an answer that is not AWS-shaped (a web page answering 200) stops here, before anything is saved. */
 export async function whoAmI(sts: STSClient): Promise<Identity> {

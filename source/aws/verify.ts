@@ -7,7 +7,7 @@ import type {Verification} from '../engine/wizard.js';
 import type {IamPort} from '../reconcile/iam.js';
 import {inspectRole, substantive, type SetupRecord} from '../reconcile/role-resources.js';
 import type {Clients} from './clients.js';
-import {isAwsError, sentence} from './problems.js';
+import {explicitDenial, isAwsError, sentence} from './problems.js';
 
 export interface VerifyOptions {
 	/** Why the assume check is skipped, when it is. */
@@ -67,6 +67,9 @@ async function assumeWithPatience(clients: Clients, plan: Plan, options: VerifyO
 			return {arn: answer.AssumedRoleUser?.Arn ?? plan.roleArn, ...(answer.Credentials && {credentials: answer.Credentials})};
 		} catch (error) {
 			if (!isAwsError(error, 'AccessDenied')) throw error;
+			// An explicit deny is no propagation delay: waiting it out would take minutes and end in the wrong advice.
+			const denied = explicitDenial(error, 'sts:AssumeRole');
+			if (denied) throw new ProblemError(denied);
 			const wait = Math.min(1000 * 2 ** attempt, 8000);
 			if (now() + wait > deadline) {
 				throw new ProblemError({

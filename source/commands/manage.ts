@@ -87,6 +87,8 @@ export async function runStatus(options: Options<'status'>): Promise<number> {
 	const check = identity && operations && options.check ? await withSpinner('Asking Cost Explorer as you whether IAM access to billing is on…', operations.checkBillingAccess(identity)) : undefined;
 	if (check && own) own = saveCheck(own, check);
 	const live = identity && operations && own ? await readLive(options, operations, identity, own) : undefined;
+	// The saved part is printed either way; a script learns from the exit code that the live part is missing.
+	const exitCode = (!options.offline && !identity) || (live && 'error' in live) ? exitCodes.failed : exitCodes.done;
 	if (options.json) {
 		printJson({
 			progressFile: store.path,
@@ -94,12 +96,12 @@ export async function runStatus(options: Options<'status'>): Promise<number> {
 			...(check && {check}),
 			setups: setups.map(setup => ({...setup, current: setup.accountId === current, ...(setup === own && live && {live})})),
 		});
-		return exitCodes.done;
+		return exitCode;
 	}
 	if (check) process.stdout.write(`${printable(`${billingAccessLine(check)}.`)}\n`);
 	if (setups.length === 0) {
 		process.stdout.write(`No saved setups (${store.path}).\n`);
-		return exitCodes.done;
+		return exitCode;
 	}
 	for (const setup of setups.map(setup => (setup.accountId === own?.accountId ? own : setup))) {
 		const mark = setup.accountId === current ? paint('green', '▶', process.stdout) : ' ';
@@ -122,7 +124,7 @@ export async function runStatus(options: Options<'status'>): Promise<number> {
 		process.stdout.write(removed ? '(The current account’s setup was removed: nothing to check live.)\n' : '(Nothing saved for the current account to check live.)\n');
 	}
 	process.stdout.write(`Progress file: ${store.path}\n`);
-	return exitCodes.done;
+	return exitCode;
 }
 
 type Operations = Awaited<ReturnType<typeof operationsFor>>;

@@ -115,7 +115,10 @@ async function runDryRun(options: SetupOptions): Promise<number> {
 		({accountId, partition} = caller);
 	}
 	// The same answers a run would take: flags, then what is saved for the account, then defaults; said, not silent.
-	const saved = openProgressStore({readOnly: true}).load(accountId);
+	const store = openProgressStore({readOnly: true});
+	const notice = recoveredNotice(store);
+	if (notice) say(notice);
+	const saved = store.load(accountId);
 	if (saved) say(`Planned from your flags, then the setup saved for account ${accountId} (updated ${timeAgo(saved.updatedAt)}), then the defaults.`);
 	const settings = {...defaultSettings, ...saved?.settings, ...options.presets};
 	if (settings.via === 'identity-center') {

@@ -4,6 +4,7 @@
  */
 import type {Identity, Partition} from './principal.js';
 import type {RoleSettings, Trust} from './settings.js';
+import {iniBlock} from './text.js';
 
 /** The link of the SDK's default chain that gave this run its credentials, as the AWS CLI can name it again. */
 export type CredentialSource =
@@ -110,7 +111,7 @@ export function handOff(input: HandOffInput): HandOff {
 			lines.push(`# ${why}`, `mfa_serial = arn:${partition}:iam::${accountId}:mfa/YOUR-MFA-DEVICE`);
 		}
 	}
-	return {profileName, profileBlock: lines.join('\n'), notes: notesFor(input, forOthers, longSession)};
+	return {profileName, profileBlock: iniBlock(lines), notes: notesFor(input, forOthers, longSession)};
 }
 
 function sourceLines(source: CredentialSource): string[] {

@@ -7,6 +7,7 @@
 import {inlinePoliciesFor, managedByTag, roleDescription, setupIdTagKey, type PolicyDocument} from './plan.js';
 import type {Partition} from './principal.js';
 import {managedPolicyArn, type AccountTargets, type Assignee, type RoleSettings} from './settings.js';
+import {iniBlock} from './text.js';
 
 export interface PermissionSetPlan {
 	/** The account billing-setup runs in, where the organization's Identity Center instance lives. */
@@ -132,6 +133,6 @@ export function ssoHandOff(plan: Pick<PermissionSetPlan, 'accountIds' | 'name'>,
 		`sso_role_name = ${plan.name}`,
 		`region = ${region}`,
 	]);
-	const profileBlock = [`[sso-session ${session}]`, `sso_start_url = ${portal}`, `sso_region = ${region}`, 'sso_registration_scopes = sso:account:access', ...profiles].join('\n');
+	const profileBlock = iniBlock([`[sso-session ${session}]`, `sso_start_url = ${portal}`, `sso_region = ${region}`, 'sso_registration_scopes = sso:account:access', ...profiles]);
 	return {accessPortalUrl: portal, profileName: profileNameIn(plan.accountIds[0] ?? ''), profileBlock};
 }

@@ -6,6 +6,7 @@
 import {signinHost} from './partition.js';
 import {roleDefinition, switchRoleUrlAt} from './plan.js';
 import type {RoleSettings} from './settings.js';
+import {shellQuote} from './text.js';
 
 const accountPlaceholder = '${AWS::AccountId}';
 const partitionPlaceholder = '${AWS::Partition}';
@@ -93,14 +94,14 @@ export function stackSetNameOf(roleName: string): string {
 export function stackSetScript({roleName, format, profile, region = 'us-east-1'}: {roleName: string; format: string; profile?: string; region?: string}): string {
 	const stackSetName = stackSetNameOf(roleName);
 	const templateFile = `billing-setup-${roleName}.${format}`;
-	const where = ` --region ${region}${profile === undefined ? '' : ` --profile ${profile}`}`;
+	const where = ` --region ${shellQuote(region)}${profile === undefined ? '' : ` --profile ${shellQuote(profile)}`}`;
 	return `
 # Deploy it to the accounts of an organisation with a service-managed StackSet. Save the template first: the
 # same billing-setup command with > ${templateFile}
 # Run these in the management account (or a delegated administrator, adding --call-as DELEGATED_ADMIN).
 aws cloudformation activate-organizations-access${where}
 aws cloudformation create-stack-set --stack-set-name ${stackSetName} \\
-  --template-body file://${templateFile} \\
+  --template-body ${shellQuote(`file://${templateFile}`)} \\
   --permission-model SERVICE_MANAGED \\
   --auto-deployment Enabled=true,RetainStacksOnAccountRemoval=false \\
   --capabilities CAPABILITY_NAMED_IAM${where}
@@ -108,7 +109,7 @@ aws cloudformation create-stack-set --stack-set-name ${stackSetName} \\
 # enough: IAM is global, and a stack in a second region would fail on the role's name.
 aws cloudformation create-stack-instances --stack-set-name ${stackSetName} \\
   --deployment-targets OrganizationalUnitIds=OU_ID \\
-  --regions ${region}${where}
+  --regions ${shellQuote(region)}${where}
 
 # What a StackSet cannot do:
 # - Service-managed StackSets never deploy to the management account: run billing-setup there.

@@ -20,6 +20,8 @@ export function assigneeProblem(text: string): string | undefined {
 	const match = /^(user|group):(.+)$/.exec(text);
 	if (!match) return `“${text}” is not user:NAME or group:NAME.`;
 	if (match[2]!.length > 128) return `“${match[2]}” is longer than an identity store name may be (128 characters).`;
+	// Such a name would be printed in the review and hand-off, and saved; billing-setup takes none.
+	if (/[\u0000-\u001F\u007F-\u009F]/.test(match[2]!)) return `The name after ${match[1]}: holds control characters; billing-setup cannot assign it.`;
 	return undefined;
 }
 
@@ -37,13 +39,14 @@ export function accountIdProblem(accountId: string): string | undefined {
 	return /^\d{12}$/.test(accountId) ? undefined : 'An AWS account ID is exactly 12 digits.';
 }
 
+const partition = 'arn:aws(-cn|-us-gov)?';
 const name = '[\\w+=,.@-]+';
 /** A name under an optional path, with no empty segment (`user//x` is not a user). */
 const pathedName = `(${name}/)*${name}`;
 const principalArnPatterns = [
-	new RegExp(`^arn:aws(-cn|-us-gov)?:iam::\\d{12}:(root|user/${pathedName}|role/${pathedName})$`),
+	new RegExp(`^${partition}:iam::\\d{12}:(root|user/${pathedName}|role/${pathedName})$`),
 	// STS names only role sessions in a trust policy; users and roles are always iam ARNs.
-	new RegExp(`^arn:aws(-cn|-us-gov)?:sts::\\d{12}:assumed-role/${name}/${name}$`),
+	new RegExp(`^${partition}:sts::\\d{12}:assumed-role/${name}/${name}$`),
 ];
 
 export function principalArnProblem(arn: string): string | undefined {
@@ -64,3 +67,28 @@ const policyArnPattern = /^arn:aws(-cn|-us-gov)?:iam::(\d{12}|aws):policy\/[\w+=
 export function policyArnProblem(arn: string): string | undefined {
 	return policyArnPattern.test(arn) ? undefined : `“${arn}” is not an IAM policy ARN (e.g. arn:aws:iam::123456789012:policy/Boundary).`;
 }
+
+/** What an ARN of one kind looks like, as a rule: the sentence names the kind and an example. */
+function arnRule(pattern: RegExp, kind: string, example: string): (arn: string) => string | undefined {
+	return arn => (pattern.test(arn) ? undefined : `“${arn}” is not ${kind} (e.g. ${example}).`);
+}
+
+export const iamUserArnProblem = arnRule(new RegExp(`^${partition}:iam::\\d{12}:user/${pathedName}$`), 'an IAM user ARN', 'arn:aws:iam::123456789012:user/alice');
+export const mfaSerialProblem = arnRule(new RegExp(`^${partition}:iam::\\d{12}:mfa/${pathedName}$`), 'an IAM MFA device ARN', 'arn:aws:iam::123456789012:mfa/alice-phone');
+export const assumedRoleArnProblem = arnRule(
+	new RegExp(`^${partition}:sts::\\d{12}:assumed-role/${name}/${name}$`),
+	'an assumed-role session ARN',
+	'arn:aws:sts::123456789012:assumed-role/BillingAccess/billing-setup-verify',
+);
+/**
+ * Every caller ARN GetCallerIdentity answers has this shape, in printable ASCII (IAM paths and names allow no more);
+ * `account` is its group 3.
+ */
+export const callerArnPattern = /^arn:aws(-cn|-us-gov)?:(iam|sts)::(\d{12}):[\u0021-\u007E]+$/;
+export const callerArnProblem = arnRule(callerArnPattern, 'a caller ARN', 'arn:aws:iam::123456789012:user/alice');
+/** A role's ARN, or a permission set's (what a verification names): `sso:::permissionSet/ssoins-…/ps-…`, the kind loosely. */
+export const madeArnProblem = arnRule(
+	new RegExp(`^${partition}:(iam::\\d{12}:role/${pathedName}|sso:::[\\w-]+/[\\w-]+/[\\w-]+)$`),
+	'a role or permission set ARN',
+	'arn:aws:iam::123456789012:role/BillingAccess',
+);

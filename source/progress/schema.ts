@@ -4,7 +4,21 @@
  * Fields not listed are tolerated, so a record written by a newer billing-setup still reads.
  */
 import {managedPolicyName} from '../core/settings.js';
-import {accountIdProblem, assigneeProblem, permissionSetNameProblem, policyArnProblem, principalArnProblem, roleNameProblem, rolePathProblem, sessionSecondsProblem} from '../core/validation.js';
+import {
+	accountIdProblem,
+	assigneeProblem,
+	assumedRoleArnProblem,
+	callerArnProblem,
+	iamUserArnProblem,
+	madeArnProblem,
+	mfaSerialProblem,
+	permissionSetNameProblem,
+	policyArnProblem,
+	principalArnProblem,
+	roleNameProblem,
+	rolePathProblem,
+	sessionSecondsProblem,
+} from '../core/validation.js';
 import {steps} from '../engine/wizard.js';
 
 /**
@@ -13,7 +27,11 @@ import {steps} from '../engine/wizard.js';
  */
 type Check = (value: unknown) => string | undefined;
 
-const text: Check = value => (typeof value === 'string' ? undefined : ' is not text');
+// Every saved string is printed somewhere: none may hold a control character (line breaks and tabs aside).
+const text: Check = value => {
+	if (typeof value !== 'string') return ' is not text';
+	return /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/.test(value) ? ' holds control characters' : undefined;
+};
 const flag: Check = value => (typeof value === 'boolean' ? undefined : ' is not true or false');
 // Times are shown as saved ("stopped … on <updatedAt>"), so only what toISOString writes passes.
 const timestamp: Check = value =>
@@ -22,10 +40,14 @@ const optional = (check: Check): Check => value => (value === undefined ? undefi
 const oneOf = (...allowed: string[]): Check => value =>
 	typeof value === 'string' && allowed.includes(value) ? undefined : ` is not one of ${allowed.join(', ')}`;
 
-/** A rule from validation.ts, which answers with a sentence for the user. */
+/**
+ * A rule from validation.ts, which answers with a sentence for the user. Its sentence quotes the value, so a value
+ * holding any control character (a line break too: these are names and ARNs) is refused before it.
+ */
 function rule<T>(type: 'string' | 'number', check: (value: T) => string | undefined): Check {
 	return value => {
 		if (typeof value !== type) return type === 'string' ? ' is not text' : ' is not a number';
+		if (typeof value === 'string' && /[\u0000-\u001F\u007F-\u009F]/.test(value)) return ' holds control characters';
 		const problem = check(value as T);
 		return problem && `: ${problem}`;
 	};
@@ -61,34 +83,45 @@ const trust: Check = value => {
 	return ' is neither the account nor a list of principals';
 };
 
-const arn: Check = value => (typeof value === 'string' && /^arn:aws[\w-]*:(iam|sts)::\d{12}:[\w+=,.@/-]+$/.test(value) ? undefined : ' is not an IAM or STS ARN');
-const day: Check = value => (typeof value === 'string' && /^\d{4}-\d\d-\d\d$/.test(value) ? undefined : ' is not a day such as 2026-01-31');
+const matching = (pattern: RegExp, what: string): Check => value => (typeof value === 'string' && pattern.test(value) ? undefined : ` is not ${what}`);
+// It becomes a tag value on the role: what randomUUID writes, nothing a tag could choke on.
+const setupId = matching(/^[\w-]{1,64}$/, 'a setup id');
+// What a change names: `iam:CreateRole`, `sso:CreateAccountAssignment`.
+const action = matching(/^[a-z-]+:[A-Za-z]+$/, 'an action such as iam:CreateRole');
+const day = matching(/^\d{4}-\d\d-\d\d$/, 'a day such as 2026-01-31');
+
+// As --accounts takes them: this account, every account, or 12-digit ids.
+const accounts: Check = value => {
+	const kind = (value as {kind?: unknown} | null)?.kind;
+	if (kind === 'this' || kind === 'all') return undefined;
+	if (kind === 'listed') return object({ids: listOf(rule('string', accountIdProblem))})(value);
+	return ' is neither this account, all, nor a list of accounts';
+};
+
 const problem = object({title: text, why: text, next: text});
 
 /** A check of the root-only setting: what AWS answered, shown as saved by status and the result. */
 const billingAccessCheck = object({
 	state: oneOf('active', 'off', 'unknown'),
-	checkedAs: optional(arn),
+	// The role's session or the caller it was asked as.
+	checkedAs: optional(rule('string', callerArnProblem)),
 	at: timestamp,
 	cost: optional(
 		object({
 			start: day,
 			end: day,
-			amount: value => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? undefined : ' is not an amount'),
-			unit: value => (typeof value === 'string' && /^[A-Z]{3}$/.test(value) ? undefined : ' is not a currency'),
+			amount: matching(/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/, 'an amount such as 12.34'),
+			unit: matching(/^[A-Z]{3}$/, 'a currency such as USD'),
 			estimated: flag,
 		}),
 	),
 	reason: optional(problem),
 });
 
-// It becomes a tag value on the role: what randomUUID writes, nothing a tag could choke on.
-const setupId: Check = value => (typeof value === 'string' && /^[\w-]{1,64}$/.test(value) ? undefined : ' is not a setup id');
-
 const record = object({
 	setupId: optional(setupId),
 	accountId: rule('string', accountIdProblem),
-	callerArn: text,
+	callerArn: rule('string', callerArnProblem),
 	// Only the steps a run resumes at; a final or unknown one would leave the wizard with nothing to show.
 	step: oneOf(...Object.entries(steps).flatMap(([step, spec]) => (spec.kind === 'final' ? [] : [step]))),
 	finished: flag,
@@ -109,17 +142,23 @@ const record = object({
 		via: optional(oneOf('role', 'identity-center')),
 		permissionSetName: optional(rule('string', permissionSetNameProblem)),
 		assignees: optional(listOf(object({type: oneOf('USER', 'GROUP'), name: rule('string', (name: string) => assigneeProblem(`user:${name}`))}))),
+		accounts: optional(accounts),
 	}),
-	policyCheck: optional(object({policyArn: text, grantsDescribeReport: flag})),
-	changes: listOf(object({action: text, target: text, role: optional(text), at: timestamp})),
+	policyCheck: optional(object({policyArn: rule('string', policyArnProblem), grantsDescribeReport: flag})),
+	changes: listOf(object({action, target: text, role: optional(rule('string', madeArnProblem)), at: timestamp})),
 	verification: optional(
 		object({
-			roleArn: text,
+			roleArn: rule('string', madeArnProblem),
 			at: timestamp,
 			billingAccess: optional(billingAccessCheck),
+			assumedAs: optional(rule('string', assumedRoleArnProblem)),
+			assumeSkipped: optional(text),
+			// It becomes the profile's mfa_serial: only an IAM MFA device of an IAM user.
+			mfa: optional(object({userArn: rule('string', iamUserArnProblem), serial: rule('string', mfaSerialProblem)})),
+			accessPortalUrl: optional(matching(/^https:\/\/[\w.-]+\/[\u0021-\u007E]*$/, 'an https URL')),
 			// Via Identity Center they become the printed portal URL and profile: only what AWS's ids and regions look like.
-			identityStoreId: optional(value => (typeof value === 'string' && /^[\w-]{1,64}$/.test(value) ? undefined : ' is not an identity store id')),
-			ssoRegion: optional(value => (typeof value === 'string' && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(value) ? undefined : ' is not a region')),
+			identityStoreId: optional(matching(/^[\w-]{1,64}$/, 'an identity store id')),
+			ssoRegion: optional(matching(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'a region')),
 		}),
 	),
 	removedAt: optional(timestamp),

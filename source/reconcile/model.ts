@@ -5,6 +5,7 @@
  */
 import {allSettledOrThrow} from '../core/concurrency.js';
 import type {Plan} from '../core/plan.js';
+import {shellQuote} from '../core/text.js';
 import type {IamPort, LiveRole} from './iam.js';
 
 export interface Difference {
@@ -103,9 +104,7 @@ export function owned<Live, Context = ReconcileContext, Of = Plan>(reconciler: R
 	};
 }
 
-export function shellQuote(text: string): string {
-	return `'${text.replaceAll("'", `'\\''`)}'`;
-}
+export {shellQuote};
 
 /**
  * One argument per line with `\` continuations, and policies as multi-line quoted JSON: short lines

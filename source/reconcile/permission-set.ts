@@ -407,12 +407,12 @@ export const accountAssignmentsReconciler: Reconciler<LiveAssignments, SsoContex
 				shellCommand('aws sso-admin create-account-assignment', [
 					'--instance-arn "$INSTANCE_ARN"',
 					'--permission-set-arn "$PERMISSION_SET_ARN"',
-					`--target-type AWS_ACCOUNT --target-id ${accountId}`,
+					`--target-type AWS_ACCOUNT --target-id ${shellQuote(accountId)}`,
 					`--principal-type ${assignee.type} --principal-id "$${principalVariable(index)}"`,
 				]),
 			),
 			// An assignment provisions the permission set itself; after a later change to it, this pushes the change.
-			shellCommand('aws sso-admin provision-permission-set', ['--instance-arn "$INSTANCE_ARN"', '--permission-set-arn "$PERMISSION_SET_ARN"', `--target-type AWS_ACCOUNT --target-id ${accountId}`]),
+			shellCommand('aws sso-admin provision-permission-set', ['--instance-arn "$INSTANCE_ARN"', '--permission-set-arn "$PERMISSION_SET_ARN"', `--target-type AWS_ACCOUNT --target-id ${shellQuote(accountId)}`]),
 		]),
 	],
 };

@@ -123,7 +123,7 @@ export const roleReconciler: Reconciler<LiveRole | undefined> = {
 			`--max-session-duration ${plan.maxSessionSeconds}`,
 			// One tag a line: with the setup id, both on one line pass 80 columns.
 			...plan.tags.map((tag, index) => `${index === 0 ? '--tags ' : ''}Key=${tag.Key},Value=${tag.Value}`),
-			...(plan.permissionsBoundary ? [`--permissions-boundary ${plan.permissionsBoundary}`] : []),
+			...(plan.permissionsBoundary ? [`--permissions-boundary ${shellQuote(plan.permissionsBoundary)}`] : []),
 			`--assume-role-policy-document ${policyArgument(plan.trustPolicy)}`,
 		]),
 	],

@@ -1,6 +1,7 @@
 /** What the wizard's last screens show of what a setup makes: its IAM role, or its Identity Center permission set. */
 import {accountsLabel, assigneeLabel, type PermissionSetPlan} from '../core/identity-center.js';
 import type {Plan} from '../core/plan.js';
+import {printable} from '../core/text.js';
 import {createdPermissionSets, createdRoles, permissionSetPlanFor, planFor} from '../engine/session.js';
 import {activationDone, latestCheck, type Verification, type WizardState} from '../engine/wizard.js';
 import {type RootStep, formatFinish, formatIdentityCenterFinish, formatPermissionSetPlan, formatPlan, permissionSetInspectionHead, roleInspectionHead} from '../present.js';
@@ -42,7 +43,7 @@ export function permissionSetView(plan: PermissionSetPlan, verification: Verific
 	return {
 		noun: 'permission set',
 		name: plan.name,
-		heading: `Permission set ${plan.name} in ${accountsLabel(plan)}, assigned to ${plan.assignees.map(assigneeLabel).join(', ')}`,
+		heading: printable(`Permission set ${plan.name} in ${accountsLabel(plan)}, assigned to ${plan.assignees.map(assigneeLabel).join(', ')}`),
 		where: permissionSetInspectionHead,
 		details: () => formatPermissionSetPlan(plan),
 		finish: () => formatIdentityCenterFinish(plan, verification, rootStep),

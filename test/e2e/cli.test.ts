@@ -175,7 +175,7 @@ describe('dry run', () => {
 		expect(code).toBe(0);
 		expect(stdout).toContain('Dry run: nothing is written to AWS.');
 		expect(stdout).toContain('arn:aws:iam::210987654321:role/BillingAccess');
-		expect(stdout).toContain("aws iam attach-role-policy \\\n  --role-name 'BillingAccess' \\\n  --policy-arn arn:aws:iam::aws:policy/AWSBillingReadOnlyAccess");
+		expect(stdout).toContain("aws iam attach-role-policy \\\n  --role-name BillingAccess \\\n  --policy-arn arn:aws:iam::aws:policy/AWSBillingReadOnlyAccess");
 		expect(() => readFileSync(progressPath(home))).toThrow();
 	});
 
@@ -222,11 +222,11 @@ describe('status, reset and undo', () => {
 		]);
 	});
 
-	test('status without credentials still lists, without a mark', async () => {
+	test('status without credentials still lists, without a mark, and exits 1: the live part is missing', async () => {
 		const home = tempConfigHome();
 		await cli(['--yes'], home);
 		const {code, stdout, stderr} = await runCli(['status', '--json'], {env: cleanEnv({XDG_CONFIG_HOME: home})});
-		expect(code).toBe(0);
+		expect(code).toBe(1);
 		expect(JSON.parse(stdout)).toMatchObject({currentAccount: null, setups: [{accountId: account, current: false}]});
 		expect(stderr).toContain('Current account unknown');
 	});

@@ -12,6 +12,8 @@ import {cleanEnv, runCli, tempConfigHome, type CliResult} from '../support/cli.j
 import {startMetadataServer, type MetadataServer} from '../support/metadata.js';
 import {emptyIam, useAwsFixture} from '../support/aws.js';
 import {createLimitedUser, TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY, type Moto} from '../support/moto.js';
+import {startTerminal} from '../support/terminal.js';
+import {configBlockEnd, configBlockStart} from '../../source/present.js';
 
 const account = '123456789012';
 const roleArn = `arn:aws:iam::${account}:role/BillingAccess`;
@@ -76,17 +78,20 @@ function billingSetup(args: string[], extra: Record<string, string | undefined> 
 	return runCli(args, {env: cleanEnv({...moto.env, XDG_CONFIG_HOME: tempConfigHome(), ...extra})});
 }
 
-/** The profile block as printed: the indented lines under “Or add this to ~/.aws/config”, without the indent. */
-function printedProfile(output: string): string {
+/** The lines a person selects to paste: from the start mark to the end mark, both included, exactly as printed. */
+function markedBlock(output: string): string {
 	const lines = output.split('\n');
-	const start = lines.findIndex(line => line.startsWith(`Or add this to ~/.aws/config and use --profile ${profileName}:`));
+	const start = lines.indexOf(configBlockStart);
+	const end = lines.indexOf(configBlockEnd, start);
 	expect(start, output).toBeGreaterThanOrEqual(0);
-	const block: string[] = [];
-	for (const line of lines.slice(start + 1)) {
-		if (!line.startsWith('  ')) break;
-		block.push(line.slice(2));
-	}
-	return block.join('\n');
+	expect(end, output).toBeGreaterThan(start);
+	return lines.slice(start, end + 1).join('\n');
+}
+
+/** The profile block as printed, under “Or add this to ~/.aws/config”, without its marks. */
+function printedProfile(output: string): string {
+	expect(output).toContain(`Or add this to ~/.aws/config and use --profile ${profileName}:\n${configBlockStart}\n`);
+	return markedBlock(output).split('\n').slice(1, -1).join('\n');
 }
 
 /**
@@ -129,11 +134,14 @@ async function expectSwitched(result: {code: number | null; stdout: string; stde
 
 const withoutKeys = {AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined};
 
-/** The same through boto3: a Session on the printed profile, as a Python script would use it. */
-function boto3CallerArn(config: string, env: Record<string, string>): {status: number | null; stdout: string; stderr: string} {
+/** The same through boto3: a Session on the printed profile, as a Python script would use it. `script`: another one. */
+function boto3CallerArn(
+	config: string,
+	env: Record<string, string>,
+	script = `import boto3; print(boto3.Session(profile_name='${profileName}').client('sts').get_caller_identity()['Arn'])`,
+): {status: number | null; stdout: string; stderr: string} {
 	const home = tempDir();
 	writeFileSync(path.join(home, 'config'), `${config}\n`);
-	const script = `import boto3; print(boto3.Session(profile_name='${profileName}').client('sts').get_caller_identity()['Arn'])`;
 	const childEnv = cleanEnv({HOME: home, AWS_CONFIG_FILE: path.join(home, 'config'), AWS_ENDPOINT_URL_STS: moto.endpoint, ...env});
 	return spawnSync(python.program!, ['-c', script], {env: childEnv, encoding: 'utf8'});
 }
@@ -251,6 +259,30 @@ test.skipIf(boto3Missing)(`boto3 takes the printed block as the AWS CLI does${bo
 	const boto3 = boto3CallerArn(printedProfile(run.stderr), {AWS_ACCESS_KEY_ID: TEST_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: TEST_SECRET_ACCESS_KEY});
 	expect(boto3.status, boto3.stderr).toBe(0);
 	expect(boto3.stdout.trim()).toMatch(assumedRole);
+});
+
+const pasteMissing = awsCliMissing ?? boto3Missing;
+test.skipIf(pasteMissing)(`the block as the terminal shows it, pasted below [default], works in the AWS CLI and boto3, and [default] still does${pasteMissing ? ` (skipped: ${pasteMissing})` : ''}`, async () => {
+	const keys = {AWS_ACCESS_KEY_ID: TEST_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: TEST_SECRET_ACCESS_KEY};
+	const terminal = await startTerminal({args: ['--yes'], env: {...moto.env, ...keys, AWS_REGION: 'eu-west-1', XDG_CONFIG_HOME: tempConfigHome()}});
+	let screen: string;
+	try {
+		expect(await terminal.waitForExit(30_000)).toBe(0);
+		screen = await terminal.screen({history: true, join: true});
+	} finally {
+		await terminal.close();
+	}
+	const config = `[default]\nregion = eu-central-1\n${markedBlock(screen)}`;
+	await expectSwitched(await switchWith(config, {env: keys}));
+	const both = boto3CallerArn(
+		config,
+		keys,
+		`import boto3; print(boto3.Session().region_name); print(boto3.Session(profile_name='${profileName}').client('sts').get_caller_identity()['Arn'])`,
+	);
+	expect(both.status, both.stderr).toBe(0);
+	const [defaultRegion, arn] = both.stdout.trim().split('\n');
+	expect(defaultRegion).toBe('eu-central-1');
+	expect(arn).toMatch(assumedRole);
 });
 
 describe('status --handoff', () => {

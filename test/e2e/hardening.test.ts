@@ -4,7 +4,7 @@
  * answers with AWS's own wording).
  */
 import {spawn, spawnSync} from 'node:child_process';
-import {existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs';
 import {createServer as createHttpServer, type Server as HttpServer} from 'node:http';
 import {createServer as createHttpsServer} from 'node:https';
 import {createServer, type Server, type Socket} from 'node:net';
@@ -58,8 +58,8 @@ describe('an endpoint that accepts connections and never answers', () => {
 		const text = args[0] === 'status' ? result.stderr : json(result).error!.title + json(result).error!.why + json(result).error!.next;
 		expect(text).toContain(`AWS did not answer at ${endpoint} within 5 s`);
 		if (args[0] === 'status') {
-			// Status lists what is saved without AWS; the caller's account is a courtesy.
-			expect(result.code).toBe(0);
+			// Status lists what is saved without AWS, and says by its exit code that the live part is missing.
+			expect(result.code).toBe(1);
 			return;
 		}
 		expect(result.code).toBe(1);
@@ -180,6 +180,53 @@ describe('against moto, through the fault proxy', () => {
 		expect(existsSync(progressPath(home))).toBe(false);
 	});
 
+	const webPage = {kind: 'answer', body: '<html><body>Sign in to the guest Wi-Fi</body></html>', contentType: 'text/html'} as const;
+	const notAws = 'The endpoint that answered is not AWS.';
+
+	test('a web page answering GetRole with HTTP 200: undo removes nothing and says so in its JSON', async () => {
+		expect((await setup()).code).toBe(0);
+		proxy.fault('GetRole', webPage);
+		const result = await runCli(['undo', '--yes', '--json'], {env: cleanEnv({...proxy.env, XDG_CONFIG_HOME: home})});
+		expect(result.code).toBe(1);
+		const output = JSON.parse(result.stdout) as {ok: boolean; removed?: unknown; error?: {title: string; why: string}};
+		expect(output.ok).toBe(false);
+		expect(output.removed).not.toBe(true);
+		expect(output.error?.title).toBe(notAws);
+		expect(output.error?.why).toContain('answered iam:GetRole with HTTP 200 and a body that is not GetRole');
+		expect((await aws.iam.send(new GetRoleCommand({RoleName: 'BillingAccess'}))).Role?.RoleName).toBe('BillingAccess');
+	});
+
+	test('a web page answering the writes with HTTP 200: none of them is listed as created', async () => {
+		for (const action of ['CreateRole', 'PutRolePolicy', 'AttachRolePolicy']) proxy.fault(action, webPage);
+		const result = await setup();
+		expect(result.code).toBe(1);
+		const output = json(result);
+		expect(output.created).toEqual([]);
+		expect(output.error?.title).toBe(notAws);
+		expect(output.error?.why).toContain('answered iam:CreateRole with HTTP 200');
+	});
+
+	test('status whose live read fails prints the saved part and exits 1', async () => {
+		expect((await setup()).code).toBe(0);
+		proxy.fault('GetRole', {kind: 'error', status: 403, code: 'AccessDenied', message: 'User: arn:aws:iam::123456789012:user/moto is not authorized to perform: iam:GetRole'});
+		const result = await runCli(['status'], {env: cleanEnv({...proxy.env, XDG_CONFIG_HOME: home})});
+		expect(result.stdout).toContain('123456789012  role BillingAccess  finished');
+		expect(result.stdout).toContain('Could not read it:');
+		expect(result.code).toBe(1);
+	});
+
+	test('an answer whose body never comes ends within seconds, naming the endpoint, after the SDK’s three attempts', async () => {
+		proxy.fault('GetRole', {kind: 'stall'});
+		const started = Date.now();
+		const result = await setup();
+		// Generous: three attempts of 5 s each, on a loaded machine; without the deadline it took 201 s.
+		expect(Date.now() - started).toBeLessThan(90_000);
+		expect(result.code).toBe(1);
+		expect(proxy.calls.filter(call => call.action === 'GetRole')).toHaveLength(3);
+		expect(json(result).error?.title).toBe(`AWS did not answer at ${proxy.endpoint} within 5 s.`);
+		expect(result.stderr).not.toMatch(/\$response|inspect the hidden field/);
+	});
+
 	const saved = (overrides: Record<string, unknown>, settings: Record<string, unknown> = {}) => {
 		const at = '2026-11-23T10:00:00.000Z';
 		const record = {
@@ -234,12 +281,31 @@ describe('against moto, through the fault proxy', () => {
 		expect(proxy.calls).toEqual([]);
 	});
 
-	test('status shows saved text without its escape sequences', async () => {
+	test('saved text with escape sequences is not trusted, and status prints none of it', async () => {
 		saved({changes: [{action: 'iam:CreateRole\u001B]0;pwned\u0007\u001B[2J', target: 'x', at: '2026-11-23T10:00:00.000Z'}]});
 		const result = await runCli(['status'], {env: cleanEnv({...proxy.env, XDG_CONFIG_HOME: home})});
-		expect(result.code).toBe(0);
-		expect(result.stdout).toContain('written: CreateRole;');
-		expect(result.stdout).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/);
+		expect(result.stderr).toContain('is not valid (changes[0].action is not an action such as iam:CreateRole)');
+		expect(result.stdout).toContain('No saved setups');
+		expect(result.stdout + result.stderr).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/);
+	});
+
+	test('a tampered MFA serial is moved aside, never printed into the profile', async () => {
+		const serial = 'arn:aws:iam::123456789012:mfa/a\n[profile default]\ncredential_process = sh -c "touch pwned"';
+		saved(
+			{finished: true, step: 'verify', verification: {roleArn: 'arn:aws:iam::123456789012:role/BillingAccess', at: '2026-11-23T10:00:00.000Z', mfa: {userArn: 'arn:aws:iam::123456789012:user/moto', serial}}},
+			{requireMfa: true},
+		);
+		const result = await setup();
+		expect(result.stderr).toContain('is not valid (verification.mfa.serial holds control characters)');
+		expect(result.stdout + result.stderr).not.toContain('credential_process');
+		expect(readdirSync(path.dirname(progressPath(home))).some(name => name.startsWith('progress.json.corrupt-'))).toBe(true);
+	});
+
+	test('saved accounts a shell would run are not trusted: the dry run names none of them', async () => {
+		saved({}, {via: 'identity-center', assignees: [{type: 'GROUP', name: 'Finance'}], accounts: {kind: 'listed', ids: ['111111111111 $(touch pwned)']}});
+		const result = await runCli(['--dry-run', '--account', '123456789012'], {env: cleanEnv({XDG_CONFIG_HOME: home})});
+		expect(result.stdout + result.stderr).not.toContain('$(touch pwned)');
+		expect(result.stderr).toContain('settings.accounts.ids[0]: An AWS account ID is exactly 12 digits.');
 	});
 
 	test('status, which takes no lock, shows an invalid record as such and leaves the file as it is', async () => {

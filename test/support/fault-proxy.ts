@@ -20,7 +20,9 @@ export type Fault =
 	| { kind: 'reset' }
 	| { kind: 'hold' }
 	/** A canned success: what an API moto lacks (SimulatePrincipalPolicy) would answer; a function is asked at each call. */
-	| { kind: 'answer'; body: string | (() => string) };
+	| { kind: 'answer'; body: string | (() => string); contentType?: string }
+	/** Headers of a 200 answer, then silence: the body never comes (until the proxy closes). */
+	| { kind: 'stall' };
 
 export interface ProxyCall {
 	action: string;
@@ -234,11 +236,15 @@ export async function startFaultProxy(target: string, baseEnv: Record<string, st
 				return;
 			case 'answer': {
 				const answer = typeof fault.body === 'function' ? fault.body() : fault.body;
-				const contentType = req.headers['x-amz-target'] ? 'application/x-amz-json-1.1' : 'text/xml';
+				const contentType = fault.contentType ?? (req.headers['x-amz-target'] ? 'application/x-amz-json-1.1' : 'text/xml');
 				res.writeHead(200, {'content-type': contentType, 'content-length': Buffer.byteLength(answer), 'x-amzn-requestid': randomUUID()});
 				res.end(answer);
 				return;
 			}
+			case 'stall':
+				res.writeHead(200, {'content-type': req.headers['x-amz-target'] ? 'application/x-amz-json-1.1' : 'text/xml', 'x-amzn-requestid': randomUUID()});
+				res.flushHeaders();
+				return;
 			case 'reset':
 				// No response at all: the SDK sees ECONNRESET / "socket hang up".
 				req.socket.destroy();

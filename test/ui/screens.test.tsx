@@ -5,11 +5,12 @@ import {classifyCaller} from '../../source/core/principal.js';
 import {defaultSettings} from '../../source/core/settings.js';
 import {initialState, paidCheckAfterWrites, reviewAnswers, type SavedSetup, type WizardEvent, type WizardState} from '../../source/engine/wizard.js';
 import {FinishedScreen, ReviewScreen, Working} from '../../source/ui/screens/finish.js';
-import {roleView} from '../../source/ui/made.js';
+import {permissionSetView, roleView} from '../../source/ui/made.js';
+import {buildPermissionSetPlan} from '../../source/core/identity-center.js';
 import {afterTheWrites} from '../../source/present.js';
 
 const noOutcome = {created: [], rootStep: {done: false}};
-import {AccessScreen, CostExplorerScreen, MfaScreen, PrincipalsScreen, RoleNameScreen, SessionScreen, TrustScreen} from '../../source/ui/screens/settings.js';
+import {AccessScreen, AssigneesScreen, CostExplorerScreen, MfaScreen, PrincipalsScreen, RoleNameScreen, SessionScreen, TrustScreen} from '../../source/ui/screens/settings.js';
 import {ActivationScreen, IdentityDetails, ResumeScreen} from '../../source/ui/screens/start.js';
 import {keys, renderScreen} from '../support/ink.js';
 
@@ -363,5 +364,31 @@ describe('the review says what will be written, and what follows', () => {
 			step: 'review',
 		};
 		expect(reviewAnswers(state).find(answer => answer.step === 'trust')?.text).toBe('Who may switch: arn:aws:iam::999999999999:user/bob, user/admin');
+	});
+});
+
+describe('names from outside reach the screen without their control sequences', () => {
+	// An identity store group may be named anything: here one that would retitle the terminal and clear it.
+	const hostile = 'Fin\u001B]0;pwned\u0007ance\u001B[2J';
+	const controls = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
+
+	test('the assignee picker', async () => {
+		const settings = {...defaultSettings, via: 'identity-center' as const, assignees: []};
+		const screen = await renderScreen(<AssigneesScreen settings={settings} people={[{type: 'GROUP', name: hostile}]} onAnswer={answers().onAnswer} />);
+		const frame = await screen.waitFor('group:Finance');
+		expect(frame).not.toMatch(controls);
+	});
+
+	test('the review and the hand-off of a permission set', async () => {
+		const settings = {...defaultSettings, via: 'identity-center' as const, assignees: [{type: 'GROUP' as const, name: hostile}]};
+		const plan = buildPermissionSetPlan('123456789012', 'aws', settings, {setupId: 'setup-1'});
+		const view = permissionSetView(plan, {roleArn: 'arn:aws:sso:::permissionSet/ssoins-1/ps-1', at: 'now', identityStoreId: 'd-1234567890', ssoRegion: 'us-east-1'}, noOutcome);
+		const state: WizardState = {...initialState(settings, '2026-12-02T10:00:00.000Z', {setupId: 'setup-1'}), identity, step: 'review'};
+		const screen = await renderScreen(<ReviewScreen view={view} settings={settings} answers={reviewAnswers(state)} onAnswer={answers().onAnswer} />);
+		expect(await screen.waitFor('group:Finance')).not.toMatch(controls);
+		for (const text of [view.finish(), view.details()]) {
+			expect(text).toContain('group:Finance');
+			expect(text).not.toMatch(controls);
+		}
 	});
 });

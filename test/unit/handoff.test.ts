@@ -38,6 +38,17 @@ describe('credentialSourceOf: the link of the default chain that gave the creden
 	});
 });
 
+describe('what cannot be made safe in an INI value is refused', () => {
+	test.each([
+		['a tampered MFA serial', {mfaSerial: `arn:aws:iam::${account}:mfa/a\n[profile default]\ncredential_process = sh -c "touch pwned"`}, 'its mfa_serial'],
+		['a profile name with a line break', {source: {kind: 'profile', name: 'admin\ncredential_process = sh'}}, 'its source_profile'],
+		['a region with a carriage return', {region: 'eu-west-1\r'}, 'its region'],
+	] as Array<[string, {mfaSerial?: string; source?: CredentialSource; region?: string}, string]>)('%s: no block, a problem naming the setting', (_name, {mfaSerial, source, region}, setting) => {
+		const who = caller(alice, source ?? {kind: 'Environment'}, region);
+		expect(() => block({requireMfa: true}, who, mfaSerial)).toThrow(`billing-setup will not print the ~/.aws/config profile: ${setting} holds a line break or control character.`);
+	});
+});
+
 describe('the profile block names the credentials this run used', () => {
 	test.each([
 		[{kind: 'profile', name: 'admin'}, 'source_profile = admin'],

@@ -294,6 +294,18 @@ describe('in several accounts (--accounts)', () => {
 		expect(commands.match(/get-group-id/g)).toHaveLength(1);
 	});
 
+	test('an account id a shell would run is one quoted word, never a command', () => {
+		const commands = permissionSetCommands({...inTwo, accountIds: ['111111111111 $(touch pwned)']}).join('\n');
+		expect(commands.match(/--target-id '111111111111 \$\(touch pwned\)'/g)).toHaveLength(2);
+		expect(commands).not.toMatch(/--target-id 111111111111 \$/);
+	});
+
+	test('a value with a line break is refused, never printed into the sso profile', () => {
+		expect(() => ssoHandOff(inTwo, {identityStoreId: 'd-1234567890', region: 'us-east-1\n[profile default]\ncredential_process = sh'})).toThrow(
+			/will not print the ~\/\.aws\/config profile: its sso_region holds a line break/,
+		);
+	});
+
 	test('the hand-off has one profile per account under one sso-session', () => {
 		const {profileBlock, profileName} = ssoHandOff(inTwo, {identityStoreId: 'd-1234567890', region: 'us-east-1'});
 		expect(profileBlock.match(/\[sso-session /g)).toHaveLength(1);

@@ -65,7 +65,7 @@ describe('buildPlan', () => {
 		expect(cliCommands(plan)).toHaveLength(4);
 		expect(plan.inlinePolicies.BillingSetupGuard?.Statement).toEqual([{Effect: 'Deny', Action: 'billing:UpdateIAMAccessPreference', Resource: '*'}]);
 		expect(cliCommands({...plan, inlinePolicies: {}})).toHaveLength(2);
-		expect(cliCommands(plan)[0]).toContain("--role-name 'BillingAccess'");
+		expect(cliCommands(plan)[0]).toContain('--role-name BillingAccess \\\n');
 		expect(plan.profileBlock).toContain('role_arn = arn:aws:iam::123456789012:role/BillingAccess');
 	});
 
@@ -88,7 +88,7 @@ describe('buildPlan', () => {
 		expect(plan.profileBlock).toContain('role_arn = arn:aws:iam::123456789012:role/team/finance/BillingAccess');
 		expect(roleLocation(plan.roleArn)).toEqual({path: '/team/finance/', roleName: 'BillingAccess'});
 		expect(roleLocation('arn:aws:iam::123456789012:role/Plain')).toEqual({path: '/', roleName: 'Plain'});
-		expect(cliCommands(plan)[0]).toContain("--path '/team/finance/'");
+		expect(cliCommands(plan)[0]).toContain('--path /team/finance/ \\\n');
 	});
 
 	test('the profile block is the one core/handoff.ts writes, named after the role and account', () => {

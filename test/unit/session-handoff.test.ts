@@ -34,8 +34,8 @@ describe('the hand-off of a wizard run', () => {
 		const {aws, session, saves, exitCode, printed} = await setUp({requireMfa: true});
 		expect(exitCode).toBe(0);
 		expect(aws.mfaDevice).toHaveBeenCalledExactlyOnceWith(alice);
-		expect(printed).toContain(`  mfa_serial = ${serial}`);
-		expect(printed).toContain('  credential_source = Environment\n  region = eu-west-1');
+		expect(printed.split('\n')).toContain(`mfa_serial = ${serial}`);
+		expect(printed).toContain('\ncredential_source = Environment\nregion = eu-west-1\n');
 		expect(saves.at(-1)?.verification?.mfa).toEqual({userArn: alice.arn, serial});
 		expect(planFor(session.state).profileBlock).toContain(`mfa_serial = ${serial}`);
 	});

@@ -86,7 +86,7 @@ describe('progress store', () => {
 	test.each<[string, (record: any) => void, string]>([
 		['a trust of "*"', record => (record.settings.trust = {kind: 'principals', arns: ['*']}), 'settings.trust.arns[0]: “*” is not an IAM principal ARN'],
 		['a session AWS refuses', record => (record.settings.maxSessionSeconds = 99_999), 'settings.maxSessionSeconds: Session duration must be'],
-		['a role name with escape sequences', record => (record.settings.roleName = 'Billing\u001B[2J'), 'settings.roleName: “'],
+		['a role name with escape sequences', record => (record.settings.roleName = 'Billing\u001B[2J'), 'settings.roleName holds control characters'],
 		['a bogus step', record => (record.step = 'bogus'), 'step is not one of identity, inspect-account, resume'],
 		['a final step', record => (record.step = 'done'), 'step is not one of'],
 		['an account that is not 12 digits', record => (record.accountId = '1234'), 'accountId: An AWS account ID is exactly 12 digits.'],
@@ -94,6 +94,22 @@ describe('progress store', () => {
 		['a change without a target', record => (record.changes = [{action: 'iam:CreateRole', at: '2026-11-23T10:00:00.000Z'}]), 'changes[0].target is not text'],
 		['a time with escape sequences', record => (record.updatedAt = '2026-11-23\u001B[2J'), 'updatedAt is not a time'],
 		['settings that are not an object', record => (record.settings = 'full'), 'settings is not an object'],
+		['accounts to run a command in', record => (record.settings.accounts = {kind: 'listed', ids: ['111111111111 $(touch pwned)']}), 'settings.accounts.ids[0]: An AWS account ID is exactly 12 digits.'],
+		['accounts of an unknown kind', record => (record.settings.accounts = {kind: 'some'}), 'settings.accounts is neither'],
+		['an assignee with escape sequences', record => (record.settings.assignees = [{type: 'GROUP', name: 'Fin\u001B]0;pwned\u0007'}]), 'settings.assignees[0].name holds control characters'],
+		[
+			'an MFA serial that adds a profile',
+			record => (record.verification = {...{roleArn: 'arn:aws:iam::111111111111:role/BillingAccess', at: '2026-11-23T10:00:00.000Z'}, mfa: {userArn: 'arn:aws:iam::111111111111:user/a', serial: 'arn:aws:iam::111111111111:mfa/a\n[profile default]\ncredential_process = sh'}}),
+			'verification.mfa.serial holds control characters',
+		],
+		['an MFA user that is a role', record => (record.verification = {...{roleArn: 'arn:aws:iam::111111111111:role/BillingAccess', at: '2026-11-23T10:00:00.000Z'}, mfa: {userArn: 'arn:aws:iam::111111111111:role/a', serial: 'arn:aws:iam::111111111111:mfa/a'}}), 'verification.mfa.userArn: “arn:aws:iam::111111111111:role/a” is not an IAM user ARN'],
+		['a switch that names no session', record => (record.verification = {...{roleArn: 'arn:aws:iam::111111111111:role/BillingAccess', at: '2026-11-23T10:00:00.000Z'}, assumedAs: 'me'}), 'verification.assumedAs: “me” is not an assumed-role session ARN'],
+		['a skip reason with escape sequences', record => (record.verification = {...{roleArn: 'arn:aws:iam::111111111111:role/BillingAccess', at: '2026-11-23T10:00:00.000Z'}, assumeSkipped: 'x\u001B[2J'}), 'verification.assumeSkipped holds control characters'],
+		['a cost that is not an amount', record => (record.verification = {...{roleArn: 'arn:aws:iam::111111111111:role/BillingAccess', at: '2026-11-23T10:00:00.000Z'}, billingAccess: {state: 'active', at: '2026-11-23T10:00:00.000Z', cost: {start: '2026-11-01', end: '2026-12-01', amount: '1; rm', unit: 'USD', estimated: true}}}), 'verification.billingAccess.cost.amount is not an amount'],
+		['a cost problem with escape sequences', record => (record.verification = {...{roleArn: 'arn:aws:iam::111111111111:role/BillingAccess', at: '2026-11-23T10:00:00.000Z'}, billingAccess: {state: 'unknown', at: '2026-11-23T10:00:00.000Z', reason: {title: 't\u009B2J', why: 'w', next: 'n'}}}), 'verification.billingAccess.reason.title holds control characters'],
+		['a verified role that is not an ARN', record => (record.verification = {...{roleArn: 'arn:aws:iam::111111111111:role/BillingAccess', at: '2026-11-23T10:00:00.000Z'}, roleArn: 'BillingAccess'}), 'verification.roleArn: “BillingAccess” is not a role or permission set ARN'],
+		['a change that names no action', record => (record.changes = [{action: 'CreateRole\u001B[2J', target: 'x', at: '2026-11-23T10:00:00.000Z'}]), 'changes[0].action is not an action'],
+		['a caller that is not an ARN', record => (record.callerArn = 'me'), 'callerArn: “me” is not a caller ARN'],
 	])('%s is not trusted', (_name, spoil, reason) => {
 		const directory = tempConfigHome();
 		const record: any = structuredClone(setup('111111111111'));
@@ -115,6 +131,32 @@ describe('progress store', () => {
 			expect(readdirSync(directory)).toEqual(['progress.json']);
 			expect(readFileSync(store.path, 'utf8')).toBe(content);
 		}
+	});
+
+	test('everything a finished setup saves reads back as trusted', () => {
+		const {directory, store} = storeIn();
+		const finished = setup('111111111111', {
+			finished: true,
+			settings: {...defaultSettings, accounts: {kind: 'listed', ids: ['111111111111', '222222222222']}, assignees: [{type: 'GROUP', name: 'Finance & Ops'}]},
+			policyCheck: {policyArn: 'arn:aws:iam::aws:policy/job-function/Billing', grantsDescribeReport: false},
+			changes: [{action: 'iam:CreateRole', target: 'arn:aws:iam::111111111111:role/team/BillingAccess', role: 'arn:aws:iam::111111111111:role/team/BillingAccess', at: '2026-11-23T10:00:00.000Z'}],
+			verification: {
+				roleArn: 'arn:aws:iam::111111111111:role/team/BillingAccess',
+				at: '2026-11-23T10:00:00.000Z',
+				assumedAs: 'arn:aws:sts::111111111111:assumed-role/BillingAccess/billing-setup-verify',
+				mfa: {userArn: 'arn:aws:iam::111111111111:user/a', serial: 'arn:aws:iam::111111111111:mfa/a-phone'},
+				billingAccess: {
+					state: 'active',
+					checkedAs: 'arn:aws:sts::111111111111:assumed-role/BillingAccess/billing-setup-verify',
+					at: '2026-11-23T10:00:00.000Z',
+					cost: {start: '2026-11-01', end: '2026-12-01', amount: '12.3456', unit: 'USD', estimated: true},
+				},
+			},
+		});
+		store.save(finished);
+		const again = openProgressStore({cwd: directory});
+		expect(again.recovered).toBeUndefined();
+		expect(again.load('111111111111')).toEqual(finished);
 	});
 
 	test('fields it does not know are tolerated, so a newer record still reads', () => {

@@ -185,4 +185,9 @@ describe('stackSetScript', () => {
 		expect(lines[2]).toContain('--regions eu-west-1');
 		expect(lines[1]).toContain('file://billing-setup-B.json');
 	});
+
+	test('a profile name a shell would split or run is one quoted word in every command', () => {
+		const lines = stackSetScript({roleName: 'B', format: 'json', profile: "my prof;id's $(x)"}).replaceAll('\\\n', '').split('\n').filter(line => line.startsWith('aws '));
+		for (const line of lines) expect(line).toMatch(/ --profile 'my prof;id'\\''s \$\(x\)'$/);
+	});
 });

@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {accountIdProblem, principalArnProblem, roleNameProblem, sessionSecondsProblem} from '../../source/core/validation.js';
+import {accountIdProblem, assigneeProblem, mfaSerialProblem, principalArnProblem, roleNameProblem, sessionSecondsProblem} from '../../source/core/validation.js';
 
 describe('roleNameProblem', () => {
 	test.each(['BillingAccess', 'a', 'x'.repeat(64), 'Team+Billing=1,2.3@corp_-x'])('accepts %s', name => {
@@ -34,5 +34,19 @@ describe('accountIdProblem and principalArnProblem', () => {
 
 	test.each(['*', 'arn:aws:iam::*:root', 'arn:aws:s3:::bucket', 'arn:aws:iam::123:user/alice', 'alice'])('rejects %s', arn => {
 		expect(principalArnProblem(arn)).toMatch(/not an IAM principal ARN/);
+	});
+});
+
+describe('assigneeProblem', () => {
+	test('takes any name an identity store has, spaces and symbols included', () => expect(assigneeProblem('group:Finance & Ops (EU)')).toBeUndefined());
+	test('refuses a name with control characters, which would be printed and saved', () => {
+		expect(assigneeProblem('group:Fin\u001B]0;pwned\u0007')).toBe('The name after group: holds control characters; billing-setup cannot assign it.');
+	});
+});
+
+describe('mfaSerialProblem', () => {
+	test('takes an IAM MFA device ARN', () => expect(mfaSerialProblem('arn:aws:iam::123456789012:mfa/alice-phone')).toBeUndefined());
+	test.each(['arn:aws:iam::123456789012:user/alice', 'arn:aws:iam::123456789012:mfa/a\n[profile default]'])('refuses %j', serial => {
+		expect(mfaSerialProblem(serial)).toMatch(/is not an IAM MFA device ARN/);
 	});
 });

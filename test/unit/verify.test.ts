@@ -54,6 +54,24 @@ describe('verifyRole', () => {
 		expect(time.waits).toEqual([1000, 2000, 4000]);
 	});
 
+	test.each([
+		['a service control policy', /Ask your organization's administrator .* to allow sts:AssumeRole for this account/],
+		['a permissions boundary', /allow sts:AssumeRole in this identity's permissions boundary/],
+		['a session policy', /Start a session whose policy allows sts:AssumeRole/],
+	])('an explicit deny in %s stops at once with the advice diagnose gives', async (where, next) => {
+		const time = fakeTime();
+		const explicit = Object.assign(
+			new Error(`User: arn:aws:iam::123456789012:user/alice is not authorized to perform: sts:AssumeRole on resource: ${plan.roleArn} with an explicit deny in ${where}`),
+			{name: 'AccessDenied'},
+		);
+		const fake = clients([explicit]);
+		const failure = await verifyRole(fake, await iamWithRole(), plan, record, {timeoutMs: 120_000, costCheck: false, ...time}).catch((error: unknown) => error);
+		expect(fake.assumeCalls).toBe(1);
+		expect(time.waits).toEqual([]);
+		expect((failure as ProblemError).problem.next).toMatch(next);
+		expect((failure as ProblemError).problem.next).not.toMatch(/administrators have it/);
+	});
+
 	test('gives up at the deadline and says what to grant', async () => {
 		const time = fakeTime();
 		const fake = clients(['denied']);

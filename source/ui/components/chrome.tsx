@@ -19,12 +19,17 @@ export function Header({section, index, total, account}: {section: string; index
 	);
 }
 
+/** Text children as the terminal may show them: answers and notices quote names and messages from outside. */
+function shown(children: ReactNode): ReactNode {
+	return typeof children === 'string' ? printable(children) : children;
+}
+
 /** An answered step, collapsed to one line so the screen keeps a trail of what was decided. */
 export function Answered({children}: {children: ReactNode}) {
 	return (
 		<Text>
 			<Text color={theme.success}>✔ </Text>
-			{children}
+			{shown(children)}
 		</Text>
 	);
 }
@@ -37,7 +42,7 @@ export function Warning({children}: {children: ReactNode}) {
 	return (
 		<Text>
 			<Text color={theme.warning}>! </Text>
-			{children}
+			{shown(children)}
 		</Text>
 	);
 }

@@ -1,5 +1,6 @@
 import {Box, Text, useStdout} from 'ink';
 import type {ComponentProps} from 'react';
+import {printable} from '../../core/text.js';
 
 export type Part = string | {text: string; bold?: boolean; color?: string};
 
@@ -11,7 +12,8 @@ export function wrapWords(parts: Part[], width: number): Array<Array<Exclude<Par
 	let spaced = false;
 	for (const part of parts) {
 		const style = typeof part === 'string' ? {} : {bold: part.bold, color: part.color};
-		const text = typeof part === 'string' ? part : part.text;
+		// Prose quotes names and AWS's words: shown without control characters.
+		const text = printable(typeof part === 'string' ? part : part.text);
 		for (const token of text.split(/(\s+)/)) {
 			if (token === '') continue;
 			if (/^\s+$/.test(token)) {

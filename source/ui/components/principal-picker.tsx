@@ -6,6 +6,7 @@
 import {Box, Text, useInput} from 'ink';
 import {useEffect, useReducer, useRef} from 'react';
 import {principalLabel} from '../../core/policy.js';
+import {printable} from '../../core/text.js';
 import {theme} from '../theme.js';
 
 export interface PickerRow {
@@ -117,7 +118,7 @@ export function PrincipalPicker({
 				const focused = start + index === state.focus;
 				return (
 					<Text key={row.arn} color={focused ? theme.accent : undefined}>
-						{`${focused ? '❯' : ' '} ${state.ticked.includes(row.arn) ? '☑' : '☐'} ${row.label}`}
+						{`${focused ? '❯' : ' '} ${state.ticked.includes(row.arn) ? '☑' : '☐'} ${printable(row.label)}`}
 					</Text>
 				);
 			})}

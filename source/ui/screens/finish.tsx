@@ -78,7 +78,8 @@ export function ReviewScreen({
 	const guard = settings.access === 'full' ? `Guard: ${settings.guard ? 'on' : 'off'} (${settings.guard ? 'turn it off' : 'turn it on'})` : undefined;
 	const options = [
 		{label: 'Yes, go ahead', value: 'apply'},
-		...answers.map(answer => ({label: `Change · ${answer.text}`, value: answer.step})),
+		// The answers quote names from outside (Identity Center's groups and users).
+		...answers.map(answer => ({label: printable(`Change · ${answer.text}`), value: answer.step})),
 		...(guard ? [{label: `Change · ${guard}`, value: guardChoice}] : []),
 		{label: 'No, stop here (resume later)', value: stopChoice},
 	];
