@@ -3,7 +3,7 @@ import {parseArgs} from 'node:util';
 import type {Partition} from './core/principal.js';
 import {parseAssignee} from './core/identity-center.js';
 import {defaultSettings, type AccessLevel, type AccountTargets, type RoleSettings} from './core/settings.js';
-import {accountIdProblem, assigneeProblem, permissionSetNameProblem, policyArnProblem, principalArnProblem, roleNameProblem, rolePathProblem, sessionSecondsProblem} from './core/validation.js';
+import {accountIdProblem, assigneeProblem, permissionSetNameProblem, policyArnProblem, principalArnProblem, roleNameProblem, rolePathProblem, sessionSecondsProblem, unitIdProblem} from './core/validation.js';
 
 export class UsageError extends Error {}
 
@@ -243,17 +243,15 @@ function identityCenterPresets(values: Partial<Record<Flag, string | boolean>>):
 	return presets;
 }
 
-/** An organizational unit's id (`ou-ab12-cd34ef56`) or the root's (`r-ab12`), as Organizations writes them. */
-const unitId = /^(?:ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$/;
-
 /** `all`, 12-digit account ids, or (for a role's StackSet, `units`) OU and root ids, comma-separated; a repeat counts once. */
 function accountTargets(text: string, {units}: {units: boolean}): AccountTargets {
 	if (text.trim() === 'all') return {kind: 'all'};
 	const ids = [...new Set(text.split(',').map(id => id.trim()).filter(Boolean))];
 	if (ids.length === 0) fail(`--accounts takes account IDs${units ? ' or OU ids (ou-…, r-…)' : ''}, comma-separated, or “all”.`);
-	if (ids.some(id => unitId.test(id))) {
+	const isUnit = (id: string) => !unitIdProblem(id);
+	if (ids.some(isUnit)) {
 		if (!units) fail('--accounts: OU ids (ou-…, r-…) reach a role through a StackSet; a permission set takes account IDs or “all”.');
-		const stray = ids.find(id => !unitId.test(id));
+		const stray = ids.find(id => !isUnit(id));
 		if (stray) fail(`--accounts: “${stray}” is not an OU id: name OUs (ou-…, r-…) or accounts, not both.`);
 		return {kind: 'units', ids};
 	}

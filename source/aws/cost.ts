@@ -12,6 +12,7 @@ import {thisMonth} from '../core/period.js';
 import type {Partition} from '../core/principal.js';
 import type {Problem} from '../core/problem.js';
 import {requestHandler} from './http.js';
+import {nameFailedActions} from './sts.js';
 import {isAwsError, sentence} from './problems.js';
 
 export interface BillingAccessRequest {
@@ -35,6 +36,8 @@ export async function checkBillingAccess({partition, checkedAs, credentials, pro
 		});
 	}
 	const client = new CostExplorerClient({region, requestHandler, maxAttempts: 1, ...(credentials ? {credentials} : profile && {profile})});
+	// An answer that is not AWS's (or one that stalls) says nothing of the setting: it is refused like any other client's.
+	nameFailedActions(client, 'ce');
 	const period = thisMonth(now);
 	try {
 		const answer = await client.send(new GetCostAndUsageCommand({TimePeriod: {Start: period.start, End: period.end}, Granularity: 'MONTHLY', Metrics: ['UnblendedCost']}));

@@ -86,6 +86,21 @@ export const assumedRoleArnProblem = arnRule(
  */
 export const callerArnPattern = /^arn:aws(-cn|-us-gov)?:(iam|sts)::(\d{12}):[\u0021-\u007E]+$/;
 export const callerArnProblem = arnRule(callerArnPattern, 'a caller ARN', 'arn:aws:iam::123456789012:user/alice');
+/** An organizational unit's id (`ou-ab12-cd34ef56`) or the root's (`r-ab12`), as Organizations writes them. */
+const unitIdPattern = /^(?:ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$/;
+
+export function unitIdProblem(id: string): string | undefined {
+	return unitIdPattern.test(id) ? undefined : `“${id}” is not an OU id (e.g. ou-ab12-cd34ef56, or the root's r-ab12).`;
+}
+
+/** A StackSet's name (`billing-setup-BillingAccess`) or id (its name, a colon and CloudFormation's id for it). */
+const stackSetPattern = /^[A-Za-z][-A-Za-z0-9]{0,127}(:[\w-]{1,64})?$/;
+
+/** What a recorded write was made on: a role's or permission set's ARN, or the StackSet's name or id. */
+export function madeOnProblem(on: string): string | undefined {
+	return stackSetPattern.test(on) ? undefined : madeArnProblem(on);
+}
+
 /** A role's ARN, or a permission set's (what a verification names): `sso:::permissionSet/ssoins-…/ps-…`, the kind loosely. */
 export const madeArnProblem = arnRule(
 	new RegExp(`^${partition}:(iam::\\d{12}:role/${pathedName}|sso:::[\\w-]+/[\\w-]+/[\\w-]+)$`),

@@ -11,6 +11,8 @@ import {
 	callerArnProblem,
 	iamUserArnProblem,
 	madeArnProblem,
+	madeOnProblem,
+	unitIdProblem,
 	mfaSerialProblem,
 	permissionSetNameProblem,
 	policyArnProblem,
@@ -90,12 +92,13 @@ const setupId = matching(/^[\w-]{1,64}$/, 'a setup id');
 const action = matching(/^[a-z-]+:[A-Za-z]+$/, 'an action such as iam:CreateRole');
 const day = matching(/^\d{4}-\d\d-\d\d$/, 'a day such as 2026-01-31');
 
-// As --accounts takes them: this account, every account, or 12-digit ids.
+// As --accounts takes them: this account, every account, 12-digit ids, or (a role's StackSet) OU ids.
 const accounts: Check = value => {
 	const kind = (value as {kind?: unknown} | null)?.kind;
 	if (kind === 'this' || kind === 'all') return undefined;
 	if (kind === 'listed') return object({ids: listOf(rule('string', accountIdProblem))})(value);
-	return ' is neither this account, all, nor a list of accounts';
+	if (kind === 'units') return object({ids: listOf(rule('string', unitIdProblem))})(value);
+	return ' is neither this account, all, a list of accounts, nor a list of OUs';
 };
 
 const problem = object({title: text, why: text, next: text});
@@ -145,7 +148,7 @@ const record = object({
 		accounts: optional(accounts),
 	}),
 	policyCheck: optional(object({policyArn: rule('string', policyArnProblem), grantsDescribeReport: flag})),
-	changes: listOf(object({action, target: text, role: optional(rule('string', madeArnProblem)), at: timestamp})),
+	changes: listOf(object({action, target: text, role: optional(rule('string', madeOnProblem)), at: timestamp})),
 	verification: optional(
 		object({
 			roleArn: rule('string', madeArnProblem),
