@@ -164,12 +164,13 @@ describe('Fault injection', () => {
 	// ListGroups, ListUsers (whether Identity Center has people to offer a permission set to); GetPolicy, GetPolicyVersion, GetRole (the read
 	// before any write), CreateRole, AttachRolePolicy, PutRolePolicy ×2 (the add-on and the guard), then verify reads
 	// everything back with both inline policies' content (GetRole, ListAttachedRolePolicies, ListRolePolicies,
-	// GetRolePolicy ×2), and AssumeRole.
-	it('makes at most 18 AWS calls for a fresh setup, and only reads when run again on a finished one', async () => {
+	// GetRolePolicy ×2), AssumeRole, and the one check of the root-only setting as the role (GetCostAndUsage): 19.
+	it('makes at most 19 AWS calls for a fresh setup (one of them the paid check), and only reads when run again on a finished one', async () => {
 		const first = await run(['--yes', '--json'], true);
 
 		expect(first.code, first.stderr).toBe(0);
-		expect(actions().length, actions().join(', ')).toBeLessThanOrEqual(18);
+		expect(actions().length, actions().join(', ')).toBeLessThanOrEqual(19);
+		expect(actions().filter(action => action === 'GetCostAndUsage')).toHaveLength(1);
 		expect(actions().filter(action => writeAction.test(action))).toEqual(['CreateRole', 'PutRolePolicy', 'PutRolePolicy', 'AttachRolePolicy']);
 
 		aws.proxy.calls.length = 0;

@@ -128,13 +128,14 @@ describe('Kill at every boundary', () => {
 
 	// The progress file at every read of a fresh setup (the writes are the cases above): a kill while the call is
 	// parked must leave no file (before the account is known) or a whole, unfinished one, and the next run must
-	// read it and finish. Fresh setup, in order: GetCallerIdentity, GetPolicy, GetPolicyVersion, GetRole (the read
+	// read it and finish. Fresh setup, in order: GetCallerIdentity, then beside the account read GetPolicy and
+	// GetPolicyVersion (so nothing is saved yet: no answer was given), GetRole (the read
 	// before any write), CreateRole, PutRolePolicy, AttachRolePolicy, GetRole, ListAttachedRolePolicies,
 	// ListRolePolicies, GetRolePolicy, AssumeRole. A kill at GetRole holds the first one.
 	const reads = [
 		{action: 'GetCallerIdentity', file: 'none'},
-		{action: 'GetPolicy', file: 'unfinished'},
-		{action: 'GetPolicyVersion', file: 'unfinished'},
+		{action: 'GetPolicy', file: 'none'},
+		{action: 'GetPolicyVersion', file: 'none'},
 		{action: 'GetRole', file: 'unfinished'},
 		{action: 'ListAttachedRolePolicies', file: 'unfinished'},
 		{action: 'ListRolePolicies', file: 'unfinished'},
