@@ -2,7 +2,10 @@
 import {readFileSync} from 'node:fs';
 import {homedir} from 'node:os';
 import path from 'node:path';
+import {isAwsError, sentence} from '../core/aws-error.js';
 import {denialReason, type DenialReason} from '../core/diagnosis.js';
+
+export {isAwsError, sentence};
 import {principalKindLabel, type Identity} from '../core/principal.js';
 import {ProblemError, type Problem} from '../core/problem.js';
 import {shellQuote} from '../core/text.js';
@@ -37,11 +40,6 @@ export interface ProblemContext {
 	profile?: string;
 }
 
-/** Whether an SDK error has this AWS error code; the query protocol names it either way, with or without "Exception". */
-export function isAwsError(error: unknown, code: string): boolean {
-	const name = (error as {name?: unknown})?.name;
-	return name === code || name === `${code}Exception`;
-}
 
 /** The answer, or undefined when AWS says the thing read is not there (`code`: NoSuchEntity, ResourceNotFound). */
 export async function unlessMissing<T>(read: Promise<T>, code: string): Promise<T | undefined> {
@@ -53,10 +51,6 @@ export async function unlessMissing<T>(read: Promise<T>, code: string): Promise<
 	}
 }
 
-/** AWS messages often lack a final full stop; text composed after them needs one. */
-export function sentence(text: string): string {
-	return /[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
-}
 
 /** "iam:GetRole failed (AccessDenied: …)": a failed call in one clause, for answers that go on without it. `action`: when the error names none. */
 export function failedCall(error: unknown, action = 'the AWS call'): string {
@@ -68,33 +62,27 @@ export function failedCall(error: unknown, action = 'the AWS call'): string {
 
 /** The advice that can help with each kind of denial AWS's AccessDenied text names. */
 interface Denial {
-	roleBoundaryMayHelp: boolean;
 	why: (who: string) => string;
 	next: (action: string) => string;
 }
 
 const denials: Partial<Record<DenialReason, Denial>> = {
 	'service-control-policy': {
-		roleBoundaryMayHelp: false,
 		why: () => 'A service control policy (SCP) of your AWS Organization forbids it for every identity in this account, administrators and root included.',
 		next: action =>
 			`Ask your organization's administrator (AWS Organizations, in the management account) to allow ${action} for this account. Running as an administrator here does not help.`,
 	},
 	'permissions-boundary': {
-		roleBoundaryMayHelp: false,
 		why: who => `A permissions boundary on ${who} caps what it may do, whatever its own policies allow.`,
 		next: action =>
 			`Ask whoever manages IAM in this account to allow ${action} in this identity's permissions boundary, or run billing-setup as an identity without that boundary.`,
 	},
 	'session-policy': {
-		roleBoundaryMayHelp: false,
 		why: () => 'These credentials come from a session that was started with a session policy, which narrows what the session may do.',
 		next: action =>
 			`Start a session whose policy allows ${action} (assume the role again without --policy, or choose a broader permission set), then run billing-setup again.`,
 	},
 	'identity-deny': {
-		// "Deny CreateRole unless iam:PermissionsBoundary is X" is how organisations require a boundary.
-		roleBoundaryMayHelp: true,
 		why: () => 'A policy attached to this identity (or its group) denies it outright; a Deny wins over every Allow, so attaching more permissions does not help.',
 		next: action =>
 			`Ask whoever manages IAM in this account to narrow the Deny statement for ${action}, or run billing-setup as an identity it does not apply to.`,
@@ -104,15 +92,6 @@ const denials: Partial<Record<DenialReason, Denial>> = {
 function denialOf(message: string): Denial | undefined {
 	const reason = denialReason(message);
 	return reason && denials[reason];
-}
-
-/**
- * Whether giving the new role a permissions boundary could turn this CreateRole denial into an allow:
- * only the caller's own identity policies can make that condition; an SCP, the caller's boundary or a
- * session policy denies whatever the new role carries.
- */
-export function roleBoundaryMayHelp(message: string): boolean {
-	return denialOf(message)?.roleBoundaryMayHelp ?? true;
 }
 
 const grantNext = (action: string) =>

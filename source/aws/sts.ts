@@ -1,8 +1,8 @@
 /** STS alone: who the caller is. Kept apart from IAM so `status` and `reset` load only this client. */
 import {GetCallerIdentityCommand, STSClient} from '@aws-sdk/client-sts';
 import type {MiddlewareStack} from '@smithy/types';
-import {credentialSourceOf, type SignIn} from '../core/handoff.js';
-import {classifyCaller, type Identity} from '../core/principal.js';
+import {credentialSourceOf} from '../core/handoff.js';
+import {classifyCaller, type Identity, type SignIn} from '../core/principal.js';
 import {ProblemError} from '../core/problem.js';
 import {accountIdProblem, callerArnPattern} from '../core/validation.js';
 import {awsTimeoutSeconds, readWholeBody, requestHandler} from './http.js';

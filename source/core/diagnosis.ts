@@ -32,6 +32,17 @@ export function denialReason(message: string): DenialReason | undefined {
 	return reasonPatterns.find(([, pattern]) => pattern.test(message))?.[0];
 }
 
+/**
+ * Whether giving the new role a permissions boundary could turn this CreateRole denial into an allow: only the
+ * caller's own identity policies can make that condition ("Deny CreateRole unless iam:PermissionsBoundary is X" is
+ * how organisations require a boundary); an SCP, the caller's boundary or a session policy denies whatever the new
+ * role carries.
+ */
+export function roleBoundaryMayHelp(message: string): boolean {
+	const reason = denialReason(message);
+	return reason !== 'service-control-policy' && reason !== 'permissions-boundary' && reason !== 'session-policy';
+}
+
 export interface ParsedDenial {
 	/** `ce:DescribeReport`: the first action the text names. */
 	action?: string;

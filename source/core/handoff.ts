@@ -2,22 +2,9 @@
  * The ~/.aws/config profile printed at the end. It must work exactly as printed, so it names the
  * credentials this run really used, the region, and what the AWS CLI and boto3 need besides.
  */
-import type {Identity, Partition} from './principal.js';
+import type {CredentialSource, Identity, Partition} from './principal.js';
 import type {RoleSettings, Trust} from './settings.js';
 import {iniBlock} from './text.js';
-
-/** The link of the SDK's default chain that gave this run its credentials, as the AWS CLI can name it again. */
-export type CredentialSource =
-	| {kind: 'profile'; name: string}
-	| {kind: 'Environment' | 'EcsContainer' | 'Ec2InstanceMetadata'}
-	/** Nothing a profile can point at: a web identity token, or credentials not known (a dry run for --account). */
-	| {kind: 'unknown'; what?: string};
-
-/** How this run signed in: kept with the caller's identity, never a secret. */
-export interface SignIn {
-	source: CredentialSource;
-	region: string;
-}
 
 /**
  * Where credentials came from, read from the `$source` feature ids the SDK's providers tag them with.

@@ -1,5 +1,17 @@
 /** Who the caller is, as told by STS GetCallerIdentity. */
-import type {SignIn} from './handoff.js';
+
+/** The link of the SDK's default chain that gave this run its credentials, as the AWS CLI can name it again. */
+export type CredentialSource =
+	| {kind: 'profile'; name: string}
+	| {kind: 'Environment' | 'EcsContainer' | 'Ec2InstanceMetadata'}
+	/** Nothing a profile can point at: a web identity token, or credentials not known (a dry run for --account). */
+	| {kind: 'unknown'; what?: string};
+
+/** How this run signed in: kept with the caller's identity, never a secret. */
+export interface SignIn {
+	source: CredentialSource;
+	region: string;
+}
 
 export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov';
 

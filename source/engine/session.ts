@@ -8,7 +8,8 @@ import {buildPermissionSetPlan, type PermissionSetPlan} from '../core/identity-c
 import {buildPlan, roleLocation, type Plan} from '../core/plan.js';
 import type {Identity, Partition} from '../core/principal.js';
 import {ProblemError, type Problem} from '../core/problem.js';
-import {isAwsError, roleBoundaryMayHelp} from '../aws/problems.js';
+import {isAwsError} from '../core/aws-error.js';
+import {roleBoundaryMayHelp} from '../core/diagnosis.js';
 import {defaultSettings, managedPolicyArn, type RoleSettings} from '../core/settings.js';
 import type {ConvergeOutcome, RoleInspection, SetupRecord} from '../reconcile/role-resources.js';
 import type {RecordWrite} from '../reconcile/model.js';

@@ -14,7 +14,7 @@ import {costExplorerPolicyName, guardPolicyName, setupIdTagKey, managedByTag} fr
 import {samePolicy} from '../core/policy.js';
 import {ProblemError} from '../core/problem.js';
 import {billingPolicyArns, type Assignee} from '../core/settings.js';
-import {isAwsError} from '../aws/problems.js';
+import {isAwsError} from '../core/aws-error.js';
 import {allSettledOrThrow} from '../core/concurrency.js';
 import {managedPolicyDifferences} from './managed-policies.js';
 import {difference, owned, together, policyArgument, policyName, shellCommand, shellQuote, type Difference, type Inspected, type Reconciler, type RecordWrite} from './model.js';

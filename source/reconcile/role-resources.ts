@@ -6,7 +6,7 @@
 import {costExplorerPolicyName, guardPolicyName, managedByTag, setupIdTagKey, type Plan} from '../core/plan.js';
 import {trustedPrincipals} from '../core/policy.js';
 import {billingPolicyArns} from '../core/settings.js';
-import {isAwsError} from '../aws/problems.js';
+import {isAwsError} from '../core/aws-error.js';
 import type {IamPort, LiveRole} from './iam.js';
 import {inlinePoliciesReconciler} from './inline-policies.js';
 import {managedPoliciesReconciler} from './managed-policies.js';

@@ -6,7 +6,7 @@
  * the saved operation up (resumeOperation) instead of starting another.
  */
 import {ProblemError} from '../core/problem.js';
-import {isAwsError, sentence} from '../aws/problems.js';
+import {isAwsError, sentence} from '../core/aws-error.js';
 import type {RecordWrite} from './model.js';
 import type {AccountResult, LiveOperation, OperationStatus, StackSetPort} from './cloudformation.js';
 import type {SetupRecord} from './role-resources.js';

@@ -14,7 +14,7 @@ import {costExplorerPolicyName, guardPolicyName, managedByTag, setupIdTagKey} fr
 import {ProblemError} from '../core/problem.js';
 import {billingPolicyArns} from '../core/settings.js';
 import {deploymentTargetsInput, instanceCreations, type DeploymentTargets, type ResolvedScope, type StackSetPlan, type StackSetScope, type TargetAccount} from '../core/stackset.js';
-import {isAwsError} from '../aws/problems.js';
+import {isAwsError} from '../core/aws-error.js';
 import type {LiveStackInstance, LiveStackSet, OrganizationTree, StackSetPort} from './cloudformation.js';
 import {difference, owned, shellCommand, shellQuote, type Difference, type Inspected, type Reconciler, type RecordWrite} from './model.js';
 import {convergeInspected, ownershipOf, type ConvergeOutcome, type Pass, type RoleInspection, type SetupRecord} from './role-resources.js';

@@ -1,5 +1,6 @@
 import {describe, expect, test} from 'vitest';
-import {credentialSourceOf, handOff, type CredentialSource, type HandOffInput} from '../../source/core/handoff.js';
+import {credentialSourceOf, handOff, type HandOffInput} from '../../source/core/handoff.js';
+import type {CredentialSource} from '../../source/core/principal.js';
 import {classifyCaller, type Identity} from '../../source/core/principal.js';
 import {defaultSettings} from '../../source/core/settings.js';
 
