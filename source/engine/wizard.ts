@@ -14,7 +14,7 @@ import {callerIsTrusted} from '../core/handoff.js';
 import type {Problem} from '../core/problem.js';
 import {assigneeLabel} from '../core/identity-center.js';
 import {defaultSettings, managedPolicyName, type AccessLevel, type Assignee, madeThing, type RoleSettings, type Trust, type Via} from '../core/settings.js';
-import {substantive, type RoleInspection} from '../reconcile/role-resources.js';
+import {substantive, type RecordedWrite, type RoleInspection} from '../reconcile/role-resources.js';
 
 export type QuestionStep =
 	| 'resume'
@@ -50,12 +50,8 @@ export type ActivationOffChoice = 'check' | 'go-on' | 'stop';
 /** When AWS answered that Billing is open to the caller: end with nothing written, or make a role for others. */
 export type BillingOpenChoice = 'done' | 'role';
 
-/** An AWS write the tool made, recorded the moment it succeeded. */
-export interface Change {
-	action: string;
-	target: string;
-	/** The role (or permission set) it was made on; absent in records from before it was kept. */
-	role?: string;
+/** An AWS write the tool made, recorded the moment it succeeded: the reconcilers' record of it, and when. */
+export interface Change extends RecordedWrite {
 	at: string;
 }
 
