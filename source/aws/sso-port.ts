@@ -2,7 +2,7 @@
  * The SsoPort on the AWS SDK: sso-admin for the instance, permission sets and assignments, identitystore for
  * users and groups. Loaded only for --via identity-center, like every client past STS and IAM.
  */
-import {GetGroupIdCommand, GetUserIdCommand, IdentitystoreClient, paginateListGroups, paginateListUsers} from '@aws-sdk/client-identitystore';
+import {DescribeGroupCommand, DescribeUserCommand, GetGroupIdCommand, GetUserIdCommand, IdentitystoreClient, paginateListGroups, paginateListUsers} from '@aws-sdk/client-identitystore';
 import {
 	AttachManagedPolicyToPermissionSetCommand,
 	CreateAccountAssignmentCommand,
@@ -179,6 +179,15 @@ export function ssoPort({admin, identityStore}: SsoClients, region: string): Sso
 			const known = principalIds.get(key) ?? lookUp();
 			principalIds.set(key, known);
 			return known;
+		},
+		async principalName(identityStoreId, {principalType, principalId}) {
+			const name = await unlessMissing(
+				principalType === 'USER'
+					? identityStore.send(new DescribeUserCommand({IdentityStoreId: identityStoreId, UserId: principalId})).then(found => found.UserName)
+					: identityStore.send(new DescribeGroupCommand({IdentityStoreId: identityStoreId, GroupId: principalId})).then(found => found.DisplayName),
+				'ResourceNotFound',
+			);
+			return name || undefined;
 		},
 		async listAssignments(instanceArn, accountId, permissionSetArn) {
 			const found = [];

@@ -295,6 +295,8 @@ interface LiveAssignments {
 	/** The plan's assignees with their identity store ids. */
 	wanted: Array<Assignee & {principalId: string}>;
 	accounts: AccountAssignments[];
+	/** Who the assignments beyond the plan are, by identity store id, so the review and undo name them as people know them. */
+	names: Record<string, string>;
 }
 
 /** How the record names an assignment: the account, then who. */
@@ -361,8 +363,12 @@ export const accountAssignmentsReconciler: Reconciler<LiveAssignments, SsoContex
 			return {...assignee, principalId};
 		});
 		const live = await context.permissionSet();
-		if (!live) return {wanted, accounts: plan.accountIds.map(accountId => ({accountId, listed: true, assignments: []}))};
-		return {permissionSetArn: live.arn, wanted, accounts: await (live.arn === context.createdArn && expected ? expected : readAccountAssignments(context, live.arn))};
+		if (!live) return {wanted, accounts: plan.accountIds.map(accountId => ({accountId, listed: true, assignments: []})), names: {}};
+		const accounts = await (live.arn === context.createdArn && expected ? expected : readAccountAssignments(context, live.arn));
+		// Only those beyond the plan need their names read: the plan's are named by it.
+		const others = [...new Map(accounts.flatMap(account => unwanted(account, wanted)).map(assignment => [assignment.principalId, assignment])).values()];
+		const names = await Promise.all(others.map(assignment => sso.principalName(instance.identityStoreId, assignment)));
+		return {permissionSetArn: live.arn, wanted, accounts, names: Object.fromEntries(others.flatMap((assignment, index) => (names[index] ? [[assignment.principalId, names[index]]] : [])))};
 	},
 	diff(live, context) {
 		return live.accounts.flatMap(account => {
@@ -371,7 +377,9 @@ export const accountAssignmentsReconciler: Reconciler<LiveAssignments, SsoContex
 			const removals = unwanted(account, live.wanted).map(assignment => {
 				const foreign = !(live.permissionSetArn && assignedByUs(context, account.accountId, assignment, live.permissionSetArn));
 				const why = foreign ? ' (assigned outside billing-setup)' : account.listed ? '' : ' (--accounts no longer lists it)';
-				return difference(this.id, 'remove', `unassign ${assignment.principalType.toLowerCase()} ${assignment.principalId} in ${where}${why}`, {widening: true, foreign});
+				const name = live.names[assignment.principalId];
+				const who = name ? assigneeLabel({type: assignment.principalType, name}) : `${assignment.principalType.toLowerCase()} ${assignment.principalId} (no longer in the identity store)`;
+				return difference(this.id, 'remove', `unassign ${who} in ${where}${why}`, {widening: true, foreign});
 			});
 			return [...additions, ...removals];
 		});

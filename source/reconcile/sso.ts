@@ -65,6 +65,8 @@ export interface SsoPort {
 	listPeople(identityStoreId: string, limit: number): Promise<Assignee[]>;
 	/** The identity store id of a user (by user name) or group (by display name); undefined when there is none. */
 	principalId(identityStoreId: string, assignee: Assignee): Promise<string | undefined>;
+	/** The user name or group display name of an identity store id, as people know it; undefined when it is gone. */
+	principalName(identityStoreId: string, assignment: LiveAssignment): Promise<string | undefined>;
 	listAssignments(instanceArn: string, accountId: string, permissionSetArn: string): Promise<LiveAssignment[]>;
 	/** Returns the new permission set's ARN. */
 	createPermissionSet(

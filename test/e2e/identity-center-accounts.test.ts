@@ -96,7 +96,8 @@ describe('--accounts ID,ID', () => {
 		);
 		const dryRun = (await cli(['--dry-run', '--json'])).json();
 		expect(dryRun.live.differences).toEqual([
-			expect.objectContaining({summary: `unassign user ${mallory} in account ${other} (assigned outside billing-setup)`, widening: true, foreign: true}),
+			// Named as people know the user, not by the identity store's id.
+			expect.objectContaining({summary: `unassign user:mallory in account ${other} (assigned outside billing-setup)`, widening: true, foreign: true}),
 		]);
 	});
 });

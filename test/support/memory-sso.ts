@@ -80,6 +80,11 @@ export function memorySso({hasInstance = true} = {}): MemorySso {
 			log('principalId');
 			return this.principals.get(`${assignee.type}:${assignee.name}`);
 		},
+		async principalName(_store, {principalType, principalId}) {
+			log('principalName');
+			const key = [...this.principals.entries()].find(([name, id]) => id === principalId && name.startsWith(`${principalType}:`))?.[0];
+			return key?.slice(key.indexOf(':') + 1);
+		},
 		async listAssignments(_instance, accountId, arn) {
 			log('listAssignments');
 			return structuredClone(assignmentsOf(arn, accountId));

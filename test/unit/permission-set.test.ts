@@ -93,7 +93,7 @@ describe('converge', () => {
 		expect(inspection.differences.map(({summary, widening}) => ({summary, widening}))).toEqual([
 			{summary: 'change the session duration: PT12H → PT1H', widening: true},
 			{summary: 'rewrite the inline policy: it was edited outside billing-setup', widening: true},
-			{summary: 'unassign user mallory in this account (assigned outside billing-setup)', widening: true},
+			{summary: 'unassign user mallory (no longer in the identity store) in this account (assigned outside billing-setup)', widening: true},
 		]);
 		expect((await inspectPermissionSet(sso, plan, record, {polling})).inspection.differences).toEqual([]);
 	});
@@ -216,7 +216,7 @@ describe('in several accounts (--accounts)', () => {
 		sso.calls.length = 0;
 		const {inspection, writes} = await converge(sso, record, false, inTwo);
 		expect(inspection.differences).toEqual([
-			expect.objectContaining({summary: `unassign user mallory in account ${member} (assigned outside billing-setup)`, kind: 'remove', widening: true, foreign: true}),
+			expect.objectContaining({summary: `unassign user mallory (no longer in the identity store) in account ${member} (assigned outside billing-setup)`, kind: 'remove', widening: true, foreign: true}),
 		]);
 		expect(writes).toEqual(['sso:DeleteAccountAssignment']);
 		expect(people(sso, member)).toEqual(['group-1']);
@@ -230,7 +230,7 @@ describe('in several accounts (--accounts)', () => {
 		sso.assignmentsOf(only(sso).arn, other).push({principalType: 'USER', principalId: 'trent'});
 		const {inspection, writes} = await converge(sso, record, false, inTwo);
 		expect(inspection.differences).toEqual([
-			expect.objectContaining({summary: `unassign group group-1 in account ${other} (--accounts no longer lists it)`, widening: true, foreign: false}),
+			expect.objectContaining({summary: `unassign group:Finance in account ${other} (--accounts no longer lists it)`, widening: true, foreign: false}),
 		]);
 		expect(writes).toEqual(['sso:DeleteAccountAssignment']);
 		expect(people(sso, other)).toEqual(['trent']);
