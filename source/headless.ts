@@ -7,6 +7,7 @@ import {costExplorerPolicyName, guardPolicyName, guarded} from './core/plan.js';
 import {callerNotes} from './core/principal.js';
 import {exitCodes, type Problem} from './core/problem.js';
 import {madeThing} from './core/settings.js';
+import {printable} from './core/text.js';
 import {permissionSetPlanFor, planFor, type WizardSession} from './engine/session.js';
 import {activationDone, defaultAnswer, isFinalStep, latestCheck, type ActivationAnswer, type WizardState} from './engine/wizard.js';
 import {differenceLine, formatFinish, formatIdentityCenterFinish, formatProblem, paint, rootActivationSteps, savedMessage, verificationLines, type RootStep} from './present.js';
@@ -231,6 +232,11 @@ export async function runHeadless(
 					? `Root activation: Cost Explorer is asked once the ${madeThing(state.settings).noun} is in place (${checkPrice}).`
 					: `${paint('yellow', '!')} Root activation is not checked (--no-cost-check).\n${rootActivationSteps(state.identity?.partition ?? 'aws').join('\n')}`,
 			);
+		}
+		// Said before the write it warns of (a role MFA makes unusable, say): the review's notice.
+		if (state.step === 'review' && state.notice) {
+			warnings.push(state.notice);
+			log(`${paint('yellow', '!')} ${printable(state.notice)}`);
 		}
 		if (state.step === 'resume' && state.saved) log(`Resuming the setup saved ${state.saved.updatedAt}.`);
 		await session.send(defaultAnswer(state, new Date().toISOString()));

@@ -9,6 +9,7 @@ import {
 	GetRoleCommand,
 	GetRolePolicyCommand,
 	GetUserCommand,
+	ListMFADevicesCommand,
 	paginateListAttachedRolePolicies,
 	paginateListInstanceProfilesForRole,
 	paginateListRolePolicies,
@@ -84,6 +85,15 @@ export function iamPort(iam: IAMClient): IamPort {
 		},
 		listInstanceProfiles: async roleName =>
 			(await read(() => collect(paginateListInstanceProfilesForRole(client, {RoleName: roleName}), page => page.InstanceProfiles?.map(profile => profile.InstanceProfileName)))) ?? [],
+		async mfaDeviceCount(userName) {
+			try {
+				const {MFADevices: devices = []} = await limit(() => iam.send(new ListMFADevicesCommand({UserName: userName})));
+				return devices.length;
+			} catch (error) {
+				if (isAwsError(error, 'NoSuchEntity') || isAwsError(error, 'AccessDenied')) return undefined;
+				throw error;
+			}
+		},
 		async principalExists(arn) {
 			const match = /:(user|role)\/(?:.*\/)?([^/]+)$/.exec(arn);
 			if (!match) return undefined;

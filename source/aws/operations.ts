@@ -2,7 +2,7 @@
 import {GetPolicyCommand, GetPolicyVersionCommand, ListMFADevicesCommand, paginateListRoles, paginateListUsers, type IAMClient} from '@aws-sdk/client-iam';
 import {billingActions, switchAction} from '../core/account.js';
 import {costExplorerAction, type Plan} from '../core/plan.js';
-import {parsePolicyDocument, policyAllows} from '../core/policy.js';
+import {parsePolicyDocument, policyAllows, requiresMfa} from '../core/policy.js';
 import {ProblemError} from '../core/problem.js';
 import {shellQuote} from '../core/text.js';
 import type {AwsOperations} from '../engine/session.js';
@@ -98,9 +98,15 @@ export async function createOperations(options: OperationOptions, sts?: {sts: ST
 			}
 		},
 		async inspect(plan, record, principals) {
-			const [{inspection}, exists] = await Promise.all([inspectRole(iam, plan, record), Promise.all(principals.map(arn => iam.principalExists(arn)))]);
+			// With MFA required, a user without a device could never switch: IAM says how many each has.
+			const users = requiresMfa(plan.trustPolicy) ? principals.filter(arn => /:user\//.test(arn)) : [];
+			const [{inspection}, exists, devices] = await Promise.all([
+				inspectRole(iam, plan, record),
+				Promise.all(principals.map(arn => iam.principalExists(arn))),
+				Promise.all(users.map(arn => iam.mfaDeviceCount(arn.slice(arn.lastIndexOf('/') + 1)))),
+			]);
 			// A principal the caller may not look up (undefined) is left for IAM to judge at CreateRole.
-			return {inspection, missingPrincipals: principals.filter((_, index) => exists[index] === false)};
+			return {inspection, missingPrincipals: principals.filter((_, index) => exists[index] === false), withoutMfa: users.filter((_, index) => devices[index] === 0)};
 		},
 		converge: (plan, record, converge) => convergeRole(iam, plan, record, converge),
 		verify: (plan, record, {assumeSkipped, costCheck}) =>

@@ -48,8 +48,8 @@ export interface AwsOperations {
 	/** The one check of the root-only setting, signed by the caller (aws/cost.ts): one request, USD 0.01. */
 	checkBillingAccess(identity: Identity): Promise<BillingAccessCheck>;
 	listPrincipals(): Promise<string[]>;
-	/** Reads the live role and diffs it against the plan; checks that the named principals exist. */
-	inspect(plan: Plan, record: SetupRecord, principals: string[]): Promise<{inspection: RoleInspection; missingPrincipals: string[]}>;
+	/** Reads the live role and diffs it against the plan; checks that the named principals exist and, with MFA required, which users have no device. */
+	inspect(plan: Plan, record: SetupRecord, principals: string[]): Promise<{inspection: RoleInspection; missingPrincipals: string[]; withoutMfa?: string[]}>;
 	converge(plan: Plan, record: SetupRecord, options: {reviewed: RoleInspection | undefined; adopt: boolean; write: RecordWrite}): Promise<ConvergeOutcome>;
 	/** Reads the role back: it must match the plan exactly; then proves it can be assumed and, with `costCheck`, checks the setting as the role. */
 	verify(plan: Plan, record: SetupRecord, options: {assumeSkipped?: string; costCheck: boolean}): Promise<Verification>;
@@ -255,17 +255,17 @@ export class WizardSession {
 				return {type: 'principals-listed', arns: await aws.listPrincipals()};
 			case 'check-live':
 			case 'inspect-role': {
-				const read =
+				const read: ReturnType<AwsOperations['inspect']> =
 					state.settings.via === 'identity-center'
 						? aws.identityCenter.inspect(permissionSetPlanFor(state), recordOf(state)).then(({inspection}) => ({inspection, missingPrincipals: []}))
 						: aws.inspect(planFor(state), recordOf(state), principalsToCheck(state));
-				const {inspection, missingPrincipals} = await read.catch((error: unknown) => {
+				const {inspection, missingPrincipals, withoutMfa = []} = await read.catch((error: unknown) => {
 					if (!isAwsError(error, 'AccessDenied')) throw error;
 					const problem = aws.describeError(error, state.identity);
 					// Say what the denial costs: without the read there is no diff, and without a diff no write.
 					throw new ProblemError({...problem, why: `${problem.why} Without it billing-setup cannot compare what is live with your answers, so it changes nothing.`});
 				});
-				return {type: 'role-inspected', inspection, missingPrincipals};
+				return {type: 'role-inspected', inspection, missingPrincipals, withoutMfa};
 			}
 			case 'create': {
 				if (state.settings.via === 'identity-center') {

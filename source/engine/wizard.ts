@@ -156,7 +156,8 @@ export type WizardEvent =
 	| {type: 'principals-chosen'; arns: string[]}
 	| {type: 'mfa-answered'; requireMfa: boolean}
 	| {type: 'session-chosen'; seconds: number}
-	| {type: 'role-inspected'; inspection: RoleInspection; missingPrincipals: string[]}
+	/** `withoutMfa`: chosen IAM users IAM lists no MFA device for, when the role requires MFA. */
+	| {type: 'role-inspected'; inspection: RoleInspection; missingPrincipals: string[]; withoutMfa?: string[]}
 	| {type: 'finished-chosen'; choice: FinishedChoice}
 	| {type: 'review-answered'; create: boolean}
 	/** From the review: change one answer, then come back. */
@@ -271,7 +272,7 @@ function moveOn(state: WizardState, next: Step, changes: Partial<WizardState> = 
 const finishedNext: Record<FinishedChoice, Step> = {'hand-off': 'done', change: 'role-name', repair: 'review', remove: 'remove'};
 
 /** Where a read of the live role leads: the review, the finished-setup menu, or back to a question that must change. */
-function afterInspection(state: WizardState, inspection: RoleInspection, missingPrincipals: string[], notice?: string): WizardState {
+function afterInspection(state: WizardState, inspection: RoleInspection, missingPrincipals: string[], notice?: string, withoutMfa: string[] = []): WizardState {
 	const {noun, name} = madeThing(state.settings);
 	if (state.step === 'check-live') return moveTo(state, 'finished', {inspection});
 	if (inspection.ownership === 'foreign') {
@@ -292,7 +293,14 @@ function afterInspection(state: WizardState, inspection: RoleInspection, missing
 	if (missingPrincipals.length > 0) {
 		return moveTo(state, 'trust', {inspection, notice: `IAM has no ${missingPrincipals.join(', ')}: choose who may switch again.`});
 	}
-	return moveTo(state, 'review', {inspection, notice});
+	return moveTo(state, 'review', {inspection, notice: notice ?? unusableWithMfa(state, withoutMfa)});
+}
+
+/** Said before any write: MFA required and only users without a device may switch makes a role nobody can use. */
+function unusableWithMfa({settings}: WizardState, withoutMfa: string[]): string | undefined {
+	if (!settings.requireMfa || settings.trust.kind !== 'principals' || withoutMfa.length === 0) return undefined;
+	if (!settings.trust.arns.every(arn => withoutMfa.includes(arn))) return undefined;
+	return `MFA is required, and IAM lists no MFA device for ${withoutMfa.map(arn => arn.slice(arn.lastIndexOf('/') + 1)).join(', ')}: no one could switch to this role until they add one. Change who may switch or the MFA answer, or go ahead if they will.`;
 }
 
 function policyCheckFits(check: PolicyCheck, access: AccessLevel): boolean {
@@ -669,7 +677,7 @@ export const steps: Record<Step, StepSpec> = {
 		kind: 'effect',
 		section: 'Review',
 		wait: 'Reading the role from IAM to compare it with your answers…',
-		on: {'role-inspected': (state, event) => afterInspection(state, event.inspection, event.missingPrincipals)},
+		on: {'role-inspected': (state, event) => afterInspection(state, event.inspection, event.missingPrincipals, undefined, event.withoutMfa)},
 	},
 	review: {
 		title: 'the review',

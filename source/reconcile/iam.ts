@@ -46,6 +46,8 @@ export interface IamPort {
 	listInstanceProfiles(roleName: string): Promise<string[]>;
 	/** Whether an IAM user or role exists; undefined when the caller may not look. */
 	principalExists(arn: string): Promise<boolean | undefined>;
+	/** How many MFA devices IAM lists for the user; undefined when that cannot be read. */
+	mfaDeviceCount(userName: string): Promise<number | undefined>;
 	createRole(role: NewRole): Promise<void>;
 	updateTrust(roleName: string, document: PolicyDocument): Promise<void>;
 	updateRole(roleName: string, changes: {maxSessionSeconds: number; description: string}): Promise<void>;

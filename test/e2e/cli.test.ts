@@ -30,6 +30,16 @@ function noStackTrace(text: string) {
 }
 
 describe('headless setup', () => {
+	test('MFA required, and only users IAM lists no MFA device for may switch: said before the write, and in the result', async () => {
+		await iam.send(new CreateUserCommand({UserName: 'bob'}));
+		const {code, stdout, stderr} = await cli(['--yes', '--json', '--no-cost-check', '--trust', `arn:aws:iam::${account}:user/bob`, '--require-mfa']);
+		expect(code, stderr).toBe(0);
+		const warning = 'MFA is required, and IAM lists no MFA device for bob: no one could switch to this role until they add one.';
+		expect(stderr.replace(/\s+/g, ' ')).toContain(warning);
+		expect(stderr.indexOf('no MFA device')).toBeLessThan(stderr.indexOf('In place now'));
+		expect(JSON.parse(stdout).warnings).toContainEqual(expect.stringContaining(warning));
+	});
+
 	test('--yes --json creates the role and prints one JSON document', async () => {
 		const {code, stdout, stderr, home} = await cli(['--yes', '--role-name', 'X', '--access', 'read-only', '--json']);
 		expect(code).toBe(0);

@@ -15,6 +15,8 @@ export interface MemoryIam extends IamPort {
 	roles: Map<string, MemoryRole>;
 	/** IAM users and roles that exist, by ARN, for principalExists. */
 	principals: Set<string>;
+	/** MFA devices per user name, for mfaDeviceCount (none unless set). */
+	mfaDevices: Map<string, number>;
 	calls: string[];
 	rounds: Waves;
 }
@@ -37,6 +39,7 @@ export function memoryIam(accountId = '123456789012'): MemoryIam {
 	const memory: MemoryIam = {
 		roles,
 		principals: new Set(),
+		mfaDevices: new Map(),
 		calls,
 		rounds,
 		async readRole(name, {documents}) {
@@ -53,6 +56,10 @@ export function memoryIam(accountId = '123456789012'): MemoryIam {
 		async principalExists(arn) {
 			await log('principalExists');
 			return this.principals.has(arn);
+		},
+		async mfaDeviceCount(userName) {
+			await log('mfaDeviceCount');
+			return this.mfaDevices.get(userName) ?? 0;
 		},
 		async createRole(input) {
 			await log('createRole');

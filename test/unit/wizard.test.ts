@@ -376,3 +376,25 @@ describe('toSaved', () => {
 		expect(toSaved(initialState({}, now, {setupId}), now)).toBeUndefined();
 	});
 });
+
+describe('a role nobody could use', () => {
+	const bob = 'arn:aws:iam::123456789012:user/bob';
+	const absent = {ownership: 'absent', billingShaped: true, differences: []} as const;
+	const atInspection = (): WizardState => ({
+		...initialState({trust: {kind: 'principals', arns: [bob]}, requireMfa: true}, '2026-12-02T10:00:00.000Z', {setupId: 'setup-1'}),
+		identity: classifyCaller('arn:aws:iam::123456789012:user/alice', '123456789012'),
+		step: 'inspect-role',
+	});
+
+	test('MFA required and no chosen user has a device: the review warns before any write', () => {
+		const state = transition(atInspection(), {type: 'role-inspected', inspection: {...absent, differences: []}, missingPrincipals: [], withoutMfa: [bob]});
+		expect(state.step).toBe('review');
+		expect(state.notice).toContain('IAM lists no MFA device for bob');
+	});
+
+	test('a chosen user with a device, or no MFA required: no warning', () => {
+		expect(transition(atInspection(), {type: 'role-inspected', inspection: {...absent, differences: []}, missingPrincipals: [], withoutMfa: []}).notice).toBeUndefined();
+		const noMfa = {...atInspection(), settings: {...atInspection().settings, requireMfa: false}};
+		expect(transition(noMfa, {type: 'role-inspected', inspection: {...absent, differences: []}, missingPrincipals: [], withoutMfa: [bob]}).notice).toBeUndefined();
+	});
+});
