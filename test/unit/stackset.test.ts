@@ -235,20 +235,20 @@ describe('the StackSet reconciler', () => {
 		expect(port.instancesOf(plan.name)).toHaveLength(3);
 	});
 
-	test('describe: the create-stack-set and create-stack-instances commands, every value shell-quoted', async () => {
+	test('describe: the create-stack-set and create-stack-instances commands, every value a safe shell word (quoted where it needs it)', async () => {
 		const port = organization();
 		const [createSet, createInstances] = stackSetCommands(await planFor(port, {kind: 'accounts', ids: [a1, b1]}));
-		expect(createSet).toContain("aws cloudformation create-stack-set \\\n  --stack-set-name 'billing-setup-BillingAccess'");
+		expect(createSet).toContain('aws cloudformation create-stack-set \\\n  --stack-set-name billing-setup-BillingAccess');
 		expect(createSet).toContain('--permission-model SERVICE_MANAGED \\\n  --auto-deployment Enabled=true,RetainStacksOnAccountRemoval=false \\\n  --capabilities CAPABILITY_NAMED_IAM');
 		expect(createSet).toContain(`--tags '[{"Key":"ManagedBy","Value":"billing-setup"},{"Key":"BillingSetupId","Value":"mine"}]'`);
 		expect(createSet).toContain(`--template-body '{\n  "AWSTemplateFormatVersion"`);
 		expect(createInstances).toBe(
 			[
 				'aws cloudformation create-stack-instances',
-				"--stack-set-name 'billing-setup-BillingAccess'",
+				'--stack-set-name billing-setup-BillingAccess',
 				`--deployment-targets '{"OrganizationalUnitIds":["ou-a","ou-b"],"AccountFilterType":"INTERSECTION","Accounts":["${a1}","${b1}"]}'`,
-				"--regions 'us-east-1'",
-				"--region 'us-east-1'",
+				'--regions us-east-1',
+				'--region us-east-1',
 			].join(' \\\n  '),
 		);
 		expect(stackSetCommands(await planFor(port, {kind: 'all'}))[1]).toContain(`--deployment-targets '{"OrganizationalUnitIds":["r-test"]}'`);
