@@ -168,6 +168,17 @@ function choiceWithoutDefault(state: WizardState): Problem | undefined {
 			next: 'Run again with --trust ARN[,ARN…] or --trust account.',
 		};
 	}
+	// Who may switch is never widened beyond the account by a saved answer alone: a record anyone can edit is no consent.
+	const elsewhere = state.step === 'review' && !state.presets.trust && state.settings.trust.kind === 'principals' && state.identity
+		? state.settings.trust.arns.filter(arn => !arn.includes(`::${state.identity!.accountId}:`))
+		: [];
+	if (elsewhere.length > 0) {
+		return {
+			title: `The saved setup lets principals of another account switch to the ${madeThing(state.settings).noun}: ${elsewhere.join(', ')}.`,
+			why: 'Without prompts, a saved answer that reaches beyond this account is not taken as your word; the progress file can be edited by anyone who can write it.',
+			next: `Run again with --trust ${elsewhere.join(',')} to confirm it, or with --trust account.`,
+		};
+	}
 	const differences = substantive(state.inspection?.differences ?? []);
 	if (state.step === 'review' && state.inspection?.ownership === 'elsewhere' && differences.length > 0 && !state.adopt) {
 		const {noun, name, flag} = madeThing(state.settings);

@@ -12,7 +12,7 @@ import type {AddressInfo} from 'node:net';
 import path from 'node:path';
 import {GetRoleCommand} from '@aws-sdk/client-iam';
 import {afterAll, beforeAll, beforeEach, describe, expect, test} from 'vitest';
-import {useAwsFixture} from '../support/aws.js';
+import {savedSetup, useAwsFixture, writeProgress} from '../support/aws.js';
 import {cleanEnv, cliPath, progressPath, runCli, tempConfigHome, type CliResult} from '../support/cli.js';
 import type {FaultProxy} from '../support/fault-proxy.js';
 import {awsTestEnv} from '../support/moto.js';
@@ -394,5 +394,22 @@ describe('the [y/N] prompt of reset', () => {
 		} finally {
 			await terminal.close();
 		}
+	});
+});
+
+describe('a saved answer is no consent to widen who may switch', () => {
+	const aws = useAwsFixture();
+
+	test('a saved trust of another account is refused under --yes before any write, and taken when given as a flag', async () => {
+		const elsewhere = 'arn:aws:iam::999999999999:root';
+		writeProgress(aws.home, [savedSetup({step: 'mfa', setupId: '0b5c2a4e-7d1f-4e8a-9c3b-2f6d8e1a5b7c', settings: {trust: {kind: 'principals', arns: [elsewhere]}}})]);
+		const refused = await runCli(['--yes', '--json', '--no-cost-check'], {env: aws.env()});
+		expect(refused.code).toBe(1);
+		expect(refused.stderr).toContain(`The saved setup lets principals of another account switch to the role: ${elsewhere}.`);
+		expect(JSON.parse(refused.stdout)).toMatchObject({ok: false, error: {next: `Run again with --trust ${elsewhere} to confirm it, or with --trust account.`}});
+		expect(aws.proxy.calls.map(call => call.action)).not.toContain('CreateRole');
+
+		const confirmed = await runCli(['--yes', '--json', '--no-cost-check', '--trust', elsewhere], {env: aws.env()});
+		expect(confirmed.code, confirmed.stderr).toBe(0);
 	});
 });
