@@ -107,12 +107,10 @@ export function formatPlan(plan: Plan): string {
 
 /** What a setup does once its writes are made, said in the review before any: the read-back, the switch, and what costs money. */
 export function afterTheWrites({noun, paidCheck}: {noun: string; paidCheck: 'as-made' | 'as-you' | 'none'}): string {
-	const proof = noun === 'role' ? 'reads it back and switches to it' : 'waits for Identity Center to provision it and reads it back';
-	const paid =
-		paidCheck === 'none'
-			? ''
-			: `, then asks Cost Explorer as ${paidCheck === 'as-made' ? 'the role' : 'you'} whether IAM access to billing is on (${checkPrice})`;
-	return `Then billing-setup ${proof}${paid}.`;
+	// One line at 80 columns: the review must fit 80×24.
+	const proof = noun === 'role' ? 'read back, switch to it' : 'wait for provisioning, read back';
+	const paid = paidCheck === 'none' ? '' : `, ask Cost Explorer as ${paidCheck === 'as-made' ? 'the role' : 'you'} (USD 0.01)`;
+	return `Then: ${proof}${paid}.`;
 }
 
 /** Who made the role, as the review, status and the dry run say it. */

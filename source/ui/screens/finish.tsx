@@ -3,7 +3,6 @@ import {ConfirmInput, Spinner} from '@inkjs/ui';
 import {Choose} from '../components/choose.js';
 import {Box, Text, useInput, useIsScreenReaderEnabled, useStdout} from 'ink';
 import {useEffect, useState} from 'react';
-import {guarded, guardedAction} from '../../core/plan.js';
 import type {MadeView} from '../made.js';
 import {Paragraph} from '../components/paragraph.js';
 import {printable} from '../../core/text.js';
@@ -87,10 +86,6 @@ export function ReviewScreen({
 		<Box flexDirection="column">
 			{notice && <Warning>{notice}</Warning>}
 			<Text bold>{view.heading}</Text>
-			{/* Explained when the role is made; for an existing one the rows go to what would change, so the review fits 80×24. */}
-			{guarded(settings) && (!inspection || inspection.ownership === 'absent') && (
-				<Paragraph color={theme.muted} parts={[`Guard: the Billing policy grants ${guardedAction}; an inline Deny keeps anyone who switches from turning off IAM access to billing.`]} />
-			)}
 			{inspection && <LiveDifferences inspection={inspection} where={view.where} />}
 			{then && substantive(inspection?.differences ?? []).length > 0 && <Paragraph color={theme.muted} parts={[then]} />}
 			<Box marginTop={1}>
