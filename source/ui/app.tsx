@@ -32,7 +32,7 @@ const questionScreens: Record<QuestionStep, (state: WizardState, send: Send) => 
 	activation: (state, send) => state.identity && <ActivationScreen identity={state.identity} account={state.account} checkable={callerCanBeChecked(state)} onAnswer={send} />,
 	'activation-off': (state, send) =>
 		state.activationCheck && state.identity && <ActivationOffScreen check={state.activationCheck} partition={state.identity.partition} onAnswer={send} />,
-	'billing-open': (state, send) => state.activationCheck && <BillingOpenScreen check={state.activationCheck} onAnswer={send} />,
+	'billing-open': (_state, send) => <BillingOpenScreen onAnswer={send} />,
 	via: (state, send) => <ViaScreen settings={state.settings} people={state.account?.identityCenter?.people.length ?? 0} onAnswer={send} />,
 	'role-name': (state, send) => <RoleNameScreen settings={state.settings} notice={state.notice} onAnswer={send} />,
 	access: (state, send) => <AccessScreen settings={state.settings} onAnswer={send} />,

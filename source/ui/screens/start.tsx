@@ -133,11 +133,10 @@ export function ActivationOffScreen({check, partition, onAnswer}: {check: Billin
 	);
 }
 
-/** AWS answered the caller, whose own policies allow billing: they need nothing more, and a role is only for others. */
-export function BillingOpenScreen({check, onAnswer}: {check: BillingAccessCheck; onAnswer: (event: WizardEvent) => void}) {
+/** AWS answered the caller (the transcript above says what), whose own policies allow billing: a role is only for others. */
+export function BillingOpenScreen({onAnswer}: {onAnswer: (event: WizardEvent) => void}) {
 	return (
 		<Box flexDirection="column">
-			<Text color={theme.success}>✔ {printable(`${billingAccessLine(check)}.`)}</Text>
 			<Paragraph parts={['Your own policies allow billing, so Billing and Cost Explorer are open to you now. A role would only give others billing-only access.']} />
 			<Question prompt="Anything else?" hint={firstSelectHint}>
 				<Choose
