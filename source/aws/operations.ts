@@ -5,7 +5,7 @@ import {costExplorerAction, type Plan} from '../core/plan.js';
 import {parsePolicyDocument, policyAllows, requiresMfa} from '../core/policy.js';
 import {ProblemError} from '../core/problem.js';
 import {shellQuote} from '../core/text.js';
-import type {AwsOperations} from '../engine/session.js';
+import type {AwsOperations, PrincipalList} from '../engine/session.js';
 import type {IamPort} from '../reconcile/iam.js';
 import {checkUndo, convergeRole, inspectRole, undoRole, type SetupRecord, type UndoCheck} from '../reconcile/role-resources.js';
 import type {STSClient} from '@aws-sdk/client-sts';
@@ -23,19 +23,26 @@ export interface OperationOptions extends ClientOptions {
 /** Enough to pick from without paging through a large organisation's every principal. */
 const principalListLimit = 200;
 
-/** IAM users and people-assumable roles to pick from, capped so a large account does not page forever. */
-async function listUsersAndRoles(iam: IAMClient): Promise<string[]> {
+/** IAM users and people-assumable roles to pick from, capped so a large account does not page forever; `complete` says whether all were read. */
+async function listUsersAndRoles(iam: IAMClient): Promise<PrincipalList> {
 	const arns: string[] = [];
+	let complete = true;
 	for await (const page of paginateListUsers({client: iam}, {})) {
 		arns.push(...(page.Users ?? []).flatMap(user => (user.Arn ? [user.Arn] : [])));
-		if (arns.length >= principalListLimit) break;
+		if (arns.length >= principalListLimit) {
+			complete = !page.IsTruncated;
+			break;
+		}
 	}
 	for await (const page of paginateListRoles({client: iam}, {})) {
 		// Service-linked roles are assumed by AWS services, never by people.
 		arns.push(...(page.Roles ?? []).flatMap(role => (role.Arn && !role.Path?.startsWith('/aws-service-role/') ? [role.Arn] : [])));
-		if (arns.length >= principalListLimit * 2) break;
+		if (arns.length >= principalListLimit * 2) {
+			complete &&= !page.IsTruncated;
+			break;
+		}
 	}
-	return arns;
+	return {arns, complete};
 }
 
 /**
@@ -93,7 +100,7 @@ export async function createOperations(options: OperationOptions, sts?: {sts: ST
 				return await listUsersAndRoles(clients.iam);
 			} catch (error) {
 				// Without iam:ListUsers or iam:ListRoles the user can still type the ARNs.
-				if (isAwsError(error, 'AccessDenied')) return [];
+				if (isAwsError(error, 'AccessDenied')) return {arns: [], complete: false};
 				throw error;
 			}
 		},

@@ -39,6 +39,12 @@ export interface IdentityCenterOperations {
 	remove(permissionSets: Array<{plan: PermissionSetPlan; arn: string}>, record: SetupRecord, write: RecordWrite): Promise<void>;
 }
 
+/** IAM users and roles to pick from; `complete` is false when the list was cut short (a large account) or could not be read. */
+export interface PrincipalList {
+	arns: string[];
+	complete: boolean;
+}
+
 /** What the effects need from AWS; the real one lives in aws/operations.ts, tests may pass their own. */
 export interface AwsOperations {
 	whoAmI(): Promise<Identity>;
@@ -47,7 +53,7 @@ export interface AwsOperations {
 	checkPolicy(policyArn: string): Promise<PolicyCheck>;
 	/** The one check of the root-only setting, signed by the caller (aws/cost.ts): one request, USD 0.01. */
 	checkBillingAccess(identity: Identity): Promise<BillingAccessCheck>;
-	listPrincipals(): Promise<string[]>;
+	listPrincipals(): Promise<PrincipalList>;
 	/** Reads the live role and diffs it against the plan; checks that the named principals exist and, with MFA required, which users have no device. */
 	inspect(plan: Plan, record: SetupRecord, principals: string[]): Promise<{inspection: RoleInspection; missingPrincipals: string[]; withoutMfa?: string[]}>;
 	converge(plan: Plan, record: SetupRecord, options: {reviewed: RoleInspection | undefined; adopt: boolean; write: RecordWrite}): Promise<ConvergeOutcome>;
@@ -252,7 +258,7 @@ export class WizardSession {
 				return {type: 'policy-inspected', check: await aws.checkPolicy(managedPolicyArn(state.settings.access, partition))};
 			}
 			case 'list-principals':
-				return {type: 'principals-listed', arns: await aws.listPrincipals()};
+				return {type: 'principals-listed', ...(await aws.listPrincipals())};
 			case 'check-live':
 			case 'inspect-role': {
 				const read: ReturnType<AwsOperations['inspect']> =

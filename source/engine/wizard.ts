@@ -119,6 +119,8 @@ export interface WizardState {
 	paidChecks: boolean;
 	policyCheck?: PolicyCheck;
 	principalChoices?: string[];
+	/** False when the picker's list is not all of IAM's users and roles: it says so, and offers to type an ARN. */
+	principalChoicesComplete?: boolean;
 	changes: Change[];
 	verification?: Verification;
 	setupId: string;
@@ -152,7 +154,8 @@ export type WizardEvent =
 	| {type: 'policy-inspected'; check: PolicyCheck}
 	| {type: 'cost-explorer-answered'; enabled: boolean}
 	| {type: 'trust-chosen'; trust: Trust['kind']}
-	| {type: 'principals-listed'; arns: string[]}
+	/** `complete`: false when IAM has more than were listed, or none could be listed. */
+	| {type: 'principals-listed'; arns: string[]; complete: boolean}
 	| {type: 'principals-chosen'; arns: string[]}
 	| {type: 'mfa-answered'; requireMfa: boolean}
 	| {type: 'session-chosen'; seconds: number}
@@ -621,7 +624,7 @@ export const steps: Record<Step, StepSpec> = {
 		kind: 'effect',
 		section: 'Settings',
 		wait: 'Listing IAM users and roles…',
-		on: {'principals-listed': (state, event) => moveOn(state, 'trust-principals', {principalChoices: event.arns})},
+		on: {'principals-listed': (state, event) => moveOn(state, 'trust-principals', {principalChoices: event.arns, principalChoicesComplete: event.complete})},
 	},
 	'trust-principals': {
 		title: 'choosing who may switch',

@@ -40,7 +40,14 @@ const questionScreens: Record<QuestionStep, (state: WizardState, send: Send) => 
 	trust: (state, send) => <TrustScreen settings={state.settings} notice={state.notice} onAnswer={send} />,
 	'trust-principals': (state, send) =>
 		state.identity && (
-			<PrincipalsScreen settings={state.settings} choices={state.principalChoices ?? []} identity={state.identity} exclude={planFor(state).roleArn} onAnswer={send} />
+			<PrincipalsScreen
+				settings={state.settings}
+				choices={state.principalChoices ?? []}
+				complete={state.principalChoicesComplete ?? true}
+				identity={state.identity}
+				exclude={planFor(state).roleArn}
+				onAnswer={send}
+			/>
 		),
 	assignees: (state, send) => (
 		<AssigneesScreen settings={state.settings} people={state.account?.identityCenter?.people ?? []} notice={state.notice} onAnswer={send} />

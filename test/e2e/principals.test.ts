@@ -71,7 +71,8 @@ describe('listPrincipals against moto', () => {
 		expect(serviceLinked?.Path).toMatch(/^\/aws-service-role\//);
 		expect(await aws.roleNames()).toContain(serviceLinked?.RoleName);
 
-		const listed = await (await operations()).listPrincipals();
+		const {arns: listed, complete} = await (await operations()).listPrincipals();
+		expect(complete).toBe(true);
 
 		expect(auditor).toBe(`arn:aws:iam::${account}:role/team/finance/Auditor`);
 		expect([...listed].sort()).toEqual([...users, finance, auditor].sort());
@@ -79,7 +80,7 @@ describe('listPrincipals against moto', () => {
 	});
 
 	it('lists nothing, without failing, in an account with no users or roles', async () => {
-		expect(await (await operations()).listPrincipals()).toEqual([]);
+		expect(await (await operations()).listPrincipals()).toEqual({arns: [], complete: true});
 		expect(calls('ListUsers')).toBe(1);
 		expect(calls('ListRoles')).toBe(1);
 	});
@@ -106,7 +107,8 @@ describe('listPrincipals against moto', () => {
 
 			const listed = await (await operations(limited)).listPrincipals();
 
-			expect(listed, `denied ${denied}`).toEqual([]);
+			// Not all of IAM's: the picker says so and offers to type ARNs.
+			expect(listed, `denied ${denied}`).toEqual({arns: [], complete: false});
 			expect(aws.proxy.calls.some(call => `iam:${call.action}` === denied)).toBe(true);
 		});
 
@@ -116,7 +118,7 @@ describe('listPrincipals against moto', () => {
 			await aws.moto.setNoAuthActionCount(CREATE_LIMITED_USER_CALLS);
 			const limited = await createLimitedUser(aws.moto, 'limited', ['iam:ListUsers', 'iam:ListRoles']);
 
-			const listed = await (await operations(limited)).listPrincipals();
+			const {arns: listed} = await (await operations(limited)).listPrincipals();
 
 			expect([...listed].sort()).toEqual([
 				`arn:aws:iam::${account}:role/Finance`,
@@ -131,9 +133,11 @@ describe('listPrincipals against moto', () => {
 		// moto pages ListRoles 100 at a time: 4 pages make 400, and the 401st role is never fetched.
 		await createRoles(Array.from({length: 401}, (_, index) => `Role${String(index).padStart(3, '0')}`));
 
-		const listed = await (await operations()).listPrincipals();
+		const {arns: listed, complete} = await (await operations()).listPrincipals();
 
 		expect(listed).toHaveLength(400);
+		// Cut short, and said to be: the picker tells people to type a missing one's ARN.
+		expect(complete).toBe(false);
 		expect(new Set(listed).size).toBe(400);
 		expect(calls('ListRoles')).toBe(4);
 	});

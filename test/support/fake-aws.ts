@@ -40,7 +40,7 @@ export function fakeAws(identity: Identity = alice, overrides: Partial<AwsOperat
 		checkPolicy: async policyArn => ({policyArn, grantsDescribeReport: false}),
 		// Cost Explorer answers: the setting is on.
 		checkBillingAccess: async caller => ({state: 'active', checkedAs: caller.arn, at: new Date().toISOString()}),
-		listPrincipals: async () => [],
+		listPrincipals: async () => ({arns: [], complete: true}),
 		inspect: async (plan, record) => ({inspection: (await inspectRole(iam, plan, record)).inspection, missingPrincipals: []}),
 		converge: (plan, record, options) => convergeRole(iam, plan, record, options),
 		verify: async (plan, _record, {assumeSkipped}) => ({

@@ -162,9 +162,17 @@ describe('choices open on the current setting', () => {
 	});
 
 	const self = 'arn:aws:iam::123456789012:role/BillingAccess';
-	const picker = (choices: string[], onAnswer: (event: WizardEvent) => void, settings = defaultSettings) => (
-		<PrincipalsScreen settings={settings} choices={choices} identity={identity} exclude={self} onAnswer={onAnswer} />
+	const picker = (choices: string[], onAnswer: (event: WizardEvent) => void, settings = defaultSettings, complete = true) => (
+		<PrincipalsScreen settings={settings} choices={choices} complete={complete} identity={identity} exclude={self} onAnswer={onAnswer} />
 	);
+
+	test('a list IAM cut short says so, and how to reach one not listed; a whole list says nothing', async () => {
+		const choices = ['arn:aws:iam::123456789012:user/alice'];
+		const cut = await renderScreen(picker(choices, () => {}, defaultSettings, false));
+		expect(cut.frame().replace(/\s+/g, ' ')).toContain('IAM has more users and roles than the 1 listed here: if one is missing, press Tab and type its ARN.');
+		const whole = await renderScreen(picker(choices, () => {}));
+		expect(whole.frame()).not.toContain('IAM has more users and roles');
+	});
 
 	test('principals: boxes always shown, short names, you marked, the role itself left out; a fast ↓ Space Enter lands in order', async () => {
 		const choices = ['arn:aws:iam::123456789012:user/alice', 'arn:aws:iam::123456789012:role/Ops', self];

@@ -129,7 +129,7 @@ describe('transitions', () => {
 	test('choosing principals lists them first, then asks', () => {
 		const state = run({...atActivation, step: 'trust'}, {type: 'trust-chosen', trust: 'principals'});
 		expect(state.step).toBe('list-principals');
-		const listed = run(state, {type: 'principals-listed', arns: ['arn:aws:iam::123456789012:user/a']});
+		const listed = run(state, {type: 'principals-listed', arns: ['arn:aws:iam::123456789012:user/a'], complete: true});
 		expect(listed).toMatchObject({step: 'trust-principals', principalChoices: ['arn:aws:iam::123456789012:user/a']});
 	});
 

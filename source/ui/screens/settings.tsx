@@ -114,12 +114,15 @@ export function TrustScreen({settings, notice, onAnswer}: {settings: RoleSetting
 export function PrincipalsScreen({
 	settings,
 	choices,
+	complete,
 	identity,
 	exclude,
 	onAnswer,
 }: {
 	settings: RoleSettings;
 	choices: string[];
+	/** False when IAM has more users and roles than the list holds. */
+	complete: boolean;
 	identity: Identity;
 	/** The role being set up: trusting itself is never what is meant. */
 	exclude: string;
@@ -147,6 +150,7 @@ export function PrincipalsScreen({
 	const rows = pickerRows(choices, chosen, {accountId: identity.accountId, callerArns: [identity.arn, identity.roleArn ?? ''], exclude});
 	return (
 		<Question prompt="Choose who may switch to the role" hint="Type to filter, ↑/↓ to move, Space to tick, Enter to confirm, Tab to type ARNs, Esc to go back">
+			{!complete && <Warning>{`IAM has more users and roles than the ${choices.length} listed here: if one is missing, press Tab and type its ARN.`}</Warning>}
 			<PrincipalPicker rows={rows} initial={chosen} typed="ARNs" onSubmit={arns => onAnswer({type: 'principals-chosen', arns})} onTypeInstead={() => setTyping(true)} />
 		</Question>
 	);
