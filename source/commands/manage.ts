@@ -6,7 +6,7 @@ import {buildPlan} from '../core/plan.js';
 import {exitCodes, ProblemError, type Problem} from '../core/problem.js';
 import {defaultSettings} from '../core/settings.js';
 import type {Identity} from '../core/principal.js';
-import {createdPermissionSets, createdRoles, permissionSetPlanOf, planOfRole} from '../engine/session.js';
+import {createdPermissionSets, createdRoles, createdStackSets, ownRecord, permissionSetPlanOf, planOfRole} from '../engine/session.js';
 import {activationDone, latestCheck, type SavedSetup} from '../engine/wizard.js';
 import {billingAccessLine, type BillingAccessCheck} from '../core/billing-access.js';
 import {printable} from '../core/text.js';
@@ -14,12 +14,12 @@ import {steps} from '../engine/wizard.js';
 import {formatFinish, formatIdentityCenterFinish, formatInspection, paint, permissionSetInspectionHead} from '../present.js';
 import {ssoHandOff} from '../core/identity-center.js';
 import {lockProgress} from '../progress/lock.js';
-import {openProgressStore, progressDirectory} from '../progress/store.js';
+import {openProgressStore, progressDirectory, writeRecorder} from '../progress/store.js';
 import {substantive, type RoleInspection} from '../reconcile/role-resources.js';
 import {timeAgo, withSpinner} from '../spinner.js';
 import {confirm, exitOnStopSignals, printJson, say} from '../terminal.js';
 import {recoveredNotice} from './setup.js';
-import {madeStackSet, removeMembers} from './members.js';
+import {removeMembers} from './members.js';
 import {stackSetNameOf} from '../core/template.js';
 
 type Options<K extends 'status' | 'reset' | 'undo'> = Extract<Command, {kind: K}>['options'];
@@ -44,11 +44,6 @@ async function operationsFor(options: CommonOptions) {
 	return createOperations({...options, verifyTimeoutMs: 0});
 }
 
-/** A saved record as planOfRole takes it: records from before setup ids own their roles by CreateRole alone. */
-const ownRecord = (setup: SavedSetup) => ({...setup, setupId: setup.setupId ?? legacySetupId});
-
-/** Records from before setup ids prove ownership by their CreateRole alone (see ownershipOf). */
-const legacySetupId = 'none';
 
 const activationWords = {confirmed: 'you said it is on', 'not-yet': 'not done yet', unanswered: 'not answered'} as const;
 
@@ -138,7 +133,7 @@ function saveCheck(setup: SavedSetup, check: BillingAccessCheck): SavedSetup {
 
 /** The setup's role or permission set as AWS has it now, compared with the record; a failed read is said, not thrown. */
 async function readLive(options: CommonOptions, operations: Operations, identity: Identity, setup: SavedSetup): Promise<RoleInspection | {error: Problem}> {
-	const record = {setupId: setup.setupId ?? legacySetupId, changes: setup.changes};
+	const record = ownRecord(setup);
 	const read =
 		setup.settings.via === 'identity-center'
 			? withSpinner('Reading the permission set from Identity Center…', operations.identityCenter.inspect(permissionSetPlanOf(ownRecord(setup), identity.partition), record))
@@ -197,7 +192,7 @@ async function printHandOff(options: Options<'status'>): Promise<number> {
 				throw new ProblemError(describeAwsError(error, {identity, profile: options.profile}));
 			})
 		: undefined;
-	const plan = buildPlan(setup.accountId, identity.partition, {...defaultSettings, ...setup.settings}, {setupId: setup.setupId ?? legacySetupId, caller: identity, mfaSerial});
+	const plan = buildPlan(setup.accountId, identity.partition, {...defaultSettings, ...setup.settings}, {setupId: ownRecord(setup).setupId, caller: identity, mfaSerial});
 	if (options.json) {
 		const {accountId, roleArn, switchRoleUrl, profileName, profileBlock, profileNotes} = plan;
 		printJson({accountId, roleArn, switchRoleUrl, profileName, profileBlock, profileNotes, differences});
@@ -276,7 +271,7 @@ async function undo(options: Options<'undo'>, result: UndoResult): Promise<numbe
 	}
 	// --role-name picks one role; the permission sets stay.
 	const permissionSetArns = saved && !saved.removedAt && !options.roleName ? createdPermissionSets(saved.changes) : [];
-	const stackSet = Boolean(saved && !saved.removedAt && !options.roleName && madeStackSet(saved.changes));
+	const stackSet = Boolean(saved && !saved.removedAt && !options.roleName && createdStackSets(saved.changes).length > 0);
 	if (wanted.length === 0 && permissionSetArns.length === 0 && !stackSet) {
 		say(`billing-setup has no record of creating a role or permission set in account ${identity.accountId}: nothing to undo.`);
 		if (options.json) printJson({...result, ok: true});
@@ -285,7 +280,7 @@ async function undo(options: Options<'undo'>, result: UndoResult): Promise<numbe
 	result.roles = wanted;
 	result.permissionSets = permissionSetArns;
 	const plans = wanted.map(arn => planOfRole(ownRecord(saved!), identity.partition, arn));
-	const record = {setupId: saved!.setupId ?? legacySetupId, changes: saved!.changes};
+	const record = ownRecord(saved!);
 	const [{checkRemoval}, {checkPermissionSetUndo, undoPermissionSet}, {permissionSetUndoBlockers, undoRefused}] = await Promise.all([
 		import('../aws/operations.js'),
 		import('../reconcile/permission-set.js'),
@@ -333,12 +328,7 @@ async function undo(options: Options<'undo'>, result: UndoResult): Promise<numbe
 	const now = () => new Date().toISOString();
 	// The members first: their StackSet saves its own writes, so the record below is read after it.
 	if (stackSet) result.writes.push(...(await removeMembers(options, store, identity, say).catch(fail)));
-	let progress: SavedSetup = store.load(identity.accountId)!;
-	const recorder = (on: string) => (action: string, target: string, made = on) => {
-		result.writes.push({action, target});
-		progress = {...progress, changes: [...progress.changes, {action, target, role: made, at: now()}], updatedAt: now()};
-		store.save(progress);
-	};
+	const recorder = writeRecorder(store, identity.accountId, result.writes);
 	const {undoRole} = await import('../reconcile/role-resources.js');
 	for (const check of checks) {
 		await withSpinner(`Deleting ${check.plan.roleName}…`, undoRole(check, recorder(check.plan.roleArn))).catch(fail);
@@ -346,7 +336,7 @@ async function undo(options: Options<'undo'>, result: UndoResult): Promise<numbe
 	for (const check of permissionSetChecks) {
 		await withSpinner(`Deleting the permission set ${check.plan.name}…`, undoPermissionSet(check, recorder(check.arn))).catch(fail);
 	}
-	store.save({...progress, finished: false, step: 'identity', removedAt: now()});
+	store.save({...store.load(identity.accountId)!, finished: false, step: 'identity', removedAt: now()});
 	for (const check of [...checks, ...permissionSetChecks]) if (check.live) say(`${paint('green', '✔')} Deleted ${check.live.arn}.`);
 	result.ok = true;
 	result.removed = true;

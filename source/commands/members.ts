@@ -14,9 +14,9 @@ import {defaultSettings, type AccountTargets, type RoleSettings} from '../core/s
 import {printable} from '../core/text.js';
 import type {SavedSetup} from '../engine/wizard.js';
 import {differenceLine, paint} from '../present.js';
-import type {FileProgressStore} from '../progress/store.js';
-import type {RoleInspection, SetupRecord} from '../reconcile/role-resources.js';
-import type {RecordWrite} from '../reconcile/model.js';
+import {writeRecorder, type FileProgressStore} from '../progress/store.js';
+import type {RoleInspection} from '../reconcile/role-resources.js';
+import {ownRecord} from '../engine/session.js';
 import {substantive} from '../reconcile/role-resources.js';
 import {withSpinner} from '../spinner.js';
 
@@ -70,17 +70,6 @@ async function openMembers(options: CommonOptions, identity: Identity, settings:
 	return {clients, plan, port, stackset, operation, close};
 }
 
-/** Appends each write to the saved record the moment it succeeds, as the wizard's writes are. */
-function recorder(store: FileProgressStore, accountId: string, on: string, made: Array<{action: string; target: string}>): RecordWrite {
-	return (action, target, role = on) => {
-		const saved = store.load(accountId)!;
-		const at = new Date().toISOString();
-		made.push({action, target});
-		store.save({...saved, changes: [...saved.changes, {action, target, role, at}], updatedAt: at});
-	};
-}
-
-const recordOf = (saved: SavedSetup): SetupRecord => ({setupId: saved.setupId ?? 'none', changes: saved.changes});
 
 /**
  * Converges the StackSet to the plan and verifies every member's role live. Picks up an operation a stopped run left
@@ -105,16 +94,18 @@ export async function setUpMembers(
 			log(`  ${plan.name}: ${progress.status.toLowerCase()}: ${progress.succeeded} account(s) done${progress.failed > 0 ? `, ${progress.failed} failed` : ''}`),
 		);
 		const made: MembersResult['created'] = [];
-		const write = recorder(store, identity.accountId, plan.name, made);
-		const resumed = await operation.resumeOperation(port, plan.name, recordOf(store.load(identity.accountId)!), following);
+		const write = writeRecorder(store, identity.accountId, made)(plan.name);
+		// Read anew before each pass: every write lands in the record as it succeeds.
+		const record = () => ownRecord(store.load(identity.accountId)!);
+		const resumed = await operation.resumeOperation(port, plan.name, record(), following);
 		if (resumed) log(`Picked up the StackSet operation a stopped run left under way: ${resumed.succeeded} account(s) done.`);
-		const {inspection} = await withSpinner(`Reading the StackSet ${plan.name}…`, stackset.inspectStackSet(port, plan, recordOf(store.load(identity.accountId)!), {following}));
+		const {inspection} = await withSpinner(`Reading the StackSet ${plan.name}…`, stackset.inspectStackSet(port, plan, record(), {following}));
 		refuseUnowned(inspection, plan, options.adopt);
 		const differences = substantive(inspection.differences);
 		for (const difference of differences) log(`  ${printable(differenceLine(difference))}`);
 		const outcome = await withSpinner(
 			`Deploying the role to ${plan.accounts.length} member account(s) through ${plan.name}…`,
-			stackset.convergeStackSet(port, plan, recordOf(store.load(identity.accountId)!), {reviewed: inspection, adopt: true, write, following}),
+			stackset.convergeStackSet(port, plan, record(), {reviewed: inspection, adopt: true, write, following}),
 		);
 		if (outcome.kind !== 'converged') {
 			throw new ProblemError({
@@ -163,25 +154,19 @@ function refuseUnowned(inspection: RoleInspection, plan: StackSetPlan, adopt: bo
 	}
 }
 
-/** Whether this record made a StackSet it has not removed: undo removes its instances, then it. */
-export function madeStackSet(changes: SavedSetup['changes']): boolean {
-	const made = changes.filter(change => change.action === 'cloudformation:CreateStackSet').length;
-	return made > changes.filter(change => change.action === 'cloudformation:DeleteStackSet').length;
-}
-
 /** Undo's part for the members: the StackSet's instances this record made, then the StackSet. */
 export async function removeMembers(options: CommonOptions, store: FileProgressStore, identity: Identity, log: (line: string) => void): Promise<Array<{action: string; target: string}>> {
 	const saved = store.load(identity.accountId)!;
 	const settings = {...defaultSettings, ...saved.settings};
 	const scope = stackSetScope(settings.accounts) ?? {kind: 'all'};
-	const members = await withSpinner('Reading the organization and the StackSet…', openMembers(options, identity, settings, saved.setupId ?? 'none', scope));
+	const members = await withSpinner('Reading the organization and the StackSet…', openMembers(options, identity, settings, ownRecord(saved).setupId, scope));
 	const {plan, port, stackset, operation} = members;
 	try {
 		const made: Array<{action: string; target: string}> = [];
 		const following = operation.defaultFollowing(progress => log(`  ${plan.name}: ${progress.status.toLowerCase()}: ${progress.succeeded} account(s) removed`));
 		await withSpinner(
 			`Removing the StackSet ${plan.name} and its stack instances…`,
-			stackset.undoStackSet(port, plan, recordOf(saved), {write: recorder(store, identity.accountId, plan.name, made), following}),
+			stackset.undoStackSet(port, plan, ownRecord(saved), {write: writeRecorder(store, identity.accountId, made)(plan.name), following}),
 		);
 		log(`${paint('green', '✔')} Removed the StackSet ${plan.name} and the role it made in its member accounts.`);
 		return made;

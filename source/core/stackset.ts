@@ -9,6 +9,16 @@ import {managedByTag, setupIdTagKey} from './plan.js';
 import type {RoleSettings} from './settings.js';
 import {buildTemplate, stackSetNameOf} from './template.js';
 
+/** Which records name the writes: the SDK's action names, under the service prefix IAM policies use. */
+export const stackSetActions = {
+	create: 'cloudformation:CreateStackSet',
+	update: 'cloudformation:UpdateStackSet',
+	createInstances: 'cloudformation:CreateStackInstances',
+	updateInstances: 'cloudformation:UpdateStackInstances',
+	deleteInstances: 'cloudformation:DeleteStackInstances',
+	delete: 'cloudformation:DeleteStackSet',
+} as const;
+
 /** Every member account of the organization, these accounts, or every account beneath these OUs (`ou-…`) or the root (`r-…`). */
 export type StackSetScope = {kind: 'all'} | {kind: 'accounts'; ids: string[]} | {kind: 'units'; ids: string[]};
 

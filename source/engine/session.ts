@@ -6,6 +6,7 @@ import type {AccountContext, IdentityCenterPeople} from '../core/account.js';
 import type {BillingAccessCheck} from '../core/billing-access.js';
 import {buildPermissionSetPlan, type PermissionSetPlan} from '../core/identity-center.js';
 import {buildPlan, roleLocation, type Plan} from '../core/plan.js';
+import {stackSetActions} from '../core/stackset.js';
 import type {Identity, Partition} from '../core/principal.js';
 import {ProblemError, type Problem} from '../core/problem.js';
 import {isAwsError} from '../core/aws-error.js';
@@ -100,6 +101,19 @@ function createdBy(changes: SetupRecord['changes'], create: string, remove: stri
 /** Every role this record created and has not removed: a rename leaves the first one behind. */
 export function createdRoles(changes: SetupRecord['changes']): string[] {
 	return createdBy(changes, 'iam:CreateRole', 'iam:DeleteRole');
+}
+
+/** Every StackSet this record created and has not removed (the role in member accounts, commands/members.ts). */
+export function createdStackSets(changes: SetupRecord['changes']): string[] {
+	return createdBy(changes, stackSetActions.create, stackSetActions.delete);
+}
+
+/** Records from before setup ids prove ownership by their create writes alone (see ownershipOf). */
+const legacySetupId = 'none';
+
+/** A saved record as the reconcilers and the plans take it: records from before setup ids stand under legacySetupId. */
+export function ownRecord<Saved extends {setupId?: string; changes: SetupRecord['changes']}>(saved: Saved): Saved & SetupRecord {
+	return {...saved, setupId: saved.setupId ?? legacySetupId};
 }
 
 /** Every permission set this record created and has not removed. */

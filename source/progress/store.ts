@@ -9,6 +9,7 @@ import envPaths from 'env-paths';
 import {ProblemError} from '../core/problem.js';
 import {printable} from '../core/text.js';
 import type {ProgressStore} from '../engine/session.js';
+import type {RecordWrite} from '../reconcile/model.js';
 import type {SavedSetup} from '../engine/wizard.js';
 import {savedSetupProblem} from './schema.js';
 
@@ -19,6 +20,19 @@ const maxFileBytes = 1024 * 1024;
 interface ProgressDocument {
 	version: number;
 	setups: Record<string, SavedSetup>;
+}
+
+/**
+ * Saves each AWS write into the account's record the moment it succeeds, as the wizard's session does, for the
+ * commands that write outside it (undo, the member accounts), and lists it in `made`. `on`: what it was made on.
+ */
+export function writeRecorder(store: ProgressStore, accountId: string, made: Array<{action: string; target: string}>): (on: string) => RecordWrite {
+	return on => (action, target, role = on) => {
+		const saved = store.load(accountId)!;
+		const at = new Date().toISOString();
+		made.push({action, target});
+		store.save({...saved, changes: [...saved.changes, {action, target, role, at}], updatedAt: at});
+	};
 }
 
 export interface FileProgressStore extends ProgressStore {

@@ -13,22 +13,12 @@ import type {OrganizationAccount} from '../core/account.js';
 import {costExplorerPolicyName, guardPolicyName, managedByTag, setupIdTagKey} from '../core/plan.js';
 import {ProblemError} from '../core/problem.js';
 import {billingPolicyArns} from '../core/settings.js';
-import {deploymentTargetsInput, instanceCreations, type DeploymentTargets, type ResolvedScope, type StackSetPlan, type StackSetScope, type TargetAccount} from '../core/stackset.js';
+import {deploymentTargetsInput, instanceCreations, stackSetActions, type DeploymentTargets, type ResolvedScope, type StackSetPlan, type StackSetScope, type TargetAccount} from '../core/stackset.js';
 import {isAwsError} from '../core/aws-error.js';
 import type {LiveStackInstance, LiveStackSet, OrganizationTree, StackSetPort} from './cloudformation.js';
 import {difference, owned, shellCommand, shellQuote, type Difference, type Inspected, type Reconciler, type RecordWrite} from './model.js';
 import {convergeInspected, ownershipOf, type ConvergeOutcome, type Pass, type RoleInspection, type SetupRecord} from './role-resources.js';
 import {reasonInWords, runOperation, type Following} from './stackset-operation.js';
-
-/** Which records name the writes: the SDK's action names, under the service prefix IAM policies use. */
-export const stackSetActions = {
-	create: 'cloudformation:CreateStackSet',
-	update: 'cloudformation:UpdateStackSet',
-	createInstances: 'cloudformation:CreateStackInstances',
-	updateInstances: 'cloudformation:UpdateStackInstances',
-	deleteInstances: 'cloudformation:DeleteStackInstances',
-	delete: 'cloudformation:DeleteStackSet',
-} as const;
 
 export interface StackSetContext {
 	port: StackSetPort;
