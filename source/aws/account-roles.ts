@@ -5,7 +5,7 @@
  */
 import {AssumeRoleCommand, type STSClient} from '@aws-sdk/client-sts';
 import {roleStateOf, unreadable, type OrganizationAccount, type RoleState} from '../core/account.js';
-import {callerCheckRefusal, notChecked, type BillingAccessCheck} from '../core/billing-access.js';
+import {notChecked, rootCallerRefusal, type BillingAccessCheck} from '../core/billing-access.js';
 import {buildPlan, roleArnOf} from '../core/plan.js';
 import type {Identity} from '../core/principal.js';
 import type {RoleSettings} from '../core/settings.js';
@@ -64,7 +64,7 @@ export async function readAccount(clients: Pick<Clients, 'sts' | 'iam' | 'region
 	const {roleName} = options.settings;
 	if (account.id === options.managementAccountId) {
 		// The root user is never refused, so its answer would say nothing of the setting: it is not asked.
-		const rootRefusal = callerCheckRefusal(identity, true);
+		const rootRefusal = rootCallerRefusal(identity);
 		const [role, check] = await Promise.all([
 			inspect(clients.iam, account, options).catch(error => unreadable({kind: 'read-failed', reader: identity.arn, roleName, failure: failedCall(error)})),
 			rootRefusal && options.check ? notChecked(new Date().toISOString(), rootRefusal) : checkIn(options, {checkedAs: identity.arn}),

@@ -85,21 +85,12 @@ export function notChecked(at: string, reason: Problem): BillingAccessCheck {
 	return {state: 'unknown', at, reason};
 }
 
-/** Why the caller is not asked: the root user's answer says nothing, and a caller its policies refuse would only be refused. */
-export function callerCheckRefusal(identity: Pick<Identity, 'kind'>, allowsCostExplorer: boolean): Problem | undefined {
-	if (!gatedIdentity(identity)) {
-		return {
-			title: 'The root user is never refused Cost Explorer, so its answer says nothing about IAM identities.',
-			why: 'The setting gates IAM users and roles only.',
-			next: 'Run billing-setup status --check as an IAM user or role whose policies allow ce:GetCostAndUsage.',
-		};
-	}
-	if (!allowsCostExplorer) {
-		return {
-			title: 'Your own policies do not allow ce:GetCostAndUsage, so Cost Explorer would refuse you whatever the setting.',
-			why: 'Only an identity allowed the request can tell the setting by AWS’s answer.',
-			next: 'The role billing-setup makes is allowed it: its verification checks the setting.',
-		};
-	}
-	return undefined;
+/** Why the caller is not asked: the root user is never refused, so its answer says nothing of the setting. */
+export function rootCallerRefusal(identity: Pick<Identity, 'kind'>): Problem | undefined {
+	if (gatedIdentity(identity)) return undefined;
+	return {
+		title: 'The root user is never refused Cost Explorer, so its answer says nothing about IAM identities.',
+		why: 'The setting gates IAM users and roles only.',
+		next: 'Run billing-setup status --check as an IAM user or role whose policies allow ce:GetCostAndUsage.',
+	};
 }
