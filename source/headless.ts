@@ -1,29 +1,20 @@
 /** Runs the wizard without prompts: flags, then saved progress, then defaults. Same session as the Ink app. */
 import {accountNotes, type OrganizationPlace, type PrincipalAccess} from './core/account.js';
-import {billingAccessLine, checkPrice, type BillingAccessCheck, type BillingAccessState} from './core/billing-access.js';
+import {billingAccessLine, checkPrice, type BillingAccessState} from './core/billing-access.js';
 import {activationInOneLine} from './core/partition.js';
-import {accountsLabel, assigneeLabel, ssoHandOff} from './core/identity-center.js';
-import {costExplorerPolicyName, guardPolicyName, guarded} from './core/plan.js';
 import {callerNotes} from './core/principal.js';
 import {exitCodes, type Problem} from './core/problem.js';
-import {madeThing} from './core/settings.js';
 import {printable} from './core/text.js';
-import {permissionSetPlanFor, planFor, type WizardSession} from './engine/session.js';
-import {activationDone, defaultAnswer, isFinalStep, latestCheck, type ActivationAnswer, type WizardState} from './engine/wizard.js';
-import {differenceLine, formatFinish, formatIdentityCenterFinish, formatProblem, paint, rootActivationSteps, savedMessage, verificationLines, type RootStep} from './present.js';
+import type {WizardSession} from './engine/session.js';
+import {targetOf} from './engine/target.js';
+import {viewOf, type MadeResult} from './made.js';
+import {activationDone, contextOf, defaultAnswer, isFinalStep, latestCheck, type ActivationAnswer, type WizardState} from './engine/wizard.js';
+import {differenceLine, formatProblem, paint, rootActivationSteps, savedMessage, verificationLines, type RootStep} from './present.js';
 import {substantive} from './reconcile/role-resources.js';
 
-export interface SetupResult {
+export interface SetupResult extends Partial<MadeResult> {
 	ok: boolean;
-	account?: string;
 	caller?: string;
-	partition?: string;
-	role?: {name: string; arn: string; maxSessionSeconds: number};
-	policies?: {managed: string; costExplorerInline: boolean; guard: boolean};
-	switchRoleUrl?: string;
-	profile?: string;
-	/** Who the profile is for and what each of them needs, when not only the caller. */
-	profileNotes?: string[];
 	/** Writes this run made; empty when everything was already in place. */
 	created: Array<{action: string; target: string}>;
 	alreadyInPlace: boolean;
@@ -36,12 +27,6 @@ export interface SetupResult {
 	organization?: OrganizationPlace;
 	/** What the caller's own policies allow of billing: `simulated`, read from its `policies`, or `unknown`. */
 	callerAccess?: PrincipalAccess;
-	verification?: {assumedAs?: string; assumeSkipped?: string; costCheck?: BillingAccessCheck};
-	/** Via Identity Center, instead of role, switchRoleUrl and profile: the permission set and where its people sign in. */
-	via?: 'identity-center';
-	/** `accounts`: where it is assigned (for --accounts all, the ACTIVE accounts Organizations listed). */
-	permissionSet?: {name: string; arn?: string; sessionDuration: string; assignees: string[]; accounts: string[]};
-	accessPortalUrl?: string;
 	warnings: string[];
 	error?: {title: string; why: string; next: string};
 }
@@ -93,44 +78,7 @@ export function resultOf(state: WizardState, warnings: string[]): SetupResult {
 		warnings,
 	};
 	if (!state.identity) return {...base, ...(state.problem && {error: state.problem})};
-	if (state.settings.via === 'identity-center') return {...base, ...identityCenterResult(state), ...(state.problem && {error: state.problem})};
-	const plan = planFor(state);
-	return {
-		...base,
-		account: plan.accountId,
-		caller: state.identity.arn,
-		partition: plan.partition,
-		role: {name: plan.roleName, arn: plan.roleArn, maxSessionSeconds: plan.maxSessionSeconds},
-		policies: {managed: plan.managedPolicyArn, costExplorerInline: costExplorerPolicyName in plan.inlinePolicies, guard: guardPolicyName in plan.inlinePolicies},
-		switchRoleUrl: plan.switchRoleUrl,
-		profile: plan.profileBlock,
-		profileNotes: plan.profileNotes,
-		...(state.verification && {
-			verification: {
-				...(state.verification.assumedAs && {assumedAs: state.verification.assumedAs}),
-				...(state.verification.assumeSkipped && {assumeSkipped: state.verification.assumeSkipped}),
-				...(state.verification.billingAccess && {costCheck: state.verification.billingAccess}),
-			},
-		}),
-		...(state.problem && {error: state.problem}),
-	};
-}
-
-function identityCenterResult(state: WizardState): Partial<SetupResult> {
-	const {identity, settings, verification, inspection} = state;
-	const plan = permissionSetPlanFor(state);
-	const handOff = verification?.identityStoreId && verification.ssoRegion && ssoHandOff(plan, {identityStoreId: verification.identityStoreId, region: verification.ssoRegion});
-	const arn = verification?.roleArn || inspection?.liveArn;
-	return {
-		account: plan.accountId,
-		caller: identity!.arn,
-		partition: plan.partition,
-		via: 'identity-center',
-		permissionSet: {name: plan.name, ...(arn && {arn}), sessionDuration: plan.sessionDuration, assignees: plan.assignees.map(assigneeLabel), accounts: plan.accountIds},
-		policies: {managed: plan.managedPolicyArn, costExplorerInline: settings.costExplorer, guard: guarded(settings)},
-		...(handOff && {accessPortalUrl: handOff.accessPortalUrl, profile: handOff.profileBlock}),
-		...(verification?.assumeSkipped && {verification: {assumeSkipped: verification.assumeSkipped}}),
-	};
+	return {...base, ...viewOf(contextOf(state)).result(), caller: state.identity.arn, ...(state.problem && {error: state.problem})};
 }
 
 /** The result of a run a signal stopped: what was done so far, and the stop as its error. */
@@ -151,7 +99,7 @@ export function stoppedResult(state: WizardState, signal: string): SetupResult &
 /** Decisions only the user may make: --yes names the flag instead of guessing. */
 function choiceWithoutDefault(state: WizardState): Problem | undefined {
 	if (state.step === 'role-name' && state.notice) {
-		const {noun, flag} = madeThing(state.settings);
+		const {noun, flag} = targetOf(state.settings);
 		return {title: state.notice, why: `billing-setup never modifies a ${noun} it did not create.`, next: `Run again with ${flag} OTHER-NAME.`};
 	}
 	if (state.step === 'boundary' && state.problem) {
@@ -174,14 +122,15 @@ function choiceWithoutDefault(state: WizardState): Problem | undefined {
 		: [];
 	if (elsewhere.length > 0) {
 		return {
-			title: `The saved setup lets principals of another account switch to the ${madeThing(state.settings).noun}: ${elsewhere.join(', ')}.`,
+			title: `The saved setup lets principals of another account switch to the ${targetOf(state.settings).noun}: ${elsewhere.join(', ')}.`,
 			why: 'Without prompts, a saved answer that reaches beyond this account is not taken as your word; the progress file can be edited by anyone who can write it.',
 			next: `Run again with --trust ${elsewhere.join(',')} to confirm it, or with --trust account.`,
 		};
 	}
 	const differences = substantive(state.inspection?.differences ?? []);
 	if (state.step === 'review' && state.inspection?.ownership === 'elsewhere' && differences.length > 0 && !state.adopt) {
-		const {noun, name, flag} = madeThing(state.settings);
+		const {noun, flag} = targetOf(state.settings);
+		const name = targetOf(state.settings).name(state.settings);
 		return {
 			title: `The ${noun} ${name} was made by billing-setup elsewhere, and this run would change it.`,
 			why: `It would: ${differences.map(difference => difference.summary).join('; ')}. Someone may rely on it as it is.`,
@@ -235,12 +184,12 @@ export async function runHeadless(
 		if (state.identity && !notedCaller) {
 			notedCaller = true;
 			for (const note of callerNotes(state.identity)) log(`${paint('yellow', '!')} ${note}`);
-			for (const note of accountNotes(state.account, state.identity.kind, madeThing(state.settings).noun)) log(note);
+			for (const note of accountNotes(state.account, state.identity.kind, targetOf(state.settings).noun)) log(note);
 		}
 		if (state.step === 'activation') {
 			log(
 				state.paidChecks
-					? `Root activation: Cost Explorer is asked once the ${madeThing(state.settings).noun} is in place (${checkPrice}).`
+					? `Root activation: Cost Explorer is asked once the ${targetOf(state.settings).noun} is in place (${checkPrice}).`
 					: `${paint('yellow', '!')} Root activation is not checked (--no-cost-check).\n${rootActivationSteps(state.identity?.partition ?? 'aws').join('\n')}`,
 			);
 		}
@@ -261,19 +210,12 @@ export async function runHeadless(
 		return {exitCode: exitCodes.failed, result};
 	}
 	const placed = `${paint('green', '✔')} ${result.created.length === 0 ? 'Already in place' : 'In place now'}`;
-	if (state.settings.via === 'identity-center') {
-		const plan = permissionSetPlanFor(state);
-		log(`${placed}: the permission set ${plan.name} (${result.permissionSet?.arn ?? 'no ARN read'}), assigned to ${result.permissionSet?.assignees.join(', ') || 'no one'} in ${accountsLabel(plan)}`);
-		for (const difference of substantive(state.inspection?.differences ?? [])) log(`  ${differenceLine(difference)}`);
-		log(formatIdentityCenterFinish(plan, state.verification, rootStepOf(state)));
-		return {exitCode: exitCodes.done, result};
-	}
-	const plan = planFor(state);
-	log(`${placed}: ${plan.roleArn}`);
+	const view = viewOf(contextOf(state));
+	log(`${placed}: ${view.placed()}`);
 	for (const difference of substantive(state.inspection?.differences ?? [])) log(`  ${differenceLine(difference)}`);
-	for (const {ok, text} of state.verification ? verificationLines(state.verification, plan.partition, state.verification.at >= state.startedAt) : []) {
+	for (const {ok, text} of state.verification ? verificationLines(state.verification, state.identity!.partition, state.verification.at >= state.startedAt) : []) {
 		log(`${ok ? paint('green', '✔') : paint('yellow', '!')} ${text}`);
 	}
-	log(formatFinish(plan, rootStepOf(state)));
+	log(view.finish(rootStepOf(state)));
 	return {exitCode: exitCodes.done, result};
 }

@@ -8,7 +8,7 @@ import {activationProcedure, activationSteps, consoleHost, howTheSettingIsKnown}
 import type {Partition} from './core/principal.js';
 import type {Problem} from './core/problem.js';
 import {hours, printable, shellQuote} from './core/text.js';
-import type {Verification} from './engine/wizard.js';
+import type {Verification} from './engine/ports.js';
 import {timeAgo} from './spinner.js';
 import {permissionSetCommands} from './reconcile/permission-set.js';
 import type {Difference} from './reconcile/model.js';
@@ -106,10 +106,10 @@ export function formatPlan(plan: Plan): string {
 }
 
 /** What a setup does once its writes are made, said in the review before any: the read-back, the switch, and what costs money. */
-export function afterTheWrites({noun, paidCheck}: {noun: string; paidCheck: 'as-made' | 'as-you' | 'none'}): string {
+export function afterTheWrites({noun, switchable, paidCheck}: {noun: string; switchable: boolean; paidCheck: 'as-made' | 'as-you' | 'none'}): string {
 	// One line at 80 columns: the review must fit 80×24.
-	const proof = noun === 'role' ? 'read back, switch to it' : 'wait for provisioning, read back';
-	const paid = paidCheck === 'none' ? '' : `, ask Cost Explorer as ${paidCheck === 'as-made' ? 'the role' : 'you'} (USD 0.01)`;
+	const proof = switchable ? 'read back, switch to it' : 'wait for provisioning, read back';
+	const paid = paidCheck === 'none' ? '' : `, ask Cost Explorer as ${paidCheck === 'as-made' ? `the ${noun}` : 'you'} (USD 0.01)`;
 	return `Then: ${proof}${paid}.`;
 }
 

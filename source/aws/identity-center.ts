@@ -2,7 +2,7 @@
 import type {PermissionSetAssignments, PermissionSetLookup} from '../core/account.js';
 import {ssoHandOff, withOrganizationAccounts, type PermissionSetPlan} from '../core/identity-center.js';
 import {ProblemError} from '../core/problem.js';
-import type {IdentityCenterOperations} from '../engine/session.js';
+import type {AwsOperations} from '../engine/ports.js';
 import {substantive} from '../reconcile/role-resources.js';
 import type {SsoPort} from '../reconcile/sso.js';
 import {failedCall, isAwsError} from './problems.js';
@@ -11,7 +11,7 @@ import type {ClientOptions} from './sts.js';
 /** Enough to pick from; more can be typed with --assign. */
 const peopleLimit = 200;
 
-export function identityCenterOperations(options: ClientOptions, region: string): IdentityCenterOperations & {port(): Promise<SsoPort>} {
+export function identityCenterOperations(options: ClientOptions, region: string): AwsOperations['permissionSet'] & {port(): Promise<SsoPort>} {
 	let port: Promise<SsoPort> | undefined;
 	const load = () =>
 		(port ??= Promise.all([import('./sso-port.js'), import('../reconcile/permission-set.js')]).then(([{createSsoClients, ssoPort}]) =>
@@ -62,7 +62,7 @@ export function identityCenterOperations(options: ClientOptions, region: string)
 		async inspect(plan, record) {
 			const [sso, {inspectPermissionSet}] = await Promise.all([load(), reconcilers()]);
 			const targeted = plan.accounts.kind === 'all' ? withOrganizationAccounts(plan, await organizationAccounts()) : plan;
-			return {inspection: (await inspectPermissionSet(sso, targeted, record)).inspection};
+			return {inspection: (await inspectPermissionSet(sso, targeted, record)).inspection, missingPrincipals: []};
 		},
 		async converge(plan, record, converge) {
 			const [sso, {convergePermissionSet}] = await Promise.all([load(), reconcilers()]);
@@ -84,13 +84,28 @@ export function identityCenterOperations(options: ClientOptions, region: string)
 				at: new Date().toISOString(),
 			};
 		},
-		async remove(permissionSets, record, write) {
+		async checkRemoval(made, record, {force}) {
 			const [sso, {checkPermissionSetUndo, undoPermissionSet}] = await Promise.all([load(), reconcilers()]);
-			const checks = [];
-			for (const {plan, arn} of permissionSets) checks.push(await checkPermissionSetUndo(sso, plan, arn, record));
-			const blockers = permissionSetUndoBlockers(checks, false);
+			const checks: Array<Awaited<ReturnType<typeof checkPermissionSetUndo>>> = [];
+			for (const {plan, arn} of made) checks.push(await checkPermissionSetUndo(sso, plan, arn, record));
+			const blockers = permissionSetUndoBlockers(checks, force);
 			if (blockers.length > 0) throw undoRefused(blockers);
-			for (const check of checks) await undoPermissionSet(check, write);
+			return {
+				items: checks.map(({arn, live, items}) => ({
+					arn,
+					live: Boolean(live),
+					what: live ? `the permission set ${live.name} (${live.arn})` : `the permission set ${arn}`,
+					steps: live
+						? [
+								...items.flatMap(item => item.differences).flatMap(difference => (difference.kind === 'remove' ? [difference.summary] : [])),
+								'remove its assignments, its policies, and the permission set',
+							]
+						: [],
+				})),
+				async apply(write) {
+					for (const check of checks) await undoPermissionSet(check, write(check.arn));
+				},
+			};
 		},
 	};
 }

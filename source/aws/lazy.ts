@@ -1,5 +1,5 @@
 /** AwsOperations that load the SDK on first use, so the wizard's first frame never waits for it. */
-import type {AwsOperations} from '../engine/session.js';
+import type {AwsOperations} from '../engine/ports.js';
 import type {LoadedOperations, OperationOptions} from './operations.js';
 import {describeAwsError} from './problems.js';
 
@@ -23,17 +23,19 @@ export function lazyOperations(options: OperationOptions): AwsOperations {
 		checkPolicy: async policyArn => (await load()).checkPolicy(policyArn),
 		checkBillingAccess: async identity => (await load()).checkBillingAccess(identity),
 		listPrincipals: async () => (await load()).listPrincipals(),
-		inspect: async (plan, record, principals) => (await load()).inspect(plan, record, principals),
-		converge: async (plan, record, converge) => (await load()).converge(plan, record, converge),
-		verify: async (plan, record, verify) => (await load()).verify(plan, record, verify),
-		remove: async (plans, record, write) => (await load()).remove(plans, record, write),
 		mfaDevice: async identity => (await load()).mfaDevice(identity),
-		identityCenter: {
-			people: async () => (await load()).identityCenter.people(),
-			inspect: async (plan, record) => (await load()).identityCenter.inspect(plan, record),
-			converge: async (plan, record, converge) => (await load()).identityCenter.converge(plan, record, converge),
-			verify: async (plan, record) => (await load()).identityCenter.verify(plan, record),
-			remove: async (permissionSets, record, write) => (await load()).identityCenter.remove(permissionSets, record, write),
+		role: {
+			inspect: async (plan, record, principals) => (await load()).role.inspect(plan, record, principals),
+			converge: async (plan, record, converge) => (await load()).role.converge(plan, record, converge),
+			verify: async (plan, record, verify) => (await load()).role.verify(plan, record, verify),
+			checkRemoval: async (made, record, options) => (await load()).role.checkRemoval(made, record, options),
+		},
+		permissionSet: {
+			people: async () => (await load()).permissionSet.people(),
+			inspect: async (plan, record, principals) => (await load()).permissionSet.inspect(plan, record, principals),
+			converge: async (plan, record, converge) => (await load()).permissionSet.converge(plan, record, converge),
+			verify: async (plan, record, verify) => (await load()).permissionSet.verify(plan, record, verify),
+			checkRemoval: async (made, record, options) => (await load()).permissionSet.checkRemoval(made, record, options),
 		},
 		describeError: (error, identity) => describeAwsError(error, {identity, profile: options.profile}),
 	};

@@ -5,7 +5,7 @@ import {costExplorerAction, type Plan} from '../core/plan.js';
 import {parsePolicyDocument, policyAllows, requiresMfa} from '../core/policy.js';
 import {ProblemError} from '../core/problem.js';
 import {shellQuote} from '../core/text.js';
-import type {AwsOperations, PrincipalList} from '../engine/session.js';
+import type {AwsOperations, PrincipalList, Removal} from '../engine/ports.js';
 import type {IamPort} from '../reconcile/iam.js';
 import {checkUndo, convergeRole, inspectRole, undoRole, type SetupRecord, type UndoCheck} from '../reconcile/role-resources.js';
 import type {STSClient} from '@aws-sdk/client-sts';
@@ -78,7 +78,29 @@ export async function checkRemoval(iam: IamPort, plans: Plan[], record: SetupRec
 	return checks;
 }
 
-export type LoadedOperations = Omit<AwsOperations, 'describeError' | 'identityCenter'> & {clients: Clients; iam: IamPort; identityCenter: ReturnType<typeof identityCenterOperations>};
+/** What undo and the wizard's Remove delete of roles: the checks of all, then the deletions in order. */
+async function roleRemoval(iam: IamPort, plans: Plan[], record: SetupRecord, force: boolean): Promise<Removal> {
+	const checks = await checkRemoval(iam, plans, record, {force});
+	return {
+		items: checks.map(({live, plan, foreignGrants}) => ({
+			arn: live?.arn ?? plan.roleArn,
+			live: Boolean(live),
+			what: `the role ${live?.arn ?? plan.roleArn}`,
+			steps: live
+				? [
+						...live.attached.map(arn => `detach ${arn}${foreignGrants.includes(arn) ? ' (attached outside billing-setup)' : ''}`),
+						...live.inline.map(name => `delete inline policy ${name}`),
+						'delete the role',
+					]
+				: [],
+		})),
+		async apply(write) {
+			for (const check of checks) await undoRole(check, write(check.plan.roleArn));
+		},
+	};
+}
+
+export type LoadedOperations = Omit<AwsOperations, 'describeError' | 'permissionSet'> & {clients: Clients; iam: IamPort; permissionSet: ReturnType<typeof identityCenterOperations>};
 
 export async function createOperations(options: OperationOptions, sts?: {sts: STSClient; region: string}): Promise<LoadedOperations> {
 	const clients = await createClients(options, sts);
@@ -104,20 +126,23 @@ export async function createOperations(options: OperationOptions, sts?: {sts: ST
 				throw error;
 			}
 		},
-		async inspect(plan, record, principals) {
-			// With MFA required, a user without a device could never switch: IAM says how many each has.
-			const users = requiresMfa(plan.trustPolicy) ? principals.filter(arn => /:user\//.test(arn)) : [];
-			const [{inspection}, exists, devices] = await Promise.all([
-				inspectRole(iam, plan, record),
-				Promise.all(principals.map(arn => iam.principalExists(arn))),
-				Promise.all(users.map(arn => iam.mfaDeviceCount(arn.slice(arn.lastIndexOf('/') + 1)))),
-			]);
-			// A principal the caller may not look up (undefined) is left for IAM to judge at CreateRole.
-			return {inspection, missingPrincipals: principals.filter((_, index) => exists[index] === false), withoutMfa: users.filter((_, index) => devices[index] === 0)};
+		role: {
+			async inspect(plan, record, principals) {
+				// With MFA required, a user without a device could never switch: IAM says how many each has.
+				const users = requiresMfa(plan.trustPolicy) ? principals.filter(arn => /:user\//.test(arn)) : [];
+				const [{inspection}, exists, devices] = await Promise.all([
+					inspectRole(iam, plan, record),
+					Promise.all(principals.map(arn => iam.principalExists(arn))),
+					Promise.all(users.map(arn => iam.mfaDeviceCount(arn.slice(arn.lastIndexOf('/') + 1)))),
+				]);
+				// A principal the caller may not look up (undefined) is left for IAM to judge at CreateRole.
+				return {inspection, missingPrincipals: principals.filter((_, index) => exists[index] === false), withoutMfa: users.filter((_, index) => devices[index] === 0)};
+			},
+			converge: (plan, record, converge) => convergeRole(iam, plan, record, converge),
+			verify: (plan, record, {assumeSkipped, costCheck}) =>
+				verifyRole(clients, iam, plan, record, {timeoutMs: options.verifyTimeoutMs, costCheck, ...(assumeSkipped && {assumeSkipped})}),
+			checkRemoval: (made, record, {force}) => roleRemoval(iam, made.map(({plan}) => plan), record, force),
 		},
-		converge: (plan, record, converge) => convergeRole(iam, plan, record, converge),
-		verify: (plan, record, {assumeSkipped, costCheck}) =>
-			verifyRole(clients, iam, plan, record, {timeoutMs: options.verifyTimeoutMs, costCheck, ...(assumeSkipped && {assumeSkipped})}),
 		checkBillingAccess: identity =>
 			import('./cost.js').then(({checkBillingAccess}) => checkBillingAccess({partition: identity.partition, checkedAs: identity.arn, profile: options.profile})),
 		async inspectAccount(identity) {
@@ -150,9 +175,6 @@ export async function createOperations(options: OperationOptions, sts?: {sts: ST
 				return undefined;
 			}
 		},
-		async remove(plans, record, write) {
-			for (const check of await checkRemoval(iam, plans, record, {force: false})) await undoRole(check, write);
-		},
-		identityCenter: identityCenterOperations(options, clients.region),
+		permissionSet: identityCenterOperations(options, clients.region),
 	};
 }

@@ -3,7 +3,7 @@ import {AssumeRoleCommand, type Credentials} from '@aws-sdk/client-sts';
 import {notChecked, type BillingAccessCheck} from '../core/billing-access.js';
 import type {Plan} from '../core/plan.js';
 import {ProblemError} from '../core/problem.js';
-import type {Verification} from '../engine/wizard.js';
+import type {Verification} from '../engine/ports.js';
 import type {IamPort} from '../reconcile/iam.js';
 import {inspectRole, substantive, type SetupRecord} from '../reconcile/role-resources.js';
 import type {Clients} from './clients.js';

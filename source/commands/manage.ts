@@ -2,17 +2,16 @@
 import type {CommonOptions, Command} from '../args.js';
 import type {STSClient} from '@aws-sdk/client-sts';
 import {describeAwsError} from '../aws/problems.js';
-import {buildPlan} from '../core/plan.js';
 import {exitCodes, ProblemError, type Problem} from '../core/problem.js';
-import {defaultSettings} from '../core/settings.js';
 import type {Identity} from '../core/principal.js';
-import {createdPermissionSets, createdRoles, createdStackSets, ownRecord, permissionSetPlanOf, planOfRole} from '../engine/session.js';
+import {createdByRecord, createdStackSets, removalsOf, savedContext, targetOf, targets, type TargetContext} from '../engine/target.js';
+import {viewOf} from '../made.js';
 import {activationDone, latestCheck, type SavedSetup} from '../engine/wizard.js';
 import {billingAccessLine, type BillingAccessCheck} from '../core/billing-access.js';
 import {printable} from '../core/text.js';
+import {defaultSettings} from '../core/settings.js';
 import {steps} from '../engine/wizard.js';
-import {formatFinish, formatIdentityCenterFinish, formatInspection, paint, permissionSetInspectionHead} from '../present.js';
-import {ssoHandOff} from '../core/identity-center.js';
+import {formatInspection, paint} from '../present.js';
 import {lockProgress} from '../progress/lock.js';
 import {openProgressStore, progressDirectory, writeRecorder} from '../progress/store.js';
 import {substantive, type RoleInspection} from '../reconcile/role-resources.js';
@@ -100,16 +99,16 @@ export async function runStatus(options: Options<'status'>): Promise<number> {
 	}
 	for (const setup of setups.map(setup => (setup.accountId === own?.accountId ? own : setup))) {
 		const mark = setup.accountId === current ? paint('green', '▶', process.stdout) : ' ';
-		const viaIdentityCenter = setup.settings.via === 'identity-center';
-		const state = setup.removedAt ? `${viaIdentityCenter ? 'permission set' : 'role'} removed ${timeAgo(setup.removedAt)}` : setup.finished ? 'finished' : `stopped at ${steps[setup.step]?.title ?? setup.step}`;
+		const made = targetOf(setup.settings);
+		const state = setup.removedAt ? `${made.noun} removed ${timeAgo(setup.removedAt)}` : setup.finished ? 'finished' : `stopped at ${steps[setup.step]?.title ?? setup.step}`;
 		// The record passed the schema, but its free text comes from a file anyone can edit, and AWS's from the network.
 		const lines = [
-			`${setup.accountId}  ${viaIdentityCenter ? `permission set ${setup.settings.permissionSetName}` : `role ${setup.settings.roleName}`}  ${state}`,
+			`${setup.accountId}  ${made.noun} ${made.name({...defaultSettings, ...setup.settings})}  ${state}`,
 			`    written: ${lastWrite(setup)}; updated ${timeAgo(setup.updatedAt)}${verificationWords(setup)}`,
 			`    root activation: ${rootActivationWords(setup)}`,
 		];
 		if (setup === own && live) {
-			const text = 'error' in live ? `Could not read it: ${live.error.title}` : viaIdentityCenter ? formatInspection(live, permissionSetInspectionHead) : formatInspection(live);
+			const text = 'error' in live ? `Could not read it: ${live.error.title}` : formatInspection(live, viewOf(contextFor(setup, identity!)).where);
 			lines.push(...text.split('\n').map(line => `    ${line}`));
 		}
 		process.stdout.write(`${mark} ${printable(lines.join('\n'))}\n`);
@@ -131,14 +130,15 @@ function saveCheck(setup: SavedSetup, check: BillingAccessCheck): SavedSetup {
 	return updated;
 }
 
+/** A saved setup's context for this run's caller, in its account. */
+function contextFor(setup: SavedSetup, identity: Identity): TargetContext {
+	return savedContext(setup, {accountId: identity.accountId, partition: identity.partition, caller: identity});
+}
+
 /** The setup's role or permission set as AWS has it now, compared with the record; a failed read is said, not thrown. */
 async function readLive(options: CommonOptions, operations: Operations, identity: Identity, setup: SavedSetup): Promise<RoleInspection | {error: Problem}> {
-	const record = ownRecord(setup);
-	const read =
-		setup.settings.via === 'identity-center'
-			? withSpinner('Reading the permission set from Identity Center…', operations.identityCenter.inspect(permissionSetPlanOf(ownRecord(setup), identity.partition), record))
-			: withSpinner('Reading the role from IAM…', operations.inspect(planOfRole(ownRecord(setup), identity.partition), record, []));
-	return read.then(
+	const made = targetOf(setup.settings);
+	return withSpinner(`Reading the ${made.noun} from ${made.service}…`, made.inspect(operations, contextFor(setup, identity))).then(
 		({inspection}) => inspection,
 		(error: unknown) => ({error: describeAwsError(error, {identity, profile: options.profile})}),
 	);
@@ -151,10 +151,10 @@ async function readLive(options: CommonOptions, operations: Operations, identity
 async function liveForHandOff(options: CommonOptions, operations: Operations, identity: Identity, setup: SavedSetup): Promise<RoleInspection> {
 	const live = await readLive(options, operations, identity, setup);
 	if ('error' in live) throw new ProblemError(live.error);
-	const noun = setup.settings.via === 'identity-center' ? `permission set ${setup.settings.permissionSetName}` : `role ${setup.settings.roleName}`;
+	const made = targetOf(setup.settings);
 	if (live.ownership === 'absent') {
 		throw new ProblemError({
-			title: `The ${noun} is gone: it was deleted outside billing-setup.`,
+			title: `The ${made.noun} ${made.name(contextFor(setup, identity).settings)} is gone: it was deleted outside billing-setup.`,
 			why: 'Its hand-off would not work, so it is not printed.',
 			next: 'Run billing-setup to make it again.',
 		});
@@ -179,24 +179,18 @@ async function printHandOff(options: Options<'status'>): Promise<number> {
 	const operations = await operationsFor(options);
 	const live = await liveForHandOff(options, operations, identity, setup);
 	const differences = substantive(live.differences).map(({summary, widening}) => ({summary, widening}));
-	if (setup.settings.via === 'identity-center') {
-		const plan = permissionSetPlanOf(ownRecord(setup), identity.partition, live);
-		const {verification} = setup;
-		const handOff = verification?.identityStoreId && verification.ssoRegion ? ssoHandOff(plan, {identityStoreId: verification.identityStoreId, region: verification.ssoRegion}) : undefined;
-		if (options.json) printJson({accountId: plan.accountId, permissionSetArn: verification?.roleArn, ...(handOff && {accessPortalUrl: handOff.accessPortalUrl, profileName: handOff.profileName, profileBlock: handOff.profileBlock}), differences});
-		else process.stdout.write(`${formatIdentityCenterFinish(plan, verification, {done: activationDone(setup), check: latestCheck(setup)})}\n`);
-		return exitCodes.done;
-	}
-	const mfaSerial = setup.settings.requireMfa
-		? await operations.mfaDevice(identity).catch((error: unknown) => {
-				throw new ProblemError(describeAwsError(error, {identity, profile: options.profile}));
-			})
-		: undefined;
-	const plan = buildPlan(setup.accountId, identity.partition, {...defaultSettings, ...setup.settings}, {setupId: ownRecord(setup).setupId, caller: identity, mfaSerial});
-	if (options.json) {
-		const {accountId, roleArn, switchRoleUrl, profileName, profileBlock, profileNotes} = plan;
-		printJson({accountId, roleArn, switchRoleUrl, profileName, profileBlock, profileNotes, differences});
-	} else process.stdout.write(`${formatFinish(plan, {done: activationDone(setup), check: latestCheck(setup)})}\n`);
+	const context = contextFor(setup, identity);
+	// The profile names this caller's MFA device, read now: the one saved may be someone else's.
+	const serial =
+		targetOf(setup.settings).asks.includes('mfa') && context.settings.requireMfa
+			? await operations.mfaDevice(identity).catch((error: unknown) => {
+					throw new ProblemError(describeAwsError(error, {identity, profile: options.profile}));
+				})
+			: undefined;
+	const {mfa: _saved, ...verification} = setup.verification ?? {roleArn: '', at: ''};
+	const view = viewOf({...context, inspection: live, ...(setup.verification && {verification: {...verification, ...(serial && {mfa: {userArn: identity.arn, serial}})}})});
+	if (options.json) printJson({...view.handOff(), differences});
+	else process.stdout.write(`${view.finish({done: activationDone(setup), check: latestCheck(setup)})}\n`);
 	return exitCodes.done;
 }
 
@@ -206,7 +200,7 @@ export async function runReset(options: Options<'reset'>): Promise<number> {
 	const account = options.all ? undefined : (options.account ?? (await withSpinner('Asking AWS who you are…', identify(options))).accountId);
 	const what = account ? `saved progress for account ${account}` : `saved progress for all ${store.list().length} accounts`;
 	// What undo will no longer know: what the record made stays in AWS, and a later run sees it as made elsewhere.
-	const made = store.list().filter(setup => !setup.removedAt && (!account || setup.accountId === account)).flatMap(setup => [...createdRoles(setup.changes), ...createdPermissionSets(setup.changes)]);
+	const made = store.list().filter(setup => !setup.removedAt && (!account || setup.accountId === account)).flatMap(setup => createdByRecord(setup.changes));
 	if (made.length > 0) {
 		say(`${paint('yellow', '!')} ${printable(`This record is how undo knows what billing-setup made: ${made.join(', ')}. Forgotten, they stay in AWS, undo can no longer remove them, and a later run treats them as made elsewhere. To remove them, run billing-setup undo first.`)}`);
 	}
@@ -258,68 +252,39 @@ async function undo(options: Options<'undo'>, result: UndoResult): Promise<numbe
 	result.account = identity.accountId;
 	const saved = store.load(identity.accountId);
 	const fail = (error: unknown): never => {
-		throw new ProblemError(describeAwsError(error, {identity, profile: options.profile}));
+		throw error instanceof ProblemError ? error : new ProblemError(describeAwsError(error, {identity, profile: options.profile}));
 	};
-	const recorded = saved && !saved.removedAt ? createdRoles(saved.changes) : [];
-	const wanted = options.roleName ? recorded.filter(arn => arn.endsWith(`/${options.roleName}`)) : recorded;
-	if (options.roleName && wanted.length === 0) {
+	const setup = saved && !saved.removedAt ? saved : undefined;
+	const recorded = setup ? targets.role.created(setup.changes) : [];
+	// --role-name picks one role; the permission sets and the StackSet stay.
+	const keep = options.roleName ? (arn: string) => arn.endsWith(`/${options.roleName}`) : () => true;
+	if (options.roleName && !recorded.some(keep)) {
 		throw new ProblemError({
 			title: `billing-setup did not create a role named ${options.roleName} from this machine, so undo leaves it alone.`,
 			why: 'undo removes only what the local progress record says billing-setup created; roles made elsewhere or by hand are never deleted.',
 			next: `Delete it yourself in the IAM console if you mean to, or run undo where it was set up.${recorded.length > 0 ? ` This record created: ${recorded.join(', ')}.` : ''}`,
 		});
 	}
-	// --role-name picks one role; the permission sets stay.
-	const permissionSetArns = saved && !saved.removedAt && !options.roleName ? createdPermissionSets(saved.changes) : [];
-	const stackSet = Boolean(saved && !saved.removedAt && !options.roleName && createdStackSets(saved.changes).length > 0);
-	if (wanted.length === 0 && permissionSetArns.length === 0 && !stackSet) {
+	const stackSet = Boolean(setup && !options.roleName && createdStackSets(setup.changes).length > 0);
+	if (!setup || (!createdByRecord(setup.changes).some(keep) && !stackSet)) {
 		say(`billing-setup has no record of creating a role or permission set in account ${identity.accountId}: nothing to undo.`);
 		if (options.json) printJson({...result, ok: true});
 		return exitCodes.done;
 	}
-	result.roles = wanted;
-	result.permissionSets = permissionSetArns;
-	const plans = wanted.map(arn => planOfRole(ownRecord(saved!), identity.partition, arn));
-	const record = ownRecord(saved!);
-	const [{checkRemoval}, {checkPermissionSetUndo, undoPermissionSet}, {permissionSetUndoBlockers, undoRefused}] = await Promise.all([
-		import('../aws/operations.js'),
-		import('../reconcile/permission-set.js'),
-		import('../aws/identity-center.js'),
-	]);
-	const checks = await withSpinner('Reading the roles from IAM…', checkRemoval(operations.iam, plans, record, {force: options.force})).catch((error: unknown) => fail(error));
-	const permissionSetPlan = permissionSetPlanOf(ownRecord(saved!), identity.partition);
-	const permissionSetChecks = await withSpinner(
-		'Reading the permission sets from Identity Center…',
-		(async () => {
-			if (permissionSetArns.length === 0) return [];
-			const sso = await operations.identityCenter.port();
-			const read = [];
-			for (const arn of permissionSetArns) read.push(await checkPermissionSetUndo(sso, permissionSetPlan, arn, record));
-			return read;
-		})(),
-	).catch((error: unknown) => fail(error));
-	const blockers = permissionSetUndoBlockers(permissionSetChecks, options.force);
-	if (blockers.length > 0) throw undoRefused(blockers);
-	for (const check of checks) {
-		if (!check.live) {
-			say(`${check.plan.roleArn} is already gone.`);
+	result.roles = recorded.filter(keep);
+	result.permissionSets = targets['permission-set'].created(setup.changes).filter(keep);
+	// The same removal as the wizard's Remove: every check is read before anything goes.
+	const removals = await withSpinner('Reading what this setup made…', removalsOf(operations, contextFor(setup, identity), {force: options.force, keep})).catch(fail);
+	const items = removals.flatMap(removal => removal.items);
+	for (const item of items) {
+		if (!item.live) {
+			say(printable(`${item.what} is already gone.`));
 			continue;
 		}
-		say(`This deletes the role ${check.live.arn}:`);
-		for (const arn of check.live.attached) say(`  detach ${arn}${check.foreignGrants.includes(arn) ? ' (attached outside billing-setup)' : ''}`);
-		for (const name of check.live.inline) say(`  delete inline policy ${name}`);
-		say('  delete the role');
+		say(printable(`This deletes ${item.what}:`));
+		for (const step of item.steps) say(printable(`  ${step}`));
 	}
-	for (const check of permissionSetChecks) {
-		if (!check.live) {
-			say(`The permission set ${check.arn} is already gone.`);
-			continue;
-		}
-		say(`This deletes the permission set ${check.live.name} (${check.live.arn}):`);
-		for (const difference of check.items.flatMap(item => item.differences)) if (difference.kind === 'remove') say(`  ${difference.summary}`);
-		say('  remove its assignments, its policies, and the permission set');
-	}
-	if (stackSet) say(`This deletes the StackSet ${stackSetNameOf(saved!.settings.roleName)} this record made, and the role it made in each member account.`);
+	if (stackSet) say(`This deletes the StackSet ${stackSetNameOf(setup.settings.roleName)} this record made, and the role it made in each member account.`);
 	if (!options.yes && !(await confirm('Delete it?'))) {
 		say('Nothing deleted.');
 		if (options.json) printJson({...result, ok: true});
@@ -329,15 +294,9 @@ async function undo(options: Options<'undo'>, result: UndoResult): Promise<numbe
 	// The members first: their StackSet saves its own writes, so the record below is read after it.
 	if (stackSet) result.writes.push(...(await removeMembers(options, store, identity, say).catch(fail)));
 	const recorder = writeRecorder(store, identity.accountId, result.writes);
-	const {undoRole} = await import('../reconcile/role-resources.js');
-	for (const check of checks) {
-		await withSpinner(`Deleting ${check.plan.roleName}…`, undoRole(check, recorder(check.plan.roleArn))).catch(fail);
-	}
-	for (const check of permissionSetChecks) {
-		await withSpinner(`Deleting the permission set ${check.plan.name}…`, undoPermissionSet(check, recorder(check.arn))).catch(fail);
-	}
+	for (const removal of removals) await withSpinner('Deleting what this setup made…', removal.apply(recorder)).catch(fail);
 	store.save({...store.load(identity.accountId)!, finished: false, step: 'identity', removedAt: now()});
-	for (const check of [...checks, ...permissionSetChecks]) if (check.live) say(`${paint('green', '✔')} Deleted ${check.live.arn}.`);
+	for (const item of items) if (item.live) say(`${paint('green', '✔')} ${printable(`Deleted ${item.arn}.`)}`);
 	result.ok = true;
 	result.removed = true;
 	if (options.json) printJson(result);

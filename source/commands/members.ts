@@ -16,7 +16,7 @@ import type {SavedSetup} from '../engine/wizard.js';
 import {differenceLine, paint} from '../present.js';
 import {writeRecorder, type FileProgressStore} from '../progress/store.js';
 import type {RoleInspection} from '../reconcile/role-resources.js';
-import {ownRecord} from '../engine/session.js';
+import {ownRecord} from '../engine/target.js';
 import {substantive} from '../reconcile/role-resources.js';
 import {withSpinner} from '../spinner.js';
 

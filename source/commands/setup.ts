@@ -2,18 +2,17 @@ import {randomUUID} from 'node:crypto';
 import {partitionOfRegion, type SetupOptions} from '../args.js';
 import {lazyOperations} from '../aws/lazy.js';
 import {accountNotes, type AccountContext} from '../core/account.js';
-import {buildPlan} from '../core/plan.js';
 import {exitCodes, ProblemError} from '../core/problem.js';
 import {callerName, type Identity} from '../core/principal.js';
 import {printable} from '../core/text.js';
 import {defaultSettings} from '../core/settings.js';
-import {permissionSetPlanOf, WizardSession} from '../engine/session.js';
-import {withOrganizationAccounts, type PermissionSetPlan} from '../core/identity-center.js';
+import {WizardSession} from '../engine/session.js';
+import {targetOf, type TargetContext} from '../engine/target.js';
+import {viewOf} from '../made.js';
 import {initialState, steps} from '../engine/wizard.js';
 import {runHeadless, stoppedResult} from '../headless.js';
-import {formatInspection, formatPermissionSetPlan, formatPlan, formatProblem, permissionSetInspectionHead, savedMessage} from '../present.js';
-import {permissionSetCommands} from '../reconcile/permission-set.js';
-import {cliCommands, type RoleInspection, type SetupRecord} from '../reconcile/role-resources.js';
+import {formatInspection, formatProblem, savedMessage} from '../present.js';
+import type {RoleInspection} from '../reconcile/role-resources.js';
 import {lockProgress} from '../progress/lock.js';
 import {planMembers, setUpMembers, stackSetScope} from './members.js';
 import {openProgressStore, progressDirectory, type FileProgressStore} from '../progress/store.js';
@@ -31,7 +30,7 @@ export function recoveredNotice(store: FileProgressStore): string | undefined {
 export async function runSetup(options: SetupOptions): Promise<number> {
 	if (options.dryRun) return runDryRun(options);
 	if (!options.yes && !isInteractiveTerminal()) throw new NeedsTerminalError();
-	const members = options.presets.via !== 'identity-center' && options.presets.accounts && stackSetScope(options.presets.accounts);
+	const members = targetOf({...defaultSettings, ...options.presets}).otherAccounts === 'stackset' && options.presets.accounts && stackSetScope(options.presets.accounts);
 	if (members && !options.yes) {
 		throw new ProblemError({
 			title: 'The wizard sets up this account; --accounts for a role runs without prompts.',
@@ -70,7 +69,7 @@ export async function runSetup(options: SetupOptions): Promise<number> {
 	// Loading Ink takes longer than drawing a line: show the first wait now and ask STS first. Importing Ink would
 	// hold Node's one thread while STS answers, so it loads once the caller is known; until Ink's first frame
 	// replaces it, the identity stands in the wait's place.
-	process.stdout.write(steps.identity.wait!);
+	process.stdout.write(steps.identity.wait!(session.state));
 	void session.start();
 	await identified(session);
 	if (session.state.identity) process.stdout.write(`\r\u001B[2K${identityLine(session.state.identity)}`);
@@ -121,15 +120,8 @@ async function runDryRun(options: SetupOptions): Promise<number> {
 	const saved = store.load(accountId);
 	if (saved) say(`Planned from your flags, then the setup saved for account ${accountId} (updated ${timeAgo(saved.updatedAt)}), then the defaults.`);
 	const settings = {...defaultSettings, ...saved?.settings, ...options.presets};
-	if (settings.via === 'identity-center') {
-		const record = {setupId: saved?.setupId ?? randomUUID(), changes: saved?.changes ?? []};
-		return dryRunPermissionSet(options, permissionSetPlanOf({accountId, settings, setupId: record.setupId}, partition), record, Boolean(caller));
-	}
-	const plan = buildPlan(accountId, partition, settings, {
-		setupId: saved?.setupId ?? randomUUID(),
-		caller,
-		region,
-	});
+	const made = targetOf(settings);
+	const context: TargetContext = {accountId, partition, ...(caller && {caller}), ...(region && {region}), settings, setupId: saved?.setupId ?? randomUUID(), changes: saved?.changes ?? []};
 	let inspection: RoleInspection | undefined;
 	let account: AccountContext | undefined;
 	if (caller) {
@@ -137,58 +129,37 @@ async function runDryRun(options: SetupOptions): Promise<number> {
 		const {describeAwsError} = await import('../aws/problems.js');
 		const operations = await createOperations({...options, verifyTimeoutMs: 0});
 		[inspection, account] = await Promise.all([
-			operations.inspect(plan, {setupId: plan.setupId, changes: saved?.changes ?? []}, []).then(
+			made.inspect(operations, context).then(
 				read => read.inspection,
 				(error: unknown) => {
-					throw new ProblemError(describeAwsError(error, {profile: options.profile}));
+					throw error instanceof ProblemError ? error : new ProblemError(describeAwsError(error, {profile: options.profile}));
 				},
 			),
 			operations.inspectAccount(caller),
 		]);
 	}
-	const members = stackSetScope(settings.accounts) && caller ? await planMembers(options, caller, settings, saved, plan.setupId) : undefined;
-	if (stackSetScope(settings.accounts) && !caller) say('--accounts: the StackSet is planned from the organization, which needs credentials; shown here is this account only.');
+	// A permission set's --accounts all are the accounts the live read listed.
+	const view = viewOf({...context, ...(inspection && {inspection})});
+	const stackSets = made.otherAccounts === 'stackset' && stackSetScope(settings.accounts);
+	const members = stackSets && caller ? await planMembers(options, caller, settings, saved, context.setupId) : undefined;
+	if (stackSets && !caller) say('--accounts: the StackSet is planned from the organization, which needs credentials; shown here is this account only.');
 	if (options.json) {
 		printJson({
 			dryRun: true,
-			...plan,
-			cliCommands: cliCommands(plan),
+			...view.planned(),
+			cliCommands: view.commands(),
 			...(inspection && {live: inspection}),
 			...(account && {organization: account.organization}),
 			...(account?.callerAccess && {callerAccess: account.callerAccess}),
 			...(members && {stackSet: {...members.plan, cliCommands: members.commands, live: members.inspection}}),
 		});
 	} else {
-		const notes = caller ? accountNotes(account, caller.kind).map(note => `${printable(note)}\n\n`).join('') : '';
-		const live = inspection ? `${printable(formatInspection(inspection))}\n\n` : '';
+		const notes = caller ? accountNotes(account, caller.kind, made.noun).map(note => `${printable(note)}\n\n`).join('') : '';
+		const live = inspection ? `${printable(formatInspection(inspection, view.where))}\n\n` : '';
 		const stackSet = members
 			? `\n\nThe member accounts, through the StackSet ${members.plan.name} (${members.plan.accounts.map(member => member.id).join(', ') || 'no member account'}):\n${[...members.plan.notes, printable(formatInspection(members.inspection, 'In CloudFormation now: the StackSet')), ...members.commands].join('\n')}`
 			: '';
-		process.stdout.write(`Dry run: nothing is written to AWS.\n\n${notes}${live}${formatPlan(plan)}${stackSet}\n`);
-	}
-	return exitCodes.done;
-}
-
-/** The dry run of a permission set: its plan and commands, and with credentials what Identity Center has now. */
-async function dryRunPermissionSet(options: SetupOptions, plan: PermissionSetPlan, record: SetupRecord, live: boolean): Promise<number> {
-	let inspection: RoleInspection | undefined;
-	if (live) {
-		const {createOperations} = await import('../aws/operations.js');
-		const {describeAwsError} = await import('../aws/problems.js');
-		const operations = await createOperations({...options, verifyTimeoutMs: 0});
-		inspection = await operations.identityCenter.inspect(plan, record).then(
-			read => read.inspection,
-			(error: unknown) => {
-				throw error instanceof ProblemError ? error : new ProblemError(describeAwsError(error, {profile: options.profile}));
-			},
-		);
-	}
-	// --accounts all: the accounts are those the live read listed.
-	const shown = inspection?.accountIds ? withOrganizationAccounts(plan, inspection.accountIds) : plan;
-	if (options.json) printJson({dryRun: true, via: 'identity-center', permissionSet: shown, cliCommands: permissionSetCommands(shown), ...(inspection && {live: inspection})});
-	else {
-		const now = inspection ? `${printable(formatInspection(inspection, permissionSetInspectionHead))}\n\n` : '';
-		process.stdout.write(`Dry run: nothing is written to AWS.\n\n${now}${formatPermissionSetPlan(shown)}\n`);
+		process.stdout.write(`Dry run: nothing is written to AWS.\n\n${notes}${live}${view.details()}${stackSet}\n`);
 	}
 	return exitCodes.done;
 }

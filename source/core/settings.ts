@@ -43,15 +43,8 @@ export interface RoleSettings {
 	accounts: AccountTargets;
 }
 
-/** What a setup makes: an IAM role, or a permission set via Identity Center. */
+/** What a setup makes, in words (engine/target.ts). */
 export type MadeNoun = 'role' | 'permission set';
-
-/** What the setup makes, in words and by the flag that names it. */
-export function madeThing(settings: Pick<RoleSettings, 'via' | 'roleName' | 'permissionSetName'>): {noun: MadeNoun; name: string; flag: string} {
-	return settings.via === 'identity-center'
-		? {noun: 'permission set', name: settings.permissionSetName, flag: '--permission-set'}
-		: {noun: 'role', name: settings.roleName, flag: '--role-name'};
-}
 
 export const defaultSettings: RoleSettings = {
 	roleName: 'BillingAccess',

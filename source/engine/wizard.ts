@@ -13,8 +13,10 @@ import {principalLabel} from '../core/policy.js';
 import {callerIsTrusted} from '../core/handoff.js';
 import type {Problem} from '../core/problem.js';
 import {assigneeLabel} from '../core/identity-center.js';
-import {defaultSettings, managedPolicyName, type AccessLevel, type Assignee, madeThing, type RoleSettings, type Trust, type Via} from '../core/settings.js';
-import {substantive, type RecordedWrite, type RoleInspection} from '../reconcile/role-resources.js';
+import {defaultSettings, managedPolicyName, type AccessLevel, type Assignee, type RoleSettings, type Trust, type Via} from '../core/settings.js';
+import {substantive, type RoleInspection} from '../reconcile/role-resources.js';
+import type {PolicyCheck, Verification} from './ports.js';
+import {targetOf, type Change, type TargetContext, type TargetQuestion} from './target.js';
 
 export type QuestionStep =
 	| 'resume'
@@ -33,7 +35,7 @@ export type QuestionStep =
 	| 'assignees'
 	| 'activation-off'
 	| 'billing-open';
-export type EffectStep = 'identity' | 'inspect-account' | 'check-activation' | 'inspect-policy' | 'list-principals' | 'check-live' | 'inspect-role' | 'create' | 'verify' | 'remove';
+export type EffectStep = 'identity' | 'inspect-account' | 'check-activation' | 'check-name' | 'inspect-policy' | 'list-principals' | 'check-principals' | 'check-live' | 'inspect-role' | 'create' | 'verify' | 'remove';
 /** `not-needed`: the caller's own policies allow billing, so the root step alone was all they needed; nothing was created. */
 export type FinalStep = 'done' | 'removed' | 'stopped' | 'not-needed' | 'failed';
 export type Step = QuestionStep | EffectStep | FinalStep;
@@ -50,35 +52,8 @@ export type ActivationOffChoice = 'check' | 'go-on' | 'stop';
 /** When AWS answered that Billing is open to the caller: end with nothing written, or make a role for others. */
 export type BillingOpenChoice = 'done' | 'role';
 
-/** An AWS write the tool made, recorded the moment it succeeded: the reconcilers' record of it, and when. */
-export interface Change extends RecordedWrite {
-	at: string;
-}
-
 /** What a re-run on a finished setup may do. */
 export type FinishedChoice = 'hand-off' | 'change' | 'repair' | 'remove';
-
-export interface PolicyCheck {
-	policyArn: string;
-	grantsDescribeReport: boolean;
-}
-
-export interface Verification {
-	/** The role's ARN, or the permission set's (via Identity Center). */
-	roleArn: string;
-	/** Via Identity Center: where people sign in, the identity store it names, and the region Identity Center lives in. */
-	accessPortalUrl?: string;
-	identityStoreId?: string;
-	ssoRegion?: string;
-	/** The check of the root-only setting made with the role's session (or the caller's): the proof that billing works. */
-	billingAccess?: BillingAccessCheck;
-	/** The assumed-role ARN STS answered with, or why the assume check was skipped. */
-	assumedAs?: string;
-	assumeSkipped?: string;
-	/** The verifying IAM user's MFA device, listed when the role requires MFA: the profile block names it. */
-	mfa?: {userArn: string; serial: string};
-	at: string;
-}
 
 /** What was saved for an account; also what resume restores. */
 export interface SavedSetup {
@@ -212,6 +187,8 @@ const resumeInsteadOf: Partial<Record<SavedSetup['step'], SavedSetup['step']>> =
 	boundary: 'inspect-role',
 	// The picker's list is not saved: list again.
 	'trust-principals': 'list-principals',
+	'check-principals': 'list-principals',
+	'check-name': 'role-name',
 	finished: 'check-live',
 	remove: 'check-live',
 	identity: 'activation',
@@ -272,31 +249,56 @@ function moveOn(state: WizardState, next: Step, changes: Partial<WizardState> = 
 	return moveTo(state, next, changes);
 }
 
+/** Takes a settings question's answer and goes to the next question this setup asks (after the last, the live read). */
+function answered(state: WizardState, from: QuestionStep, changes: Partial<WizardState>): WizardState {
+	const next = questionAfter({...state, ...changes}, from);
+	return next === 'inspect-role' ? moveTo({...state, editing: undefined}, next, changes) : moveOn(state, next, changes);
+}
+
+/** A question only some targets ask (a role's trust, a permission set's assignees). */
+const notAsked = (question: TargetQuestion) => (state: WizardState) => !targetOf(state.settings).asks.includes(question);
+
+const capitalized = (text: string) => `${text[0]!.toUpperCase()}${text.slice(1)}`;
+
 const finishedNext: Record<FinishedChoice, Step> = {'hand-off': 'done', change: 'role-name', repair: 'review', remove: 'remove'};
 
-/** Where a read of the live role leads: the review, the finished-setup menu, or back to a question that must change. */
-function afterInspection(state: WizardState, inspection: RoleInspection, missingPrincipals: string[], notice?: string, withoutMfa: string[] = []): WizardState {
-	const {noun, name} = madeThing(state.settings);
-	if (state.step === 'check-live') return moveTo(state, 'finished', {inspection});
+/** What must be answered again before anything is written: a name another holds, or principals IAM does not have. */
+function conflictOf(state: WizardState, inspection: RoleInspection, missingPrincipals: string[]): {step: QuestionStep; notice: string} | undefined {
+	const made = targetOf(state.settings);
+	const {noun} = made;
+	const name = made.name(state.settings);
 	if (inspection.ownership === 'foreign') {
-		return moveTo(state, 'role-name', {
-			inspection,
-			notice: `A ${noun} named ${name} already exists and was not created by billing-setup, so it is left untouched. Choose another name.`,
-		});
+		return {step: 'role-name', notice: `A ${noun} named ${name} already exists and was not created by billing-setup, so it is left untouched. Choose another name.`};
 	}
 	if (inspection.ownership === 'elsewhere' && !inspection.billingShaped) {
 		const beyond = inspection.differences.filter(difference => difference.widening).map(difference => difference.summary);
-		return moveTo(state, 'role-name', {
-			inspection,
+		return {
+			step: 'role-name',
 			notice: `A ${noun} named ${name} is tagged ManagedBy=billing-setup but was not set up from here, and it is not only a billing ${noun} (${beyond.join('; ')}). It is left untouched. Choose another name.`,
-		});
+		};
 	}
 	const blocked = inspection.differences.find(difference => difference.blocked);
-	if (blocked) return moveTo(state, 'role-name', {inspection, notice: `The ${noun} ${name} exists, and billing-setup cannot ${blocked.summary}. ${blocked.blocked}`});
-	if (missingPrincipals.length > 0) {
-		return moveTo(state, 'trust', {inspection, notice: `IAM has no ${missingPrincipals.join(', ')}: choose who may switch again.`});
-	}
+	if (blocked) return {step: 'role-name', notice: `The ${noun} ${name} exists, and billing-setup cannot ${blocked.summary}. ${blocked.blocked}`};
+	if (missingPrincipals.length > 0) return {step: 'trust', notice: `IAM has no ${missingPrincipals.join(', ')}: choose who may switch again.`};
+	return undefined;
+}
+
+/** Where a read of the live role leads: the review, the finished-setup menu, or back to a question that must change. */
+function afterInspection(state: WizardState, inspection: RoleInspection, missingPrincipals: string[], notice?: string, withoutMfa: string[] = []): WizardState {
+	if (state.step === 'check-live') return moveTo(state, 'finished', {inspection});
+	const conflict = conflictOf(state, inspection, missingPrincipals);
+	if (conflict) return moveTo(state, conflict.step, {inspection, notice: conflict.notice});
 	return moveTo(state, 'review', {inspection, notice: notice ?? unusableWithMfa(state, withoutMfa)});
+}
+
+/**
+ * A check made as soon as a question is answered, so a conflict is said there and not after every other question:
+ * back to the question it concerns, or on to the next one.
+ */
+function checkedAnswer(state: WizardState, question: QuestionStep, inspection: RoleInspection, missingPrincipals: string[]): WizardState {
+	const conflict = conflictOf(state, inspection, missingPrincipals);
+	if (conflict) return moveTo(state, conflict.step, {inspection, notice: conflict.notice});
+	return answered(state, question, {inspection});
 }
 
 /** Said before any write: MFA required and only users without a device may switch makes a role nobody can use. */
@@ -312,7 +314,7 @@ function policyCheckFits(check: PolicyCheck, access: AccessLevel): boolean {
 
 
 /** The first question after the root step: what to make, or its name. */
-const roleStart = (state: WizardState): Step => (offersIdentityCenter(state) ? 'via' : 'role-name');
+const roleStart = (state: WizardState): Step => questionAfter(state);
 
 /** Where Esc from the first role question goes: the question AWS's answer raised, or the root step. */
 const rootStepEnd = (state: WizardState): Step => {
@@ -345,7 +347,7 @@ export function assumeSkipReason(identity: Identity, state: WizardState): string
 /** Who the verification's paid request will be signed by: the role once switched to, else the caller where it can ask. */
 export function paidCheckAfterWrites(state: WizardState): 'as-made' | 'as-you' | 'none' {
 	if (!state.paidChecks) return 'none';
-	if (state.settings.via === 'role' && state.identity && !assumeSkipReason(state.identity, state)) return 'as-made';
+	if (targetOf(state.settings).switchable && state.identity && !assumeSkipReason(state.identity, state)) return 'as-made';
 	return callerCanBeChecked(state) ? 'as-you' : 'none';
 }
 
@@ -372,9 +374,6 @@ function rootStepTrail(state: WizardState): string[] {
 	return [state.activation === 'confirmed' ? 'Root activation: you said IAM access to billing is on (not checked)' : 'Root activation: not done yet (a reminder follows at the end)'];
 }
 
-/** A permission set has no trust or MFA questions: Identity Center decides who signs in, through its assignments. */
-const viaIdentityCenter = (state: WizardState) => state.settings.via === 'identity-center';
-
 /** The choice of a permission set is offered where Identity Center has people to assign it to, unless --via made it. */
 const offersIdentityCenter = (state: WizardState) => Boolean(state.account?.identityCenter) && state.presets.via === undefined;
 
@@ -386,32 +385,37 @@ export interface StepSpec {
 	section?: Section;
 	/** The events this step accepts, and where each leads. Any other event is ignored (a late or doubled key). */
 	on: Handlers;
-	/** Where Esc goes; absent where there is no way back. */
+	/** Where Esc goes; absent where there is no way back. A settings question's is derived from the order (questionBefore). */
 	back?: (state: WizardState) => Step;
+	/** A settings question not asked of this setup: forward and back pass over it, and the trail has no line for it. */
+	skip?: (state: WizardState) => boolean;
+	/** A step that belongs to a settings question (its picker, its read): it goes and is skipped with it. */
+	within?: QuestionStep;
+	/** Where Esc from the question after this one lands: its picker, when the answer was made there. */
+	reenter?: (state: WizardState) => Step;
 	/** The answer Enter gives, and --yes takes: flags, then saved progress, then defaults. */
 	defaultAnswer?: (state: WizardState, now: string) => WizardEvent;
 	/** What the transcript keeps once the step is answered. */
 	trail?: (state: WizardState) => string[];
 	/** What a wait says (effect steps). */
-	wait?: string;
+	wait?: (state: WizardState) => string;
 	/** The step in a person's words, for `status`: "the MFA question". */
 	title: string;
 }
 
 const trustEvents: Handlers = {
 	'trust-chosen': (state, event) =>
-		event.trust === 'account' ? moveOn(state, 'mfa', {settings: {...state.settings, trust: {kind: 'account'}}}) : moveTo(state, 'list-principals'),
+		event.trust === 'account' ? answered(state, 'trust', {settings: {...state.settings, trust: {kind: 'account'}}}) : moveTo(state, 'list-principals'),
 	'principals-chosen': (state, event) =>
 		event.arns.length === 0
 			? moveTo(state, 'trust-principals', {notice: 'Choose at least one IAM user or role, or go back to trusting this account.'})
-			: moveOn(state, 'mfa', {settings: {...state.settings, trust: {kind: 'principals', arns: event.arns}}}),
+			: moveOn(state, 'check-principals', {settings: {...state.settings, trust: {kind: 'principals', arns: event.arns}}}),
 };
 
 const trustAnswer = ({settings}: WizardState): WizardEvent =>
 	settings.trust.kind === 'principals' ? {type: 'principals-chosen', arns: settings.trust.arns} : {type: 'trust-chosen', trust: 'account'};
 
 const trustTrail = ({settings, identity}: WizardState) => {
-	if (settings.via === 'identity-center') return [];
 	return [
 		settings.trust.kind === 'account'
 			? 'Who may switch: this account’s principals their policies allow'
@@ -425,7 +429,7 @@ export const steps: Record<Step, StepSpec> = {
 		title: 'asking AWS who you are',
 		kind: 'effect',
 		section: 'Identity',
-		wait: 'Asking AWS who you are…',
+		wait: () => 'Asking AWS who you are…',
 		on: {
 			'identity-loaded': (state, event) => {
 				const loaded = {...state, identity: event.identity, saved: event.saved};
@@ -444,7 +448,7 @@ export const steps: Record<Step, StepSpec> = {
 		title: 'reading where the account sits',
 		kind: 'effect',
 		section: 'Identity',
-		wait: 'Reading where this account sits and what your own policies allow…',
+		wait: () => 'Reading where this account sits and what your own policies allow…',
 		on: {
 			'account-inspected': (state, event) => {
 				// Someone who signs in through Identity Center most likely wants their colleagues to, too.
@@ -498,7 +502,7 @@ export const steps: Record<Step, StepSpec> = {
 		title: 'asking Cost Explorer whether IAM access to billing is on',
 		kind: 'effect',
 		section: 'Root activation',
-		wait: 'Asking Cost Explorer as you whether IAM access to billing is on…',
+		wait: () => 'Asking Cost Explorer as you whether IAM access to billing is on…',
 		on: {
 			'activation-checked': (state, event) => {
 				const checked = {...state, activationCheck: event.check};
@@ -540,39 +544,38 @@ export const steps: Record<Step, StepSpec> = {
 		title: 'the choice of a role or a permission set',
 		kind: 'question',
 		section: 'Settings',
-		back: rootStepEnd,
+		skip: state => !offersIdentityCenter(state),
 		defaultAnswer: state => ({type: 'via-chosen', via: state.settings.via}),
-		trail: state => (offersIdentityCenter(state) ? [`Billing access through: ${state.settings.via === 'identity-center' ? 'an IAM Identity Center permission set' : 'an IAM role'}`] : []),
-		on: {'via-chosen': (state, event) => moveOn(state, 'role-name', {settings: {...state.settings, via: event.via}})},
+		trail: state => [`Billing access through: ${targetOf(state.settings).through}`],
+		on: {'via-chosen': (state, event) => answered(state, 'via', {settings: {...state.settings, via: event.via}})},
 	},
 	'role-name': {
 		title: 'the name',
 		kind: 'question',
 		section: 'Settings',
-		back: state => (offersIdentityCenter(state) ? 'via' : rootStepEnd(state)),
-		defaultAnswer: state => ({type: 'role-name-entered', roleName: madeThing(state.settings).name}),
-		trail: ({settings}) => [settings.via === 'identity-center' ? `Permission set name: ${settings.permissionSetName}` : `Role name: ${settings.roleName}`],
-		on: {
-			'role-name-entered': (state, event) =>
-				moveOn(state, 'access', {
-					settings: viaIdentityCenter(state) ? {...state.settings, permissionSetName: event.roleName} : {...state.settings, roleName: event.roleName},
-				}),
-		},
+		defaultAnswer: state => ({type: 'role-name-entered', roleName: targetOf(state.settings).name(state.settings)}),
+		trail: ({settings}) => [`${capitalized(targetOf(settings).noun)} name: ${targetOf(settings).name(settings)}`],
+		on: {'role-name-entered': (state, event) => moveOn(state, 'check-name', {settings: targetOf(state.settings).named(state.settings, event.roleName)})},
+	},
+	'check-name': {
+		title: 'checking the name',
+		kind: 'effect',
+		section: 'Settings',
+		within: 'role-name',
+		wait: state => `Checking that no ${targetOf(state.settings).noun} made elsewhere is named ${targetOf(state.settings).name(state.settings)}…`,
+		on: {'role-inspected': (state, event) => checkedAnswer(state, 'role-name', event.inspection, [])},
 	},
 	access: {
 		title: 'the access level',
 		kind: 'question',
 		section: 'Settings',
-		back: () => 'role-name',
 		defaultAnswer: state => ({type: 'access-chosen', access: state.settings.access}),
 		trail: ({settings}) => [`Access: ${settings.access} (${managedPolicyName[settings.access]})`],
 		on: {
 			'access-chosen': (state, event) => {
-				const checked = state.policyCheck && policyCheckFits(state.policyCheck, event.access);
-				return moveOn(state, checked ? 'cost-explorer' : 'inspect-policy', {
-					settings: {...state.settings, access: event.access},
-					policyCheck: checked ? state.policyCheck : undefined,
-				});
+				const settings = {...state.settings, access: event.access};
+				if (state.policyCheck && policyCheckFits(state.policyCheck, event.access)) return answered(state, 'access', {settings});
+				return moveOn(state, 'inspect-policy', {settings, policyCheck: undefined});
 			},
 		},
 	},
@@ -580,40 +583,39 @@ export const steps: Record<Step, StepSpec> = {
 		title: 'reading the managed policy',
 		kind: 'effect',
 		section: 'Settings',
-		wait: 'Reading the managed policy from IAM…',
-		on: {'policy-inspected': (state, event) => moveOn(state, 'cost-explorer', {policyCheck: event.check})},
+		within: 'access',
+		wait: () => 'Reading the managed policy from IAM…',
+		on: {'policy-inspected': (state, event) => answered(state, 'access', {policyCheck: event.check})},
 	},
 	'cost-explorer': {
 		title: 'the Cost Explorer add-on',
 		kind: 'question',
 		section: 'Settings',
-		back: () => 'access',
 		defaultAnswer: state => ({type: 'cost-explorer-answered', enabled: state.settings.costExplorer}),
 		trail: ({settings}) => [`Cost Explorer add-on: ${settings.costExplorer ? 'yes' : 'no'}`],
-		on: {
-			'cost-explorer-answered': (state, event) =>
-				moveOn(state, viaIdentityCenter(state) ? 'assignees' : 'trust', {settings: {...state.settings, costExplorer: event.enabled}}),
-		},
+		on: {'cost-explorer-answered': (state, event) => answered(state, 'cost-explorer', {settings: {...state.settings, costExplorer: event.enabled}})},
 	},
 	assignees: {
 		title: 'who gets the permission set',
 		kind: 'question',
 		section: 'Settings',
-		back: () => 'cost-explorer',
+		skip: notAsked('assignees'),
 		defaultAnswer: state => ({type: 'assignees-chosen', assignees: state.settings.assignees}),
-		trail: ({settings}) => (settings.via === 'identity-center' ? [`Assigned to: ${settings.assignees.map(assigneeLabel).join(', ')}`] : []),
+		trail: ({settings}) => [`Assigned to: ${settings.assignees.map(assigneeLabel).join(', ')}`],
 		on: {
 			'assignees-chosen': (state, event) =>
 				event.assignees.length === 0
 					? moveTo(state, 'assignees', {notice: 'Choose at least one group or user: a permission set nobody is assigned gives no one billing.'})
-					: moveOn(state, 'session', {settings: {...state.settings, assignees: event.assignees}}),
+					: answered(state, 'assignees', {settings: {...state.settings, assignees: event.assignees}}),
 		},
 	},
 	trust: {
 		title: 'who may switch',
 		kind: 'question',
 		section: 'Settings',
-		back: () => 'cost-explorer',
+		skip: notAsked('trust'),
+		// The picker needs its list; after a resume it is listed again.
+		reenter: state => (state.settings.trust.kind === 'principals' ? (state.principalChoices ? 'trust-principals' : 'list-principals') : 'trust'),
 		defaultAnswer: trustAnswer,
 		// Choosing "only these" is answered by the picker, which has the line.
 		trail: state => (state.step === 'list-principals' || state.step === 'trust-principals' ? [] : trustTrail(state)),
@@ -623,45 +625,50 @@ export const steps: Record<Step, StepSpec> = {
 		title: 'listing users and roles',
 		kind: 'effect',
 		section: 'Settings',
-		wait: 'Listing IAM users and roles…',
+		within: 'trust',
+		wait: () => 'Listing IAM users and roles…',
 		on: {'principals-listed': (state, event) => moveOn(state, 'trust-principals', {principalChoices: event.arns, principalChoicesComplete: event.complete})},
 	},
 	'trust-principals': {
 		title: 'choosing who may switch',
 		kind: 'question',
 		section: 'Settings',
+		within: 'trust',
 		back: () => 'trust',
 		defaultAnswer: trustAnswer,
 		trail: trustTrail,
 		on: trustEvents,
 	},
+	'check-principals': {
+		title: 'checking who may switch',
+		kind: 'effect',
+		section: 'Settings',
+		within: 'trust',
+		wait: () => 'Checking that IAM has the users and roles you chose…',
+		on: {'role-inspected': (state, event) => checkedAnswer(state, 'trust', event.inspection, event.missingPrincipals)},
+	},
 	mfa: {
 		title: 'the MFA question',
 		kind: 'question',
 		section: 'Settings',
-		// The picker needs its list; after a resume it is listed again.
-		back: state => (state.settings.trust.kind === 'principals' ? (state.principalChoices ? 'trust-principals' : 'list-principals') : 'trust'),
+		skip: notAsked('mfa'),
 		defaultAnswer: state => ({type: 'mfa-answered', requireMfa: state.settings.requireMfa}),
-		trail: ({settings}) => (settings.via === 'identity-center' ? [] : [`MFA required: ${settings.requireMfa ? 'yes' : 'no'}`]),
-		on: {'mfa-answered': (state, event) => moveOn(state, 'session', {settings: {...state.settings, requireMfa: event.requireMfa}})},
+		trail: ({settings}) => [`MFA required: ${settings.requireMfa ? 'yes' : 'no'}`],
+		on: {'mfa-answered': (state, event) => answered(state, 'mfa', {settings: {...state.settings, requireMfa: event.requireMfa}})},
 	},
 	session: {
 		title: 'the session length',
 		kind: 'question',
 		section: 'Settings',
-		back: state => (viaIdentityCenter(state) ? 'assignees' : 'mfa'),
 		defaultAnswer: state => ({type: 'session-chosen', seconds: state.settings.maxSessionSeconds}),
 		trail: ({settings}) => [`Longest session: ${hours(settings.maxSessionSeconds)}`],
-		on: {
-			'session-chosen': (state, event) =>
-				moveTo({...state, editing: undefined}, 'inspect-role', {settings: {...state.settings, maxSessionSeconds: event.seconds}}),
-		},
+		on: {'session-chosen': (state, event) => answered(state, 'session', {settings: {...state.settings, maxSessionSeconds: event.seconds}})},
 	},
 	'check-live': {
 		title: 'the live check',
 		kind: 'effect',
 		section: 'Review',
-		wait: 'Reading the role from IAM…',
+		wait: state => `Reading the ${targetOf(state.settings).noun} from ${targetOf(state.settings).service}…`,
 		on: {'role-inspected': (state, event) => afterInspection(state, event.inspection, event.missingPrincipals)},
 	},
 	finished: {
@@ -679,7 +686,7 @@ export const steps: Record<Step, StepSpec> = {
 		title: 'reading the role',
 		kind: 'effect',
 		section: 'Review',
-		wait: 'Reading the role from IAM to compare it with your answers…',
+		wait: state => `Reading the ${targetOf(state.settings).noun} from ${targetOf(state.settings).service} to compare it with your answers…`,
 		on: {'role-inspected': (state, event) => afterInspection(state, event.inspection, event.missingPrincipals, undefined, event.withoutMfa)},
 	},
 	review: {
@@ -709,8 +716,8 @@ export const steps: Record<Step, StepSpec> = {
 		title: 'writing to IAM',
 		kind: 'effect',
 		section: 'Create',
-		wait: 'Writing the changes to IAM…',
-		trail: ({changes}) => [`Role in place (${changes.length === 0 ? 'nothing to write' : `${changes.length} write(s) recorded`})`],
+		wait: state => `Writing the changes to ${targetOf(state.settings).service}…`,
+		trail: ({changes, settings}) => [`${capitalized(targetOf(settings).noun)} in place (${changes.length === 0 ? 'nothing to write' : `${changes.length} write(s) recorded`})`],
 		on: {
 			created: state => moveTo(state, 'verify'),
 			'live-changed': (state, event) =>
@@ -724,14 +731,14 @@ export const steps: Record<Step, StepSpec> = {
 		title: 'verifying the role',
 		kind: 'effect',
 		section: 'Verify',
-		wait: 'Verifying: reading the role back and switching to it…',
+		wait: state => `Verifying: reading the ${targetOf(state.settings).noun} back${targetOf(state.settings).switchable ? ' and switching to it' : ''}…`,
 		on: {verified: (state, event) => moveTo(state, 'done', {verification: event.verification})},
 	},
 	remove: {
 		title: 'removing the role',
 		kind: 'effect',
 		section: 'Create',
-		wait: 'Removing what this setup created…',
+		wait: () => 'Removing what this setup created…',
 		on: {removed: state => moveTo(state, 'removed')},
 	},
 	done: {title: 'done', kind: 'final', on: {}},
@@ -746,11 +753,45 @@ export const steps: Record<Step, StepSpec> = {
  * place. A role's trust and MFA, or a permission set's assignees, come from their steps' lines.
  */
 export function reviewAnswers(state: WizardState): Array<{step: EditableStep; text: string}> {
-	return (Object.keys(editableSteps) as EditableStep[]).flatMap(step => (steps[step].trail?.(state) ?? []).map(text => ({step, text})));
+	return (Object.keys(editableSteps) as EditableStep[]).flatMap(step => (skipped(state, step) ? [] : (steps[step].trail?.(state) ?? [])).map(text => ({step, text})));
 }
 
 /** The order of the table: a step before the current one in it has been answered. */
 const order = Object.keys(steps) as Step[];
+
+/** The settings questions in the table's order; each step that belongs to one (`within`) goes with it. */
+const settingsQuestions = order.filter((step): step is QuestionStep => steps[step].section === 'Settings' && steps[step].kind === 'question' && !steps[step].within);
+
+const skipped = (state: WizardState, step: Step): boolean => {
+	const spec = steps[step];
+	return Boolean(spec.within ? steps[spec.within].skip?.(state) : spec.skip?.(state));
+};
+
+/** The question after `from` (the first, without it) that this setup asks; after the last, the live read before the review. */
+function questionAfter(state: WizardState, from?: QuestionStep): Step {
+	const start = from ? settingsQuestions.indexOf(from) + 1 : 0;
+	return settingsQuestions.slice(start).find(step => !skipped(state, step)) ?? 'inspect-role';
+}
+
+/** Where Esc from a settings question goes: the one asked before it (into its picker, where it was answered there), or the root step. */
+function questionBefore(state: WizardState, from: QuestionStep): Step {
+	const before = settingsQuestions.slice(0, settingsQuestions.indexOf(from)).findLast(step => !skipped(state, step));
+	return before ? (steps[before].reenter?.(state) ?? before) : rootStepEnd(state);
+}
+
+/** Where Esc goes from a step: its own rule, else (a settings question) the one before it. */
+function backOf(state: WizardState): Step | undefined {
+	const spec = steps[state.step];
+	if (spec.back) return spec.back(state);
+	return settingsQuestions.includes(state.step as QuestionStep) ? questionBefore(state, state.step as QuestionStep) : undefined;
+}
+
+/** The state's context for its target (engine/target.ts); the identity is known from the first step on. */
+export function contextOf(state: WizardState): TargetContext {
+	const {identity, settings, setupId, changes, verification, inspection} = state;
+	if (!identity) throw new Error('The target needs the caller identity');
+	return {accountId: identity.accountId, partition: identity.partition, caller: identity, settings, setupId, changes, ...(verification && {verification}), ...(inspection && {inspection})};
+}
 
 export function isEffectStep(step: Step): step is EffectStep {
 	return steps[step].kind === 'effect';
@@ -771,7 +812,7 @@ export function sectionOf(state: Pick<WizardState, 'step' | 'resumeStep'>): Sect
  */
 export function trailOf(state: WizardState): string[] {
 	const reached = order.indexOf(isFinalStep(state.step) ? state.resumeStep : state.step);
-	const lines = order.slice(0, reached).flatMap(step => steps[step].trail?.(state) ?? []);
+	const lines = order.slice(0, reached).flatMap(step => (skipped(state, step) ? [] : (steps[step].trail?.(state) ?? [])));
 	// The trust question and its picker say the same thing.
 	return lines.filter((line, index) => line !== lines[index - 1]);
 }
@@ -782,7 +823,8 @@ export function transition(state: WizardState, event: WizardEvent): WizardState 
 	if (event.type === 'failed') return isFinalStep(state.step) ? state : moveTo(state, 'failed', {problem: event.problem});
 	const spec = steps[state.step];
 	if (event.type === 'back') {
-		return spec.back ? moveTo({...state, editing: undefined}, spec.back(state), {problem: undefined}) : state;
+		const back = backOf(state);
+		return back ? moveTo({...state, editing: undefined}, back, {problem: undefined}) : state;
 	}
 	const handle = spec.on[event.type] as ((state: WizardState, event: WizardEvent) => WizardState) | undefined;
 	return handle ? handle(state, event) : state;

@@ -1,8 +1,9 @@
 /** The wizard: draws the session's state and sends the user's answers back. It never calls AWS. */
 import {Box, Text, useApp, useInput} from 'ink';
 import {useEffect, useSyncExternalStore, type ReactNode} from 'react';
-import {planFor, type WizardSession} from '../engine/session.js';
-import {callerCanBeChecked, isFinalStep, latestCheck, paidCheckAfterWrites, reviewAnswers, sectionOf, sections, steps, trailOf, type FinalStep, type QuestionStep, type WizardEvent, type WizardState} from '../engine/wizard.js';
+import type {WizardSession} from '../engine/session.js';
+import {createdByRecord, targets} from '../engine/target.js';
+import {callerCanBeChecked, contextOf, isFinalStep, latestCheck, paidCheckAfterWrites, reviewAnswers, sectionOf, sections, steps, trailOf, type FinalStep, type QuestionStep, type WizardEvent, type WizardState} from '../engine/wizard.js';
 import {Header, ProblemBox} from './components/chrome.js';
 import {Transcript} from './components/transcript.js';
 import {ActivationOffScreen, ActivationScreen, BillingOpenScreen, IdentityDetails, NotNeededScreen, ResumeScreen} from './screens/start.js';
@@ -18,10 +19,9 @@ import {
 	TrustScreen,
 	ViaScreen,
 } from './screens/settings.js';
-import {madeView} from './made.js';
+import {viewOf} from '../made.js';
 import {DoneScreen, FinishedScreen, ReviewScreen, Working} from './screens/finish.js';
 import {afterTheWrites, savedMessage} from '../present.js';
-import {madeThing} from '../core/settings.js';
 import {theme} from './theme.js';
 
 type Send = (event: WizardEvent) => void;
@@ -45,7 +45,7 @@ const questionScreens: Record<QuestionStep, (state: WizardState, send: Send) => 
 				choices={state.principalChoices ?? []}
 				complete={state.principalChoicesComplete ?? true}
 				identity={state.identity}
-				exclude={planFor(state).roleArn}
+				exclude={targets.role.plan(contextOf(state)).roleArn}
 				onAnswer={send}
 			/>
 		),
@@ -54,13 +54,13 @@ const questionScreens: Record<QuestionStep, (state: WizardState, send: Send) => 
 	),
 	mfa: (state, send) => <MfaScreen settings={state.settings} onAnswer={send} />,
 	session: (state, send) => <SessionScreen settings={state.settings} onAnswer={send} />,
-	finished: (state, send) => state.inspection && <FinishedScreen inspection={state.inspection} view={madeView(state)} onAnswer={send} />,
+	finished: (state, send) => state.inspection && <FinishedScreen inspection={state.inspection} view={viewOf(contextOf(state))} created={createdByRecord(state.changes)} onAnswer={send} />,
 	review: (state, send) => (
 		<ReviewScreen
-			view={madeView(state)}
+			view={viewOf(contextOf(state))}
 			settings={state.settings}
 			answers={reviewAnswers(state)}
-			then={afterTheWrites({noun: madeThing(state.settings).noun, paidCheck: paidCheckAfterWrites(state)})}
+			then={afterTheWrites({...viewOf(contextOf(state)), paidCheck: paidCheckAfterWrites(state)})}
 			inspection={state.inspection}
 			notice={state.notice}
 			onAnswer={send}
@@ -73,7 +73,7 @@ const questionScreens: Record<QuestionStep, (state: WizardState, send: Send) => 
 
 const finalScreens: Record<FinalStep, (state: WizardState) => ReactNode> = {
 	done: state => (
-		<DoneScreen view={madeView(state)} verification={state.verification} partition={state.identity?.partition ?? 'aws'} thisRun={(state.verification?.at ?? '') >= state.startedAt} />
+		<DoneScreen view={viewOf(contextOf(state))} verification={state.verification} partition={state.identity?.partition ?? 'aws'} thisRun={(state.verification?.at ?? '') >= state.startedAt} />
 	),
 	removed: () => <Text color={theme.success}>✔ Removed what this setup created.</Text>,
 	stopped: () => <Text>Stopped. {savedMessage}</Text>,
@@ -89,7 +89,7 @@ const finalScreens: Record<FinalStep, (state: WizardState) => ReactNode> = {
 function CurrentStep({state, send}: {state: WizardState; send: Send}) {
 	const spec = steps[state.step];
 	// Keyed by step: each wait counts its own seconds.
-	if (spec.kind === 'effect') return <Working key={state.step} label={spec.wait ?? ''} />;
+	if (spec.kind === 'effect') return <Working key={state.step} label={spec.wait?.(state) ?? ''} />;
 	if (spec.kind === 'final') return finalScreens[state.step as FinalStep](state);
 	return questionScreens[state.step as QuestionStep](state, send);
 }

@@ -2,8 +2,8 @@ import {render} from 'ink';
 import {exitCodes} from '../core/problem.js';
 import type {WizardSession} from '../engine/session.js';
 import {formatNotNeeded, savedMessage} from '../present.js';
-import {latestCheck} from '../engine/wizard.js';
-import {madeView} from './made.js';
+import {activationDone, contextOf, latestCheck} from '../engine/wizard.js';
+import {viewOf} from '../made.js';
 import {App} from './app.js';
 
 /** Renders the wizard until it ends; the exit code follows how it ended. */
@@ -34,7 +34,7 @@ export async function runWizard(session: WizardSession, notice?: string): Promis
 	}
 	const {state} = session;
 	// Printed after Ink, which hard-wraps long lines: the URL must stay clickable and the profile copyable.
-	if (state.step === 'done') process.stdout.write(`\n${madeView(state).finish()}\n`);
+	if (state.step === 'done') process.stdout.write(`\n${viewOf(contextOf(state)).finish({done: activationDone(state), check: latestCheck(state)})}\n`);
 	if (state.step === 'not-needed' && state.identity) process.stdout.write(`\n${formatNotNeeded(state.identity.partition, latestCheck(state))}\n`);
 	return state.step === 'failed' ? exitCodes.failed : exitCodes.done;
 }

@@ -3,7 +3,8 @@ import {billingActions, type AccountContext} from '../../source/core/account.js'
 import {classifyCaller} from '../../source/core/principal.js';
 import {ProblemError} from '../../source/core/problem.js';
 import {defaultSettings, type RoleSettings} from '../../source/core/settings.js';
-import {WizardSession, type AwsOperations} from '../../source/engine/session.js';
+import {WizardSession} from '../../source/engine/session.js';
+import type {AwsOperations} from '../../source/engine/ports.js';
 import {initialState, trailOf, type SavedSetup} from '../../source/engine/wizard.js';
 import {App} from '../../source/ui/app.js';
 import {formatNotNeeded} from '../../source/present.js';
@@ -65,7 +66,7 @@ describe('the wizard', () => {
 	test('the seed’s administrator, Enter only: AWS is asked, answers that Billing is open, and nothing is written', async () => {
 		const converge = vi.fn();
 		const checkBillingAccess = vi.fn(async () => ({state: 'active' as const, checkedAs: alice.arn, at: new Date().toISOString()}));
-		const {screen, session} = await start(fakeAws(alice, {inspectAccount: async () => admin, converge, checkBillingAccess}));
+		const {screen, session} = await start(fakeAws(alice, {inspectAccount: async () => admin, role: {converge}, checkBillingAccess}));
 		const frame = await screen.waitFor('Is IAM access');
 		expect(frame).toContain('Not in an AWS Organization');
 		expect(frame.replaceAll('\n', ' ')).toContain('after the root step you can open Billing yourself');
@@ -98,7 +99,7 @@ describe('the wizard', () => {
 	test('a caller whose own policies allow billing may also end at the root step without asking AWS, and the steps stay on screen', async () => {
 		const converge = vi.fn();
 		const checkBillingAccess = vi.fn();
-		const {screen, session} = await start(fakeAws(alice, {inspectAccount: async () => admin, converge, checkBillingAccess}));
+		const {screen, session} = await start(fakeAws(alice, {inspectAccount: async () => admin, role: {converge}, checkBillingAccess}));
 		await screen.waitFor('Is IAM access');
 		await screen.press(keys.down, () => screen.frame().includes('❯ Not yet: create the role anyway'));
 		await screen.press(keys.down, () => screen.frame().includes('❯ Stop here'));
@@ -180,7 +181,7 @@ describe('the wizard', () => {
 			name: 'AccessDenied',
 			action: 'iam:AttachRolePolicy',
 		});
-		const {screen, session} = await start(fakeAws(alice, {converge: async () => Promise.reject(denied)}));
+		const {screen, session} = await start(fakeAws(alice, {role: {converge: async () => Promise.reject(denied)}}));
 		for (const prompt of prompts) {
 			await screen.waitFor(prompt);
 			await screen.press(keys.enter, () => !screen.frame().includes(prompt) || session.state.step === 'failed');
@@ -198,10 +199,13 @@ describe('the wizard', () => {
 		const aws = fakeAws();
 		const {screen, session} = await start({
 			...aws,
-			async converge(plan, record, options) {
-				tries.push(plan.permissionsBoundary);
-				if (tries.length === 1) throw denied;
-				return aws.converge(plan, record, options);
+			role: {
+				...aws.role,
+				async converge(plan, record, options) {
+					tries.push(plan.permissionsBoundary);
+					if (tries.length === 1) throw denied;
+					return aws.role.converge(plan, record, options);
+				},
 			},
 		});
 		for (const prompt of prompts) {

@@ -1,18 +1,20 @@
 import {afterEach, beforeEach, describe, expect, test, vi} from 'vitest';
-import {buildPlan} from '../../source/core/plan.js';
 import type {RoleInspection} from '../../source/reconcile/role-resources.js';
 import {classifyCaller} from '../../source/core/principal.js';
-import {defaultSettings} from '../../source/core/settings.js';
+import {defaultSettings, type RoleSettings} from '../../source/core/settings.js';
+import type {Verification} from '../../source/engine/ports.js';
 import {initialState, paidCheckAfterWrites, reviewAnswers, type SavedSetup, type WizardEvent, type WizardState} from '../../source/engine/wizard.js';
 import {FinishedScreen, ReviewScreen, Working} from '../../source/ui/screens/finish.js';
-import {permissionSetView, roleView} from '../../source/ui/made.js';
-import {buildPermissionSetPlan} from '../../source/core/identity-center.js';
+import {viewOf} from '../../source/made.js';
 import {afterTheWrites} from '../../source/present.js';
 
-const noOutcome = {created: [], rootStep: {done: false}};
 import {AccessScreen, AssigneesScreen, CostExplorerScreen, MfaScreen, PrincipalsScreen, RoleNameScreen, SessionScreen, TrustScreen} from '../../source/ui/screens/settings.js';
 import {ActivationScreen, IdentityDetails, ResumeScreen} from '../../source/ui/screens/start.js';
 import {keys, renderScreen} from '../support/ink.js';
+
+/** The view of a setup in account 123456789012, planned without a caller (as a dry run with --account). */
+const viewFor = (settings: RoleSettings = defaultSettings, verification?: Verification) =>
+	viewOf({accountId: '123456789012', partition: 'aws', settings, setupId: 'setup-1', changes: [], ...(verification && {verification})});
 
 const identity = classifyCaller('arn:aws:iam::123456789012:user/alice', '123456789012');
 
@@ -218,13 +220,12 @@ describe('choices open on the current setting', () => {
 });
 
 describe('review', () => {
-	const plan = buildPlan('123456789012', 'aws', defaultSettings, {setupId: 'setup-1'});
 	const atReview: WizardState = {...initialState({}, '2026-12-02T10:00:00.000Z', {setupId: 'setup-1'}), identity, step: 'review'};
 	const absent: RoleInspection = {ownership: 'absent', billingShaped: true, differences: [{resource: 'role', kind: 'add', summary: 'create the role BillingAccess', widening: false, foreign: false}]};
 
 	test('shows the exact policies and CLI commands on d, before any write; Enter creates', async () => {
 		const {events, onAnswer, answered} = answers();
-		const screen = await renderScreen(<ReviewScreen view={roleView(plan, noOutcome)} settings={defaultSettings} answers={reviewAnswers(atReview)} inspection={absent} onAnswer={onAnswer} />);
+		const screen = await renderScreen(<ReviewScreen view={viewFor()} settings={defaultSettings} answers={reviewAnswers(atReview)} inspection={absent} onAnswer={onAnswer} />);
 		expect(screen.frame()).toContain('In IAM now: the role does not exist yet: it will be created.');
 		expect(screen.frame()).not.toContain('aws iam attach-role-policy');
 		const frame = await screen.press('d');
@@ -239,7 +240,7 @@ describe('review', () => {
 
 	test('every answer is a line to change; choosing one sends the user to that question; n stops', async () => {
 		const edit = answers();
-		const screen = await renderScreen(<ReviewScreen view={roleView(plan, noOutcome)} settings={defaultSettings} answers={reviewAnswers(atReview)} inspection={absent} onAnswer={edit.onAnswer} />);
+		const screen = await renderScreen(<ReviewScreen view={viewFor()} settings={defaultSettings} answers={reviewAnswers(atReview)} inspection={absent} onAnswer={edit.onAnswer} />);
 		const frame = screen.frame();
 		for (const line of ['Change · Role name: BillingAccess', 'Change · Access: full (Billing)', 'Change · Who may switch: this account’s principals their policies allow', 'Change · Longest session: 1 h', 'No, stop here']) {
 			expect(frame).toContain(line);
@@ -250,7 +251,7 @@ describe('review', () => {
 		expect(edit.events).toEqual([{type: 'edit-chosen', step: 'access'}]);
 
 		const stop = answers();
-		const again = await renderScreen(<ReviewScreen view={roleView(plan, noOutcome)} settings={defaultSettings} answers={reviewAnswers(atReview)} inspection={absent} onAnswer={stop.onAnswer} />);
+		const again = await renderScreen(<ReviewScreen view={viewFor()} settings={defaultSettings} answers={reviewAnswers(atReview)} inspection={absent} onAnswer={stop.onAnswer} />);
 		await again.press('n', stop.answered);
 		expect(stop.events).toEqual([{type: 'review-answered', create: false}]);
 	});
@@ -261,7 +262,7 @@ describe('review', () => {
 			billingShaped: false,
 			differences: ['detach AdministratorAccess (attached outside billing-setup)', 'delete the inline policy extra (added outside billing-setup)', 'remove the permissions boundary arn:aws:iam::aws:policy/AWSDenyAll (set outside billing-setup)'].map(summary => ({resource: 'role', kind: 'remove' as const, summary, widening: true, foreign: true})),
 		};
-		const screen = await renderScreen(<ReviewScreen view={roleView(plan, noOutcome)} settings={defaultSettings} answers={reviewAnswers(atReview)} inspection={drifted} onAnswer={() => {}} />);
+		const screen = await renderScreen(<ReviewScreen view={viewFor()} settings={defaultSettings} answers={reviewAnswers(atReview)} inspection={drifted} onAnswer={() => {}} />);
 		// Header and blank line above it take 2 rows of the 24.
 		expect(screen.frame().split('\n').length).toBeLessThanOrEqual(22);
 	});
@@ -275,7 +276,7 @@ describe('review', () => {
 				{resource: 'role', kind: 'change', summary: 'tag it as this setup\'s (BillingSetupId=x)', widening: false, foreign: false, adoption: true},
 			],
 		};
-		const screen = await renderScreen(<ReviewScreen view={roleView(plan, noOutcome)} settings={defaultSettings} answers={reviewAnswers(atReview)} inspection={drifted} onAnswer={() => {}} />);
+		const screen = await renderScreen(<ReviewScreen view={viewFor()} settings={defaultSettings} answers={reviewAnswers(atReview)} inspection={drifted} onAnswer={() => {}} />);
 		const frame = screen.frame();
 		expect(frame).toContain('the role exists and was created by this setup.');
 		expect(frame).toContain('- detach AdministratorAccess (attached outside billing-setup) [beyond the plan]');
@@ -327,7 +328,7 @@ describe('finished-setup menu', () => {
 		const {events, onAnswer, answered} = answers();
 		const roles = ['arn:aws:iam::123456789012:role/First', 'arn:aws:iam::123456789012:role/Second'];
 		const inPlace: RoleInspection = {ownership: 'ours', billingShaped: true, differences: []};
-		const screen = await renderScreen(<FinishedScreen inspection={inPlace} view={roleView(buildPlan('123456789012', 'aws', defaultSettings, {setupId: 'setup-1'}), {created: roles, rootStep: {done: false}})} onAnswer={onAnswer} />);
+		const screen = await renderScreen(<FinishedScreen inspection={inPlace} view={viewFor()} created={roles} onAnswer={onAnswer} />);
 		for (let index = 0; index < 2; index++) await screen.press(keys.down);
 		const asked = await screen.press(keys.enter);
 		expect(asked).toContain('Delete these 2 roles and the policies on them?');
@@ -349,22 +350,21 @@ describe('finished-setup menu', () => {
 
 describe('the review says what will be written, and what follows', () => {
 	test('a new role: each write in words, then the read-back, the switch and the paid request', async () => {
-		const plan = buildPlan('123456789012', 'aws', defaultSettings, {setupId: 'setup-1'});
 		const state: WizardState = {...initialState({}, '2026-12-02T10:00:00.000Z', {setupId: 'setup-1'}), identity, step: 'review'};
 		const absent: RoleInspection = {
 			ownership: 'absent',
 			billingShaped: true,
 			differences: ['create the role BillingAccess', 'add the inline policy BillingSetupCostExplorerRead', 'add the inline policy BillingSetupGuard', 'attach Billing'].map(summary => ({resource: 'role', kind: 'add' as const, summary, widening: false, foreign: false})),
 		};
-		const then = afterTheWrites({noun: 'role', paidCheck: paidCheckAfterWrites(state)});
-		const screen = await renderScreen(<ReviewScreen view={roleView(plan, noOutcome)} settings={defaultSettings} answers={reviewAnswers(state)} then={then} inspection={absent} onAnswer={() => {}} />);
+		const then = afterTheWrites({noun: 'role', switchable: true, paidCheck: paidCheckAfterWrites(state)});
+		const screen = await renderScreen(<ReviewScreen view={viewFor()} settings={defaultSettings} answers={reviewAnswers(state)} then={then} inspection={absent} onAnswer={() => {}} />);
 		const frame = screen.frame().replaceAll('\n', ' ');
 		for (const line of ['+ create the role BillingAccess', '+ add the inline policy BillingSetupGuard', '+ attach Billing']) expect(frame).toContain(line);
 		expect(frame).toContain('Then: read back, switch to it, ask Cost Explorer as the role (USD 0.01).');
 		// The review of a new role still fits 80×24 (the header and its blank line take 2 rows).
 		expect(screen.frame().split('\n').length).toBeLessThanOrEqual(22);
 		// --no-cost-check: no paid request is promised.
-		expect(afterTheWrites({noun: 'role', paidCheck: paidCheckAfterWrites({...state, paidChecks: false})})).toBe('Then: read back, switch to it.');
+		expect(afterTheWrites({noun: 'role', switchable: true, paidCheck: paidCheckAfterWrites({...state, paidChecks: false})})).toBe('Then: read back, switch to it.');
 	});
 
 	test('another account’s principal is shown whole in the trail and the review, never as if it were this account’s', () => {
@@ -391,12 +391,11 @@ describe('names from outside reach the screen without their control sequences', 
 
 	test('the review and the hand-off of a permission set', async () => {
 		const settings = {...defaultSettings, via: 'identity-center' as const, assignees: [{type: 'GROUP' as const, name: hostile}]};
-		const plan = buildPermissionSetPlan('123456789012', 'aws', settings, {setupId: 'setup-1'});
-		const view = permissionSetView(plan, {roleArn: 'arn:aws:sso:::permissionSet/ssoins-1/ps-1', at: 'now', identityStoreId: 'd-1234567890', ssoRegion: 'us-east-1'}, noOutcome);
+		const view = viewFor(settings, {roleArn: 'arn:aws:sso:::permissionSet/ssoins-1/ps-1', at: 'now', identityStoreId: 'd-1234567890', ssoRegion: 'us-east-1'});
 		const state: WizardState = {...initialState(settings, '2026-12-02T10:00:00.000Z', {setupId: 'setup-1'}), identity, step: 'review'};
 		const screen = await renderScreen(<ReviewScreen view={view} settings={settings} answers={reviewAnswers(state)} onAnswer={answers().onAnswer} />);
 		expect(await screen.waitFor('group:Finance')).not.toMatch(controls);
-		for (const text of [view.finish(), view.details()]) {
+		for (const text of [view.finish({done: false}), view.details()]) {
 			expect(text).toContain('group:Finance');
 			expect(text).not.toMatch(controls);
 		}

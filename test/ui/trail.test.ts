@@ -21,7 +21,7 @@ function send(state: WizardState, ...events: WizardEvent[]): WizardState {
 function toReview(state: WizardState): WizardState {
 	while (state.step !== 'review') {
 		if (state.step === 'inspect-policy') state = transition(state, policyInspected);
-		else if (state.step === 'inspect-role') state = transition(state, absent);
+		else if (state.step === 'inspect-role' || state.step === 'check-name' || state.step === 'check-principals') state = transition(state, absent);
 		else state = transition(state, defaultAnswer(state, now));
 	}
 	return state;
@@ -42,6 +42,7 @@ test('each answer joins the transcript as the next question opens', () => {
 		expect(state.step).toBe(step);
 		state = transition(state, defaultAnswer(state, now));
 		if (state.step === 'inspect-policy') state = transition(state, policyInspected);
+		if (state.step === 'check-name') state = transition(state, absent);
 		expect(trailOf(state).at(-1)).toContain(line);
 	}
 	expect(state.step).toBe('inspect-role');
@@ -49,12 +50,12 @@ test('each answer joins the transcript as the next question opens', () => {
 });
 
 test('Esc takes back the line of the question it returns to, and the new answer replaces it: no stale or doubled lines', () => {
-	let state = send(started(), {type: 'activation-answered', answer: 'not-yet', at: now}, {type: 'role-name-entered', roleName: 'First'});
+	let state = send(started(), {type: 'activation-answered', answer: 'not-yet', at: now}, {type: 'role-name-entered', roleName: 'First'}, absent);
 	expect(trailOf(state)).toContain('Role name: First');
 	state = transition(state, {type: 'back'});
 	expect(state.step).toBe('role-name');
 	expect(trailOf(state).filter(line => line.startsWith('Role name'))).toEqual([]);
-	state = send(state, {type: 'role-name-entered', roleName: 'Second'});
+	state = send(state, {type: 'role-name-entered', roleName: 'Second'}, absent);
 	expect(trailOf(state).filter(line => line.startsWith('Role name'))).toEqual(['Role name: Second']);
 	// The root step's line and the sign-in line, once each, however often Esc went back.
 	state = send(state, {type: 'back'}, {type: 'back'}, {type: 'activation-answered', answer: 'not-yet', at: now});

@@ -2,8 +2,10 @@
 import {describe, expect, test, vi} from 'vitest';
 import {classifyCaller, type Identity} from '../../source/core/principal.js';
 import type {RoleSettings} from '../../source/core/settings.js';
-import {planFor, WizardSession, type AwsOperations} from '../../source/engine/session.js';
-import {initialState, type SavedSetup} from '../../source/engine/wizard.js';
+import {WizardSession} from '../../source/engine/session.js';
+import type {AwsOperations} from '../../source/engine/ports.js';
+import {targets} from '../../source/engine/target.js';
+import {contextOf, initialState, type SavedSetup, type WizardState} from '../../source/engine/wizard.js';
 import {runHeadless} from '../../source/headless.js';
 import {fakeAws} from '../support/fake-aws.js';
 
@@ -14,10 +16,13 @@ const serial = `arn:aws:iam::${account}:mfa/alice-phone`;
 /** The in-memory account of the other tests, with the MFA device listing counted. */
 function withMfaDevice(): AwsOperations & {mfaDevice: ReturnType<typeof vi.fn>} {
 	return fakeAws(alice, {
-		verify: async plan => ({roleArn: plan.roleArn, at: 'now', assumedAs: `${plan.roleArn}/session`}),
+		role: {verify: async plan => ({roleArn: plan.roleArn, at: 'now', assumedAs: `${plan.roleArn}/session`})},
 		mfaDevice: vi.fn(async () => serial),
 	}) as AwsOperations & {mfaDevice: ReturnType<typeof vi.fn>};
 }
+
+/** The profile block the role's plan prints for this state. */
+const profileOf = (state: WizardState) => targets.role.plan(contextOf(state)).profileBlock;
 
 async function setUp(presets: Partial<RoleSettings>, saved?: SavedSetup) {
 	const aws = withMfaDevice();
@@ -37,7 +42,7 @@ describe('the hand-off of a wizard run', () => {
 		expect(printed.split('\n')).toContain(`mfa_serial = ${serial}`);
 		expect(printed).toContain('\ncredential_source = Environment\nregion = eu-west-1\n');
 		expect(saves.at(-1)?.verification?.mfa).toEqual({userArn: alice.arn, serial});
-		expect(planFor(session.state).profileBlock).toContain(`mfa_serial = ${serial}`);
+		expect(profileOf(session.state)).toContain(`mfa_serial = ${serial}`);
 	});
 
 	test('without MFA, IAM is not asked for devices', async () => {
@@ -51,7 +56,7 @@ describe('the hand-off of a wizard run', () => {
 		const record = {...first.saves.at(-1)!, verification: {...first.saves.at(-1)!.verification!, mfa: {userArn: `arn:aws:iam::${account}:user/bob`, serial: `arn:aws:iam::${account}:mfa/bob`}}};
 		const session = new WizardSession(initialState({}, new Date().toISOString(), {setupId: 'setup-2'}), {aws: withMfaDevice(), store: {load: () => record, save: () => {}}});
 		await session.start();
-		expect(planFor(session.state).profileBlock).not.toContain('mfa/bob');
-		expect(planFor(session.state).profileBlock).toContain('mfa/YOUR-MFA-DEVICE');
+		expect(profileOf(session.state)).not.toContain('mfa/bob');
+		expect(profileOf(session.state)).toContain('mfa/YOUR-MFA-DEVICE');
 	});
 });

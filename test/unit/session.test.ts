@@ -1,16 +1,20 @@
 import {describe, expect, test} from 'vitest';
 import {ProblemError} from '../../source/core/problem.js';
-import {WizardSession, type AwsOperations} from '../../source/engine/session.js';
+import {WizardSession} from '../../source/engine/session.js';
+import type {AwsOperations} from '../../source/engine/ports.js';
 import {defaultAnswer, initialState, isFinalStep} from '../../source/engine/wizard.js';
-import {fakeAws, memoryStore} from '../support/fake-aws.js';
+import {fakeAws, memoryStore, type AwsOverrides} from '../support/fake-aws.js';
 
-function session(overrides: Partial<AwsOperations> = {}, store = memoryStore()) {
+function session(overrides: AwsOverrides = {}, store = memoryStore()) {
 	const calls: string[] = [];
 	const aws = fakeAws(undefined, overrides);
 	const counted: AwsOperations = {
 		...aws,
-		converge: (...args) => (calls.push('converge'), aws.converge(...args)),
-		verify: (...args) => (calls.push('verify'), aws.verify(...args)),
+		role: {
+			...aws.role,
+			converge: (...args) => (calls.push('converge'), aws.role.converge(...args)),
+			verify: (...args) => (calls.push('verify'), aws.role.verify(...args)),
+		},
 	};
 	const now = () => new Date('2026-11-23T10:00:00.000Z');
 	return {calls, store, session: new WizardSession(initialState({}, now().toISOString(), {setupId: 'setup-1'}), {aws: counted, store, now})};
@@ -46,7 +50,7 @@ describe('WizardSession', () => {
 
 	test('an effect that throws ends the run as a described failure, never a crash', async () => {
 		const problem = {title: 'boom', why: 'why', next: 'next'};
-		const {session: current} = session({verify: async () => Promise.reject(new ProblemError(problem))});
+		const {session: current} = session({role: {verify: async () => Promise.reject(new ProblemError(problem))}});
 		await toReview(current);
 		await current.send({type: 'review-answered', create: true});
 		expect(current.state).toMatchObject({step: 'failed', problem, resumeStep: 'verify'});

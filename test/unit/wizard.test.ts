@@ -17,6 +17,9 @@ const setupId = 'setup-1';
 const absent: RoleInspection = {ownership: 'absent', billingShaped: true, differences: [{resource: 'role', kind: 'add', summary: 'create the role R', widening: false, foreign: false}]};
 const identity = classifyCaller('arn:aws:iam::123456789012:user/alice', '123456789012');
 
+/** The read right after the name: nothing of that name exists yet. */
+const nothingNamed: WizardEvent = {type: 'role-inspected', inspection: absent, missingPrincipals: []};
+
 function run(state: WizardState, ...events: WizardEvent[]): WizardState {
 	return events.reduce(transition, state);
 }
@@ -51,6 +54,8 @@ function answerDefaults(state: WizardState): WizardState {
 	const effects: Record<string, WizardEvent> = {
 		'inspect-policy': {type: 'policy-inspected', check: {policyArn: 'arn:aws:iam::aws:policy/job-function/Billing', grantsDescribeReport: false}},
 		'inspect-role': {type: 'role-inspected', inspection: absent, missingPrincipals: []},
+		'check-name': {type: 'role-inspected', inspection: absent, missingPrincipals: []},
+		'check-principals': {type: 'role-inspected', inspection: absent, missingPrincipals: []},
 		create: {type: 'created'},
 		verify: {type: 'verified', verification: {roleArn: 'r', at: now}},
 	};
@@ -84,11 +89,24 @@ describe('the default path', () => {
 		const arns = ['arn:aws:iam::123456789012:user/bob'];
 		let state = identified(initialState({trust: {kind: 'principals', arns}}, now, {setupId}), {type: 'identity-loaded', identity});
 		state = run(state, defaultAnswer(state, now));
-		state = run(state, {type: 'role-name-entered', roleName: 'R'}, {type: 'access-chosen', access: 'full'});
+		state = run(state, {type: 'role-name-entered', roleName: 'R'}, nothingNamed, {type: 'access-chosen', access: 'full'});
 		state = run(state, {type: 'policy-inspected', check: {policyArn: 'arn:aws:iam::aws:policy/job-function/Billing', grantsDescribeReport: false}});
 		state = run(state, {type: 'cost-explorer-answered', enabled: true});
 		expect(state.step).toBe('trust');
-		expect(run(state, defaultAnswer(state, now)).step).toBe('mfa');
+		// Checked as soon as it is answered: IAM is asked whether bob exists before the next question.
+		state = run(state, defaultAnswer(state, now));
+		expect(state.step).toBe('check-principals');
+		expect(run(state, nothingNamed).step).toBe('mfa');
+		expect(run(state, {...nothingNamed, missingPrincipals: arns})).toMatchObject({step: 'trust', notice: `IAM has no ${arns[0]}: choose who may switch again.`});
+	});
+
+	test('a name held by a role billing-setup did not make is said at the name question, before any other', () => {
+		let state = identified(initialState({}, now, {setupId}), {type: 'identity-loaded', identity});
+		state = run(state, defaultAnswer(state, now), {type: 'role-name-entered', roleName: 'Taken'});
+		expect(state.step).toBe('check-name');
+		state = run(state, {type: 'role-inspected', inspection: {ownership: 'foreign', billingShaped: false, differences: []}, missingPrincipals: []});
+		expect(state).toMatchObject({step: 'role-name', notice: 'A role named Taken already exists and was not created by billing-setup, so it is left untouched. Choose another name.'});
+		expect(run(state, {type: 'role-name-entered', roleName: 'Free'}, nothingNamed).step).toBe('access');
 	});
 });
 
@@ -117,7 +135,7 @@ describe('transitions', () => {
 	});
 
 	test('the managed policy is read again only when the access level changes', () => {
-		let state = run(atActivation, {type: 'activation-answered', answer: 'confirmed', at: now}, {type: 'role-name-entered', roleName: 'R'});
+		let state = run(atActivation, {type: 'activation-answered', answer: 'confirmed', at: now}, {type: 'role-name-entered', roleName: 'R'}, nothingNamed);
 		state = run(state, {type: 'access-chosen', access: 'full'});
 		expect(state.step).toBe('inspect-policy');
 		state = run(state, {type: 'policy-inspected', check: {policyArn: 'arn:aws:iam::aws:policy/job-function/Billing', grantsDescribeReport: false}});
@@ -200,7 +218,9 @@ describe('the step table', () => {
 		for (let guard = 0; state.step !== 'session' && guard < 20; guard++) {
 			state = state.step === 'inspect-policy'
 				? transition(state, {type: 'policy-inspected', check: {policyArn: 'arn:aws:iam::aws:policy/job-function/Billing', grantsDescribeReport: false}})
-				: transition(state, defaultAnswer(state, now));
+				: state.step === 'check-name'
+					? transition(state, nothingNamed)
+					: transition(state, defaultAnswer(state, now));
 		}
 		return state;
 	};

@@ -3,11 +3,12 @@ import {ConfirmInput, Spinner} from '@inkjs/ui';
 import {Choose} from '../components/choose.js';
 import {Box, Text, useInput, useIsScreenReaderEnabled, useStdout} from 'ink';
 import {useEffect, useState} from 'react';
-import type {MadeView} from '../made.js';
+import type {MadeView} from '../../made.js';
 import {Paragraph} from '../components/paragraph.js';
 import {printable} from '../../core/text.js';
 import type {Partition} from '../../core/principal.js';
-import {type EditableStep, type FinishedChoice, type Verification, type WizardEvent} from '../../engine/wizard.js';
+import {type EditableStep, type FinishedChoice, type WizardEvent} from '../../engine/wizard.js';
+import type {Verification} from '../../engine/ports.js';
 import type {RoleSettings} from '../../core/settings.js';
 import {differenceLine, ownershipWords, verificationLines} from '../../present.js';
 import {substantive, type RoleInspection} from '../../reconcile/role-resources.js';
@@ -106,13 +107,13 @@ export function ReviewScreen({
 }
 
 /** A finished setup run again: the live check, then what to do with it. */
-export function FinishedScreen({inspection, view, onAnswer}: {inspection: RoleInspection; view: MadeView; onAnswer: (event: WizardEvent) => void}) {
-	const roles = view.created;
+/** `created`: what Remove deletes, every role and permission set this record created and has not removed. */
+export function FinishedScreen({inspection, view, created: roles, onAnswer}: {inspection: RoleInspection; view: MadeView; created: string[]; onAnswer: (event: WizardEvent) => void}) {
 	const [removing, setRemoving] = useState(false);
 	const drifted = substantive(inspection.differences).length > 0;
 	const options = [
 		...(drifted ? [{label: 'Repair it: review these changes, then apply them', value: 'repair'}] : []),
-		{label: view.noun === 'role' ? 'Show how to switch to it again' : 'Show how to sign in with it again', value: 'hand-off'},
+		{label: view.switchable ? 'Show how to switch to it again' : 'Show how to sign in with it again', value: 'hand-off'},
 		{label: 'Change its settings', value: 'change'},
 		{label: 'Remove it (what this setup created)', value: 'remove'},
 	];

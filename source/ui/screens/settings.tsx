@@ -5,11 +5,13 @@ import {Text, useIsScreenReaderEnabled} from 'ink';
 import {useState} from 'react';
 import {costExplorerAction} from '../../core/plan.js';
 import {assigneeLabel, parseAssignee} from '../../core/identity-center.js';
-import {madeThing, managedPolicyName, type AccessLevel, type Assignee, type RoleSettings, type Via} from '../../core/settings.js';
+import {targetOf} from '../../engine/target.js';
+import {managedPolicyName, type AccessLevel, type Assignee, type RoleSettings, type Via} from '../../core/settings.js';
 import {assigneeProblem, permissionSetNameProblem, policyArnProblem, principalArnProblem, roleNameProblem} from '../../core/validation.js';
 import type {Problem} from '../../core/problem.js';
 import {hours} from '../../core/text.js';
-import type {PolicyCheck, WizardEvent} from '../../engine/wizard.js';
+import type {WizardEvent} from '../../engine/wizard.js';
+import type {PolicyCheck} from '../../engine/ports.js';
 import {confirmHint, Question, selectHint, typeHint, Warning} from '../components/chrome.js';
 import {LineInput} from '../components/line-input.js';
 import {Paragraph} from '../components/paragraph.js';
@@ -42,7 +44,7 @@ const nameQuestions = {
 export function RoleNameScreen({settings, notice, onAnswer}: {settings: RoleSettings; notice?: string; onAnswer: Send}) {
 	const [problem, setProblem] = useState<string>();
 	const question = nameQuestions[settings.via];
-	const current = madeThing(settings).name;
+	const current = targetOf(settings).name(settings);
 	return (
 		<Question prompt={question.prompt} hint={typeHint}>
 			{notice && <Warning>{notice}</Warning>}
@@ -69,7 +71,7 @@ export function AccessScreen({settings, onAnswer}: {settings: RoleSettings; onAn
 		{label: `Read-only: view billing only (${managedPolicyName['read-only']})`, value: 'read-only'},
 	];
 	return (
-		<Question prompt={`What may the ${settings.via === 'identity-center' ? 'permission set' : 'role'} do?`} hint={selectHint}>
+		<Question prompt={`What may the ${targetOf(settings).noun} do?`} hint={selectHint}>
 			<Choose options={currentFirst(options, settings.access)} onChange={value => onAnswer({type: 'access-chosen', access: value as AccessLevel})} />
 		</Question>
 	);
@@ -200,7 +202,7 @@ export function SessionScreen({settings, onAnswer}: {settings: RoleSettings; onA
 	// The current value first, so Enter keeps it.
 	const seconds = [...new Set([settings.maxSessionSeconds, ...sessionHours.map(hour => hour * 3600)])];
 	return (
-		<Question prompt={settings.via === 'identity-center' ? 'How long may one session last?' : 'How long may one switched session last?'} hint={selectHint}>
+		<Question prompt={`How long may one ${targetOf(settings).switchable ? 'switched ' : ''}session last?`} hint={selectHint}>
 			<Choose
 				options={seconds.map(value => ({label: hours(value), value: String(value)}))}
 				visibleOptionCount={6}

@@ -9,7 +9,8 @@ import {accountSettingsUrl, activationProcedure, howTheSettingIsKnown} from '../
 import {callerNotes, principalKindLabel, type Identity} from '../../core/principal.js';
 import {steps, type ActivationChoice, type ActivationOffChoice, type BillingOpenChoice, type SavedSetup, type WizardEvent} from '../../engine/wizard.js';
 import {printable} from '../../core/text.js';
-import {defaultSettings, madeThing} from '../../core/settings.js';
+import {defaultSettings} from '../../core/settings.js';
+import {targetOf} from '../../engine/target.js';
 import {timeAgo} from '../../spinner.js';
 import {firstSelectHint, Question, Warning} from '../components/chrome.js';
 import {theme} from '../theme.js';
@@ -50,7 +51,9 @@ export function IdentityDetails({identity, account}: {identity: Identity; accoun
 
 export function ResumeScreen({saved, onAnswer}: {saved: SavedSetup; onAnswer: (event: WizardEvent) => void}) {
 	const written = saved.changes.length === 0 ? 'nothing written to AWS yet' : `${saved.changes.length} change(s) already made in AWS`;
-	const {noun, name} = madeThing({...defaultSettings, ...saved.settings});
+	const settings = {...defaultSettings, ...saved.settings};
+	const {noun} = targetOf(settings);
+	const name = targetOf(settings).name(settings);
 	return (
 		<Question prompt="An unfinished setup was saved for this account." hint={firstSelectHint}>
 			<Text color={theme.muted}>
