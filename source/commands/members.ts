@@ -6,10 +6,10 @@
  */
 import type {CommonOptions} from '../args.js';
 import {defaultAccessRole} from '../args.js';
-import {accountsRefusal, roleStateWords} from '../core/account.js';
+import {roleStateWords, type OrganizationPlace} from '../core/account.js';
 import {buildStackSetPlan, type StackSetPlan, type StackSetScope} from '../core/stackset.js';
 import type {Identity} from '../core/principal.js';
-import {ProblemError} from '../core/problem.js';
+import {ProblemError, type Problem} from '../core/problem.js';
 import {defaultSettings, type AccountTargets, type RoleSettings} from '../core/settings.js';
 import {printable} from '../core/text.js';
 import type {SavedSetup} from '../engine/wizard.js';
@@ -45,31 +45,107 @@ export interface MembersResult {
 	notes: string[];
 }
 
-/** Everything the StackSet needs, loaded once: the SDK clients and the plan for the scope as Organizations has it now. */
+/** The service principal of CloudFormation StackSets' trusted access with Organizations. */
+const stackSetsPrincipal = 'member.org.stacksets.cloudformation.amazonaws.com';
+
+/** Why StackSets cannot run from here, in words, with what to run instead; undefined from a management account. */
+export function placeRefusal(place: OrganizationPlace, accountId: string): Problem | undefined {
+	switch (place.kind) {
+		case 'management':
+			return undefined;
+		case 'standalone':
+			return {
+				title: `Account ${accountId} is not in an AWS Organization, so --accounts has no member accounts to reach.`,
+				why: 'The role reaches member accounts through a service-managed StackSet, which runs from an organization’s management account; Organizations answered that this account belongs to none.',
+				next: 'Run billing-setup without --accounts to set up this account alone, or with credentials of your organization’s management account.',
+			};
+		case 'member':
+			return {
+				title: `Account ${accountId} is a member of organization ${place.organizationId}, not its management account, so it cannot deploy the role to the other accounts.`,
+				why: `Service-managed StackSets run from the management account ${place.managementAccountId}; billing-setup does not run them as a delegated administrator yet.`,
+				next: `Run billing-setup --yes --accounts … with credentials of account ${place.managementAccountId}.`,
+			};
+		case 'unknown':
+			return {
+				title: 'billing-setup cannot tell whether this is the management account of an organization, so it deploys to no member account.',
+				why: place.reason,
+				next: 'Run again with credentials of the management account that may call organizations:DescribeOrganization, organizations:ListAccounts and cloudformation:DescribeOrganizationsAccess.',
+			};
+	}
+}
+
+/** Trusted access between StackSets and Organizations, as DescribeOrganizationsAccess answers it: refused unless ENABLED. */
+export function accessRefusal(status: string, organizationId: string): Problem | undefined {
+	if (status === 'ENABLED') return undefined;
+	if (status === 'PENDING') {
+		return {
+			title: `Trusted access for CloudFormation StackSets in organization ${organizationId} is still being activated.`,
+			why: 'cloudformation:DescribeOrganizationsAccess answered PENDING: StackSets cannot deploy to member accounts until it is ENABLED.',
+			next: 'Wait a minute, then run billing-setup again.',
+		};
+	}
+	return {
+		title: `Trusted access for CloudFormation StackSets is not activated in organization ${organizationId}, so the role cannot reach the member accounts.`,
+		why: `cloudformation:DescribeOrganizationsAccess answered ${status}: service-managed StackSets deploy only with trusted access between CloudFormation and Organizations.`,
+		next: `From the management account, run aws cloudformation activate-organizations-access (or aws organizations enable-aws-service-access --service-principal ${stackSetsPrincipal}), then run billing-setup again.`,
+	};
+}
+
+/**
+ * Everything the StackSet needs, loaded once: the SDK clients and the plan for the scope as Organizations has it now.
+ * Where StackSets cannot run (not the management account, no trusted access, a denied read) it says which, in words,
+ * with the command to fix it: before any write.
+ */
 async function openMembers(options: CommonOptions, identity: Identity, settings: RoleSettings, setupId: string, scope: StackSetScope) {
-	const [{createClients, destroyClients}, {createOrganizationsClient, describeOrganization}, {organizationTree}, {createCloudFormationClient, stackSetPort}, stackset, operation] = await Promise.all([
+	const [{createClients, destroyClients}, {createOrganizationsClient, describeOrganization}, {organizationTree}, {createCloudFormationClient, organizationsAccess, stackSetPort}, {describeAwsError}, stackset, operation] = await Promise.all([
 		import('../aws/clients.js'),
 		import('../aws/organizations.js'),
 		import('../aws/organization-units.js'),
 		import('../aws/stackset-port.js'),
+		import('../aws/problems.js'),
 		import('../reconcile/stackset.js'),
 		import('../reconcile/stackset-operation.js'),
 	]);
 	const clients = await createClients(options);
 	const organizations = createOrganizationsClient(options, clients.region);
-	// Service-managed StackSets run from the management account: anywhere else, say where, before any write.
-	const place = await describeOrganization(organizations, identity.accountId);
-	if (place.kind !== 'management') throw new ProblemError(accountsRefusal(place));
-	const resolved = await stackset.resolveScope(organizationTree(organizations), scope, identity.accountId);
-	const plan = buildStackSetPlan(settings, {setupId, region: clients.region, managementAccountId: identity.accountId, scope, resolved});
-	const port = stackSetPort(createCloudFormationClient(options, clients.region), clients.region);
+	const cloudFormation = createCloudFormationClient(options, clients.region);
 	const close = () => {
 		organizations.destroy();
+		cloudFormation.destroy();
 		destroyClients(clients);
 	};
-	return {clients, plan, port, stackset, operation, close};
+	try {
+		const place = await describeOrganization(organizations, identity.accountId);
+		const refusal = placeRefusal(place, identity.accountId);
+		if (refusal) throw new ProblemError(refusal);
+		const denied = (error: unknown) => {
+			throw error instanceof ProblemError ? error : new ProblemError(describeAwsError(error, {identity, ...(options.profile && {profile: options.profile})}));
+		};
+		const access = await organizationsAccess(cloudFormation).catch(denied);
+		const inaccessible = accessRefusal(access, place.kind === 'management' ? place.organizationId : '');
+		if (inaccessible) throw new ProblemError(inaccessible);
+		const resolved = await stackset.resolveScope(organizationTree(organizations), scope, identity.accountId).catch(denied);
+		const plan = buildStackSetPlan(settings, {setupId, region: clients.region, managementAccountId: identity.accountId, scope, resolved});
+		const port = stackSetPort(cloudFormation, clients.region);
+		return {clients, plan, port, stackset, operation, close};
+	} catch (error) {
+		close();
+		throw error;
+	}
 }
 
+/**
+ * Before this account's role is written: whether StackSets can run from here for `accounts`, and the accounts and
+ * OUs it names exist. Throws the problem in words; reads only.
+ */
+export async function checkMembers(options: CommonOptions, accounts: AccountTargets): Promise<void> {
+	const scope = stackSetScope(accounts);
+	if (!scope) return;
+	const {identifyCaller} = await import('../aws/sts.js');
+	const identity = await identifyCaller(options);
+	const members = await withSpinner('Checking that the organization can take the StackSet…', openMembers(options, identity, defaultSettings, 'check', scope));
+	members.close();
+}
 
 /**
  * Converges the StackSet to the plan and verifies every member's role live. Picks up an operation a stopped run left

@@ -6,9 +6,9 @@
  * support starts moto with (moto_stacksets.py names each); operations there end at once, so waiting on a RUNNING
  * operation and resuming one are tested over the in-memory port (test/unit/stackset.test.ts).
  */
-import {DeleteStackInstancesCommand, DeleteStackSetCommand, ListStackInstancesCommand, CloudFormationClient} from '@aws-sdk/client-cloudformation';
+import {ActivateOrganizationsAccessCommand, DeleteStackInstancesCommand, DeleteStackSetCommand, ListStackInstancesCommand, CloudFormationClient} from '@aws-sdk/client-cloudformation';
 import {AttachRolePolicyCommand, CreateRoleCommand, GetRoleCommand, IAMClient} from '@aws-sdk/client-iam';
-import {CreateOrganizationalUnitCommand, ListRootsCommand, MoveAccountCommand, OrganizationsClient} from '@aws-sdk/client-organizations';
+import {CreateOrganizationalUnitCommand, DisableAWSServiceAccessCommand, ListRootsCommand, MoveAccountCommand, OrganizationsClient} from '@aws-sdk/client-organizations';
 import {afterAll, afterEach, beforeEach, describe, expect, test, vi} from 'vitest';
 import {createClients, destroyClients, type Clients} from '../../source/aws/clients.js';
 import {organizationTree} from '../../source/aws/organization-units.js';
@@ -25,7 +25,7 @@ import {account, useAwsFixture} from '../support/aws.js';
 import {runCli} from '../support/cli.js';
 import {recording} from '../support/recording.js';
 import {TEST_ACCESS_KEY_ID, TEST_REGION, TEST_SECRET_ACCESS_KEY} from '../support/moto.js';
-import {assumeAccessRole, createMemberAccount, createOrganization, useOrganizationCleanup, type SessionKeys} from '../support/organizations.js';
+import {assumeAccessRole, createMemberAccount, createOrganization, envWithKeys, useOrganizationCleanup, type SessionKeys} from '../support/organizations.js';
 
 const aws = useAwsFixture();
 useOrganizationCleanup(aws);
@@ -55,6 +55,10 @@ async function arrangeOrganization(): Promise<Organization> {
 		for (const [id, unitId] of [[a1, units.a], [a2, units.a], [b1, units.b]] as const) {
 			await organizations.send(new MoveAccountCommand({AccountId: id, SourceParentId: rootId, DestinationParentId: unitId}));
 		}
+		// Trusted access for StackSets, as a management account activates it once (aws cloudformation activate-organizations-access).
+		const cloudFormation = new CloudFormationClient(admin());
+		await cloudFormation.send(new ActivateOrganizationsAccessCommand({}));
+		cloudFormation.destroy();
 		return {rootId, units, members: {a1, a2, b1}};
 	} finally {
 		organizations.destroy();
@@ -241,9 +245,45 @@ describe('billing-setup --yes --accounts for a role, the CLI as people run it', 
 		}
 	});
 
-	test('outside a management account, it says where to run it before any write; the wizard points to --yes', async () => {
-		const member = await cli(['--yes', '--no-cost-check', '--accounts', 'all']);
-		expect(member.code).toBe(0);
+	const writes = () => aws.proxy.calls.map(call => call.action).filter(action => /^(Create|Update|Delete|Put|Attach|Tag)/.test(action));
+
+	test('without trusted access for StackSets, it says so and the command to activate it, before any write (this account’s role included), and --json still answers', async () => {
+		const organizations = new OrganizationsClient(admin());
+		await organizations.send(new DisableAWSServiceAccessCommand({ServicePrincipal: 'member.org.stacksets.cloudformation.amazonaws.com'}));
+		organizations.destroy();
+		aws.proxy.calls.length = 0;
+		const run = await cli(['--yes', '--json', '--no-cost-check', '--accounts', 'all']);
+		expect(run.code).not.toBe(0);
+		expect(JSON.parse(run.stdout)).toMatchObject({ok: false, error: {title: expect.stringContaining('Trusted access for CloudFormation StackSets is not activated in organization')}});
+		expect(run.stderr).toContain('aws cloudformation activate-organizations-access');
+		expect(run.stderr).toContain('aws organizations enable-aws-service-access --service-principal member.org.stacksets.cloudformation.amazonaws.com');
+		expect(writes()).toEqual([]);
+		expect(await aws.role('BillingAccess')).toBeUndefined();
+	});
+
+	test('from a member account, it names the management account to run it from, before any write', async () => {
+		const member = envWithKeys(aws, await assumeAccessRole(aws, organization.members.a1));
+		aws.proxy.calls.length = 0;
+		const run = await runCli(['--yes', '--json', '--no-cost-check', '--accounts', 'all'], {env: member});
+		expect(run.code).not.toBe(0);
+		expect(JSON.parse(run.stdout).error).toMatchObject({
+			title: expect.stringContaining(`Account ${organization.members.a1} is a member of organization`),
+			next: `Run billing-setup --yes --accounts … with credentials of account ${account}.`,
+		});
+		expect(writes()).toEqual([]);
+	});
+
+	test('a denied read names the call and what to ask for, before any write', async () => {
+		aws.proxy.fault('DescribeOrganizationsAccess', {kind: 'error', status: 403, code: 'AccessDenied', message: `User: arn:aws:iam::${account}:user/ops is not authorized to perform: cloudformation:DescribeOrganizationsAccess because no identity-based policy allows the cloudformation:DescribeOrganizationsAccess action`});
+		aws.proxy.calls.length = 0;
+		const run = await cli(['--yes', '--no-cost-check', '--accounts', 'all']);
+		expect(run.code).not.toBe(0);
+		expect(run.stderr).toContain('cloudformation:DescribeOrganizationsAccess');
+		expect(writes()).toEqual([]);
+		expect(await aws.role('BillingAccess')).toBeUndefined();
+	});
+
+	test('the wizard points to --yes for the member accounts', async () => {
 		const wizard = await runCli(['--accounts', 'all'], {env: aws.env()});
 		expect(wizard.code).not.toBe(0);
 	});

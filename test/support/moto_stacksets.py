@@ -13,6 +13,10 @@ Each gap, as moto 5.2.1 has it (moto/cloudformation, moto/iam), and what this fi
    OrganizationalUnitIds, and ListStackSetOperationResults is empty for OU targets. Here they are answered.
 5. DeleteStackInstances and UpdateStackInstances ignore DeploymentTargets (the only targets a service-managed
    StackSet takes); UpdateStackSet changes the template without deploying it to the instances. Here they do.
+6. CloudFormation's DescribeOrganizationsAccess / ActivateOrganizationsAccess are not implemented, and a
+   SERVICE_MANAGED CreateStackSet is taken without trusted access. Here trusted access is Organizations' own list
+   (EnableAWSServiceAccess of member.org.stacksets.cloudformation.amazonaws.com, which ActivateOrganizationsAccess
+   makes), and CreateStackSet is refused without it with AWS's ValidationError.
 Not filled: operations still end at once (SUCCEEDED or FAILED, never RUNNING), and automatic deployment to an
 account that joins a targeted OU later does not happen.
 """
@@ -255,6 +259,44 @@ Response.update_stack_set = keep_auto_deployment(original_update_stack_set)
 Response.delete_stack_instances = delete_stack_instances
 Response.update_stack_instances = update_stack_instances
 Response.list_stack_set_operation_results = list_stack_set_operation_results
+
+# 6. Trusted access with Organizations.
+from moto.cloudformation.exceptions import ValidationError  # noqa: E402
+from moto.organizations.models import organizations_backends  # noqa: E402
+
+stacksets_principal = "member.org.stacksets.cloudformation.amazonaws.com"
+
+
+def organization_of(response):
+    return organizations_backends[response.current_account][get_partition(response.region)]
+
+
+def trusted(response):
+    organization = organization_of(response)
+    return organization.org is not None and any(service["ServicePrincipal"] == stacksets_principal for service in organization.services)
+
+
+def describe_organizations_access(self):
+    return ActionResult({"Status": "ENABLED" if trusted(self) else "DISABLED"})
+
+
+def activate_organizations_access(self):
+    organization_of(self).enable_aws_service_access(ServicePrincipal=stacksets_principal)
+    return ActionResult({})
+
+
+def refuse_untrusted(original):
+    def handler(self):
+        if self._get_param("PermissionModel") == "SERVICE_MANAGED" and not trusted(self):
+            raise ValidationError(message="You must enable organizations access to operate a service managed stack set")
+        return original(self)
+
+    return handler
+
+
+Response.describe_organizations_access = describe_organizations_access
+Response.activate_organizations_access = activate_organizations_access
+Response.create_stack_set = refuse_untrusted(Response.create_stack_set)
 
 if __name__ == "__main__":
     server.main(sys.argv[1:])
