@@ -22,7 +22,8 @@ import {buildStackSetPlan, type StackSetScope} from '../../source/core/stackset.
 import {convergeStackSet, inspectStackSet, resolveScope, undoStackSet} from '../../source/reconcile/stackset.js';
 import type {Following} from '../../source/reconcile/stackset-operation.js';
 import {account, useAwsFixture} from '../support/aws.js';
-import {runCli} from '../support/cli.js';
+import {spawn} from 'node:child_process';
+import {cliPath, readProgress, runCli} from '../support/cli.js';
 import {recording} from '../support/recording.js';
 import {TEST_ACCESS_KEY_ID, TEST_REGION, TEST_SECRET_ACCESS_KEY} from '../support/moto.js';
 import {assumeAccessRole, createMemberAccount, createOrganization, envWithKeys, useOrganizationCleanup, type SessionKeys} from '../support/organizations.js';
@@ -286,5 +287,33 @@ describe('billing-setup --yes --accounts for a role, the CLI as people run it', 
 	test('the wizard points to --yes for the member accounts', async () => {
 		const wizard = await runCli(['--accounts', 'all'], {env: aws.env()});
 		expect(wizard.code).not.toBe(0);
+	});
+
+	test('killed (SIGKILL) while its StackSet operation runs, the next run picks that operation up by its saved id instead of starting another', async () => {
+		// The first DescribeStackSetOperation is held: the run has started the operation and saved its id, and waits on it.
+		aws.proxy.fault('DescribeStackSetOperation', {kind: 'hold'}, 1);
+		const child = spawn(process.execPath, [cliPath, '--yes', '--json', '--no-cost-check', '--accounts', 'all'], {env: aws.env(), stdio: ['ignore', 'ignore', 'ignore']});
+		const exited = new Promise(resolve => child.once('exit', resolve));
+		await aws.proxy.waitForHeld('DescribeStackSetOperation');
+		child.kill('SIGKILL');
+		await exited;
+		aws.proxy.dropHeld();
+		const changes: Array<{action: string; target: string}> = readProgress(aws.home).setups[account].changes;
+		const saved = changes.findLast(change => change.action === 'cloudformation:StackSetOperation')?.target;
+		expect(saved).toBeTruthy();
+
+		// CloudFormation still has it RUNNING when the next run first asks (moto ends operations at once: the proxy answers).
+		aws.proxy.fault('DescribeStackSetOperation', {
+			kind: 'answer',
+			contentType: 'text/xml',
+			body: `<DescribeStackSetOperationResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStackSetOperationResult><StackSetOperation><OperationId>${saved}</OperationId><StackSetId>${stackSetName}</StackSetId><Action>CREATE</Action><Status>RUNNING</Status></StackSetOperation></DescribeStackSetOperationResult><ResponseMetadata><RequestId>held</RequestId></ResponseMetadata></DescribeStackSetOperationResponse>`,
+		}, 1);
+		aws.proxy.calls.length = 0;
+		const again = await cli(['--yes', '--json', '--no-cost-check', '--accounts', 'all']);
+		expect(again.code, again.stderr).toBe(0);
+		expect(again.stderr).toContain('Picked up the StackSet operation a stopped run left under way');
+		expect(aws.proxy.calls.filter(call => /^Create|^Update/.test(call.action))).toEqual([]);
+		expect(JSON.parse(again.stdout)).toMatchObject({ok: true, stackSet: {ok: true}});
+		expect(readProgress(aws.home).setups[account].changes.filter((change: {action: string}) => change.action === 'cloudformation:StackSetOperation')).toHaveLength(1);
 	});
 });
