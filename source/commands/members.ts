@@ -13,7 +13,7 @@ import {ProblemError, type Problem} from '../core/problem.js';
 import {defaultSettings, type AccountTargets, type RoleSettings} from '../core/settings.js';
 import {printable} from '../core/text.js';
 import type {SavedSetup} from '../engine/wizard.js';
-import {differenceLine, paint} from '../present.js';
+import {differenceLine, formatProblem, paint} from '../present.js';
 import {writeRecorder, type FileProgressStore} from '../progress/store.js';
 import type {RoleInspection} from '../reconcile/role-resources.js';
 import {ownRecord} from '../engine/session.js';
@@ -43,6 +43,8 @@ export interface MembersResult {
 	differences: Array<{kind: string; summary: string; widening: boolean}>;
 	accounts: Array<{accountId: string; name: string; role: string; inPlace: boolean}>;
 	notes: string[];
+	/** What stopped the StackSet's writes (a failed operation: each failed account with its reason in words). */
+	error?: Problem;
 }
 
 /** The service principal of CloudFormation StackSets' trusted access with Organizations. */
@@ -179,10 +181,17 @@ export async function setUpMembers(
 		refuseUnowned(inspection, plan, options.adopt);
 		const differences = substantive(inspection.differences);
 		for (const difference of differences) log(`  ${printable(differenceLine(difference))}`);
+		// A failed operation (an account that did not deploy) is reported with each account's state, not instead of it.
+		let failure: Problem | undefined;
 		const outcome = await withSpinner(
 			`Deploying the role to ${plan.accounts.length} member account(s) through ${plan.name}…`,
 			stackset.convergeStackSet(port, plan, record(), {reviewed: inspection, adopt: true, write, following}),
-		);
+		).catch((error: unknown) => {
+			if (!(error instanceof ProblemError)) throw error;
+			failure = error.problem;
+			log(formatProblem(failure));
+			return {kind: 'converged' as const};
+		});
 		if (outcome.kind !== 'converged') {
 			throw new ProblemError({
 				title: `The StackSet ${plan.name} changed since it was read.`,
@@ -199,13 +208,14 @@ export async function setUpMembers(
 		const accounts = verification.accounts.map(account => ({accountId: account.accountId, name: account.name, role: roleStateWords(account.role), inPlace: account.role.kind === 'in-place'}));
 		for (const account of accounts) log(`${account.inPlace ? paint('green', '✔') : paint('yellow', '!')} ${printable(`${account.accountId} ${account.name}: ${account.role}`)}`);
 		return {
-			ok: verification.ok,
+			ok: verification.ok && !failure,
 			name: plan.name,
 			...(inspection.liveArn && {arn: inspection.liveArn}),
 			created: made,
 			differences: differences.map(({kind, summary, widening}) => ({kind, summary, widening})),
 			accounts,
 			notes: plan.notes,
+			...(failure && {error: failure}),
 		};
 	} finally {
 		members.close();

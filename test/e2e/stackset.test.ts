@@ -316,4 +316,17 @@ describe('billing-setup --yes --accounts for a role, the CLI as people run it', 
 		expect(JSON.parse(again.stdout)).toMatchObject({ok: true, stackSet: {ok: true}});
 		expect(readProgress(aws.home).setups[account].changes.filter((change: {action: string}) => change.action === 'cloudformation:StackSetOperation')).toHaveLength(1);
 	});
+
+	test('a stack instance that fails: its account and reason in words, each account’s state beside it, ok: false, exit non-zero, and --json still printed', async () => {
+		const {a1, a2} = organization.members;
+		const blocking = await memberIam(a2);
+		await blocking.send(new CreateRoleCommand({RoleName: 'BillingAccess', AssumeRolePolicyDocument: JSON.stringify({Version: '2012-10-17', Statement: []})}));
+		blocking.destroy();
+		const run = await cli(['--yes', '--json', '--no-cost-check', '--accounts', organization.units.a]);
+		expect(run.code).not.toBe(0);
+		const result = JSON.parse(run.stdout);
+		expect(result).toMatchObject({ok: false, stackSet: {ok: false, name: stackSetName, error: {why: `account ${a2}: Role with name BillingAccess already exists. A role of that name was made there outside this StackSet: remove or rename it there, then run again.`}}});
+		expect(Object.fromEntries(result.stackSet.accounts.map((entry: {accountId: string; inPlace: boolean}) => [entry.accountId, entry.inPlace]))).toEqual({[a1]: true, [a2]: false});
+		expect(run.stderr).toContain(`account ${a2}: Role with name BillingAccess already exists.`);
+	});
 });
