@@ -7,6 +7,7 @@
 import type {CommonOptions} from '../args.js';
 import {defaultAccessRole} from '../args.js';
 import {roleStateWords, type OrganizationPlace} from '../core/account.js';
+import {stackSetNameOf} from '../core/template.js';
 import {buildStackSetPlan, type StackSetPlan, type StackSetScope} from '../core/stackset.js';
 import type {Identity} from '../core/principal.js';
 import {ProblemError, type Problem} from '../core/problem.js';
@@ -270,5 +271,63 @@ export async function planMembers(options: CommonOptions, identity: Identity, se
 		return {plan, inspection, commands: stackset.stackSetCommands(plan)};
 	} finally {
 		members.close();
+	}
+}
+
+/** What `status` prints of the member accounts: the StackSet, its last operation, and each account's role live. */
+export interface MembersStatus {
+	lines: string[];
+	json: {
+		name: string;
+		/** absent, in place (matches the plan), differs (what a run would change), or unknown (the read failed). */
+		status: 'absent' | 'in place' | 'differs' | 'unknown';
+		differences: string[];
+		lastOperation?: {operationId: string; action: string; status: string};
+		accounts: Array<{accountId: string; name: string; state: 'in place' | 'differs' | 'absent' | 'unknown'; role: string}>;
+		error?: Problem;
+	};
+}
+
+/**
+ * For `status`: the saved setup's StackSet as CloudFormation has it and each planned member's role read live.
+ * Undefined when the setup reaches no member account; a failed read is said in the answer, never thrown.
+ */
+export async function membersStatus(options: CommonOptions, identity: Identity, saved: SavedSetup): Promise<MembersStatus | undefined> {
+	const settings = {...defaultSettings, ...saved.settings};
+	const scope = stackSetScope(settings.accounts);
+	if (!scope || settings.via === 'identity-center') return undefined;
+	const record = ownRecord(saved);
+	let members: Awaited<ReturnType<typeof openMembers>> | undefined;
+	try {
+		members = await withSpinner('Reading the StackSet and its member accounts…', openMembers(options, identity, settings, record.setupId, scope));
+		const {plan, port, stackset, operation, clients} = members;
+		const {inspection, live} = await stackset.inspectStackSet(port, plan, record, {following: operation.defaultFollowing()});
+		const differences = substantive(inspection.differences).map(found => found.summary);
+		const status = !live ? 'absent' : differences.length > 0 ? 'differs' : 'in place';
+		const operationId = operation.savedOperation(record, plan.name);
+		const last = live && operationId ? await port.describeOperation(plan.name, operationId).catch(() => undefined) : undefined;
+		const {verifyStackSetAccounts} = await import('../aws/stackset-accounts.js');
+		const verification = await verifyStackSetAccounts(clients, plan, {identity, settings, accessRole: defaultAccessRole, ...(options.profile && {profile: options.profile})});
+		const accounts = verification.accounts.map(account => ({
+			accountId: account.accountId,
+			name: account.name,
+			state: account.role.kind === 'in-place' ? ('in place' as const) : account.role.kind === 'differs' ? ('differs' as const) : account.role.kind === 'absent' ? ('absent' as const) : ('unknown' as const),
+			role: roleStateWords(account.role),
+		}));
+		const lines = [
+			`StackSet ${plan.name}: ${status}${differences.length > 0 ? ` (${differences.join('; ')})` : ''}`,
+			...(last ? [`  last operation ${last.operationId}: ${last.action} ${last.status}`] : []),
+			...accounts.map(account => `  ${account.accountId} ${account.name}: ${account.role}`),
+		];
+		return {
+			lines,
+			json: {name: plan.name, status, differences, ...(last && {lastOperation: {operationId: last.operationId, action: last.action, status: last.status}}), accounts},
+		};
+	} catch (error) {
+		const problem = error instanceof ProblemError ? error.problem : {title: String((error as Error)?.message ?? error), why: 'The StackSet could not be read.', next: 'Run billing-setup status again.'};
+		const name = stackSetNameOf(settings.roleName);
+		return {lines: [`StackSet ${name}: could not read it: ${problem.title}`], json: {name, status: 'unknown', differences: [], accounts: [], error: problem}};
+	} finally {
+		members?.close();
 	}
 }

@@ -329,4 +329,24 @@ describe('billing-setup --yes --accounts for a role, the CLI as people run it', 
 		expect(Object.fromEntries(result.stackSet.accounts.map((entry: {accountId: string; inPlace: boolean}) => [entry.accountId, entry.inPlace]))).toEqual({[a1]: true, [a2]: false});
 		expect(run.stderr).toContain(`account ${a2}: Role with name BillingAccess already exists.`);
 	});
+
+	test('status shows the StackSet, its last operation and each member account: in place, or what differs there', async () => {
+		const {a1, a2, b1} = organization.members;
+		const first = await cli(['--yes', '--json', '--no-cost-check', '--accounts', 'all']);
+		expect(first.code, first.stderr).toBe(0);
+		const drifted = await memberIam(b1);
+		await drifted.send(new AttachRolePolicyCommand({RoleName: 'BillingAccess', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess'}));
+		drifted.destroy();
+
+		const status = await cli(['status', '--json']);
+		expect(status.code, status.stderr).toBe(0);
+		const own = JSON.parse(status.stdout).setups.find((setup: {accountId: string}) => setup.accountId === account);
+		expect(own.stackSet).toMatchObject({name: stackSetName, status: 'in place', differences: [], lastOperation: {action: 'CREATE', status: 'SUCCEEDED'}});
+		expect(Object.fromEntries(own.stackSet.accounts.map((entry: {accountId: string; state: string}) => [entry.accountId, entry.state]))).toEqual({[a1]: 'in place', [a2]: 'in place', [b1]: 'differs'});
+
+		const text = await cli(['status']);
+		expect(text.code, text.stderr).toBe(0);
+		expect(text.stdout).toContain(`StackSet ${stackSetName}: in place`);
+		expect(text.stdout).toMatch(new RegExp(`${b1} b1: .*AdministratorAccess`));
+	});
 });
