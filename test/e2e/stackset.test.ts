@@ -349,4 +349,20 @@ describe('billing-setup --yes --accounts for a role, the CLI as people run it', 
 		expect(text.stdout).toContain(`StackSet ${stackSetName}: in place`);
 		expect(text.stdout).toMatch(new RegExp(`${b1} b1: .*AdministratorAccess`));
 	});
+
+	test('a member that joins a targeted OU later gets the role by automatic deployment: the next run lists it in place, writes nothing, and answers ok: true', async () => {
+		const first = await cli(['--yes', '--json', '--no-cost-check', '--accounts', 'all']);
+		expect(first.code, first.stderr).toBe(0);
+		const joined = await createMemberAccount(aws, 'c1');
+		const port = stackSetPort(createCloudFormationClient({}, TEST_REGION), TEST_REGION);
+		expect((await port.listInstances(stackSetName)).map(instance => instance.account)).toContain(joined);
+
+		aws.proxy.calls.length = 0;
+		const again = await cli(['--yes', '--json', '--no-cost-check', '--accounts', 'all']);
+		expect(again.code, again.stderr).toBe(0);
+		const result = JSON.parse(again.stdout);
+		expect(result).toMatchObject({ok: true, stackSet: {ok: true, created: [], differences: []}});
+		expect(result.stackSet.accounts).toContainEqual(expect.objectContaining({accountId: joined, name: 'c1', inPlace: true}));
+		expect(writes()).toEqual([]);
+	});
 });

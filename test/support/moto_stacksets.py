@@ -17,8 +17,10 @@ Each gap, as moto 5.2.1 has it (moto/cloudformation, moto/iam), and what this fi
    SERVICE_MANAGED CreateStackSet is taken without trusted access. Here trusted access is Organizations' own list
    (EnableAWSServiceAccess of member.org.stacksets.cloudformation.amazonaws.com, which ActivateOrganizationsAccess
    makes), and CreateStackSet is refused without it with AWS's ValidationError.
-Not filled: operations still end at once (SUCCEEDED or FAILED, never RUNNING), and automatic deployment to an
-account that joins a targeted OU later does not happen.
+7. Automatic deployment: an account that joins a targeted OU later (CreateAccount into the root, MoveAccount into
+   an OU) gets no stack instance in moto. Here it gets one, in the regions the StackSet deploys to, as AWS does.
+Not filled: operations still end at once (SUCCEEDED or FAILED, never RUNNING), and an account that leaves a targeted
+OU keeps its instance.
 """
 import json
 import sys
@@ -297,6 +299,55 @@ def refuse_untrusted(original):
 Response.describe_organizations_access = describe_organizations_access
 Response.activate_organizations_access = activate_organizations_access
 Response.create_stack_set = refuse_untrusted(Response.create_stack_set)
+
+# 7. Automatic deployment to an account that joins a targeted OU.
+from moto.organizations.models import OrganizationsBackend  # noqa: E402
+
+
+def ancestors(organization, account_id):
+    account = next(account for account in organization.accounts if account.id == account_id)
+    found, parent = [], account.parent_id
+    while parent:
+        found.append(parent)
+        parent = next((unit.parent_id for unit in organization.ou if unit.id == parent), None)
+    return found
+
+
+def deploy_automatically(organization, account_id):
+    if organization.org is None or account_id == organization.org.master_account_id:
+        return
+    reaching = ancestors(organization, account_id)
+    for backend in cfn.cloudformation_backends[organization.account_id].values():
+        for stack_set in backend.stacksets.values():
+            auto = stack_set.auto_deployment or {}
+            if stack_set.permission_model != "SERVICE_MANAGED" or str(auto.get("Enabled")).lower() != "true" or stack_set.status == "DELETED":
+                continue
+            unit = next((unit for unit in stack_set.organizational_unit_ids if unit in reaching), None)
+            if unit is None:
+                continue
+            for region in dict.fromkeys(instance.region_name for instance in stack_set.instances.stack_instances):
+                if not stack_set.instances.get_instance(account_id, region):
+                    instance, _ = deploy(stack_set, account_id, region, unit)
+                    stack_set.instances.stack_instances.append(instance)
+
+
+original_create_account = OrganizationsBackend.create_account
+original_move_account = OrganizationsBackend.move_account
+
+
+def create_account(self, **kwargs):
+    status = original_create_account(self, **kwargs)
+    deploy_automatically(self, status["CreateAccountStatus"]["AccountId"] if "CreateAccountStatus" in status else status["AccountId"])
+    return status
+
+
+def move_account(self, **kwargs):
+    original_move_account(self, **kwargs)
+    deploy_automatically(self, kwargs["AccountId"])
+
+
+OrganizationsBackend.create_account = create_account
+OrganizationsBackend.move_account = move_account
 
 if __name__ == "__main__":
     server.main(sys.argv[1:])
