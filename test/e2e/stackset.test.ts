@@ -365,4 +365,13 @@ describe('billing-setup --yes --accounts for a role, the CLI as people run it', 
 		expect(result.stackSet.accounts).toContainEqual(expect.objectContaining({accountId: joined, name: 'c1', inPlace: true}));
 		expect(writes()).toEqual([]);
 	});
+
+	test('a list mixing OUs and accounts is refused before any AWS call, saying what to list instead', async () => {
+		aws.proxy.calls.length = 0;
+		const run = await cli(['--yes', '--no-cost-check', '--accounts', `${organization.units.a},${organization.members.b1}`]);
+		expect(run.code).not.toBe(0);
+		expect(run.stderr).toContain(`“${organization.members.b1}” is not an OU id: name OUs (ou-…, r-…) or accounts, not both.`);
+		expect(run.stderr).toContain('list every account id');
+		expect(aws.proxy.calls).toEqual([]);
+	});
 });
