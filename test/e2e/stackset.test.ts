@@ -3,8 +3,9 @@
  * StackSet reconcilers and the per-account live read, reaching moto through the fault proxy by AWS_ENDPOINT_URL_*
  * alone, as the product would reach AWS. The organization: two OUs and three members (two in ou A, one in ou B),
  * the management account (moto's default) in the root. moto's StackSet gaps are filled by the launcher the test
- * support starts moto with (moto_stacksets.py names each); operations there end at once, so waiting on a RUNNING
- * operation and resuming one are tested over the in-memory port (test/unit/stackset.test.ts).
+ * support starts moto with (moto_stacksets.py names each); operations there end at once, so a RUNNING operation is
+ * the fault proxy's answer to DescribeStackSetOperation (the kill test), and waiting on one over many polls is tested
+ * over the in-memory port (test/unit/stackset.test.ts).
  */
 import {ActivateOrganizationsAccessCommand, DeleteStackInstancesCommand, DeleteStackSetCommand, ListStackInstancesCommand, CloudFormationClient} from '@aws-sdk/client-cloudformation';
 import {AttachRolePolicyCommand, CreateRoleCommand, GetRoleCommand, IAMClient} from '@aws-sdk/client-iam';
