@@ -252,7 +252,7 @@ function accountTargets(text: string, {units}: {units: boolean}): AccountTargets
 	if (ids.some(isUnit)) {
 		if (!units) fail('--accounts: OU ids (ou-…, r-…) reach a role through a StackSet; a permission set takes account IDs or “all”.');
 		const stray = ids.find(id => !isUnit(id));
-		if (stray) fail(`--accounts: “${stray}” is not an OU id: name OUs (ou-…, r-…) or accounts, not both.`);
+		if (stray) fail(`--accounts: “${stray}” is not an OU id: name OUs (ou-…, r-…) or accounts, not both. billing-setup does not mix them in one StackSet yet; to reach an OU's accounts and others, list every account id (the StackSet then reaches those accounts, not accounts that join the OU later).`);
 		return {kind: 'units', ids};
 	}
 	for (const id of ids) {

@@ -10,6 +10,7 @@ import {
 	DeleteStackInstancesCommand,
 	DeleteStackSetCommand,
 	DescribeStackSetCommand,
+	DescribeOrganizationsAccessCommand,
 	DescribeStackSetOperationCommand,
 	paginateListStackInstances,
 	paginateListStackSetOperationResults,
@@ -40,6 +41,14 @@ function settingsOf({name, templateBody, tags}: StackSetDefinition) {
 		// Accounts that join a targeted OU get the role; accounts that leave lose it.
 		AutoDeployment: {Enabled: true, RetainStacksOnAccountRemoval: false},
 	};
+}
+
+/**
+ * Whether CloudFormation has trusted access with Organizations, which service-managed StackSets need: ENABLED,
+ * DISABLED or PENDING (activation under way).
+ */
+export async function organizationsAccess(client: CloudFormationClient): Promise<string> {
+	return (await client.send(new DescribeOrganizationsAccessCommand({}))).Status ?? 'DISABLED';
 }
 
 function operationIdOf(answer: {OperationId?: string | undefined}, call: string): string {

@@ -18,7 +18,7 @@ import {substantive, type RoleInspection} from '../reconcile/role-resources.js';
 import {timeAgo, withSpinner} from '../spinner.js';
 import {confirm, exitOnStopSignals, printJson, say} from '../terminal.js';
 import {recoveredNotice} from './setup.js';
-import {removeMembers} from './members.js';
+import {membersStatus, removeMembers} from './members.js';
 import {stackSetNameOf} from '../core/template.js';
 
 type Options<K extends 'status' | 'reset' | 'undo'> = Extract<Command, {kind: K}>['options'];
@@ -81,6 +81,7 @@ export async function runStatus(options: Options<'status'>): Promise<number> {
 	const check = identity && operations && options.check ? await withSpinner('Asking Cost Explorer as you whether IAM access to billing is on…', operations.checkBillingAccess(identity)) : undefined;
 	if (check && own) own = saveCheck(own, check);
 	const live = identity && operations && own ? await readLive(options, operations, identity, own) : undefined;
+	const members = identity && own ? await membersStatus(options, identity, own) : undefined;
 	// The saved part is printed either way; a script learns from the exit code that the live part is missing.
 	const exitCode = (!options.offline && !identity) || (live && 'error' in live) ? exitCodes.failed : exitCodes.done;
 	if (options.json) {
@@ -88,7 +89,7 @@ export async function runStatus(options: Options<'status'>): Promise<number> {
 			progressFile: store.path,
 			currentAccount: current ?? null,
 			...(check && {check}),
-			setups: setups.map(setup => ({...setup, current: setup.accountId === current, ...(setup === own && live && {live})})),
+			setups: setups.map(setup => ({...setup, current: setup.accountId === current, ...(setup === own && live && {live}), ...(setup === own && members && {stackSet: members.json})})),
 		});
 		return exitCode;
 	}
@@ -111,6 +112,7 @@ export async function runStatus(options: Options<'status'>): Promise<number> {
 			const text = 'error' in live ? `Could not read it: ${live.error.title}` : formatInspection(live, viewOf(contextFor(setup, identity!)).where);
 			lines.push(...text.split('\n').map(line => `    ${line}`));
 		}
+		if (setup === own && members) lines.push(...members.lines.map(line => `    ${line}`));
 		process.stdout.write(`${mark} ${printable(lines.join('\n'))}\n`);
 	}
 	if (identity && !own) {

@@ -14,7 +14,7 @@ import {runHeadless, stoppedResult} from '../headless.js';
 import {formatInspection, formatProblem, savedMessage} from '../present.js';
 import type {RoleInspection} from '../reconcile/role-resources.js';
 import {lockProgress} from '../progress/lock.js';
-import {planMembers, setUpMembers, stackSetScope} from './members.js';
+import {checkMembers, planMembers, setUpMembers, stackSetScope} from './members.js';
 import {openProgressStore, progressDirectory, type FileProgressStore} from '../progress/store.js';
 import {timeAgo} from '../spinner.js';
 import {exitOnStopSignals, isInteractiveTerminal, NeedsTerminalError, printJson, say} from '../terminal.js';
@@ -46,6 +46,13 @@ export async function runSetup(options: SetupOptions): Promise<number> {
 	const session = new WizardSession(initialState(options.presets, new Date().toISOString(), start), {aws, store});
 	if (options.yes) {
 		if (notice) say(notice);
+		// Where StackSets cannot run, say so before this account's role is written.
+		if (members) {
+			await checkMembers(options, options.presets.accounts!).catch((error: unknown) => {
+				if (options.json && error instanceof ProblemError) printJson({ok: false, error: error.problem});
+				throw error;
+			});
+		}
 		// A signal ends the run where it is, with the same report as a failure: scripts still get their JSON.
 		exitOnStopSignals(signal => {
 			const result = stoppedResult(session.state, signal);

@@ -3,12 +3,13 @@
  * StackSet reconcilers and the per-account live read, reaching moto through the fault proxy by AWS_ENDPOINT_URL_*
  * alone, as the product would reach AWS. The organization: two OUs and three members (two in ou A, one in ou B),
  * the management account (moto's default) in the root. moto's StackSet gaps are filled by the launcher the test
- * support starts moto with (moto_stacksets.py names each); operations there end at once, so waiting on a RUNNING
- * operation and resuming one are tested over the in-memory port (test/unit/stackset.test.ts).
+ * support starts moto with (moto_stacksets.py names each); operations there end at once, so a RUNNING operation is
+ * the fault proxy's answer to DescribeStackSetOperation (the kill test), and waiting on one over many polls is tested
+ * over the in-memory port (test/unit/stackset.test.ts).
  */
-import {DeleteStackInstancesCommand, DeleteStackSetCommand, ListStackInstancesCommand, CloudFormationClient} from '@aws-sdk/client-cloudformation';
+import {ActivateOrganizationsAccessCommand, DeleteStackInstancesCommand, DeleteStackSetCommand, ListStackInstancesCommand, CloudFormationClient} from '@aws-sdk/client-cloudformation';
 import {AttachRolePolicyCommand, CreateRoleCommand, GetRoleCommand, IAMClient} from '@aws-sdk/client-iam';
-import {CreateOrganizationalUnitCommand, ListRootsCommand, MoveAccountCommand, OrganizationsClient} from '@aws-sdk/client-organizations';
+import {CreateOrganizationalUnitCommand, DisableAWSServiceAccessCommand, ListRootsCommand, MoveAccountCommand, OrganizationsClient} from '@aws-sdk/client-organizations';
 import {afterAll, afterEach, beforeEach, describe, expect, test, vi} from 'vitest';
 import {createClients, destroyClients, type Clients} from '../../source/aws/clients.js';
 import {organizationTree} from '../../source/aws/organization-units.js';
@@ -22,10 +23,11 @@ import {buildStackSetPlan, type StackSetScope} from '../../source/core/stackset.
 import {convergeStackSet, inspectStackSet, resolveScope, undoStackSet} from '../../source/reconcile/stackset.js';
 import type {Following} from '../../source/reconcile/stackset-operation.js';
 import {account, useAwsFixture} from '../support/aws.js';
-import {runCli} from '../support/cli.js';
+import {spawn} from 'node:child_process';
+import {cliPath, readProgress, runCli} from '../support/cli.js';
 import {recording} from '../support/recording.js';
 import {TEST_ACCESS_KEY_ID, TEST_REGION, TEST_SECRET_ACCESS_KEY} from '../support/moto.js';
-import {assumeAccessRole, createMemberAccount, createOrganization, useOrganizationCleanup, type SessionKeys} from '../support/organizations.js';
+import {assumeAccessRole, createMemberAccount, createOrganization, envWithKeys, useOrganizationCleanup, type SessionKeys} from '../support/organizations.js';
 
 const aws = useAwsFixture();
 useOrganizationCleanup(aws);
@@ -55,6 +57,10 @@ async function arrangeOrganization(): Promise<Organization> {
 		for (const [id, unitId] of [[a1, units.a], [a2, units.a], [b1, units.b]] as const) {
 			await organizations.send(new MoveAccountCommand({AccountId: id, SourceParentId: rootId, DestinationParentId: unitId}));
 		}
+		// Trusted access for StackSets, as a management account activates it once (aws cloudformation activate-organizations-access).
+		const cloudFormation = new CloudFormationClient(admin());
+		await cloudFormation.send(new ActivateOrganizationsAccessCommand({}));
+		cloudFormation.destroy();
 		return {rootId, units, members: {a1, a2, b1}};
 	} finally {
 		organizations.destroy();
@@ -241,10 +247,132 @@ describe('billing-setup --yes --accounts for a role, the CLI as people run it', 
 		}
 	});
 
-	test('outside a management account, it says where to run it before any write; the wizard points to --yes', async () => {
-		const member = await cli(['--yes', '--no-cost-check', '--accounts', 'all']);
-		expect(member.code).toBe(0);
+	const writes = () => aws.proxy.calls.map(call => call.action).filter(action => /^(Create|Update|Delete|Put|Attach|Tag)/.test(action));
+
+	test('without trusted access for StackSets, it says so and the command to activate it, before any write (this account’s role included), and --json still answers', async () => {
+		const organizations = new OrganizationsClient(admin());
+		await organizations.send(new DisableAWSServiceAccessCommand({ServicePrincipal: 'member.org.stacksets.cloudformation.amazonaws.com'}));
+		organizations.destroy();
+		aws.proxy.calls.length = 0;
+		const run = await cli(['--yes', '--json', '--no-cost-check', '--accounts', 'all']);
+		expect(run.code).not.toBe(0);
+		expect(JSON.parse(run.stdout)).toMatchObject({ok: false, error: {title: expect.stringContaining('Trusted access for CloudFormation StackSets is not activated in organization')}});
+		expect(run.stderr).toContain('aws cloudformation activate-organizations-access');
+		expect(run.stderr).toContain('aws organizations enable-aws-service-access --service-principal member.org.stacksets.cloudformation.amazonaws.com');
+		expect(writes()).toEqual([]);
+		expect(await aws.role('BillingAccess')).toBeUndefined();
+	});
+
+	test('from a member account, it names the management account to run it from, before any write', async () => {
+		const member = envWithKeys(aws, await assumeAccessRole(aws, organization.members.a1));
+		aws.proxy.calls.length = 0;
+		const run = await runCli(['--yes', '--json', '--no-cost-check', '--accounts', 'all'], {env: member});
+		expect(run.code).not.toBe(0);
+		expect(JSON.parse(run.stdout).error).toMatchObject({
+			title: expect.stringContaining(`Account ${organization.members.a1} is a member of organization`),
+			next: `Run billing-setup --yes --accounts … with credentials of account ${account}.`,
+		});
+		expect(writes()).toEqual([]);
+	});
+
+	test('a denied read names the call and what to ask for, before any write', async () => {
+		aws.proxy.fault('DescribeOrganizationsAccess', {kind: 'error', status: 403, code: 'AccessDenied', message: `User: arn:aws:iam::${account}:user/ops is not authorized to perform: cloudformation:DescribeOrganizationsAccess because no identity-based policy allows the cloudformation:DescribeOrganizationsAccess action`});
+		aws.proxy.calls.length = 0;
+		const run = await cli(['--yes', '--no-cost-check', '--accounts', 'all']);
+		expect(run.code).not.toBe(0);
+		expect(run.stderr).toContain('cloudformation:DescribeOrganizationsAccess');
+		expect(writes()).toEqual([]);
+		expect(await aws.role('BillingAccess')).toBeUndefined();
+	});
+
+	test('the wizard points to --yes for the member accounts', async () => {
 		const wizard = await runCli(['--accounts', 'all'], {env: aws.env()});
 		expect(wizard.code).not.toBe(0);
+	});
+
+	test('killed (SIGKILL) while its StackSet operation runs, the next run picks that operation up by its saved id instead of starting another', async () => {
+		// The first DescribeStackSetOperation is held: the run has started the operation and saved its id, and waits on it.
+		aws.proxy.fault('DescribeStackSetOperation', {kind: 'hold'}, 1);
+		const child = spawn(process.execPath, [cliPath, '--yes', '--json', '--no-cost-check', '--accounts', 'all'], {env: aws.env(), stdio: ['ignore', 'ignore', 'ignore']});
+		const exited = new Promise(resolve => child.once('exit', resolve));
+		await aws.proxy.waitForHeld('DescribeStackSetOperation');
+		child.kill('SIGKILL');
+		await exited;
+		aws.proxy.dropHeld();
+		const changes: Array<{action: string; target: string}> = readProgress(aws.home).setups[account].changes;
+		const saved = changes.findLast(change => change.action === 'cloudformation:StackSetOperation')?.target;
+		expect(saved).toBeTruthy();
+
+		// CloudFormation still has it RUNNING when the next run first asks (moto ends operations at once: the proxy answers).
+		aws.proxy.fault('DescribeStackSetOperation', {
+			kind: 'answer',
+			contentType: 'text/xml',
+			body: `<DescribeStackSetOperationResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStackSetOperationResult><StackSetOperation><OperationId>${saved}</OperationId><StackSetId>${stackSetName}</StackSetId><Action>CREATE</Action><Status>RUNNING</Status></StackSetOperation></DescribeStackSetOperationResult><ResponseMetadata><RequestId>held</RequestId></ResponseMetadata></DescribeStackSetOperationResponse>`,
+		}, 1);
+		aws.proxy.calls.length = 0;
+		const again = await cli(['--yes', '--json', '--no-cost-check', '--accounts', 'all']);
+		expect(again.code, again.stderr).toBe(0);
+		expect(again.stderr).toContain('Picked up the StackSet operation a stopped run left under way');
+		expect(aws.proxy.calls.filter(call => /^Create|^Update/.test(call.action))).toEqual([]);
+		expect(JSON.parse(again.stdout)).toMatchObject({ok: true, stackSet: {ok: true}});
+		expect(readProgress(aws.home).setups[account].changes.filter((change: {action: string}) => change.action === 'cloudformation:StackSetOperation')).toHaveLength(1);
+	});
+
+	test('a stack instance that fails: its account and reason in words, each account’s state beside it, ok: false, exit non-zero, and --json still printed', async () => {
+		const {a1, a2} = organization.members;
+		const blocking = await memberIam(a2);
+		await blocking.send(new CreateRoleCommand({RoleName: 'BillingAccess', AssumeRolePolicyDocument: JSON.stringify({Version: '2012-10-17', Statement: []})}));
+		blocking.destroy();
+		const run = await cli(['--yes', '--json', '--no-cost-check', '--accounts', organization.units.a]);
+		expect(run.code).not.toBe(0);
+		const result = JSON.parse(run.stdout);
+		expect(result).toMatchObject({ok: false, stackSet: {ok: false, name: stackSetName, error: {why: `account ${a2}: Role with name BillingAccess already exists. A role of that name was made there outside this StackSet: remove or rename it there, then run again.`}}});
+		expect(Object.fromEntries(result.stackSet.accounts.map((entry: {accountId: string; inPlace: boolean}) => [entry.accountId, entry.inPlace]))).toEqual({[a1]: true, [a2]: false});
+		expect(run.stderr).toContain(`account ${a2}: Role with name BillingAccess already exists.`);
+	});
+
+	test('status shows the StackSet, its last operation and each member account: in place, or what differs there', async () => {
+		const {a1, a2, b1} = organization.members;
+		const first = await cli(['--yes', '--json', '--no-cost-check', '--accounts', 'all']);
+		expect(first.code, first.stderr).toBe(0);
+		const drifted = await memberIam(b1);
+		await drifted.send(new AttachRolePolicyCommand({RoleName: 'BillingAccess', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess'}));
+		drifted.destroy();
+
+		const status = await cli(['status', '--json']);
+		expect(status.code, status.stderr).toBe(0);
+		const own = JSON.parse(status.stdout).setups.find((setup: {accountId: string}) => setup.accountId === account);
+		expect(own.stackSet).toMatchObject({name: stackSetName, status: 'in place', differences: [], lastOperation: {action: 'CREATE', status: 'SUCCEEDED'}});
+		expect(Object.fromEntries(own.stackSet.accounts.map((entry: {accountId: string; state: string}) => [entry.accountId, entry.state]))).toEqual({[a1]: 'in place', [a2]: 'in place', [b1]: 'differs'});
+
+		const text = await cli(['status']);
+		expect(text.code, text.stderr).toBe(0);
+		expect(text.stdout).toContain(`StackSet ${stackSetName}: in place`);
+		expect(text.stdout).toMatch(new RegExp(`${b1} b1: .*AdministratorAccess`));
+	});
+
+	test('a member that joins a targeted OU later gets the role by automatic deployment: the next run lists it in place, writes nothing, and answers ok: true', async () => {
+		const first = await cli(['--yes', '--json', '--no-cost-check', '--accounts', 'all']);
+		expect(first.code, first.stderr).toBe(0);
+		const joined = await createMemberAccount(aws, 'c1');
+		const port = stackSetPort(createCloudFormationClient({}, TEST_REGION), TEST_REGION);
+		expect((await port.listInstances(stackSetName)).map(instance => instance.account)).toContain(joined);
+
+		aws.proxy.calls.length = 0;
+		const again = await cli(['--yes', '--json', '--no-cost-check', '--accounts', 'all']);
+		expect(again.code, again.stderr).toBe(0);
+		const result = JSON.parse(again.stdout);
+		expect(result).toMatchObject({ok: true, stackSet: {ok: true, created: [], differences: []}});
+		expect(result.stackSet.accounts).toContainEqual(expect.objectContaining({accountId: joined, name: 'c1', inPlace: true}));
+		expect(writes()).toEqual([]);
+	});
+
+	test('a list mixing OUs and accounts is refused before any AWS call, saying what to list instead', async () => {
+		aws.proxy.calls.length = 0;
+		const run = await cli(['--yes', '--no-cost-check', '--accounts', `${organization.units.a},${organization.members.b1}`]);
+		expect(run.code).not.toBe(0);
+		expect(run.stderr).toContain(`“${organization.members.b1}” is not an OU id: name OUs (ou-…, r-…) or accounts, not both.`);
+		expect(run.stderr).toContain('list every account id');
+		expect(aws.proxy.calls).toEqual([]);
 	});
 });

@@ -13,8 +13,14 @@ Each gap, as moto 5.2.1 has it (moto/cloudformation, moto/iam), and what this fi
    OrganizationalUnitIds, and ListStackSetOperationResults is empty for OU targets. Here they are answered.
 5. DeleteStackInstances and UpdateStackInstances ignore DeploymentTargets (the only targets a service-managed
    StackSet takes); UpdateStackSet changes the template without deploying it to the instances. Here they do.
-Not filled: operations still end at once (SUCCEEDED or FAILED, never RUNNING), and automatic deployment to an
-account that joins a targeted OU later does not happen.
+6. CloudFormation's DescribeOrganizationsAccess / ActivateOrganizationsAccess are not implemented, and a
+   SERVICE_MANAGED CreateStackSet is taken without trusted access. Here trusted access is Organizations' own list
+   (EnableAWSServiceAccess of member.org.stacksets.cloudformation.amazonaws.com, which ActivateOrganizationsAccess
+   makes), and CreateStackSet is refused without it with AWS's ValidationError.
+7. Automatic deployment: an account that joins a targeted OU later (CreateAccount into the root, MoveAccount into
+   an OU) gets no stack instance in moto. Here it gets one, in the regions the StackSet deploys to, as AWS does.
+Not filled: operations still end at once (SUCCEEDED or FAILED, never RUNNING), and an account that leaves a targeted
+OU keeps its instance.
 """
 import json
 import sys
@@ -255,6 +261,93 @@ Response.update_stack_set = keep_auto_deployment(original_update_stack_set)
 Response.delete_stack_instances = delete_stack_instances
 Response.update_stack_instances = update_stack_instances
 Response.list_stack_set_operation_results = list_stack_set_operation_results
+
+# 6. Trusted access with Organizations.
+from moto.cloudformation.exceptions import ValidationError  # noqa: E402
+from moto.organizations.models import organizations_backends  # noqa: E402
+
+stacksets_principal = "member.org.stacksets.cloudformation.amazonaws.com"
+
+
+def organization_of(response):
+    return organizations_backends[response.current_account][get_partition(response.region)]
+
+
+def trusted(response):
+    organization = organization_of(response)
+    return organization.org is not None and any(service["ServicePrincipal"] == stacksets_principal for service in organization.services)
+
+
+def describe_organizations_access(self):
+    return ActionResult({"Status": "ENABLED" if trusted(self) else "DISABLED"})
+
+
+def activate_organizations_access(self):
+    organization_of(self).enable_aws_service_access(ServicePrincipal=stacksets_principal)
+    return ActionResult({})
+
+
+def refuse_untrusted(original):
+    def handler(self):
+        if self._get_param("PermissionModel") == "SERVICE_MANAGED" and not trusted(self):
+            raise ValidationError(message="You must enable organizations access to operate a service managed stack set")
+        return original(self)
+
+    return handler
+
+
+Response.describe_organizations_access = describe_organizations_access
+Response.activate_organizations_access = activate_organizations_access
+Response.create_stack_set = refuse_untrusted(Response.create_stack_set)
+
+# 7. Automatic deployment to an account that joins a targeted OU.
+from moto.organizations.models import OrganizationsBackend  # noqa: E402
+
+
+def ancestors(organization, account_id):
+    account = next(account for account in organization.accounts if account.id == account_id)
+    found, parent = [], account.parent_id
+    while parent:
+        found.append(parent)
+        parent = next((unit.parent_id for unit in organization.ou if unit.id == parent), None)
+    return found
+
+
+def deploy_automatically(organization, account_id):
+    if organization.org is None or account_id == organization.org.master_account_id:
+        return
+    reaching = ancestors(organization, account_id)
+    for backend in cfn.cloudformation_backends[organization.account_id].values():
+        for stack_set in backend.stacksets.values():
+            auto = stack_set.auto_deployment or {}
+            if stack_set.permission_model != "SERVICE_MANAGED" or str(auto.get("Enabled")).lower() != "true" or stack_set.status == "DELETED":
+                continue
+            unit = next((unit for unit in stack_set.organizational_unit_ids if unit in reaching), None)
+            if unit is None:
+                continue
+            for region in dict.fromkeys(instance.region_name for instance in stack_set.instances.stack_instances):
+                if not stack_set.instances.get_instance(account_id, region):
+                    instance, _ = deploy(stack_set, account_id, region, unit)
+                    stack_set.instances.stack_instances.append(instance)
+
+
+original_create_account = OrganizationsBackend.create_account
+original_move_account = OrganizationsBackend.move_account
+
+
+def create_account(self, **kwargs):
+    status = original_create_account(self, **kwargs)
+    deploy_automatically(self, status["CreateAccountStatus"]["AccountId"] if "CreateAccountStatus" in status else status["AccountId"])
+    return status
+
+
+def move_account(self, **kwargs):
+    original_move_account(self, **kwargs)
+    deploy_automatically(self, kwargs["AccountId"])
+
+
+OrganizationsBackend.create_account = create_account
+OrganizationsBackend.move_account = move_account
 
 if __name__ == "__main__":
     server.main(sys.argv[1:])

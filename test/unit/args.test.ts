@@ -233,7 +233,9 @@ describe('--via identity-center', () => {
 		expect(presets('all')).toEqual({accounts: {kind: 'all'}});
 		expect(presets('111122223333')).toEqual({accounts: {kind: 'listed', ids: ['111122223333']}});
 		expect(presets('ou-ab12-cd34ef56, r-ab12')).toEqual({accounts: {kind: 'units', ids: ['ou-ab12-cd34ef56', 'r-ab12']}});
-		expect(usageError(['--accounts', 'ou-ab12-cd34ef56,111122223333', '--yes'])).toBe('--accounts: “111122223333” is not an OU id: name OUs (ou-…, r-…) or accounts, not both.');
+		expect(usageError(['--accounts', 'ou-ab12-cd34ef56,111122223333', '--yes'])).toBe(
+			"--accounts: “111122223333” is not an OU id: name OUs (ou-…, r-…) or accounts, not both. billing-setup does not mix them in one StackSet yet; to reach an OU's accounts and others, list every account id (the StackSet then reaches those accounts, not accounts that join the OU later).",
+		);
 		expect(usageError(['--via', 'identity-center', '--accounts', 'all', '--dry-run', '--account', '111122223333'])).toContain('--accounts all lists the organization with your credentials');
 	});
 });
