@@ -283,7 +283,7 @@ async function undo(options: Options<'undo'>, result: UndoResult): Promise<numbe
 	const record = ownRecord(saved!);
 	const [{checkRemoval}, {checkPermissionSetUndo, undoPermissionSet}, {permissionSetUndoBlockers, undoRefused}] = await Promise.all([
 		import('../aws/operations.js'),
-		import('../reconcile/permission-set.js'),
+		import('../reconcile/permission-set-resources.js'),
 		import('../aws/identity-center.js'),
 	]);
 	const checks = await withSpinner('Reading the roles from IAM…', checkRemoval(operations.iam, plans, record, {force: options.force})).catch((error: unknown) => fail(error));

@@ -12,7 +12,7 @@ import {withOrganizationAccounts, type PermissionSetPlan} from '../core/identity
 import {initialState, steps} from '../engine/wizard.js';
 import {runHeadless, stoppedResult} from '../headless.js';
 import {formatInspection, formatPermissionSetPlan, formatPlan, formatProblem, permissionSetInspectionHead, savedMessage} from '../present.js';
-import {permissionSetCommands} from '../reconcile/permission-set.js';
+import {permissionSetCommands} from '../reconcile/permission-set-resources.js';
 import {cliCommands, type RoleInspection, type SetupRecord} from '../reconcile/role-resources.js';
 import {lockProgress} from '../progress/lock.js';
 import {planMembers, setUpMembers, stackSetScope} from './members.js';

@@ -4,7 +4,7 @@ import {classifyCaller, type Identity} from '../../source/core/principal.js';
 import type {AwsOperations, ProgressStore} from '../../source/engine/session.js';
 import type {SavedSetup} from '../../source/engine/wizard.js';
 import {convergeRole, inspectRole} from '../../source/reconcile/role-resources.js';
-import {convergePermissionSet, inspectPermissionSet} from '../../source/reconcile/permission-set.js';
+import {convergePermissionSet, inspectPermissionSet} from '../../source/reconcile/permission-set-resources.js';
 import {memoryIam} from './memory-iam.js';
 import {identityStoreId, memorySso} from './memory-sso.js';
 import type {Assignee} from '../../source/core/settings.js';
