@@ -9,7 +9,7 @@ import {printable} from './core/text.js';
 import type {Verification} from './engine/ports.js';
 import {targetOf, targets, type Target, type TargetContext, type TargetKind} from './engine/target.js';
 import {formatFinish, formatIdentityCenterFinish, formatPermissionSetPlan, formatPlan, permissionSetInspectionHead, roleInspectionHead, type RootStep} from './present.js';
-import {permissionSetCommands} from './reconcile/permission-set.js';
+import {permissionSetCommands} from './reconcile/permission-set-resources.js';
 import {cliCommands} from './reconcile/role-resources.js';
 
 /** What --json says of what a setup makes, beside the run's own fields (headless.ts SetupResult). */

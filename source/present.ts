@@ -10,7 +10,7 @@ import type {Problem} from './core/problem.js';
 import {hours, printable, shellQuote} from './core/text.js';
 import type {Verification} from './engine/ports.js';
 import {timeAgo} from './spinner.js';
-import {permissionSetCommands} from './reconcile/permission-set.js';
+import {permissionSetCommands} from './reconcile/permission-set-resources.js';
 import type {Difference} from './reconcile/model.js';
 import {cliCommands, substantive, type RoleInspection} from './reconcile/role-resources.js';
 

@@ -14,10 +14,10 @@ const peopleLimit = 200;
 export function identityCenterOperations(options: ClientOptions, region: string): AwsOperations['permissionSet'] & {port(): Promise<SsoPort>} {
 	let port: Promise<SsoPort> | undefined;
 	const load = () =>
-		(port ??= Promise.all([import('./sso-port.js'), import('../reconcile/permission-set.js')]).then(([{createSsoClients, ssoPort}]) =>
+		(port ??= Promise.all([import('./sso-port.js'), import('../reconcile/permission-set-resources.js')]).then(([{createSsoClients, ssoPort}]) =>
 			ssoPort(createSsoClients(options, region), region),
 		));
-	const reconcilers = () => import('../reconcile/permission-set.js');
+	const reconcilers = () => import('../reconcile/permission-set-resources.js');
 	/** --accounts all: the organization's ACTIVE accounts, read before anything is compared (and so before any write). */
 	async function organizationAccounts(): Promise<string[]> {
 		const {createOrganizationsClient, listAccounts} = await import('./organizations.js');

@@ -5,7 +5,7 @@ import type {AwsOperations} from '../../source/engine/ports.js';
 import type {ProgressStore} from '../../source/engine/session.js';
 import type {SavedSetup} from '../../source/engine/wizard.js';
 import {convergeRole, inspectRole} from '../../source/reconcile/role-resources.js';
-import {convergePermissionSet, inspectPermissionSet} from '../../source/reconcile/permission-set.js';
+import {convergePermissionSet, inspectPermissionSet} from '../../source/reconcile/permission-set-resources.js';
 import {memoryIam} from './memory-iam.js';
 import {identityStoreId, memorySso} from './memory-sso.js';
 import type {Assignee} from '../../source/core/settings.js';

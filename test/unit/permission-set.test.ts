@@ -9,7 +9,7 @@ import {
 	permissionSetCommands,
 	undoPermissionSet,
 	type Polling,
-} from '../../source/reconcile/permission-set.js';
+} from '../../source/reconcile/permission-set-resources.js';
 import {memorySso, thisAccount, type MemorySso} from '../support/memory-sso.js';
 import {recording} from '../support/recording.js';
 
