@@ -126,6 +126,16 @@ function sendQueryError(res: ServerResponse, status: number, code: string, messa
 	res.end(body);
 }
 
+/**
+ * An error in the protocol the request speaks: JSON services (Identity Center, Organizations, Cost Explorer) name
+ * their action in x-amz-target and read errors from JSON; an XML body there is what no AWS endpoint sends, and
+ * would make a proxy hiccup (a reused connection to moto dropped) read as an answer that is not AWS's.
+ */
+function sendError(req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string): void {
+	if (req.headers['x-amz-target']) sendJsonError(res, status, code, message);
+	else sendQueryError(res, status, code, message);
+}
+
 function sendJsonError(res: ServerResponse, status: number, code: string, message: string): void {
 	const body = JSON.stringify({__type: code, message});
 	res.writeHead(status, {
@@ -190,7 +200,7 @@ export async function startFaultProxy(target: string, baseEnv: Record<string, st
 		);
 		proxied.once('error', (error) => {
 			if (res.headersSent || res.destroyed) res.destroy();
-			else sendQueryError(res, 502, 'ProxyUpstreamError', `fault proxy could not reach ${target}: ${error.message}`);
+			else sendError(req, res, 502, 'ProxyUpstreamError', `fault proxy could not reach ${target}: ${error.message}`);
 		});
 		proxied.end(body);
 	};
@@ -227,12 +237,10 @@ export async function startFaultProxy(target: string, baseEnv: Record<string, st
 				return;
 			}
 			case 'throttle':
-				sendQueryError(res, 400, 'Throttling', 'Rate exceeded');
+				sendError(req, res, 400, 'Throttling', 'Rate exceeded');
 				return;
 			case 'error':
-				// JSON-protocol services (Cost Explorer) read their errors from a JSON body, query ones from XML.
-				if (req.headers['x-amz-target']) sendJsonError(res, fault.status, fault.code, fault.message);
-				else sendQueryError(res, fault.status, fault.code, fault.message);
+				sendError(req, res, fault.status, fault.code, fault.message);
 				return;
 			case 'answer': {
 				const answer = typeof fault.body === 'function' ? fault.body() : fault.body;
