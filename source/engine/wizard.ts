@@ -418,7 +418,7 @@ const trustAnswer = ({settings}: WizardState): WizardEvent =>
 const trustTrail = ({settings, identity}: WizardState) => {
 	return [
 		settings.trust.kind === 'account'
-			? 'Who may switch: this account’s principals their policies allow'
+			? 'Who may switch: anyone in this account whose own policies allow it'
 			: `Who may switch: ${settings.trust.arns.map(arn => principalLabel(`AWS:${arn}`, identity?.accountId)).join(', ')}`,
 	];
 };
@@ -717,7 +717,7 @@ export const steps: Record<Step, StepSpec> = {
 		kind: 'effect',
 		section: 'Create',
 		wait: state => `Writing the changes to ${targetOf(state.settings).service}…`,
-		trail: ({changes, settings}) => [`${capitalized(targetOf(settings).noun)} in place (${changes.length === 0 ? 'nothing to write' : `${changes.length} write(s) recorded`})`],
+		trail: ({changes, settings}) => [`${capitalized(targetOf(settings).noun)} in place (${changes.length === 0 ? 'nothing to write' : `${changes.length} ${changes.length === 1 ? 'write' : 'writes'} recorded`})`],
 		on: {
 			created: state => moveTo(state, 'verify'),
 			'live-changed': (state, event) =>

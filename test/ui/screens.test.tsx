@@ -242,7 +242,7 @@ describe('review', () => {
 		const edit = answers();
 		const screen = await renderScreen(<ReviewScreen view={viewFor()} settings={defaultSettings} answers={reviewAnswers(atReview)} inspection={absent} onAnswer={edit.onAnswer} />);
 		const frame = screen.frame();
-		for (const line of ['Change · Role name: BillingAccess', 'Change · Access: full (Billing)', 'Change · Who may switch: this account’s principals their policies allow', 'Change · Longest session: 1 h', 'No, stop here']) {
+		for (const line of ['Change · Role name: BillingAccess', 'Change · Access: full (Billing)', 'Change · Who may switch: anyone in this account whose own policies allow it', 'Change · Longest session: 1 h', 'No, stop here']) {
 			expect(frame).toContain(line);
 		}
 		await screen.press(keys.down);

@@ -34,7 +34,7 @@ test('each answer joins the transcript as the next question opens', () => {
 		'role-name': 'Role name: BillingAccess',
 		access: 'Access: full (Billing)',
 		'cost-explorer': 'Cost Explorer add-on: yes',
-		trust: 'Who may switch: this account’s principals their policies allow',
+		trust: 'Who may switch: anyone in this account whose own policies allow it',
 		mfa: 'MFA required: no',
 		session: 'Longest session: 1 h',
 	};
