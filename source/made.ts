@@ -8,7 +8,7 @@ import {costExplorerPolicyName, guardPolicyName, guarded} from './core/plan.js';
 import {printable} from './core/text.js';
 import type {Verification} from './engine/ports.js';
 import {targetOf, targets, type Target, type TargetContext, type TargetKind} from './engine/target.js';
-import {formatFinish, formatIdentityCenterFinish, formatPermissionSetPlan, formatPlan, permissionSetInspectionHead, roleInspectionHead, type RootStep} from './present.js';
+import {formatFinish, formatIdentityCenterFinish, formatPermissionSetPlan, formatPlan, type RootStep} from './present.js';
 import {permissionSetCommands} from './reconcile/permission-set-resources.js';
 import {cliCommands} from './reconcile/role-resources.js';
 
@@ -62,14 +62,13 @@ const verificationResult = ({verification}: TargetContext): Pick<MadeResult, 've
 			}
 		: {};
 
-type PlanView = Omit<MadeView, 'noun' | 'switchable'>;
+type PlanView = Omit<MadeView, 'noun' | 'switchable' | 'where'>;
 
 function roleView(context: TargetContext): PlanView {
 	const plan = targets.role.plan(context);
 	return {
 		name: plan.roleName,
 		heading: `Role ${plan.roleArn}`,
-		where: roleInspectionHead,
 		details: () => formatPlan(plan),
 		commands: () => cliCommands(plan),
 		planned: () => ({...plan}),
@@ -101,7 +100,6 @@ function permissionSetView(context: TargetContext): PlanView {
 	return {
 		name: plan.name,
 		heading: printable(`Permission set ${plan.name} in ${accountsLabel(plan)}, assigned to ${assignees.join(', ')}`),
-		where: permissionSetInspectionHead,
 		details: () => formatPermissionSetPlan(plan),
 		commands: () => permissionSetCommands(plan),
 		planned: () => ({via: 'identity-center', permissionSet: plan}),
@@ -127,6 +125,6 @@ function permissionSetView(context: TargetContext): PlanView {
 const views: Record<TargetKind, (context: TargetContext) => PlanView> = {role: roleView, 'permission-set': permissionSetView};
 
 export function viewOf(context: TargetContext): MadeView {
-	const {kind, noun, switchable} = targetOf(context.settings);
-	return {noun, switchable, ...views[kind](context)};
+	const {kind, noun, switchable, service} = targetOf(context.settings);
+	return {noun, switchable, where: `In ${service} now: the ${noun}`, ...views[kind](context)};
 }

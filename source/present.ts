@@ -128,9 +128,8 @@ export function differenceLine(difference: Difference): string {
 }
 
 /** What AWS has now, compared with the plan, in words: `where` says whose view it is (IAM's role, Identity Center's permission set). */
-export const roleInspectionHead = 'In IAM now: the role';
-
-export function formatInspection(inspection: RoleInspection, where = roleInspectionHead): string {
+/** `where`: the head of the read, "In IAM now: the role" (made.ts). */
+export function formatInspection(inspection: RoleInspection, where: string): string {
 	const differences = substantive(inspection.differences);
 	const head = `${where} ${ownershipWords[inspection.ownership]}${inspection.liveArn ? ` (${inspection.liveArn})` : ''}.`;
 	if (differences.length === 0) return `${head}\nNo change: it matches the plan.`;
@@ -178,8 +177,6 @@ export function formatNotNeeded(partition: Partition, check: BillingAccessCheck 
 	if (check?.state === 'active') return [`Open Billing as yourself now: ${billing}`, 'Run billing-setup again when you want a billing-only role for others.'].join('\n');
 	return [`Once the root step is done, open Billing as yourself: ${billing}`, ...rootStepReminder({done: false, check}, partition)].join('\n');
 }
-
-export const permissionSetInspectionHead = 'In Identity Center now: the permission set';
 
 export function formatPermissionSetPlan(plan: PermissionSetPlan): string {
 	return [

@@ -119,7 +119,7 @@ function mismatch(plan: PermissionSetPlan, absent: boolean, summaries: string[])
 }
 
 /** What stops undo from touching a permission set: another record's, or grants and assignments made outside (unless --force). */
-export function permissionSetUndoBlockers(
+function permissionSetUndoBlockers(
 	checks: Array<{live?: {arn: string}; ownership: string; foreignGrants: string[]}>,
 	force: boolean,
 ): string[] {
@@ -131,7 +131,7 @@ export function permissionSetUndoBlockers(
 	]);
 }
 
-export function undoRefused(blockers: string[]): ProblemError {
+function undoRefused(blockers: string[]): ProblemError {
 	return new ProblemError({
 		title: 'billing-setup removed nothing.',
 		why: `${blockers.join('; ')}.`,

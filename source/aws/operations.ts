@@ -65,7 +65,7 @@ export function undoBlockers(check: UndoCheck, force: boolean): string[] {
 }
 
 /** Checks every role first, so nothing is touched unless all of them can go. */
-export async function checkRemoval(iam: IamPort, plans: Plan[], record: SetupRecord, {force}: {force: boolean}): Promise<UndoCheck[]> {
+async function checkRemoval(iam: IamPort, plans: Plan[], record: SetupRecord, {force}: {force: boolean}): Promise<UndoCheck[]> {
 	const checks = await Promise.all(plans.map(plan => checkUndo(iam, plan, record)));
 	const blockers = checks.flatMap(check => undoBlockers(check, force));
 	if (blockers.length > 0) {

@@ -189,8 +189,8 @@ async function printHandOff(options: Options<'status'>): Promise<number> {
 					throw new ProblemError(describeAwsError(error, {identity, profile: options.profile}));
 				})
 			: undefined;
-	const {mfa: _saved, ...verification} = setup.verification ?? {roleArn: '', at: ''};
-	const view = viewOf({...context, inspection: live, ...(setup.verification && {verification: {...verification, ...(serial && {mfa: {userArn: identity.arn, serial}})}})});
+	const verification = setup.verification && {...setup.verification, mfa: serial ? {userArn: identity.arn, serial} : undefined};
+	const view = viewOf({...context, inspection: live, ...(verification && {verification})});
 	if (options.json) printJson({...view.handOff(), differences});
 	else process.stdout.write(`${view.finish({done: activationDone(setup), check: latestCheck(setup)})}\n`);
 	return exitCodes.done;

@@ -55,17 +55,20 @@ const questionScreens: Record<QuestionStep, (state: WizardState, send: Send) => 
 	mfa: (state, send) => <MfaScreen settings={state.settings} onAnswer={send} />,
 	session: (state, send) => <SessionScreen settings={state.settings} onAnswer={send} />,
 	finished: (state, send) => state.inspection && <FinishedScreen inspection={state.inspection} view={viewOf(contextOf(state))} created={createdByRecord(state.changes)} onAnswer={send} />,
-	review: (state, send) => (
-		<ReviewScreen
-			view={viewOf(contextOf(state))}
-			settings={state.settings}
-			answers={reviewAnswers(state)}
-			then={afterTheWrites({...viewOf(contextOf(state)), paidCheck: paidCheckAfterWrites(state)})}
-			inspection={state.inspection}
-			notice={state.notice}
-			onAnswer={send}
-		/>
-	),
+	review: (state, send) => {
+		const view = viewOf(contextOf(state));
+		return (
+			<ReviewScreen
+				view={view}
+				settings={state.settings}
+				answers={reviewAnswers(state)}
+				then={afterTheWrites({...view, paidCheck: paidCheckAfterWrites(state)})}
+				inspection={state.inspection}
+				notice={state.notice}
+				onAnswer={send}
+			/>
+		);
+	},
 	boundary: (state, send) => (
 		<BoundaryScreen problem={state.problem} onAnswer={send} onGiveUp={() => state.problem && send({type: 'failed', problem: state.problem})} />
 	),
