@@ -33,6 +33,9 @@ import {
 	ListPolicyVersionsCommand,
 	ListRolePoliciesCommand,
 	ListRolesCommand,
+	ListInstanceProfilesCommand,
+	RemoveRoleFromInstanceProfileCommand,
+	DeleteInstanceProfileCommand,
 	ListUserPoliciesCommand,
 	ListUsersCommand,
 	RemoveUserFromGroupCommand,
@@ -81,6 +84,15 @@ export interface AwsFixture {
 
 /** Every IAM entity a test may leave behind, deleted through the API: much cheaper than a full reset (see below). */
 export async function emptyIam(iam: IAMClient): Promise<void> {
+	// A role in an instance profile cannot be deleted (DeleteConflict): without this, one test's profile sent every
+	// later test of the worker to moto's full reset, which reloads the managed policies and outlasts the hook under load.
+	const {InstanceProfiles = []} = await iam.send(new ListInstanceProfilesCommand({MaxItems: 1000}));
+	await Promise.all(
+		InstanceProfiles.map(async ({InstanceProfileName, Roles: inProfile = []}) => {
+			await Promise.all(inProfile.map(({RoleName}) => iam.send(new RemoveRoleFromInstanceProfileCommand({InstanceProfileName, RoleName}))));
+			await iam.send(new DeleteInstanceProfileCommand({InstanceProfileName}));
+		}),
+	);
 	const {Roles = []} = await iam.send(new ListRolesCommand({MaxItems: 1000}));
 	await Promise.all(
 		Roles.map(async ({RoleName}) => {
